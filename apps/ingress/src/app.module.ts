@@ -1,0 +1,10 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { PlatformModule } from '@gateway/platform';
+import type { AppConfig } from './config';
+
+@Module({})
+export class AppModule {
+  static register(config: AppConfig): DynamicModule {
+    return { module: AppModule, imports: [PlatformModule.forRoot({ service: 'ingress', config })] };
+  }
+}

@@ -1,0 +1,3 @@
+export { loadConfig, parseConfig, ConfigError } from './load-config';
+export { describeConfig, type ConfigRow } from './describe-config';
+export * from './fragments';

@@ -1,0 +1,103 @@
+import { Partitioners, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
+import { metrics } from '@gateway/observability';
+
+export interface OutgoingMessage {
+  key: string;
+  value: string | Buffer;
+  headers?: Record<string, string>;
+}
+
+/** Kafka did not acknowledge a write; callers must not report success upstream. */
+export class KafkaUnavailableError extends Error {
+  readonly code = 'kafka_unavailable';
+}
+
+interface Pending {
+  topic: string;
+  message: Message;
+  enqueuedAt: bigint;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * KafkaJS has no linger: this collects the messages sent within `lingerMs` into one `sendBatch`
+ * (acks=all) and settles each caller when its batch is acknowledged. Concurrent callers thus share
+ * one round trip instead of paying ~1.4 ms each.
+ */
+export class BatchingProducer {
+  private readonly producer: Producer;
+  private pending: Pending[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    kafka: Kafka,
+    private readonly options: { lingerMs?: number; maxBatch?: number } = {},
+  ) {
+    this.producer = kafka.producer({
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      retry: { retries: 2, maxRetryTime: 1000 },
+    });
+  }
+
+  connect(): Promise<void> {
+    return this.producer.connect();
+  }
+
+  /** Flushes what is queued, waits for in-flight batches, then disconnects. */
+  async disconnect(): Promise<void> {
+    this.flush();
+    await Promise.allSettled([...this.inFlight]);
+    await this.producer.disconnect();
+  }
+
+  send(topic: string, message: OutgoingMessage): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ topic, message: toKafka(message), enqueuedAt: process.hrtime.bigint(), resolve, reject });
+      if (this.pending.length >= (this.options.maxBatch ?? 1000)) this.flush();
+      else this.timer ??= setTimeout(() => this.flush(), this.options.lingerMs ?? 1);
+    });
+  }
+
+  sendMany(topic: string, messages: OutgoingMessage[]): Promise<void> {
+    return Promise.all(messages.map((message) => this.send(topic, message))).then(() => undefined);
+  }
+
+  private flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    const write = this.write(batch).finally(() => this.inFlight.delete(write));
+    this.inFlight.add(write);
+  }
+
+  private async write(batch: Pending[]): Promise<void> {
+    const byTopic = new Map<string, Message[]>();
+    for (const item of batch) {
+      const list = byTopic.get(item.topic) ?? [];
+      list.push(item.message);
+      byTopic.set(item.topic, list);
+    }
+    const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+    try {
+      await this.producer.sendBatch({ acks: -1, timeout: 5000, topicMessages });
+    } catch (error) {
+      const failure = new KafkaUnavailableError(`kafka write failed: ${(error as Error).message}`);
+      for (const item of batch) item.reject(failure);
+      return;
+    }
+    const now = process.hrtime.bigint();
+    for (const item of batch) {
+      metrics.produceDuration.observe({ topic: item.topic }, Number(now - item.enqueuedAt) / 1e9);
+      item.resolve();
+    }
+  }
+}
+
+function toKafka(message: OutgoingMessage): Message {
+  return { key: message.key, value: message.value, headers: message.headers };
+}

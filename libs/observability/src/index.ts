@@ -1,0 +1,3 @@
+export { createLogger, type Logger } from './logger';
+export { metrics, metricsRegistry, METRIC_PREFIX } from './metrics';
+export { startTelemetry, stopTelemetry } from './telemetry';

@@ -1,0 +1,16 @@
+import pino from 'pino';
+
+export type Logger = pino.Logger;
+
+/** JSON logs with the service name; secrets and bodies are redacted wherever they might appear. */
+export function createLogger(service: string, level: string): Logger {
+  return pino({
+    level,
+    base: { service },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    redact: {
+      paths: ['secret', 'secrets', '*.secret', '*.secrets', 'key', '*.key', 'authorization', '*.authorization', 'body', '*.body'],
+      censor: '[redacted]',
+    },
+  });
+}

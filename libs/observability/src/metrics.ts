@@ -1,0 +1,73 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Every metric the gateway exports, under one prefix, so dashboards have one list to trust. */
+export const METRIC_PREFIX = 'gateway_';
+export const metricsRegistry = new Registry();
+collectDefaultMetrics({ register: metricsRegistry, prefix: METRIC_PREFIX });
+
+const registers = [metricsRegistry];
+const latencyBuckets = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+export const metrics = {
+  invalidMessages: new Counter({
+    name: `${METRIC_PREFIX}invalid_messages_total`,
+    help: 'Kafka messages that failed validation and went to the invalid topic.',
+    labelNames: ['topic', 'consumer', 'reason'] as const,
+    registers,
+  }),
+  messagesConsumed: new Counter({
+    name: `${METRIC_PREFIX}messages_consumed_total`,
+    help: 'Kafka messages consumed and accepted by validation.',
+    labelNames: ['topic', 'consumer'] as const,
+    registers,
+  }),
+  produceDuration: new Histogram({
+    name: `${METRIC_PREFIX}kafka_produce_duration_seconds`,
+    help: 'Time from enqueueing a message to the Kafka acknowledgement of its batch.',
+    labelNames: ['topic'] as const,
+    buckets: latencyBuckets,
+    registers,
+  }),
+  consumerLag: new Gauge({
+    name: `${METRIC_PREFIX}kafka_consumer_lag_messages`,
+    help: 'Messages between the high watermark and the last consumed offset, per partition.',
+    labelNames: ['topic', 'partition', 'consumer'] as const,
+    registers,
+  }),
+  eventsRouted: new Counter({
+    name: `${METRIC_PREFIX}events_routed_total`,
+    help: 'Events matched against subscriptions, by outcome (matched, unmatched, duplicate).',
+    labelNames: ['outcome'] as const,
+    registers,
+  }),
+  deliveriesEmitted: new Counter({
+    name: `${METRIC_PREFIX}deliveries_emitted_total`,
+    help: 'Delivery tasks emitted by the router.',
+    registers,
+  }),
+  deliveries: new Counter({
+    name: `${METRIC_PREFIX}deliveries_total`,
+    help: 'Delivery attempts finished, by outcome (delivered, retry-scheduled, dead-lettered, skipped).',
+    labelNames: ['outcome'] as const,
+    registers,
+  }),
+  attemptDuration: new Histogram({
+    name: `${METRIC_PREFIX}attempt_duration_seconds`,
+    help: 'Duration of one HTTP attempt of a delivery.',
+    labelNames: ['outcome'] as const,
+    buckets: latencyBuckets,
+    registers,
+  }),
+  endToEndLatency: new Histogram({
+    name: `${METRIC_PREFIX}end_to_end_latency_seconds`,
+    help: 'From the event entering the gateway to the receiver answering 2xx.',
+    buckets: latencyBuckets,
+    registers,
+  }),
+  httpRequests: new Counter({
+    name: `${METRIC_PREFIX}http_requests_total`,
+    help: 'HTTP requests served, by route and status code.',
+    labelNames: ['route', 'method', 'status'] as const,
+    registers,
+  }),
+};

@@ -1,0 +1,44 @@
+import { DataSource } from 'typeorm';
+import { AttemptEntity } from './entities/attempt.entity';
+import { DeliveryEntity } from './entities/delivery.entity';
+import { EndpointSecretEntity } from './entities/endpoint-secret.entity';
+import { EndpointEntity } from './entities/endpoint.entity';
+import { EventEntity } from './entities/event.entity';
+import { SourceEntity } from './entities/source.entity';
+import { CreateCoreTables1764097200000 } from './migrations/1764097200000-CreateCoreTables';
+
+export const entities = [EndpointEntity, EndpointSecretEntity, EventEntity, DeliveryEntity, AttemptEntity, SourceEntity];
+export const migrations = [CreateCoreTables1764097200000];
+
+/** The TypeORM data source; schema changes only through migrations (never `synchronize`). */
+export function createDataSource(url: string, poolSize = 10, applicationName = 'gateway'): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities,
+    migrations,
+    synchronize: false,
+    migrationsRun: false,
+    migrationsTableName: 'schema_migrations',
+    extra: { max: poolSize, application_name: applicationName, connectionTimeoutMillis: 3000 },
+  });
+}
+
+/** Applies pending migrations; returns their names (empty when the schema is current). */
+export async function runMigrations(dataSource: DataSource): Promise<string[]> {
+  const applied = await dataSource.runMigrations({ transaction: 'each' });
+  return applied.map((migration) => migration.name);
+}
+
+/** Rejects unless PostgreSQL answers a trivial query within `timeoutMs`. */
+export async function checkPostgres(dataSource: DataSource, timeoutMs = 2000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`postgres did not answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([dataSource.query('SELECT 1'), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

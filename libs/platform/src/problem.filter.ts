@@ -1,0 +1,48 @@
+import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from '@gateway/observability';
+import { DomainError, ValidationError } from './domain-error';
+
+const titles: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** Maps every error to `application/problem+json` (RFC 9457); internals never leak. */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  constructor(private readonly logger: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
+    const problem = this.toProblem(exception);
+    if (problem.status >= 500) this.logger.error({ err: exception, url: request.url }, 'request failed');
+    const headers = exception instanceof DomainError && exception.extra.retryAfter ? { 'retry-after': String(exception.extra.retryAfter) } : {};
+    void reply.status(problem.status).headers({ ...headers, 'content-type': 'application/problem+json' }).send(problem);
+  }
+
+  private toProblem(exception: unknown): Record<string, unknown> & { status: number } {
+    if (exception instanceof DomainError) {
+      const base = { type: `urn:gateway:problem:${exception.code}`, title: titles[exception.status] ?? 'Error', status: exception.status, detail: exception.message };
+      return exception instanceof ValidationError ? { ...base, errors: exception.errors } : base;
+    }
+    const status = statusOf(exception);
+    const detail = status < 500 && exception instanceof Error ? exception.message : 'internal error';
+    return { type: `urn:gateway:problem:http_${status}`, title: titles[status] ?? 'Error', status, detail };
+  }
+}
+
+function statusOf(exception: unknown): number {
+  if (exception instanceof HttpException) return exception.getStatus();
+  const code = (exception as { statusCode?: unknown } | null)?.statusCode;
+  return typeof code === 'number' && code >= 400 && code < 600 ? code : 500;
+}

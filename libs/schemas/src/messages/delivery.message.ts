@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import type { MessageContract } from '../contract';
+import { jsonValue } from '../json';
+
+export const deliveryEvent = z.object({
+  id: z.string().min(1),
+  type: z.string().min(1),
+  data: jsonValue,
+  tenant: z.string().nullable(),
+  occurredAt: z.iso.datetime({ offset: true }),
+});
+
+const schema = z.object({
+  deliveryId: z.string().min(1),
+  endpointId: z.string().min(1),
+  attempt: z.number().int().min(1),
+  event: deliveryEvent,
+  orderingKey: z.string().nullable(),
+  /** Epoch ms when the event entered the gateway (for end-to-end latency). */
+  publishedAt: z.number().int(),
+});
+
+export type DeliveryTask = z.infer<typeof schema>;
+
+/** `webhooks.deliveries`: one event for one endpoint, keyed by endpoint so its tasks stay in order. */
+export const deliveryTask: MessageContract<typeof schema> = {
+  topic: 'deliveries',
+  schema,
+  key: (value) => value.endpointId,
+};

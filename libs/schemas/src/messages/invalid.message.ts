@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import type { MessageContract } from '../contract';
+
+const schema = z.object({
+  topic: z.string(),
+  partition: z.number().int(),
+  offset: z.string(),
+  key: z.string().nullable(),
+  consumer: z.string(),
+  reason: z.enum(['not-json', 'schema']),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })),
+  /** The original value, base64 (it may not be text). */
+  valueBase64: z.string().nullable(),
+  rejectedAt: z.iso.datetime(),
+});
+
+export type InvalidMessage = z.infer<typeof schema>;
+
+/** `webhooks.invalid`: a message some consumer could not accept, with the reason. */
+export const invalidMessage: MessageContract<typeof schema> = {
+  topic: 'invalid',
+  schema,
+  key: (value) => `${value.topic}/${value.partition}`,
+};
