@@ -26,7 +26,8 @@ export class ProblemFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const problem = this.toProblem(exception);
     if (problem.status >= 500) this.logger.error({ err: exception, url: request.url }, 'request failed');
-    const headers = exception instanceof DomainError && exception.extra.retryAfter ? { 'retry-after': String(exception.extra.retryAfter) } : {};
+    const retryAfter = exception instanceof DomainError ? exception.extra.retryAfter : undefined;
+    const headers = typeof retryAfter === 'number' ? { 'retry-after': String(retryAfter) } : {};
     void reply.status(problem.status).headers({ ...headers, 'content-type': 'application/problem+json' }).send(problem);
   }
 
