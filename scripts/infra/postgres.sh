@@ -55,7 +55,7 @@ start() {
   as_pg "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -v ON_ERROR_STOP=1 -qAt -d postgres >/dev/null <<SQL
 DO \$\$ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'gateway') THEN
-    CREATE ROLE gateway LOGIN PASSWORD 'gateway';
+    CREATE ROLE gateway LOGIN CREATEDB PASSWORD 'gateway';
   END IF;
 END \$\$;
 SELECT 'CREATE DATABASE gateway OWNER gateway' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'gateway') \gexec

@@ -1,7 +1,8 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { startValidatingConsumer, type BatchingProducer, type Kafka, type ValidatingConsumer } from '@gateway/kafka';
 import type { Logger } from '@gateway/observability';
-import { KAFKA, LOGGER, PRODUCER, ReadinessRegistry, TOPICS } from '@gateway/platform';
+import { CONFIG, KAFKA, LOGGER, PRODUCER, ReadinessRegistry, TOPICS } from '@gateway/platform';
+import type { AppConfig } from './config';
 import { eventMessage, type TopicNames } from '@gateway/schemas';
 
 /** Consumes `webhooks.events`: validated events go to routing; malformed ones to the invalid topic. */
@@ -10,6 +11,7 @@ export class EventsConsumer implements OnApplicationBootstrap, BeforeApplication
   private consumer: ValidatingConsumer | undefined;
 
   constructor(
+    @Inject(CONFIG) private readonly config: AppConfig,
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(PRODUCER) private readonly producer: BatchingProducer,
     @Inject(TOPICS) private readonly topics: TopicNames,
@@ -20,7 +22,7 @@ export class EventsConsumer implements OnApplicationBootstrap, BeforeApplication
   async onApplicationBootstrap(): Promise<void> {
     this.consumer = await startValidatingConsumer({
       kafka: this.kafka,
-      groupId: 'gateway-router',
+      groupId: `${this.config.KAFKA_TOPIC_PREFIX}router`,
       topic: this.topics.events,
       contract: eventMessage,
       invalidTopic: this.topics.invalid,

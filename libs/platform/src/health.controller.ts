@@ -1,4 +1,5 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { ReadinessRegistry } from './readiness-registry';
 
@@ -16,9 +17,20 @@ export class HealthController {
     return { status: 'ok' };
   }
 
+  /** 200 with every dependency up, else 503 with terminus' report naming the one that is down. */
   @Get('ready')
   @HealthCheck()
-  ready() {
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<unknown> {
+    try {
+      return await this.runChecks();
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      void reply.status(503);
+      return error.getResponse();
+    }
+  }
+
+  private runChecks() {
     return this.health.check(
       this.readiness.list().map((dependency) => async () => {
         const indicator = this.indicators.check(dependency.name);

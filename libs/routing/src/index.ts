@@ -1,0 +1,4 @@
+export { eventTypePattern, compileTypePatterns } from './event-type-pattern';
+export { payloadFilter, compileFilter, InvalidFilterError, type PayloadFilter } from './payload-filter';
+export { buildMatcher, type SubscribedEndpoint, type RoutableEvent } from './subscription-matcher';
+export { deliveryIdFor } from './delivery-id';

@@ -1,0 +1,46 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+
+export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
+type Bytes = string | Uint8Array;
+
+/** HMAC over the concatenation of `parts`; string keys and parts are used as UTF-8. */
+export function hmac(algorithm: HmacAlgorithm, key: Bytes, ...parts: Bytes[]): Buffer {
+  const mac = createHmac(algorithm, key);
+  for (const part of parts) mac.update(part);
+  return mac.digest();
+}
+
+export const sha256 = (data: Bytes): Buffer => createHash('sha256').update(data).digest();
+
+/** Constant-time equality; the length check first because timingSafeEqual throws on a mismatch. */
+export const equalBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && timingSafeEqual(a, b);
+
+const HEX = /^(?:[0-9a-fA-F]{2})+$/;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** Strict decoders: Buffer.from silently skips bad characters, which would blur malformed input. */
+export const decodeHex = (value: string): Buffer | null => (HEX.test(value) ? Buffer.from(value, 'hex') : null);
+
+export const decodeBase64 = (value: string): Buffer | null =>
+  value.length > 0 && BASE64.test(value) ? Buffer.from(value, 'base64') : null;
+
+export type DigestEncoding = 'hex' | 'base64';
+
+export const decodeDigest = (value: string, encoding: DigestEncoding): Buffer | null =>
+  encoding === 'hex' ? decodeHex(value) : decodeBase64(value);
+
+/**
+ * The first secret whose expected digest equals one of the received ones, or undefined.
+ * `expected` is computed once per secret; every comparison is constant-time.
+ */
+export function findSecret(
+  secrets: readonly string[],
+  received: readonly Buffer[],
+  expected: (secret: string) => Buffer,
+): string | undefined {
+  for (const secret of secrets) {
+    const digest = expected(secret);
+    if (received.some((candidate) => equalBytes(candidate, digest))) return secret;
+  }
+  return undefined;
+}

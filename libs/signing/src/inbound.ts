@@ -1,0 +1,68 @@
+/** Why an inbound webhook was refused; also the metric label for refusals. */
+export type RejectionReason =
+  | 'missing-header'
+  | 'malformed-header'
+  | 'bad-signature'
+  | 'stale-timestamp'
+  | 'future-timestamp'
+  | 'unsupported-media-type';
+
+/** `detail` is for logs and operators: it never holds a secret or a computed signature. */
+export interface Rejection<R extends RejectionReason = RejectionReason> {
+  ok: false;
+  reason: R;
+  detail: string;
+}
+
+/** The reply a provider expects when it probes the endpoint (Slack, Zoom, Discord). */
+export interface Handshake {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+export interface Acceptance {
+  ok: true;
+  eventId: string | null;
+  eventType: string | null;
+  handshake?: Handshake;
+}
+
+export type InboundResult = Acceptance | Rejection;
+
+export interface InboundRequest {
+  method: string;
+  /** The full public URL the provider called (Twilio and Square sign it). */
+  url: string;
+  /** Lower-cased header names. */
+  headers: Record<string, string>;
+  rawBody: Buffer;
+  /** Unix seconds. */
+  now: number;
+}
+
+export interface InboundSettings {
+  /**
+   * Any of them may verify, so a rotation keeps the old and the new one for a while.
+   * For Discord (hex Ed25519) and SendGrid (base64 DER SPKI) these are the public keys.
+   */
+  secrets: readonly string[];
+  toleranceSeconds: number;
+  /** Provider-specific; only generic-hmac reads them. */
+  options?: Record<string, unknown>;
+}
+
+export type ProviderVerifier = (request: InboundRequest, settings: InboundSettings) => InboundResult;
+
+export const reject = <R extends RejectionReason>(reason: R, detail: string): Rejection<R> => ({
+  ok: false,
+  reason,
+  detail,
+});
+
+export const accept = (eventId: string | null, eventType: string | null, handshake?: Handshake): Acceptance =>
+  handshake ? { ok: true, eventId, eventType, handshake } : { ok: true, eventId, eventType };
+
+/** The value of a header, or null when absent or empty (lower-cased name). */
+export const header = (request: { headers: Record<string, string> }, name: string): string | null =>
+  request.headers[name] || null;

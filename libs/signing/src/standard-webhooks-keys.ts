@@ -1,0 +1,42 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { decodeBase64 } from './digest';
+import { ed25519PrivateKeyFromBytes, ed25519PublicKeyFromBytes } from './ed25519-keys';
+import { SigningConfigError } from './signing-error';
+
+/**
+ * Standard Webhooks key serialisation:
+ * - `whsec_<base64>`: symmetric HMAC-SHA256 key (the prefix is optional, as in the reference library);
+ * - `whsk_<base64 of the 32-byte Ed25519 seed>`: signing key (PKCS8 and libsodium's 64 bytes also read);
+ * - `whpk_<base64 of the 32 raw Ed25519 public-key bytes>`: verifying key (SPKI also read).
+ */
+export type StandardWebhooksKey =
+  | { kind: 'symmetric'; key: Buffer }
+  | { kind: 'ed25519-private'; key: KeyObject; publicKey: KeyObject }
+  | { kind: 'ed25519-public'; publicKey: KeyObject };
+
+export const SYMMETRIC_PREFIX = 'whsec_';
+export const PRIVATE_PREFIX = 'whsk_';
+export const PUBLIC_PREFIX = 'whpk_';
+
+function decode(body: string, label: string): Buffer {
+  const bytes = decodeBase64(body);
+  if (!bytes) throw new SigningConfigError(`${label} is not valid base64 after its prefix`);
+  return bytes;
+}
+
+/** `position` only labels errors, so that a message never carries the secret. */
+export function parseStandardWebhooksKey(secret: string, position: number): StandardWebhooksKey {
+  const label = `secret #${position + 1}`;
+  if (secret.startsWith(PRIVATE_PREFIX)) {
+    const key = ed25519PrivateKeyFromBytes(decode(secret.slice(PRIVATE_PREFIX.length), label), label);
+    return { kind: 'ed25519-private', key, publicKey: createPublicKey(key) };
+  }
+  if (secret.startsWith(PUBLIC_PREFIX)) {
+    return {
+      kind: 'ed25519-public',
+      publicKey: ed25519PublicKeyFromBytes(decode(secret.slice(PUBLIC_PREFIX.length), label), label),
+    };
+  }
+  const body = secret.startsWith(SYMMETRIC_PREFIX) ? secret.slice(SYMMETRIC_PREFIX.length) : secret;
+  return { kind: 'symmetric', key: decode(body, label) };
+}

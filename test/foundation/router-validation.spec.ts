@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Consumer, Producer } from 'kafkajs';
+import type { InvalidMessage } from '@gateway/schemas';
+import { collect, freshTopics, rawProducer, startServices } from '../support/gateway';
+import type { RunningService } from '../support/services';
+import { waitFor } from '../support/wait-for';
+
+async function counter(service: RunningService, pattern: RegExp): Promise<number> {
+  const text = await (await fetch(`${service.url}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((line) => pattern.test(line))
+    .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+}
+
+describe('router consumes webhooks.events and dead-letters malformed messages', () => {
+  let router: RunningService;
+  let producer: Producer;
+  let invalid: { consumer: Consumer; messages: { value: string }[] };
+  let topics: Awaited<ReturnType<typeof freshTopics>>['topics'];
+
+  before(async () => {
+    const fresh = await freshTopics();
+    topics = fresh.topics;
+    ({ router } = (await startServices(['router'], { KAFKA_TOPIC_PREFIX: fresh.prefix })) as { router: RunningService });
+    producer = await rawProducer();
+    invalid = await collect(topics.invalid);
+  });
+
+  after(async () => {
+    await invalid?.consumer.disconnect();
+    await producer?.disconnect();
+    await router?.stop();
+  });
+
+  it('validates a message with the plain contract and sends bad ones to the invalid topic with the reason', async () => {
+    await producer.send({
+      topic: topics.events,
+      messages: [
+        { key: 'k1', value: 'this is not json' },
+        { key: 'k1', value: JSON.stringify({ data: { id: 1 } }) },
+        { key: 'k1', value: JSON.stringify({ type: 'invoice.paid', data: { amount: 1200 }, id: 'evt_1', tenant: 'acme' }) },
+      ],
+    });
+    await waitFor('two invalid messages', 15000, () => invalid.messages.length >= 2);
+    const reasons = invalid.messages.map((message) => JSON.parse(message.value) as InvalidMessage);
+    const notJson = reasons.find((item) => item.reason === 'not-json');
+    const schema = reasons.find((item) => item.reason === 'schema');
+    assert.ok(notJson, 'a not-json rejection');
+    assert.equal(Buffer.from(notJson.valueBase64 ?? '', 'base64').toString(), 'this is not json');
+    assert.equal(notJson.topic, topics.events);
+    assert.ok(schema, 'a schema rejection');
+    assert.ok(schema.errors.some((error) => error.path === 'type'), 'the missing field is named');
+    await waitFor('the valid message consumed after the bad ones', 15000, async () =>
+      (await counter(router, /^gateway_messages_consumed_total\{topic="[^"]+events"/)) >= 1,
+    );
+    assert.equal(await counter(router, /^gateway_invalid_messages_total\{.*reason="not-json"/), 1);
+    assert.equal(await counter(router, /^gateway_invalid_messages_total\{.*reason="schema"/), 1);
+  });
+
+  it('keeps consuming after malformed messages', async () => {
+    const before = await counter(router, /^gateway_messages_consumed_total\{topic="[^"]+events"/);
+    await producer.send({
+      topic: topics.events,
+      messages: [{ value: '{' }, { value: JSON.stringify({ type: 'user.created', data: null }) }],
+    });
+    await waitFor('the next valid message', 15000, async () =>
+      (await counter(router, /^gateway_messages_consumed_total\{topic="[^"]+events"/)) >= before + 1,
+    );
+  });
+});

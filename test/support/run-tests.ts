@@ -1,0 +1,88 @@
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { repoRoot, startInfra, type Infra } from './stack';
+
+/**
+ * `npm test`: brings up its own Kafka and PostgreSQL (unless KAFKA_BROKERS and DATABASE_URL point at
+ * running ones), applies migrations, runs every compiled spec with node's test runner, tears the
+ * infrastructure down, and ends with the line `N passed, N failed`.
+ */
+function specFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir)) {
+    const full = path.join(dir, entry);
+    if (statSync(full).isDirectory()) out.push(...specFiles(full));
+    else if (entry.endsWith('.spec.js')) out.push(full);
+  }
+  return out;
+}
+
+function runNode(args: string[], env: NodeJS.ProcessEnv, onLine?: (line: string) => void): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let buffer = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      process.stdout.write(chunk);
+      buffer += chunk.toString();
+      const lines = buffer.split('\n');
+      buffer = lines.pop() ?? '';
+      for (const line of lines) onLine?.(line);
+    });
+    const stop = () => child.kill('SIGINT');
+    process.once('SIGINT', stop);
+    child.on('exit', (code) => {
+      process.off('SIGINT', stop);
+      if (buffer) onLine?.(buffer);
+      resolve(code ?? 1);
+    });
+  });
+}
+
+async function main(): Promise<number> {
+  const filter = process.argv.slice(2);
+  const dist = path.join(repoRoot, 'dist');
+  const files = ['libs', 'apps', 'test']
+    .flatMap((dir) => specFiles(path.join(dist, dir)))
+    .filter((file) => filter.length === 0 || filter.some((part) => file.includes(part)))
+    .sort();
+  let infra: Infra | undefined;
+  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', KAFKAJS_NO_PARTITIONER_WARNING: '1' };
+  if (!env.KAFKA_BROKERS || !env.DATABASE_URL) {
+    process.stdout.write('starting test infrastructure (Kafka, PostgreSQL)...\n');
+    infra = await startInfra({ dir: path.join(repoRoot, 'tmp', 'test-stack'), fresh: true, fast: true });
+    env.KAFKA_BROKERS = infra.kafkaBrokers;
+    env.DATABASE_URL = infra.databaseUrl;
+    env.TEST_INFRA_DIR = path.join(repoRoot, 'tmp', 'test-stack');
+  }
+  const register = path.join(repoRoot, 'tools', 'register.js');
+  let passed = 0;
+  let failed = 0;
+  try {
+    const migrated = await runNode(['-r', register, path.join(dist, 'tools', 'migrate.js')], env);
+    if (migrated !== 0) throw new Error('migrations failed');
+    await runNode(
+      ['-r', register, '--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
+      env,
+      (line) => {
+        const pass = /^ℹ pass (\d+)/.exec(line);
+        const fail = /^ℹ fail (\d+)/.exec(line);
+        if (pass) passed = Number(pass[1]);
+        if (fail) failed = Number(fail[1]);
+      },
+    );
+  } finally {
+    await infra?.stop();
+  }
+  process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
+  return failed === 0 && passed > 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.stdout.write('\n0 passed, 1 failed\n');
+    process.exit(1);
+  },
+);
