@@ -11,7 +11,10 @@ LIBS="$KAFKA_HOME/libs"
 
 fetch() {
   if [ -f "$LIBS/.complete" ]; then return 0; fi
-  command -v java >/dev/null 2>&1 || die "Java is missing: install a JDK 17 or later (apt-get install openjdk-17-jre-headless)"
+  if ! command -v java >/dev/null 2>&1; then
+    log "Java is missing; Kafka needs Java 17 or later"
+    apt_install openjdk-17-jre-headless
+  fi
   if ! command -v mvn >/dev/null 2>&1; then apt_install maven; fi
   log "fetching Kafka jars from Maven Central (first run only)"
   rm -rf "$LIBS"; mkdir -p "$LIBS"

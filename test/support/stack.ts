@@ -28,6 +28,8 @@ export interface InfraOptions {
   fresh?: boolean;
   /** fsync off: for throwaway test clusters. */
   fast?: boolean;
+  /** Start only some of the servers (the others are already running elsewhere). */
+  only?: { kafka: boolean; postgres: boolean };
 }
 
 async function sh(name: string, args: string[]): Promise<void> {
@@ -58,7 +60,10 @@ export async function startInfra(options: InfraOptions): Promise<Infra> {
       await Promise.allSettled([infra.stopKafka(), infra.stopPostgres()]);
     },
   };
-  await Promise.all([infra.startKafka(), infra.startPostgres()]);
+  const only = options.only ?? { kafka: true, postgres: true };
+  await Promise.all([only.kafka ? infra.startKafka() : null, only.postgres ? infra.startPostgres() : null]);
+  if (!only.kafka) infra.stopKafka = async () => undefined;
+  if (!only.postgres) infra.stopPostgres = async () => undefined;
   return infra;
 }
 

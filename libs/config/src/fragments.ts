@@ -65,7 +65,10 @@ export type ServiceName = keyof typeof servicePorts;
 
 /** The HTTP port a service listens on (health, metrics, and its own API). */
 export const httpConfig = (service: ServiceName) => ({
-  PORT: port(servicePorts[service], `HTTP port of the ${service} service (health, metrics, API).`),
+  PORT: port(
+    servicePorts[service],
+    `HTTP port (health, metrics, API). Defaults: ${Object.entries(servicePorts).map(([name, value]) => `${name} ${value}`).join(', ')}.`,
+  ),
   HOST: z.string().default('0.0.0.0').describe('Interface the HTTP server binds to.'),
   SHUTDOWN_TIMEOUT_MS: z.coerce
     .number()

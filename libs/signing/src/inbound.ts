@@ -66,3 +66,6 @@ export const accept = (eventId: string | null, eventType: string | null, handsha
 /** The value of a header, or null when absent or empty (lower-cased name). */
 export const header = (request: { headers: Record<string, string> }, name: string): string | null =>
   request.headers[name] || null;
+
+export const noMatch = (secrets: readonly unknown[]): Rejection<'bad-signature'> =>
+  reject('bad-signature', `no signature matched any of ${secrets.length} secret(s)`);

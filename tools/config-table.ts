@@ -1,0 +1,32 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { databaseConfig, describeConfig, httpConfig, kafkaConfig, telemetryConfig } from '@gateway/config';
+
+/** Every configuration fragment and which services read it; the README table is generated from these. */
+export const configFragments: { services: string; shape: z.ZodRawShape }[] = [
+  { services: 'all', shape: kafkaConfig },
+  { services: 'all', shape: databaseConfig },
+  { services: 'all', shape: telemetryConfig },
+  { services: 'all', shape: httpConfig('api') },
+];
+
+export function renderConfigTable(): string {
+  const rows = configFragments.flatMap(({ services, shape }) =>
+    describeConfig(z.object(shape)).map((row) => `| \`${row.name}\` | ${row.default ? `\`${row.default}\`` : ''} | ${services} | ${row.description} |`),
+  );
+  return ['| variable | default | read by | description |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+const begin = '<!-- config-table:begin -->';
+const end = '<!-- config-table:end -->';
+
+/** `npm run docs:config` rewrites the README's table between its markers. */
+if (require.main === module) {
+  const readme = path.resolve(__dirname, '..', '..', 'README.md');
+  const text = readFileSync(readme, 'utf8');
+  const start = text.indexOf(begin);
+  const stop = text.indexOf(end);
+  if (start < 0 || stop < 0) throw new Error('README.md has no config-table markers');
+  writeFileSync(readme, `${text.slice(0, start + begin.length)}\n${renderConfigTable()}\n${text.slice(stop)}`);
+}

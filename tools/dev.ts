@@ -1,0 +1,116 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { servicePorts } from '@gateway/config';
+import { repoRoot, startInfra, type Infra } from '../test/support/stack';
+
+/**
+ * `npm run dev`: the whole gateway on this machine. Starts Kafka (127.0.0.1:9092) and PostgreSQL
+ * (127.0.0.1:5433) unless KAFKA_BROKERS / DATABASE_URL name running ones (or something already
+ * answers on those ports), applies migrations, creates topics, runs the five services with prefixed
+ * logs, and on Ctrl-C stops everything it started.
+ */
+const colors = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m', '\x1b[34m'];
+const reset = '\x1b[0m';
+const services = Object.keys(servicePorts) as (keyof typeof servicePorts)[];
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function runOnce(script: string, env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-r', path.join(repoRoot, 'tools', 'register.js'), path.join(repoRoot, 'dist', 'tools', script)], { env, stdio: 'inherit' });
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${script} exited with ${code}`))));
+  });
+}
+
+function prefixed(child: ChildProcess, label: string, color: string): void {
+  for (const stream of [child.stdout, child.stderr]) {
+    if (!stream) continue;
+    createInterface({ input: stream }).on('line', (line) => process.stdout.write(`${color}${label.padEnd(10)}|${reset} ${line}\n`));
+  }
+}
+
+async function main(): Promise<void> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ADMIN_TOKEN: process.env.ADMIN_TOKEN ?? 'dev-admin-token',
+    DELIVERY_ALLOWLIST: process.env.DELIVERY_ALLOWLIST ?? '127.0.0.0/8',
+    PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${servicePorts.ingress}`,
+    KAFKAJS_NO_PARTITIONER_WARNING: '1',
+  };
+  let infra: Infra | undefined;
+  const reuseKafka = Boolean(env.KAFKA_BROKERS) || (await portOpen(9092));
+  const reusePostgres = Boolean(env.DATABASE_URL) || (await portOpen(5433));
+  if (!reuseKafka || !reusePostgres) {
+    process.stdout.write('starting local infrastructure (first run downloads Kafka from Maven Central)...\n');
+    infra = await startInfra({ dir: path.join(repoRoot, '.local', 'dev'), kafkaPort: 9092, postgresPort: 5433, only: { kafka: !reuseKafka, postgres: !reusePostgres } });
+  }
+  env.KAFKA_BROKERS ??= '127.0.0.1:9092';
+  env.DATABASE_URL ??= 'postgres://gateway:gateway@127.0.0.1:5433/gateway';
+  await runOnce('migrate.js', env);
+  await runOnce('provision-topics.js', env);
+
+  const children: ChildProcess[] = services.map((name, index) => {
+    const child = spawn(process.execPath, ['-r', path.join(repoRoot, 'tools', 'register.js'), path.join(repoRoot, 'dist', 'apps', name, 'src', 'main.js')], {
+      env: { ...env, PORT: String(servicePorts[name]) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    prefixed(child, name, colors[index % colors.length]!);
+    return child;
+  });
+
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write('\nstopping services...\n');
+    await Promise.all(children.map((child) => new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve(null);
+      child.once('exit', resolve);
+      child.kill('SIGTERM');
+    })));
+    if (infra) {
+      process.stdout.write('stopping Kafka and PostgreSQL...\n');
+      await infra.stop();
+    }
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+  for (const child of children) child.once('exit', (code) => { if (!stopping) { process.stdout.write(`a service exited (${code}); stopping\n`); void stop(1); } });
+
+  await Promise.all(services.map(async (name) => {
+    for (let i = 0; i < 240 && !stopping; i++) {
+      const ok = await fetch(`http://127.0.0.1:${servicePorts[name]}/health/ready`).then((r) => r.ok, () => false);
+      if (ok) return;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }));
+  const token = env.ADMIN_TOKEN;
+  process.stdout.write(`
+  ┌──────────────────────────────────────────────────────────────
+  │ Webhook gateway is running (Ctrl-C stops everything)
+  │  api         http://127.0.0.1:${servicePorts.api}   (OpenAPI: /docs, token: ${token})
+  │  ingress     http://127.0.0.1:${servicePorts.ingress}/in/:sourceId
+  │  router      http://127.0.0.1:${servicePorts.router}/health/ready
+  │  dispatcher  http://127.0.0.1:${servicePorts.dispatcher}/metrics
+  │  scheduler   http://127.0.0.1:${servicePorts.scheduler}/metrics
+  │  Kafka       ${env.KAFKA_BROKERS}    PostgreSQL ${env.DATABASE_URL}
+  │ Try:
+  │  curl -s -X POST http://127.0.0.1:${servicePorts.api}/v1/events -H 'authorization: Bearer ${token}' \\
+  │       -H 'content-type: application/json' -d '{"type":"invoice.paid","data":{"amount":1200}}'
+  └──────────────────────────────────────────────────────────────
+`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`dev: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
