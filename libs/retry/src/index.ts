@@ -1,4 +1,10 @@
-export { retryPolicy, type RetryPolicy, defaultRetrySchedule, maxAttemptsOf, nextAttemptDelayMs } from './retry-policy';
+export {
+  retryPolicy,
+  type RetryPolicy,
+  defaultRetrySchedule,
+  maxAttemptsOf,
+  nextAttemptDelayMs,
+} from './retry-policy';
 export { parseRetryAfter } from './retry-after';
 export {
   classifyOutcome,

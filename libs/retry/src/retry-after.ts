@@ -17,7 +17,7 @@ function parseHttpDate(value: string, nowMs: number): number {
   let match = imfFixdate.exec(value);
   if (match) return utc(Number(match[3]), match[2], Number(match[1]), match[4], match[5], match[6]);
   match = asctime.exec(value);
-  if (match) return utc(Number(match[7]), match[1], Number(match[2].trim()), match[3], match[4], match[5]);
+  if (match) return utc(Number(match[6]), match[1], Number(match[2].trim()), match[3], match[4], match[5]);
   match = rfc850.exec(value);
   if (!match) return NaN;
   // A two-digit year more than 50 years ahead is read as the past century (RFC 9110).

@@ -21,7 +21,9 @@ export type RetryPolicy = z.infer<typeof retryPolicy>;
  * formula, because it front-loads quick retries for blips and then spreads out over about a day
  * for outages. Its length fixes the default of 9 attempts in total.
  */
-export const defaultRetrySchedule: readonly number[] = Object.freeze([0, 5, 300, 1800, 7200, 18_000, 36_000, 36_000]);
+export const defaultRetrySchedule: readonly number[] = Object.freeze([
+  0, 5, 300, 1800, 7200, 18_000, 36_000, 36_000,
+]);
 
 /** ±10 %: enough to spread a burst of failures apart while keeping the schedule recognisable. */
 const scheduleJitter = 0.1;
@@ -47,8 +49,9 @@ export function nextAttemptDelayMs(
     throw new RangeError(`attempt must be a positive integer, got ${attemptJustFailed}`);
   }
   if (attemptJustFailed >= maxAttemptsOf(policy)) return null;
-  // Clamped so a misbehaving source of randomness cannot push a delay out of its bounds.
-  const r = Math.min(1, Math.max(0, random()));
+  // Clamped (NaN to 0) so a misbehaving source of randomness cannot push a delay out of bounds.
+  const drawn = random();
+  const r = drawn >= 0 ? Math.min(1, drawn) : 0;
   if (policy === null) {
     const delayMs = defaultRetrySchedule[attemptJustFailed - 1] * 1000;
     return Math.round(delayMs * (1 - scheduleJitter + 2 * scheduleJitter * r));

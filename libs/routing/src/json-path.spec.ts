@@ -2,15 +2,15 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { compilePath, jsonEqual } from './json-path';
 
-describe('compilePath', () => {
-  it('reads nested fields and array indices', () => {
+void describe('compilePath', () => {
+  void it('reads nested fields and array indices', () => {
     const data = { customer: { country: 'DE' }, items: [{ sku: 'a' }, { sku: 'b' }] };
     assert.equal(compilePath('customer.country')(data), 'DE');
     assert.equal(compilePath('items.1.sku')(data), 'b');
     assert.equal(compilePath('items.2.sku')(data), undefined);
   });
 
-  it('treats anything it cannot walk as missing', () => {
+  void it('treats anything it cannot walk as missing', () => {
     assert.equal(compilePath('a.b')({ a: 'text' }), undefined);
     assert.equal(compilePath('a.b')({ a: null }), undefined);
     assert.equal(compilePath('a')(null), undefined);
@@ -18,15 +18,15 @@ describe('compilePath', () => {
     assert.equal(compilePath('items.01')({ items: [1, 2] }), undefined);
   });
 
-  it('never reads inherited properties', () => {
+  void it('never reads inherited properties', () => {
     assert.equal(compilePath('constructor')({}), undefined);
     assert.equal(compilePath('a.toString')({ a: {} }), undefined);
     assert.equal(compilePath('__proto__')({}), undefined);
   });
 });
 
-describe('jsonEqual', () => {
-  it('compares structurally', () => {
+void describe('jsonEqual', () => {
+  void it('compares structurally', () => {
     assert.equal(jsonEqual({ a: 1, b: [1, { c: 2 }] }, { b: [1, { c: 2 }], a: 1 }), true);
     assert.equal(jsonEqual([1, 2], [2, 1]), false);
     assert.equal(jsonEqual({ a: 1 }, { a: 1, b: 2 }), false);

@@ -63,15 +63,24 @@ const filterNode = z
     for (const key of Object.keys(filter)) {
       if (key === '$and' || key === '$or') continue;
       if (key.startsWith('$')) {
-        ctx.addIssue({ code: 'custom', path: [key], message: `unknown operator "${key}"; expected $and, $or or a field path` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `unknown operator "${key}"; expected $and, $or or a field path`,
+        });
       } else if (key.split('.').some((name) => name === '')) {
-        ctx.addIssue({ code: 'custom', path: [key], message: 'a field path is names separated by single dots' });
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: 'a field path is names separated by single dots',
+        });
       }
     }
   });
 
 function depthOf(filter: PayloadFilter): number {
-  const nested = [...(filter.$and ?? []), ...(filter.$or ?? [])];
+  // Defensive: zod may run this refinement on input whose $and/$or already failed validation.
+  const nested = [filter.$and, filter.$or].flatMap((list) => (Array.isArray(list) ? list : []));
   return 1 + Math.max(0, ...nested.map(depthOf));
 }
 
@@ -175,8 +184,9 @@ function compileCondition(path: string, condition: JsonValue): Predicate {
     return (data) => equal(read(data));
   }
   const tests = Object.entries(condition).map(([name, operand]) => {
-    if (!Object.hasOwn(operatorShape, name)) throw new InvalidFilterError(`unknown operator "${name}" at "${path}"`);
-    return compileOperator(name as OperatorName, operand as JsonValue);
+    if (!Object.hasOwn(operatorShape, name))
+      throw new InvalidFilterError(`unknown operator "${name}" at "${path}"`);
+    return compileOperator(name as OperatorName, operand);
   });
   const test = allOf(tests);
   return (data) => test(read(data));
@@ -193,7 +203,7 @@ export function compileFilter(filter: PayloadFilter): (data: unknown) => boolean
     if (key === '$and') predicates.push(allOf((value as PayloadFilter[]).map(compileFilter)));
     else if (key === '$or') predicates.push(anyOf((value as PayloadFilter[]).map(compileFilter)));
     else if (key.startsWith('$')) throw new InvalidFilterError(`unknown operator "${key}"`);
-    else predicates.push(compileCondition(key, value as JsonValue));
+    else predicates.push(compileCondition(key, value));
   }
   return allOf(predicates);
 }

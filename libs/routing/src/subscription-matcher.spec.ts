@@ -7,19 +7,23 @@ function endpoint(id: string, overrides: Partial<SubscribedEndpoint> = {}): Subs
   return { id, eventTypes: ['*'], filter: null, tenant: null, enabled: true, ...overrides };
 }
 
-function event(type: string, tenant: string | null | undefined = undefined, data: unknown = {}): RoutableEvent {
+function event(
+  type: string,
+  tenant: string | null | undefined = undefined,
+  data: unknown = {},
+): RoutableEvent {
   return { type, tenant, data };
 }
 
 const sorted = (ids: string[]) => [...ids].sort();
 
-describe('buildMatcher', () => {
-  it('never matches disabled endpoints', () => {
+void describe('buildMatcher', () => {
+  void it('never matches disabled endpoints', () => {
     const match = buildMatcher([endpoint('on'), endpoint('off', { enabled: false })]);
     assert.deepEqual(match(event('invoice.paid')), ['on']);
   });
 
-  it('gives a tenant endpoint only its tenant events, and an untenanted one every event', () => {
+  void it('gives a tenant endpoint only its tenant events, and an untenanted one every event', () => {
     const match = buildMatcher([
       endpoint('acme', { tenant: 'acme' }),
       endpoint('globex', { tenant: 'globex' }),
@@ -32,7 +36,7 @@ describe('buildMatcher', () => {
     assert.deepEqual(match(event('x', undefined)), ['everyone']);
   });
 
-  it('applies exact, prefix and catch-all patterns', () => {
+  void it('applies exact, prefix and catch-all patterns', () => {
     const match = buildMatcher([
       endpoint('exact', { eventTypes: ['invoice.paid'] }),
       endpoint('prefix', { eventTypes: ['invoice.*'] }),
@@ -47,7 +51,7 @@ describe('buildMatcher', () => {
     assert.deepEqual(sorted(match(event('customer.created'))), ['all']);
   });
 
-  it('returns an endpoint once even when several of its patterns match', () => {
+  void it('returns an endpoint once even when several of its patterns match', () => {
     const match = buildMatcher([
       endpoint('overlap', { eventTypes: ['invoice.paid', 'invoice.*', 'invoice.paid.*', 'invoice.paid'] }),
       endpoint('star', { eventTypes: ['invoice.paid', '*'] }),
@@ -56,7 +60,7 @@ describe('buildMatcher', () => {
     assert.deepEqual(sorted(match(event('invoice.paid.late'))), ['overlap', 'star']);
   });
 
-  it('requires the filter to match as well as type and tenant', () => {
+  void it('requires the filter to match as well as type and tenant', () => {
     const filter: PayloadFilter = { amount: { $gte: 100 } };
     const match = buildMatcher([
       endpoint('big', { eventTypes: ['invoice.*'], filter, tenant: 'acme' }),
@@ -68,13 +72,19 @@ describe('buildMatcher', () => {
     assert.deepEqual(match(event('order.paid', 'acme', { amount: 150 })), []);
   });
 
-  it('names the endpoint whose stored filter cannot be compiled', () => {
+  void it('names the endpoint whose stored filter cannot be compiled', () => {
     const bad = endpoint('ep_bad', { filter: { a: { $regex: 'x' } } });
     assert.throws(() => buildMatcher([bad]), /endpoint ep_bad: unknown operator "\$regex"/);
   });
 
-  it('agrees with a brute-force scan over many endpoints', () => {
-    const types = ['invoice.paid', 'invoice.voided', 'invoice.payment.failed', 'customer.created', 'customer'];
+  void it('agrees with a brute-force scan over many endpoints', () => {
+    const types = [
+      'invoice.paid',
+      'invoice.voided',
+      'invoice.payment.failed',
+      'customer.created',
+      'customer',
+    ];
     const patterns = ['*', 'invoice.*', 'invoice.paid', 'invoice.payment.*', 'customer.*', 'customer'];
     const tenants = [null, 't1', 't2'];
     const endpoints: SubscribedEndpoint[] = [];
@@ -89,7 +99,9 @@ describe('buildMatcher', () => {
       );
     }
     const matchesType = (pattern: string, type: string) =>
-      pattern === '*' || pattern === type || (pattern.endsWith('.*') && type.startsWith(pattern.slice(0, -1)));
+      pattern === '*' ||
+      pattern === type ||
+      (pattern.endsWith('.*') && type.startsWith(pattern.slice(0, -1)));
     const match = buildMatcher(endpoints);
     for (const type of types) {
       for (const tenant of [null, 't1', 't2', 't3']) {
@@ -100,7 +112,11 @@ describe('buildMatcher', () => {
             .filter((e) => e.eventTypes.some((pattern) => matchesType(pattern, type)))
             .filter((e) => e.filter === null || n > (e.filter.n as { $gt: number }).$gt)
             .map((e) => e.id);
-          assert.deepEqual(sorted(match(event(type, tenant, { n }))), sorted(expected), `${type} ${tenant} ${n}`);
+          assert.deepEqual(
+            sorted(match(event(type, tenant, { n }))),
+            sorted(expected),
+            `${type} ${tenant} ${n}`,
+          );
         }
       }
     }

@@ -13,13 +13,15 @@ export function hmac(algorithm: HmacAlgorithm, key: Bytes, ...parts: Bytes[]): B
 export const sha256 = (data: Bytes): Buffer => createHash('sha256').update(data).digest();
 
 /** Constant-time equality; the length check first because timingSafeEqual throws on a mismatch. */
-export const equalBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && timingSafeEqual(a, b);
+export const equalBytes = (a: Uint8Array, b: Uint8Array): boolean =>
+  a.length === b.length && timingSafeEqual(a, b);
 
 const HEX = /^(?:[0-9a-fA-F]{2})+$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** Strict decoders: Buffer.from silently skips bad characters, which would blur malformed input. */
-export const decodeHex = (value: string): Buffer | null => (HEX.test(value) ? Buffer.from(value, 'hex') : null);
+export const decodeHex = (value: string): Buffer | null =>
+  HEX.test(value) ? Buffer.from(value, 'hex') : null;
 
 export const decodeBase64 = (value: string): Buffer | null =>
   value.length > 0 && BASE64.test(value) ? Buffer.from(value, 'base64') : null;

@@ -15,7 +15,8 @@ export const ed25519PublicKeyFromRaw = (raw: Buffer): KeyObject =>
 export const rawPublicKey = (key: KeyObject): Buffer =>
   key.export({ format: 'der', type: 'spki' }).subarray(SPKI_PREFIX.length);
 
-const rawSeed = (key: KeyObject): Buffer => key.export({ format: 'der', type: 'pkcs8' }).subarray(PKCS8_PREFIX.length);
+const rawSeed = (key: KeyObject): Buffer =>
+  key.export({ format: 'der', type: 'pkcs8' }).subarray(PKCS8_PREFIX.length);
 
 /**
  * Reads the bytes after `whsk_`: the 32-byte seed (what we write), the 48-byte PKCS8 DER, or the
@@ -23,7 +24,10 @@ const rawSeed = (key: KeyObject): Buffer => key.export({ format: 'der', type: 'p
  */
 export function ed25519PrivateKeyFromBytes(bytes: Buffer, label: string): KeyObject {
   if (bytes.length === RAW_LENGTH) return ed25519PrivateKeyFromSeed(bytes);
-  if (bytes.length === PKCS8_PREFIX.length + RAW_LENGTH && bytes.subarray(0, PKCS8_PREFIX.length).equals(PKCS8_PREFIX)) {
+  if (
+    bytes.length === PKCS8_PREFIX.length + RAW_LENGTH &&
+    bytes.subarray(0, PKCS8_PREFIX.length).equals(PKCS8_PREFIX)
+  ) {
     return ed25519PrivateKeyFromSeed(bytes.subarray(PKCS8_PREFIX.length));
   }
   if (bytes.length === 2 * RAW_LENGTH) {
@@ -36,7 +40,10 @@ export function ed25519PrivateKeyFromBytes(bytes: Buffer, label: string): KeyObj
 /** Reads the bytes after `whpk_`: the 32 raw public-key bytes (what we write) or SPKI DER. */
 export function ed25519PublicKeyFromBytes(bytes: Buffer, label: string): KeyObject {
   if (bytes.length === RAW_LENGTH) return ed25519PublicKeyFromRaw(bytes);
-  if (bytes.length === SPKI_PREFIX.length + RAW_LENGTH && bytes.subarray(0, SPKI_PREFIX.length).equals(SPKI_PREFIX)) {
+  if (
+    bytes.length === SPKI_PREFIX.length + RAW_LENGTH &&
+    bytes.subarray(0, SPKI_PREFIX.length).equals(SPKI_PREFIX)
+  ) {
     return ed25519PublicKeyFromRaw(bytes.subarray(SPKI_PREFIX.length));
   }
   throw new SigningConfigError(`${label} is not an Ed25519 public key (32 raw bytes or SPKI)`);

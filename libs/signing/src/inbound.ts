@@ -60,12 +60,15 @@ export const reject = <R extends RejectionReason>(reason: R, detail: string): Re
   detail,
 });
 
-export const accept = (eventId: string | null, eventType: string | null, handshake?: Handshake): Acceptance =>
-  handshake ? { ok: true, eventId, eventType, handshake } : { ok: true, eventId, eventType };
+export const accept = (
+  eventId: string | null,
+  eventType: string | null,
+  handshake?: Handshake,
+): Acceptance => (handshake ? { ok: true, eventId, eventType, handshake } : { ok: true, eventId, eventType });
 
-/** The value of a header, or null when absent or empty (lower-cased name). */
+/** The value of a header, or null when absent or empty (lower-cased name; own keys only). */
 export const header = (request: { headers: Record<string, string> }, name: string): string | null =>
-  request.headers[name] || null;
+  (Object.hasOwn(request.headers, name) && request.headers[name]) || null;
 
 export const noMatch = (secrets: readonly unknown[]): Rejection<'bad-signature'> =>
   reject('bad-signature', `no signature matched any of ${secrets.length} secret(s)`);

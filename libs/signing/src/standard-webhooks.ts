@@ -1,7 +1,7 @@
 import { randomBytes, sign, verify } from 'node:crypto';
 import { decodeBase64, equalBytes, hmac } from './digest';
 import { newEd25519KeyPair, rawPublicKey } from './ed25519-keys';
-import { header, reject, type Rejection, type RejectionReason } from './inbound';
+import { header, noMatch, reject, type Rejection, type RejectionReason } from './inbound';
 import { SigningConfigError } from './signing-error';
 import {
   parseStandardWebhooksKey,
@@ -35,13 +35,20 @@ export interface SignPayloadInput {
 }
 
 const signedContent = (id: string, timestamp: number | string, payload: string | Uint8Array): Buffer =>
-  Buffer.concat([Buffer.from(`${id}.${timestamp}.`), typeof payload === 'string' ? Buffer.from(payload) : payload]);
+  Buffer.concat([
+    Buffer.from(`${id}.${timestamp}.`),
+    typeof payload === 'string' ? Buffer.from(payload) : payload,
+  ]);
 
 /** The `webhook-signature` header value: one space-separated entry per secret. */
 export function signPayload({ id, timestamp, payload, secrets }: SignPayloadInput): string {
   // A "." in the id would let one signed content pass for another (the spec's warning).
-  if (id.length === 0 || id.includes('.')) throw new RangeError('message id must be non-empty and contain no "."');
-  if (!Number.isSafeInteger(timestamp) || timestamp < 0) throw new RangeError('timestamp must be unix seconds');
+  if (id.length === 0 || id.includes('.')) {
+    throw new RangeError('message id must be non-empty and contain no "."');
+  }
+  if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
+    throw new RangeError('timestamp must be unix seconds');
+  }
   if (secrets.length === 0) throw new SigningConfigError('no signing secret configured');
   const content = signedContent(id, timestamp, payload);
   return secrets
@@ -71,12 +78,15 @@ export interface VerifyPayloadInput {
 }
 
 export type VerifyPayloadResult =
-  | { ok: true; id: string; timestamp: number }
-  | Rejection<Exclude<RejectionReason, 'unsupported-media-type'>>;
+  { ok: true; id: string; timestamp: number } | Rejection<Exclude<RejectionReason, 'unsupported-media-type'>>;
 
 const ED25519_SIGNATURE_LENGTH = 64;
 
-function matches(keys: readonly StandardWebhooksKey[], entries: readonly string[][], content: Buffer): boolean {
+function matches(
+  keys: readonly StandardWebhooksKey[],
+  entries: readonly string[][],
+  content: Buffer,
+): boolean {
   // Each HMAC is computed once, however many v1 entries the header lists.
   const digests = keys.flatMap((key) => (key.kind === 'symmetric' ? [hmac('sha256', key.key, content)] : []));
   const publicKeys = keys.flatMap((key) => (key.kind === 'symmetric' ? [] : [key.publicKey]));
@@ -111,10 +121,12 @@ export function verifyPayload(input: VerifyPayloadInput): VerifyPayloadResult {
     .split(' ')
     .filter((entry) => entry.includes(','))
     .map((entry) => [entry.slice(0, entry.indexOf(',')), entry.slice(entry.indexOf(',') + 1)]);
-  if (entries.length === 0) return reject('malformed-header', 'webhook-signature has no "version,signature" entry');
+  if (entries.length === 0) {
+    return reject('malformed-header', 'webhook-signature has no "version,signature" entry');
+  }
   const keys = input.secrets.map(parseStandardWebhooksKey);
   if (!matches(keys, entries, signedContent(id, timestampValue, input.payload))) {
-    return reject('bad-signature', `no signature matched any of ${keys.length} secret(s)`);
+    return noMatch(keys);
   }
   return checkTimestamp(timestamp, input.now, input.toleranceSeconds) ?? { ok: true, id, timestamp };
 }

@@ -37,7 +37,9 @@ export const discord: ProviderVerifier = (request, settings) => {
   const timestamp = parseUnixSeconds(timestampValue);
   if (timestamp === null) return reject('malformed-header', `${TIMESTAMP} is not unix seconds`);
   const signature = decodeHex(value);
-  if (signature?.length !== 64) return reject('malformed-header', `${SIGNATURE} is not a 64-byte hex signature`);
+  if (signature?.length !== 64) {
+    return reject('malformed-header', `${SIGNATURE} is not a 64-byte hex signature`);
+  }
   const content = Buffer.concat([Buffer.from(timestampValue), request.rawBody]);
   const keys = settings.secrets.map(publicKey);
   if (!keys.some((key) => verify(null, content, key, signature))) return noMatch(settings.secrets);

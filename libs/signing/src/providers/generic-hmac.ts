@@ -20,7 +20,9 @@ export const genericHmacOptionsSchema = z
       .enum(['body', 'timestamp.body'])
       .default('body')
       .describe('What is signed: the raw body, or "<timestamp>.<raw body>".'),
-    timestampHeader: headerName.optional().describe('Header with unix seconds; required for "timestamp.body".'),
+    timestampHeader: headerName
+      .optional()
+      .describe('Header with unix seconds; required for "timestamp.body".'),
     eventIdHeader: headerName.optional().describe('Header to read the event id from, if any.'),
     eventTypeHeader: headerName.optional().describe('Header to read the event type from, if any.'),
   })
@@ -40,7 +42,9 @@ function optionsOf(settings: InboundSettings): GenericHmacOptions {
   if (cached) return cached;
   const result = genericHmacOptionsSchema.safeParse(raw);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'options'}: ${issue.message}`);
+    const problems = result.error.issues.map(
+      (issue) => `${issue.path.join('.') || 'options'}: ${issue.message}`,
+    );
     throw new SigningConfigError(`invalid generic-hmac options: ${problems.join('; ')}`);
   }
   parsed.set(raw, result.data);
@@ -50,18 +54,28 @@ function optionsOf(settings: InboundSettings): GenericHmacOptions {
 /** HMAC keyed by the UTF-8 secret over the body, or over `timestamp.body`, as the options say. */
 export const genericHmac: ProviderVerifier = (request, settings) => {
   const options = optionsOf(settings);
+  // An unsigned timestamp proves nothing, so it is read only when it is part of the signed bytes.
+  const timestampName = options.signed === 'timestamp.body' ? options.timestampHeader : undefined;
   const value = header(request, options.header);
-  const timestampValue = options.timestampHeader ? header(request, options.timestampHeader) : null;
-  if (!value) return reject('missing-header', `missing ${options.header}`);
-  if (options.timestampHeader && !timestampValue) return reject('missing-header', `missing ${options.timestampHeader}`);
-  const timestamp = timestampValue === null ? null : parseUnixSeconds(timestampValue);
-  if (timestampValue !== null && timestamp === null) {
-    return reject('malformed-header', `${options.timestampHeader} is not unix seconds`);
+  const timestampValue = timestampName ? header(request, timestampName) : '';
+  if (!value || timestampValue === null) {
+    return reject('missing-header', `missing ${value ? timestampName : options.header}`);
   }
-  const digest = value.startsWith(options.prefix) ? decodeDigest(value.slice(options.prefix.length), options.encoding) : null;
-  if (!digest) return reject('malformed-header', `${options.header} is not "${options.prefix}<${options.encoding}>"`);
-  const head = options.signed === 'timestamp.body' ? `${timestampValue}.` : '';
-  if (!findSecret(settings.secrets, [digest], (secret) => hmac(options.algorithm, secret, head, request.rawBody))) {
+  const timestamp = timestampName ? parseUnixSeconds(timestampValue) : null;
+  if (timestampName && timestamp === null) {
+    return reject('malformed-header', `${timestampName} is not unix seconds`);
+  }
+  const encoded = value.startsWith(options.prefix) ? value.slice(options.prefix.length) : null;
+  const digest = encoded === null ? null : decodeDigest(encoded, options.encoding);
+  if (!digest) {
+    return reject('malformed-header', `${options.header} is not "${options.prefix}<${options.encoding}>"`);
+  }
+  const head = timestampName ? `${timestampValue}.` : '';
+  if (
+    !findSecret(settings.secrets, [digest], (secret) =>
+      hmac(options.algorithm, secret, head, request.rawBody),
+    )
+  ) {
     return noMatch(settings.secrets);
   }
   const late = timestamp === null ? null : checkTimestamp(timestamp, request.now, settings.toleranceSeconds);

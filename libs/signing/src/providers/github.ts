@@ -8,7 +8,9 @@ export const github: ProviderVerifier = (request, settings) => {
   const value = header(request, 'x-hub-signature-256');
   if (!value) {
     // Policy: the SHA-1 header alone is refused, GitHub itself recommends the SHA-256 one.
-    const legacy = header(request, 'x-hub-signature') ? ' (the legacy sha1 x-hub-signature is not accepted)' : '';
+    const legacy = header(request, 'x-hub-signature')
+      ? ' (the legacy sha1 x-hub-signature is not accepted)'
+      : '';
     return reject('missing-header', `missing x-hub-signature-256${legacy}`);
   }
   const digest = value.startsWith(PREFIX) ? decodeHex(value.slice(PREFIX.length)) : null;

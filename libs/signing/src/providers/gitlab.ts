@@ -1,5 +1,5 @@
 import { equalBytes, sha256 } from '../digest';
-import { accept, header, noMatch, reject, type ProviderVerifier } from '../inbound';
+import { accept, header, reject, type ProviderVerifier } from '../inbound';
 import { SYMMETRIC_PREFIX } from '../standard-webhooks-keys';
 import { standardWebhooks } from './standard-webhooks';
 
@@ -20,6 +20,8 @@ export const gitlab: ProviderVerifier = (request, settings) => {
   if (!token) return reject('missing-header', 'missing x-gitlab-token');
   // Comparing digests keeps the comparison constant-time without revealing the token's length.
   const received = sha256(token);
-  if (!settings.secrets.some((secret) => equalBytes(sha256(secret), received))) return noMatch(settings.secrets);
+  if (!settings.secrets.some((secret) => equalBytes(sha256(secret), received))) {
+    return reject('bad-signature', `x-gitlab-token matched none of ${settings.secrets.length} token(s)`);
+  }
   return accept(header(request, 'idempotency-key'), eventType);
 };

@@ -22,5 +22,8 @@ export const linear: ProviderVerifier = (request, settings) => {
   }
   const late = checkTimestamp(sentAt / 1000, request.now, settings.toleranceSeconds);
   if (late) return late;
-  return accept(header(request, 'linear-delivery'), header(request, 'linear-event') ?? stringAt(body, 'type'));
+  return accept(
+    header(request, 'linear-delivery'),
+    header(request, 'linear-event') ?? stringAt(body, 'type'),
+  );
 };

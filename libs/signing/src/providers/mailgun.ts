@@ -16,7 +16,9 @@ function readSignature(rawBody: Buffer, contentType: string | null): MailgunSign
     return { timestamp: form.get('timestamp'), token: form.get('token'), signature: form.get('signature') };
   }
   const body = parseJsonObject(rawBody);
-  if (!body) return reject('unsupported-media-type', `expected a JSON or form body, got "${mediaType(contentType)}"`);
+  if (!body) {
+    return reject('unsupported-media-type', `expected a JSON or form body, got "${mediaType(contentType)}"`);
+  }
   const fields = objectAt(body, 'signature');
   if (!fields) return reject('missing-header', 'the body has no signature object');
   const read = (name: string) => stringAt(fields, name);
@@ -36,7 +38,9 @@ export const mailgun: ProviderVerifier = (request, settings) => {
   }
   const timestamp = parseUnixSeconds(timestampValue);
   const digest = decodeHex(signature);
-  if (timestamp === null || !digest) return reject('malformed-header', 'signature timestamp or signature is malformed');
+  if (timestamp === null || !digest) {
+    return reject('malformed-header', 'signature timestamp or signature is malformed');
+  }
   if (!findSecret(settings.secrets, [digest], (secret) => hmac('sha256', secret, timestampValue, token))) {
     return noMatch(settings.secrets);
   }

@@ -18,7 +18,9 @@ export const paddle: ProviderVerifier = (request, settings) => {
   const timestamp = parseUnixSeconds(ts);
   if (timestamp === null) return reject('malformed-header', 'paddle-signature has no valid ts=');
   if (signatures.length === 0) return reject('bad-signature', 'paddle-signature has no h1 signature');
-  if (!findSecret(settings.secrets, signatures, (secret) => hmac('sha256', secret, `${ts}:`, request.rawBody))) {
+  if (
+    !findSecret(settings.secrets, signatures, (secret) => hmac('sha256', secret, `${ts}:`, request.rawBody))
+  ) {
     return noMatch(settings.secrets);
   }
   // Paddle's SDK has no lower bound (a future ts passes), and neither do we.

@@ -13,7 +13,9 @@ export const pagerduty: ProviderVerifier = (request, settings) => {
     .map((item) => item.trim())
     .flatMap((item) => (item.startsWith(PREFIX) ? [decodeHex(item.slice(PREFIX.length))] : []))
     .filter((digest) => digest !== null);
-  if (signatures.length === 0) return reject('malformed-header', 'x-pagerduty-signature has no "v1=<hex>" entry');
+  if (signatures.length === 0) {
+    return reject('malformed-header', 'x-pagerduty-signature has no "v1=<hex>" entry');
+  }
   if (!findSecret(settings.secrets, signatures, (secret) => hmac('sha256', secret, request.rawBody))) {
     return noMatch(settings.secrets);
   }

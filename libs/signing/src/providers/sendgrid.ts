@@ -14,11 +14,13 @@ function publicKey(value: string, position: number): KeyObject {
     const key = der
       ? createPublicKey({ key: der, format: 'der', type: 'spki' })
       : createPublicKey({ key: value, format: 'pem' });
-    if (key.asymmetricKeyType === 'ec') return key;
+    if (key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return key;
   } catch {
     // reported below, without echoing the key
   }
-  throw new SigningConfigError(`secret #${position + 1} is not an EC P-256 public key (base64 DER SPKI or PEM)`);
+  throw new SigningConfigError(
+    `secret #${position + 1} is not an EC P-256 public key (base64 DER SPKI or PEM)`,
+  );
 }
 
 /**

@@ -9,12 +9,16 @@ import { accept, header, noMatch, reject, type ProviderVerifier } from '../inbou
 export const square: ProviderVerifier = (request, settings) => {
   const value = header(request, 'x-square-hmacsha256-signature');
   if (!value) {
-    const legacy = header(request, 'x-square-signature') ? ' (the legacy sha1 x-square-signature is not accepted)' : '';
+    const legacy = header(request, 'x-square-signature')
+      ? ' (the legacy sha1 x-square-signature is not accepted)'
+      : '';
     return reject('missing-header', `missing x-square-hmacsha256-signature${legacy}`);
   }
   const digest = decodeBase64(value);
   if (!digest) return reject('malformed-header', 'x-square-hmacsha256-signature is not base64');
-  if (!findSecret(settings.secrets, [digest], (secret) => hmac('sha256', secret, request.url, request.rawBody))) {
+  if (
+    !findSecret(settings.secrets, [digest], (secret) => hmac('sha256', secret, request.url, request.rawBody))
+  ) {
     return noMatch(settings.secrets);
   }
   const event = parseJsonObject(request.rawBody);

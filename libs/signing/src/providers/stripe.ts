@@ -18,7 +18,9 @@ export const stripe: ProviderVerifier = (request, settings) => {
   const timestamp = parseUnixSeconds(t);
   if (timestamp === null) return reject('malformed-header', 'stripe-signature has no valid t=');
   if (signatures.length === 0) return reject('bad-signature', 'stripe-signature has no v1 signature');
-  if (!findSecret(settings.secrets, signatures, (secret) => hmac('sha256', secret, `${t}.`, request.rawBody))) {
+  if (
+    !findSecret(settings.secrets, signatures, (secret) => hmac('sha256', secret, `${t}.`, request.rawBody))
+  ) {
     return noMatch(settings.secrets);
   }
   // Stripe's SDK checks age only; a future t is accepted there, so it is here.

@@ -20,7 +20,7 @@ export function portVariants(url: string): string[] {
   return [url, `${scheme}//${authority.slice(0, port.index)}${rest}`];
 }
 
-/** Form parameters sorted by name, each name followed by its distinct values in order, no separators. */
+/** Form parameters sorted by name, each name followed by each of its distinct values (sorted), no separators. */
 export function sortedParams(form: string): string {
   const params = new URLSearchParams(form);
   return [...new Set(params.keys())]
@@ -51,7 +51,8 @@ export const twilio: ProviderVerifier = (request, settings) => {
     params = sortedParams(request.rawBody.toString('utf8'));
   }
   const urls = portVariants(request.url);
-  const matches = (secret: string) => urls.some((url) => equalBytes(hmac('sha1', secret, url, params), digest));
+  const matches = (secret: string) =>
+    urls.some((url) => equalBytes(hmac('sha1', secret, url, params), digest));
   if (!settings.secrets.some(matches)) return noMatch(settings.secrets);
   if (bodyHash !== null && !equalBytes(decodeHex(bodyHash) ?? Buffer.alloc(0), sha256(request.rawBody))) {
     return reject('bad-signature', 'the body does not match bodySHA256');

@@ -1,0 +1,86 @@
+import type { AcceptedMessage } from '@gateway/kafka';
+import { metrics } from '@gateway/observability';
+import type { EventRow, SubscriptionRow } from '@gateway/persistence';
+import type { DeliveryTask, EventMessage } from '@gateway/schemas';
+import { deliveryIdFor } from './delivery-id';
+import { eventIdFor } from './event-id';
+import type { PayloadFilter } from './payload-filter';
+import { buildMatcher } from './subscription-matcher';
+
+/** The I/O the router needs, so the routing steps read in order and tests can see each one. */
+export interface RouterPorts {
+  recordEvents(events: EventRow[]): Promise<void>;
+  /** Inserts deliveries; returns the ids still to emit (new, or never acknowledged by Kafka). */
+  claimDeliveries(rows: { id: string; eventId: string; endpointId: string }[]): Promise<Set<string>>;
+  emit(tasks: { task: DeliveryTask; traceparent: string | undefined }[]): Promise<void>;
+  markRouted(ids: string[]): Promise<void>;
+}
+
+/**
+ * Routes a batch of events: match each against the in-memory subscriptions, record events and
+ * deliveries (one statement each per batch), emit one task per (event, endpoint) and only then mark
+ * them routed. If anything fails the batch is not committed and is routed again, without duplicates.
+ */
+export class EventRouter {
+  private match = buildMatcher([]);
+  private count = 0;
+
+  constructor(private readonly ports: RouterPorts) {}
+
+  setSubscriptions(rows: SubscriptionRow[]): void {
+    this.match = buildMatcher(rows.map((row) => ({ ...row, filter: row.filter as PayloadFilter | null })));
+    this.count = rows.length;
+    metrics.subscriptionsLoaded.set(rows.length);
+  }
+
+  subscriptionCount(): number {
+    return this.count;
+  }
+
+  async route(messages: AcceptedMessage<EventMessage>[], topic: string, partition: number): Promise<void> {
+    const events: EventRow[] = [];
+    const planned: { task: DeliveryTask; traceparent: string | undefined }[] = [];
+    for (const message of messages) {
+      const value = message.value;
+      const event = {
+        id: value.id ?? eventIdFor(topic, partition, message.offset),
+        type: value.type,
+        tenant: value.tenant ?? null,
+        data: value.data,
+        occurredAt: value.occurredAt ?? new Date(message.timestamp).toISOString(),
+      };
+      events.push(event);
+      const endpointIds = this.match({ type: event.type, tenant: event.tenant, data: event.data });
+      metrics.eventsRouted.inc({ outcome: endpointIds.length > 0 ? 'matched' : 'unmatched' });
+      for (const endpointId of endpointIds) {
+        planned.push({
+          task: {
+            deliveryId: deliveryIdFor(event.id, endpointId),
+            endpointId,
+            attempt: 1,
+            event,
+            orderingKey: value.orderingKey ?? message.key,
+            publishedAt: message.timestamp,
+          },
+          traceparent: message.traceparent,
+        });
+      }
+    }
+    await this.ports.recordEvents(events);
+    if (planned.length === 0) return;
+    const toEmit = await this.ports.claimDeliveries(
+      planned.map(({ task }) => ({
+        id: task.deliveryId,
+        eventId: task.event.id,
+        endpointId: task.endpointId,
+      })),
+    );
+    const emitting = planned.filter(({ task }) => toEmit.has(task.deliveryId));
+    if (emitting.length < planned.length)
+      metrics.eventsRouted.inc({ outcome: 'duplicate' }, planned.length - emitting.length);
+    if (emitting.length === 0) return;
+    await this.ports.emit(emitting);
+    metrics.deliveriesEmitted.inc(emitting.length);
+    await this.ports.markRouted(emitting.map(({ task }) => task.deliveryId));
+  }
+}

@@ -1,0 +1,22 @@
+export {
+  generateSecret,
+  generateEd25519KeyPair,
+  publicKeyOf,
+  signPayload,
+  verifyPayload,
+  type SignPayloadInput,
+  type VerifyPayloadInput,
+  type VerifyPayloadResult,
+} from './standard-webhooks';
+export { verifyInbound, providerKeys, providerKeySchema, type ProviderKey } from './verify-inbound';
+export { genericHmacOptionsSchema, type GenericHmacOptions } from './providers/generic-hmac';
+export { SigningConfigError } from './signing-error';
+export type {
+  InboundRequest,
+  InboundSettings,
+  InboundResult,
+  Acceptance,
+  Rejection,
+  RejectionReason,
+  Handshake,
+} from './inbound';
