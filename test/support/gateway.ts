@@ -2,6 +2,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, Partitioners, type Consumer, type Producer } from 'kafkajs';
 import { createKafka, defaultTopicSpecs, ensureTopics } from '@gateway/kafka';
+import { createDataSource, runMigrations } from '@gateway/persistence';
 import { createLogger } from '@gateway/observability';
 import { topicNames, type TopicNames } from '@gateway/schemas';
 import { repoRoot } from './stack';
@@ -25,6 +26,27 @@ export async function freshTopics(partitions = 4): Promise<{ prefix: string; top
   const kafka = createKafka({ brokers: testInfra().kafkaBrokers.split(','), clientId: 'test-provision', logger: createLogger('test', 'error') });
   await ensureTopics(kafka, defaultTopicSpecs(topics, partitions));
   return { prefix, topics };
+}
+
+/** A migrated database of its own for one test file (the router loads every endpoint it finds). */
+export async function freshDatabase(): Promise<string> {
+  const admin = createDataSource(testInfra().databaseUrl, 1, 'tests-admin');
+  await admin.initialize();
+  const name = `t_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.destroy();
+  }
+  const url = testInfra().databaseUrl.replace(/\/[^/]+$/, `/${name}`);
+  const dataSource = createDataSource(url, 1, 'tests-migrate');
+  await dataSource.initialize();
+  try {
+    await runMigrations(dataSource);
+  } finally {
+    await dataSource.destroy();
+  }
+  return url;
 }
 
 /** Starts real service processes sharing one topic prefix; returns them by name. */

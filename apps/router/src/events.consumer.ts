@@ -1,25 +1,51 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { startValidatingConsumer, type BatchingProducer, type Kafka, type ValidatingConsumer } from '@gateway/kafka';
+import { startValidatingConsumer, traceHeaders, type BatchingProducer, type Kafka, type ValidatingConsumer } from '@gateway/kafka';
 import type { Logger } from '@gateway/observability';
-import { CONFIG, KAFKA, LOGGER, PRODUCER, ReadinessRegistry, TOPICS } from '@gateway/platform';
-import type { AppConfig } from './config';
+import { claimDeliveries, LiveView, loadSubscriptions, markRouted, recordEvents, type DataSource, type SubscriptionRow } from '@gateway/persistence';
+import { CONFIG, DATA_SOURCE, KAFKA, LOGGER, PRODUCER, ReadinessRegistry, TOPICS } from '@gateway/platform';
+import { EventRouter } from '@gateway/routing';
 import { eventMessage, type TopicNames } from '@gateway/schemas';
+import type { AppConfig } from './config';
 
-/** Consumes `webhooks.events`: validated events go to routing; malformed ones to the invalid topic. */
+/** Consumes `webhooks.events`: validated events are routed; malformed ones go to the invalid topic. */
 @Injectable()
 export class EventsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private consumer: ValidatingConsumer | undefined;
+  private view: LiveView<SubscriptionRow[]> | undefined;
 
   constructor(
     @Inject(CONFIG) private readonly config: AppConfig,
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(PRODUCER) private readonly producer: BatchingProducer,
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(TOPICS) private readonly topics: TopicNames,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly readiness: ReadinessRegistry,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    const router = new EventRouter({
+      recordEvents: (events) => recordEvents(this.dataSource, events),
+      claimDeliveries: (rows) => claimDeliveries(this.dataSource, rows),
+      markRouted: (ids) => markRouted(this.dataSource, ids),
+      emit: (tasks) =>
+        this.producer.sendMany(
+          this.topics.deliveries,
+          tasks.map(({ task, traceparent }) => ({
+            key: task.endpointId,
+            value: JSON.stringify(task),
+            headers: traceHeaders(traceparent),
+          })),
+        ),
+    });
+    this.view = new LiveView(
+      this.dataSource,
+      'endpoints_changed',
+      loadSubscriptions,
+      (rows) => router.setSubscriptions(rows),
+      (error) => this.logger.warn({ err: error }, 'subscription reload failed; keeping the last view'),
+    );
+    await this.view.start();
     this.consumer = await startValidatingConsumer({
       kafka: this.kafka,
       groupId: `${this.config.KAFKA_TOPIC_PREFIX}router`,
@@ -28,9 +54,7 @@ export class EventsConsumer implements OnApplicationBootstrap, BeforeApplication
       invalidTopic: this.topics.invalid,
       producer: this.producer,
       logger: this.logger,
-      handle: async (messages) => {
-        this.logger.debug({ count: messages.length }, 'events accepted');
-      },
+      handle: (messages, batch) => router.route(messages, batch.topic, batch.partition),
     });
     const consumer = this.consumer;
     this.readiness.add({
@@ -43,5 +67,6 @@ export class EventsConsumer implements OnApplicationBootstrap, BeforeApplication
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.consumer?.stop();
+    await this.view?.stop();
   }
 }

@@ -6,3 +6,5 @@ export { decodeMessage, type Decoded } from './decode';
 export { checkKafka } from './kafka-health';
 export { traceHeaders, traceparentOf } from './trace-headers';
 export type { Kafka } from 'kafkajs';
+export { startTrackedConsumer, type TrackedMessage, type TrackedConsumerOptions } from './tracked-consumer';
+export { OffsetTracker } from './offset-tracker';

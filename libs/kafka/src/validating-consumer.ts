@@ -42,7 +42,8 @@ export interface ValidatingConsumer {
   /** Resolves once the consumer has joined its group (tests publish only after this). */
   readonly joined: Promise<void>;
   isJoined(): boolean;
-  stop(): Promise<void>;
+  /** Stops fetching, lets `drain` finish the work in hand, commits what finished, disconnects. */
+  stop(drain?: () => Promise<void>): Promise<void>;
 }
 
 /**
@@ -111,7 +112,7 @@ export async function startValidatingConsumer<S extends z.ZodType>(
   };
 }
 
-function toAccepted<T>(message: KafkaMessage, value: T): AcceptedMessage<T> {
+export function toAccepted<T>(message: KafkaMessage, value: T): AcceptedMessage<T> {
   return {
     value,
     key: message.key ? message.key.toString('utf8') : null,
@@ -121,7 +122,7 @@ function toAccepted<T>(message: KafkaMessage, value: T): AcceptedMessage<T> {
   };
 }
 
-function toInvalid(
+export function toInvalid(
   message: KafkaMessage,
   topic: string,
   partition: number,
@@ -142,8 +143,8 @@ function toInvalid(
   };
 }
 
-async function publishInvalid<S extends z.ZodType>(
-  options: ValidatingConsumerOptions<S>,
+export async function publishInvalid(
+  options: { producer: BatchingProducer; invalidTopic: string; logger: Logger },
   rejected: InvalidMessage[],
 ): Promise<void> {
   await options.producer.sendMany(

@@ -40,6 +40,11 @@ export const metrics = {
     labelNames: ['outcome'] as const,
     registers,
   }),
+  subscriptionsLoaded: new Gauge({
+    name: `${METRIC_PREFIX}router_endpoints_loaded`,
+    help: 'Endpoints in the router\'s in-memory subscription view.',
+    registers,
+  }),
   deliveriesEmitted: new Counter({
     name: `${METRIC_PREFIX}deliveries_emitted_total`,
     help: 'Delivery tasks emitted by the router.',

@@ -6,9 +6,10 @@ import { EndpointEntity } from './entities/endpoint.entity';
 import { EventEntity } from './entities/event.entity';
 import { SourceEntity } from './entities/source.entity';
 import { CreateCoreTables1764097200000 } from './migrations/1764097200000-CreateCoreTables';
+import { AddDeliveryRoutedAt1764100800000 } from './migrations/1764100800000-AddDeliveryRoutedAt';
 
 export const entities = [EndpointEntity, EndpointSecretEntity, EventEntity, DeliveryEntity, AttemptEntity, SourceEntity];
-export const migrations = [CreateCoreTables1764097200000];
+export const migrations = [CreateCoreTables1764097200000, AddDeliveryRoutedAt1764100800000];
 
 /** The TypeORM data source; schema changes only through migrations (never `synchronize`). */
 export function createDataSource(url: string, poolSize = 10, applicationName = 'gateway'): DataSource {

@@ -1,0 +1,110 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { AttemptRecorder, createAddressPolicy, Dispatcher, HttpSender } from '@gateway/delivery';
+import { startTrackedConsumer, traceHeaders, type BatchingProducer, type Kafka, type ValidatingConsumer } from '@gateway/kafka';
+import type { Logger } from '@gateway/observability';
+import {
+  cancelDelivery,
+  disableEndpoint,
+  LiveView,
+  loadEndpointTargets,
+  recordAttempts,
+  type DataSource,
+  type EndpointTargetRow,
+} from '@gateway/persistence';
+import { CONFIG, DATA_SOURCE, KAFKA, LOGGER, PRODUCER, ReadinessRegistry, TOPICS } from '@gateway/platform';
+import { deliveryTask, type TopicNames } from '@gateway/schemas';
+import type { AppConfig } from './config';
+
+/** Consumes `webhooks.deliveries` and wires the dispatcher to Kafka, PostgreSQL and HTTP. */
+@Injectable()
+export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private consumer: ValidatingConsumer | undefined;
+  private view: LiveView<EndpointTargetRow[]> | undefined;
+  private dispatcher: Dispatcher | undefined;
+  private sender: HttpSender | undefined;
+  private recorder: AttemptRecorder | undefined;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: AppConfig,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(PRODUCER) private readonly producer: BatchingProducer,
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(TOPICS) private readonly topics: TopicNames,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly readiness: ReadinessRegistry,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const config = this.config;
+    let endpoints = new Map<string, EndpointTargetRow>();
+    this.view = new LiveView(
+      this.dataSource,
+      'endpoints_changed',
+      loadEndpointTargets,
+      (rows) => (endpoints = new Map(rows.map((row) => [row.id, row]))),
+      (error) => this.logger.warn({ err: error }, 'endpoint reload failed; keeping the last view'),
+    );
+    await this.view.start();
+    const view = this.view;
+    this.sender = new HttpSender({
+      policy: createAddressPolicy(config.DELIVERY_ALLOWLIST),
+      timeoutMs: config.DELIVERY_TIMEOUT_MS,
+      connectTimeoutMs: config.DELIVERY_CONNECT_TIMEOUT_MS,
+    });
+    const sender = this.sender;
+    this.recorder = new AttemptRecorder(
+      (rows) => recordAttempts(this.dataSource, rows),
+      (error) => this.logger.warn({ err: error }, 'recording attempts failed; retrying'),
+    );
+    const recorder = this.recorder;
+    this.dispatcher = new Dispatcher(
+      {
+        endpoint: (id) => endpoints.get(id),
+        reloadEndpoints: () => view.reload(),
+        send: (url, headers, body) => sender.send(url, headers, body),
+        record: (row) => recorder.record(row),
+        cancel: (deliveryId) => cancelDelivery(this.dataSource, deliveryId),
+        scheduleRetry: (retry, traceparent) =>
+          this.producer.send(this.topics.retries, { key: retry.task.endpointId, value: JSON.stringify(retry), headers: traceHeaders(traceparent) }),
+        deadLetter: (letter, traceparent) =>
+          this.producer.send(this.topics.deadLetter, { key: letter.task.endpointId, value: JSON.stringify(letter), headers: traceHeaders(traceparent) }),
+        disableEndpoint: (endpointId, reason) => disableEndpoint(this.dataSource, endpointId, reason),
+      },
+      {
+        concurrencyPerEndpoint: config.DELIVERY_CONCURRENCY_PER_ENDPOINT,
+        queuePerEndpoint: config.DELIVERY_QUEUE_PER_ENDPOINT,
+        maxInFlight: config.DELIVERY_MAX_IN_FLIGHT,
+        userAgent: config.DELIVERY_USER_AGENT,
+      },
+      this.logger,
+    );
+    const dispatcher = this.dispatcher;
+    this.consumer = await startTrackedConsumer({
+      kafka: this.kafka,
+      groupId: `${config.KAFKA_TOPIC_PREFIX}dispatcher`,
+      topic: this.topics.deliveries,
+      contract: deliveryTask,
+      invalidTopic: this.topics.invalid,
+      producer: this.producer,
+      logger: this.logger,
+      accept: (messages) => dispatcher.accept(messages),
+    });
+    const consumer = this.consumer;
+    this.readiness.add({
+      name: 'deliveries-consumer',
+      check: async () => {
+        if (!consumer.isJoined()) throw new Error('not a member of its consumer group yet');
+      },
+    });
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    const drainMs = Math.max(0, this.config.SHUTDOWN_TIMEOUT_MS - 3000);
+    await this.consumer?.stop(async () => {
+      await this.dispatcher?.drain(drainMs);
+      await this.recorder?.flush();
+    });
+    await this.sender?.close();
+    await this.view?.stop();
+  }
+}

@@ -1,0 +1,41 @@
+import { BlockList, isIP } from 'node:net';
+
+/** Ranges a delivery may never reach unless allow-listed: private, loopback, link-local, metadata, ... */
+const blockedV4 = [
+  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
+  ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
+] as const;
+const blockedV6 = [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96]] as const;
+
+export interface AddressPolicy {
+  /** Whether a resolved IP address may be connected to. */
+  allows(address: string): boolean;
+}
+
+function cidrList(cidrs: readonly string[]): BlockList {
+  const list = new BlockList();
+  for (const cidr of cidrs) {
+    const [network, prefix] = cidr.split('/');
+    const family = isIP(network ?? '') === 6 ? 'ipv6' : 'ipv4';
+    list.addSubnet(network!, Number(prefix), family);
+  }
+  return list;
+}
+
+/** The SSRF rule: refuse blocked ranges (IPv4-mapped IPv6 included) unless an allow-list CIDR covers them. */
+export function createAddressPolicy(allowCidrs: readonly string[]): AddressPolicy {
+  const blocked = new BlockList();
+  for (const [network, prefix] of blockedV4) blocked.addSubnet(network, prefix, 'ipv4');
+  for (const [network, prefix] of blockedV6) blocked.addSubnet(network, prefix, 'ipv6');
+  const allowed = cidrList(allowCidrs);
+  return {
+    allows(address: string): boolean {
+      const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
+      const ip = mapped ?? address;
+      const family = isIP(ip) === 6 ? 'ipv6' : 'ipv4';
+      if (isIP(ip) === 0) return false;
+      if (allowed.check(ip, family)) return true;
+      return !blocked.check(ip, family);
+    },
+  };
+}

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+
+const cidrList = z
+  .string()
+  .default('')
+  .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^[0-9a-fA-F:.]+\/\d{1,3}$/, 'expected CIDRs like 127.0.0.0/8')));
+
+/** Configuration of outbound delivery (the dispatcher). */
+export const deliveryConfig = {
+  DELIVERY_ALLOWLIST: cidrList.describe(
+    'Comma-separated CIDRs that delivery may reach despite the SSRF guard (private, loopback, link-local, metadata ranges are refused otherwise).',
+  ),
+  DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(15000).describe('Total time an attempt may take, response headers and body included.'),
+  DELIVERY_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(50).max(60000).default(5000).describe('Time to establish a connection to an endpoint.'),
+  DELIVERY_CONCURRENCY_PER_ENDPOINT: z.coerce.number().int().min(1).max(1000).default(32).describe('Attempts in flight per endpoint (ordered endpoints: always 1).'),
+  DELIVERY_QUEUE_PER_ENDPOINT: z.coerce.number().int().min(1).max(100000).default(2000).describe('Tasks waiting per endpoint; beyond it tasks go to the retry scheduler.'),
+  DELIVERY_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(1000000).default(20000).describe('Tasks held by one dispatcher before it stops fetching (backpressure).'),
+  DELIVERY_USER_AGENT: z.string().min(1).default('webhook-gateway/0.1').describe('User-Agent of outbound requests.'),
+};

@@ -1,0 +1,242 @@
+import type { TrackedMessage } from '@gateway/kafka';
+import { metrics, type Logger } from '@gateway/observability';
+import type { AttemptRow, EndpointTargetRow } from '@gateway/persistence';
+import { decideNextStep, type NextStep } from '@gateway/retry';
+import type { DeadLetter, DeliveryTask, RetryTask } from '@gateway/schemas';
+import { EndpointQueue, type QueueLimits } from './endpoint-queue';
+import type { SendResult } from './http-sender';
+import { buildBody, buildHeaders } from './outbound-request';
+
+/** The I/O a dispatch needs; each is a boundary the tests cross with real servers. */
+export interface DispatcherPorts {
+  endpoint(id: string): EndpointTargetRow | undefined;
+  reloadEndpoints(): Promise<void>;
+  send(url: string, headers: Record<string, string>, body: string): Promise<SendResult>;
+  record(row: AttemptRow): Promise<void>;
+  cancel(deliveryId: string): Promise<void>;
+  scheduleRetry(retry: RetryTask, traceparent: string | undefined): Promise<void>;
+  deadLetter(letter: DeadLetter, traceparent: string | undefined): Promise<void>;
+  disableEndpoint(endpointId: string, reason: string): Promise<void>;
+}
+
+export interface DispatcherSettings {
+  concurrencyPerEndpoint: number;
+  queuePerEndpoint: number;
+  maxInFlight: number;
+  userAgent: string;
+}
+
+/** What happened to a delivery task; also the `outcome` label of `gateway_deliveries_total`. */
+export type DispatchOutcome = 'delivered' | 'retry-scheduled' | 'dead-lettered' | 'skipped';
+
+type Job = TrackedMessage<DeliveryTask>;
+
+/**
+ * Hands each delivery task to its endpoint's own queue and returns at once, so deliveries to
+ * different endpoints never wait on each other. A task is completed (its offset committable) only
+ * after its attempt is recorded and any follow-up (retry, dead letter) is acknowledged by Kafka.
+ */
+export class Dispatcher {
+  private readonly queues = new Map<string, EndpointQueue<Job>>();
+  private inFlight = 0;
+  private waiters: (() => void)[] = [];
+  private stopping = false;
+
+  constructor(
+    private readonly ports: DispatcherPorts,
+    private readonly settings: DispatcherSettings,
+    private readonly logger: Logger,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  /** Places a batch in the endpoint queues; resolves when there is room for more (backpressure). */
+  async accept(jobs: Job[]): Promise<void> {
+    for (const job of jobs) {
+      this.inFlight++;
+      this.place(job);
+    }
+    while (this.inFlight >= this.settings.maxInFlight && !this.stopping) {
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  inFlightCount(): number {
+    return this.inFlight;
+  }
+
+  /** Waits for the work in hand, up to `timeoutMs`; what is left stays uncommitted and is re-sent. */
+  async drain(timeoutMs: number): Promise<void> {
+    this.stopping = true;
+    for (const wake of this.waiters.splice(0)) wake();
+    const deadline = Date.now() + timeoutMs;
+    while (this.inFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
+  private place(job: Job): void {
+    const endpoint = this.ports.endpoint(job.value.endpointId);
+    if (endpoint) return this.enqueue(endpoint, job);
+    // The router saw this endpoint, so the view may just be behind: reload once before giving up.
+    void this.ports.reloadEndpoints().then(
+      () => {
+        const fresh = this.ports.endpoint(job.value.endpointId);
+        if (fresh) this.enqueue(fresh, job);
+        else void this.settle(job, this.skip(job, 'endpoint no longer exists'));
+      },
+      (error: unknown) => {
+        this.logger.warn({ err: error }, 'endpoint reload failed');
+        setTimeout(() => this.place(job), 500);
+      },
+    );
+  }
+
+  private enqueue(endpoint: EndpointTargetRow, job: Job): void {
+    const limits: QueueLimits = {
+      concurrency: endpoint.ordered ? 1 : this.settings.concurrencyPerEndpoint,
+      maxWaiting: endpoint.ordered ? Number.MAX_SAFE_INTEGER : this.settings.queuePerEndpoint,
+      perSecond: endpoint.rateLimit?.perSecond ?? null,
+    };
+    let queue = this.queues.get(endpoint.id);
+    if (!queue) {
+      queue = new EndpointQueue<Job>(limits, (next) => this.settle(next, this.deliver(next)));
+      this.queues.set(endpoint.id, queue);
+    } else {
+      queue.setLimits(limits);
+    }
+    if (!queue.offer(job)) void this.settle(job, this.defer(job));
+  }
+
+  /** Counts the outcome and completes the task; an unexpected failure leaves it uncommitted. */
+  private async settle(job: Job, work: Promise<DispatchOutcome>): Promise<void> {
+    try {
+      const outcome = await work;
+      metrics.deliveries.inc({ outcome });
+      job.complete();
+    } catch (error) {
+      this.logger.error({ err: error, deliveryId: job.value.deliveryId }, 'delivery left unfinished; it is re-sent after a restart');
+    } finally {
+      this.inFlight--;
+      if (this.inFlight < this.settings.maxInFlight) for (const wake of this.waiters.splice(0)) wake();
+    }
+  }
+
+  private async skip(job: Job, reason: string): Promise<DispatchOutcome> {
+    this.logger.info({ deliveryId: job.value.deliveryId, endpointId: job.value.endpointId, reason }, 'delivery cancelled');
+    await this.persist(() => this.ports.cancel(job.value.deliveryId));
+    return 'skipped';
+  }
+
+  /** The endpoint's queue is full: the task waits in the retry scheduler instead of in memory. */
+  private async defer(job: Job): Promise<DispatchOutcome> {
+    const retry: RetryTask = { task: job.value, dueAt: Date.now() + 1000, lastError: 'endpoint queue full', lastStatusCode: null };
+    await this.persist(() => this.ports.scheduleRetry(retry, job.traceparent));
+    return 'retry-scheduled';
+  }
+
+  private async deliver(job: Job): Promise<DispatchOutcome> {
+    let task = job.value;
+    for (;;) {
+      const endpoint = this.ports.endpoint(task.endpointId);
+      if (!endpoint) return this.skip(job, 'endpoint no longer exists');
+      if (!endpoint.enabled) return this.skip(job, 'endpoint disabled');
+      const now = Date.now();
+      const secrets = endpoint.secrets.filter((secret) => secret.expiresAt === null || Date.parse(secret.expiresAt) > now).map((secret) => secret.key);
+      if (secrets.length === 0) return this.skip(job, 'endpoint has no signing secret');
+
+      // prepare
+      const body = buildBody(task);
+      const headers = buildHeaders({
+        task,
+        body,
+        secrets,
+        customHeaders: endpoint.headers,
+        userAgent: this.settings.userAgent,
+        traceparent: job.traceparent,
+        nowSeconds: Math.floor(now / 1000),
+      });
+      // call
+      const startedAt = new Date();
+      const result = await this.ports.send(endpoint.url, headers, body);
+      // complete
+      const step = decideNextStep(result, task.attempt, endpoint.retryPolicy, Date.now(), this.random);
+      metrics.attemptDuration.observe({ outcome: step.kind === 'delivered' ? 'success' : 'failure' }, result.durationMs / 1000);
+      const lastError = result.errorDetail ?? (result.statusCode === null ? 'no response' : `HTTP ${result.statusCode}`);
+      const attemptRow = (status: AttemptRow['status'], nextAttemptAt: Date | null): AttemptRow => ({
+        deliveryId: task.deliveryId,
+        attempt: task.attempt,
+        startedAt,
+        durationMs: result.durationMs,
+        statusCode: result.statusCode,
+        error: step.kind === 'delivered' ? null : lastError,
+        responseBody: result.responseBody,
+        status,
+        nextAttemptAt,
+      });
+      const outcome = await this.follow(step, task, job, endpoint, attemptRow, lastError, result.statusCode);
+      if (outcome !== 'ordered-retry' || step.kind !== 'retry') return outcome as DispatchOutcome;
+      // An ordered endpoint retries its head in place: later tasks for it wait, nobody else does.
+      await this.sleepUntil(step.dueAt);
+      if (this.stopping) throw new Error('stopping: ordered retry left for the next start');
+      task = { ...task, attempt: task.attempt + 1 };
+    }
+  }
+
+  private async follow(
+    step: NextStep,
+    task: DeliveryTask,
+    job: Job,
+    endpoint: EndpointTargetRow,
+    row: (status: AttemptRow['status'], nextAttemptAt: Date | null) => AttemptRow,
+    lastError: string,
+    statusCode: number | null,
+  ): Promise<DispatchOutcome | 'ordered-retry'> {
+    switch (step.kind) {
+      case 'delivered':
+        metrics.endToEndLatency.observe(Math.max(0, Date.now() - task.publishedAt) / 1000);
+        await this.persist(() => this.ports.record(row('delivered', null)));
+        return 'delivered';
+      case 'retry':
+        if (endpoint.ordered) {
+          await this.persist(() => this.ports.record(row('retrying', new Date(step.dueAt))));
+          return 'ordered-retry';
+        }
+        await this.persist(() =>
+          this.ports.scheduleRetry({ task: { ...task, attempt: task.attempt + 1 }, dueAt: step.dueAt, lastError, lastStatusCode: statusCode }, job.traceparent),
+        );
+        await this.persist(() => this.ports.record(row('retrying', new Date(step.dueAt))));
+        return 'retry-scheduled';
+      case 'disable-endpoint':
+        await this.persist(() => this.ports.disableEndpoint(task.endpointId, `HTTP 410 Gone on delivery ${task.deliveryId}`));
+        await this.deadLetter(task, job, lastError, statusCode);
+        await this.persist(() => this.ports.record(row('dead', null)));
+        return 'dead-lettered';
+      case 'dead-letter':
+        await this.deadLetter(task, job, lastError, statusCode);
+        await this.persist(() => this.ports.record(row('dead', null)));
+        return 'dead-lettered';
+    }
+  }
+
+  private deadLetter(task: DeliveryTask, job: Job, lastError: string, statusCode: number | null): Promise<void> {
+    const letter: DeadLetter = { task, deadAt: new Date().toISOString(), lastError, lastStatusCode: statusCode, attempts: task.attempt };
+    return this.persist(() => this.ports.deadLetter(letter, job.traceparent));
+  }
+
+  /** Retries a durable write until it succeeds (or shutdown), so no outcome is ever dropped. */
+  private async persist(write: () => Promise<void>): Promise<void> {
+    for (let delay = 100; ; delay = Math.min(delay * 2, 5000)) {
+      try {
+        return await write();
+      } catch (error) {
+        if (this.stopping) throw error;
+        this.logger.warn({ err: error }, 'durable write failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  private async sleepUntil(at: number): Promise<void> {
+    while (!this.stopping && Date.now() < at) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(1000, at - Date.now())));
+    }
+  }
+}

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { EndpointQueue } from './endpoint-queue';
+
+const deferred = () => {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+};
+
+describe('EndpointQueue', () => {
+  it('never runs more than its concurrency and starts tasks in order', async () => {
+    const started: number[] = [];
+    const gates = new Map<number, ReturnType<typeof deferred>>();
+    const queue = new EndpointQueue<number>({ concurrency: 2, maxWaiting: 10, perSecond: null }, (task) => {
+      started.push(task);
+      const gate = deferred();
+      gates.set(task, gate);
+      return gate.promise;
+    });
+    for (const task of [1, 2, 3, 4]) assert.equal(queue.offer(task), true);
+    assert.deepEqual(started, [1, 2]);
+    assert.equal(queue.active(), 2);
+    gates.get(1)!.resolve();
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(started, [1, 2, 3]);
+  });
+
+  it('refuses beyond its size', () => {
+    const queue = new EndpointQueue<number>({ concurrency: 1, maxWaiting: 2, perSecond: null }, () => new Promise(() => undefined));
+    assert.equal(queue.offer(1), true); // runs
+    assert.equal(queue.offer(2), true);
+    assert.equal(queue.offer(3), true);
+    assert.equal(queue.offer(4), false);
+  });
+
+  it('starts at most perSecond tasks in a burst', () => {
+    let started = 0;
+    const queue = new EndpointQueue<number>({ concurrency: 100, maxWaiting: 100, perSecond: 5 }, async () => {
+      started++;
+    });
+    for (let i = 0; i < 20; i++) queue.offer(i);
+    assert.equal(started, 5);
+  });
+});

@@ -1,0 +1,39 @@
+import { signPayload } from '@gateway/signing';
+import type { DeliveryTask } from '@gateway/schemas';
+
+/** Headers an endpoint's custom headers may never replace. */
+const reserved = new Set(['webhook-id', 'webhook-timestamp', 'webhook-signature', 'content-type', 'content-length', 'traceparent', 'host']);
+
+/** The Standard Webhooks body: `{ type, timestamp, data }` with `data` exactly as published. */
+export function buildBody(task: DeliveryTask): string {
+  return JSON.stringify({ type: task.event.type, timestamp: task.event.occurredAt, data: task.event.data });
+}
+
+/**
+ * The request headers of one attempt: the endpoint's custom headers, then the Standard Webhooks
+ * headers signed with every active secret. `webhook-id` is the delivery id, the same on every retry.
+ */
+export function buildHeaders(input: {
+  task: DeliveryTask;
+  body: string;
+  secrets: string[];
+  customHeaders: Record<string, string>;
+  userAgent: string;
+  traceparent: string | undefined;
+  nowSeconds: number;
+}): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(input.customHeaders)) if (!reserved.has(name.toLowerCase())) headers[name] = value;
+  headers['content-type'] = 'application/json';
+  headers['user-agent'] = input.userAgent;
+  headers['webhook-id'] = input.task.deliveryId;
+  headers['webhook-timestamp'] = String(input.nowSeconds);
+  headers['webhook-signature'] = signPayload({
+    id: input.task.deliveryId,
+    timestamp: input.nowSeconds,
+    payload: input.body,
+    secrets: input.secrets,
+  });
+  if (input.traceparent) headers.traceparent = input.traceparent;
+  return headers;
+}

@@ -1,0 +1,145 @@
+import type { Kafka } from 'kafkajs';
+import type { z } from 'zod';
+import type { InvalidMessage, MessageContract } from '@gateway/schemas';
+import { metrics, type Logger } from '@gateway/observability';
+import type { BatchingProducer } from './batching-producer';
+import { decodeMessage } from './decode';
+import { OffsetTracker } from './offset-tracker';
+import { publishInvalid, toAccepted, toInvalid, type AcceptedMessage, type ValidatingConsumer } from './validating-consumer';
+
+export interface TrackedMessage<T> extends AcceptedMessage<T> {
+  /** Marks the message finished; its offset becomes committable once every older one is too. */
+  complete(): void;
+}
+
+export interface TrackedConsumerOptions<S extends z.ZodType> {
+  kafka: Kafka;
+  groupId: string;
+  topic: string;
+  contract: MessageContract<S>;
+  invalidTopic: string;
+  producer: BatchingProducer;
+  logger: Logger;
+  /** How often finished offsets are committed. */
+  commitIntervalMs?: number;
+  /**
+   * Takes the accepted messages of a batch and starts work on them; resolves when it can take more
+   * (backpressure), not when the work is done. Each message calls `complete()` when done.
+   */
+  accept(messages: TrackedMessage<z.infer<S>>[], partition: number): Promise<void>;
+}
+
+/**
+ * A consumer for work that finishes out of order (deliveries to many endpoints at once). The fetch
+ * position moves on as soon as a batch is accepted, but a partition's committed offset only moves to
+ * its oldest unfinished message, so a crash re-sends unfinished work and never skips it.
+ */
+export async function startTrackedConsumer<S extends z.ZodType>(options: TrackedConsumerOptions<S>): Promise<ValidatingConsumer> {
+  const { kafka, groupId, topic, contract, logger } = options;
+  const consumer = kafka.consumer({
+    groupId,
+    sessionTimeout: 10000,
+    heartbeatInterval: 1000,
+    maxWaitTimeInMs: 100,
+    maxBytesPerPartition: 1024 * 1024,
+    retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 3000 },
+  });
+  // A new generation on every rebalance: completions of older generations never commit.
+  let trackers = new Map<number, OffsetTracker>();
+  const committed = new Map<number, string>();
+  let joinedFlag = false;
+  let markJoined: () => void = () => undefined;
+  const joined = new Promise<void>((resolve) => (markJoined = resolve));
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    trackers = new Map();
+    committed.clear();
+    joinedFlag = true;
+    markJoined();
+  });
+  consumer.on(consumer.events.CRASH, (event) => {
+    joinedFlag = false;
+    logger.error({ err: event.payload.error, groupId }, 'consumer crashed; kafkajs restarts it');
+  });
+
+  const commit = async (): Promise<void> => {
+    const offsets: { topic: string; partition: number; offset: string }[] = [];
+    for (const [partition, tracker] of trackers) {
+      const offset = tracker.committable();
+      if (offset !== undefined && committed.get(partition) !== offset) offsets.push({ topic, partition, offset });
+    }
+    if (offsets.length === 0) return;
+    try {
+      await consumer.commitOffsets(offsets);
+      for (const item of offsets) committed.set(item.partition, item.offset);
+    } catch (error) {
+      logger.warn({ err: error }, 'offset commit failed; will retry');
+    }
+  };
+  let committing = false;
+  const timer = setInterval(() => {
+    if (committing) return;
+    committing = true;
+    void commit().finally(() => (committing = false));
+  }, options.commitIntervalMs ?? 100);
+
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: 8,
+    eachBatch: async ({ batch, resolveOffset, heartbeat, isStale }) => {
+      if (isStale()) return;
+      let tracker = trackers.get(batch.partition);
+      if (!tracker) {
+        tracker = new OffsetTracker();
+        trackers.set(batch.partition, tracker);
+      }
+      const owner = tracker;
+      const accepted: TrackedMessage<z.infer<S>>[] = [];
+      const rejected: InvalidMessage[] = [];
+      for (const message of batch.messages) {
+        owner.add(message.offset);
+        const decoded = decodeMessage(contract.schema, message.value);
+        if (decoded.ok) {
+          let done = false;
+          accepted.push({
+            ...toAccepted(message, decoded.value),
+            complete: () => {
+              if (done) return;
+              done = true;
+              owner.complete(message.offset);
+            },
+          });
+        } else {
+          rejected.push(toInvalid(message, batch.topic, batch.partition, groupId, decoded.reason, decoded.errors));
+        }
+      }
+      if (rejected.length > 0) {
+        await publishInvalid(options, rejected);
+        for (const item of rejected) owner.complete(item.offset);
+      }
+      if (accepted.length > 0) {
+        metrics.messagesConsumed.inc({ topic: batch.topic, consumer: groupId }, accepted.length);
+        await options.accept(accepted, batch.partition);
+      }
+      resolveOffset(batch.lastOffset());
+      await heartbeat();
+      const lag = Number(batch.highWatermark) - Number(batch.lastOffset()) - 1;
+      metrics.consumerLag.set({ topic: batch.topic, partition: String(batch.partition), consumer: groupId }, Math.max(0, lag));
+    },
+  });
+
+  return {
+    consumer,
+    joined,
+    isJoined: () => joinedFlag,
+    stop: async (drain?: () => Promise<void>) => {
+      await consumer.stop();
+      await drain?.();
+      clearInterval(timer);
+      await commit();
+      await consumer.disconnect();
+    },
+  };
+}

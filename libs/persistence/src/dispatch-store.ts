@@ -1,0 +1,81 @@
+import type { DataSource } from 'typeorm';
+
+export interface EndpointTargetRow {
+  id: string;
+  url: string;
+  headers: Record<string, string>;
+  ordered: boolean;
+  enabled: boolean;
+  rateLimit: { perSecond: number } | null;
+  retryPolicy: { maxAttempts: number; baseSeconds: number; factor: number; capSeconds: number } | null;
+  /** Secrets not yet expired at load time, newest first; check `expiresAt` again when signing. */
+  secrets: { key: string; expiresAt: string | null }[];
+}
+
+export interface AttemptRow {
+  deliveryId: string;
+  attempt: number;
+  startedAt: Date;
+  durationMs: number;
+  statusCode: number | null;
+  error: string | null;
+  responseBody: string | null;
+  /** The delivery's status after this attempt. */
+  status: 'delivered' | 'retrying' | 'dead' | 'cancelled';
+  nextAttemptAt: Date | null;
+}
+
+/** Every endpoint the dispatcher can send to, with its signing secrets. */
+export async function loadEndpointTargets(dataSource: DataSource): Promise<EndpointTargetRow[]> {
+  return (await dataSource.query(`
+    SELECT e.id, e.url, e.headers, e.ordered, e.enabled, e.rate_limit AS "rateLimit", e.retry_policy AS "retryPolicy",
+           COALESCE(json_agg(json_build_object('key', s.key, 'expiresAt', s.expires_at) ORDER BY s.created_at DESC, s.id DESC)
+             FILTER (WHERE s.key IS NOT NULL), '[]') AS secrets
+    FROM endpoints e
+    LEFT JOIN endpoint_secrets s ON s.endpoint_id = e.id AND (s.expires_at IS NULL OR s.expires_at > now())
+    GROUP BY e.id`)) as EndpointTargetRow[];
+}
+
+
+/** Records a batch of attempts and moves their deliveries' status, in one transaction. */
+export async function recordAttempts(dataSource: DataSource, attempts: AttemptRow[]): Promise<void> {
+  if (attempts.length === 0) return;
+  await dataSource.transaction(async (manager) => {
+    await manager.query(
+      `INSERT INTO attempts (delivery_id, attempt, started_at, duration_ms, status_code, error, response_body)
+       SELECT * FROM unnest($1::text[], $2::int[], $3::timestamptz[], $4::int[], $5::int[], $6::text[], $7::text[])
+       ON CONFLICT (delivery_id, attempt) DO NOTHING`,
+      [
+        attempts.map((row) => row.deliveryId),
+        attempts.map((row) => row.attempt),
+        attempts.map((row) => row.startedAt.toISOString()),
+        attempts.map((row) => row.durationMs),
+        attempts.map((row) => row.statusCode),
+        attempts.map((row) => row.error),
+        attempts.map((row) => row.responseBody),
+      ],
+    );
+    await manager.query(
+      `UPDATE deliveries d SET status = u.status, attempts = GREATEST(d.attempts, u.attempt), updated_at = now(),
+              next_attempt_at = u.next_attempt_at
+       FROM unnest($1::text[], $2::int[], $3::text[], $4::timestamptz[]) AS u(id, attempt, status, next_attempt_at)
+       WHERE d.id = u.id AND d.attempts <= u.attempt`,
+      [
+        attempts.map((row) => row.deliveryId),
+        attempts.map((row) => row.attempt),
+        attempts.map((row) => row.status),
+        attempts.map((row) => row.nextAttemptAt?.toISOString() ?? null),
+      ],
+    );
+  });
+}
+
+/** Disables an endpoint (410 Gone, or a long outage), keeping why. */
+export async function disableEndpoint(dataSource: DataSource, endpointId: string, reason: string): Promise<void> {
+  await dataSource.query(`UPDATE endpoints SET enabled = false, disabled_reason = $2, updated_at = now() WHERE id = $1`, [endpointId, reason]);
+}
+
+/** Marks a delivery cancelled (its endpoint was deleted or disabled). */
+export async function cancelDelivery(dataSource: DataSource, deliveryId: string): Promise<void> {
+  await dataSource.query(`UPDATE deliveries SET status = 'cancelled', updated_at = now() WHERE id = $1 AND status <> 'delivered'`, [deliveryId]);
+}

@@ -1,0 +1,66 @@
+import type { DataSource } from 'typeorm';
+
+export interface SubscriptionRow {
+  id: string;
+  eventTypes: string[];
+  filter: Record<string, unknown> | null;
+  tenant: string | null;
+  enabled: boolean;
+}
+
+export interface EventRow {
+  id: string;
+  type: string;
+  tenant: string | null;
+  data: unknown;
+  occurredAt: string;
+}
+
+/** Every endpoint's subscription (the router keeps them in memory and reloads on NOTIFY). */
+export async function loadSubscriptions(dataSource: DataSource): Promise<SubscriptionRow[]> {
+  return (await dataSource.query(
+    `SELECT id, event_types AS "eventTypes", filter, tenant, enabled FROM endpoints`,
+  )) as SubscriptionRow[];
+}
+
+/** Records events once (a duplicate id keeps the first). One statement per batch. */
+export async function recordEvents(dataSource: DataSource, events: EventRow[]): Promise<void> {
+  if (events.length === 0) return;
+  await dataSource.query(
+    `INSERT INTO events (id, type, tenant, data, occurred_at)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::timestamptz[])
+     ON CONFLICT (id) DO NOTHING`,
+    [
+      events.map((event) => event.id),
+      events.map((event) => event.type),
+      events.map((event) => event.tenant),
+      events.map((event) => JSON.stringify(event.data)),
+      events.map((event) => event.occurredAt),
+    ],
+  );
+}
+
+/**
+ * Inserts deliveries and returns the ids to emit: new ones, and existing ones whose task was never
+ * acknowledged by Kafka. A delivery already routed (duplicate event id) is not returned.
+ */
+export async function claimDeliveries(
+  dataSource: DataSource,
+  deliveries: { id: string; eventId: string; endpointId: string }[],
+): Promise<Set<string>> {
+  if (deliveries.length === 0) return new Set();
+  const rows = (await dataSource.query(
+    `INSERT INTO deliveries (id, event_id, endpoint_id)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+     ON CONFLICT (id) DO UPDATE SET updated_at = deliveries.updated_at WHERE deliveries.routed_at IS NULL
+     RETURNING id`,
+    [deliveries.map((row) => row.id), deliveries.map((row) => row.eventId), deliveries.map((row) => row.endpointId)],
+  )) as { id: string }[];
+  return new Set(rows.map((row) => row.id));
+}
+
+/** Marks deliveries whose tasks Kafka acknowledged. */
+export async function markRouted(dataSource: DataSource, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await dataSource.query(`UPDATE deliveries SET routed_at = now() WHERE id = ANY($1::text[])`, [ids]);
+}
