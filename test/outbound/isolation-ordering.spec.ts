@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Webhook } from 'standardwebhooks';
+import type { Consumer } from 'kafkajs';
+import type { RetryTask } from '@gateway/schemas';
+import { generateSecret } from '@gateway/signing';
+import { insertEndpoint, testDatabase, type EndpointFixture } from '../support/endpoints';
+import { collect } from '../support/gateway';
+import { startOutbound, type OutboundStack } from '../support/outbound';
+import { Receiver } from '../support/receiver';
+import { waitFor } from '../support/wait-for';
+
+describe('outbound: isolation, ordering, secret rotation', () => {
+  let stack: OutboundStack;
+  let retries: { consumer: Consumer; messages: { value: string }[] };
+  const hanging = new Receiver(() => 'hang');
+  const failing = new Receiver(() => ({ status: 500 }));
+  const healthy = [new Receiver(), new Receiver(), new Receiver()];
+  let headFailures = 0;
+  const ordered = new Receiver(() => (headFailures++ < 1 ? { status: 503 } : { status: 200 }));
+  const rotating = new Receiver();
+  let rotatingEndpoint: EndpointFixture;
+
+  before(async () => {
+    for (const receiver of [hanging, failing, ...healthy, ordered, rotating]) await receiver.start();
+    stack = await startOutbound(['router', 'dispatcher'], { DELIVERY_TIMEOUT_MS: '30000' }, async () => {
+      await insertEndpoint({ url: hanging.url, eventTypes: ['load.*'] });
+      await insertEndpoint({ url: failing.url, eventTypes: ['load.*'] });
+      for (const receiver of healthy) await insertEndpoint({ url: receiver.url, eventTypes: ['load.*'] });
+      await insertEndpoint({ url: ordered.url, eventTypes: ['seq.*'], ordered: true });
+      rotatingEndpoint = await insertEndpoint({ url: rotating.url, eventTypes: ['rotate.*'] });
+    });
+    await stack.routerSees(7);
+    retries = await collect(stack.topics.retries);
+  });
+
+  after(async () => {
+    await retries?.consumer.disconnect();
+    await stack?.stop();
+    for (const receiver of [hanging, failing, ...healthy, ordered, rotating]) await receiver.stop();
+  });
+
+  it('a hanging endpoint and a failing one do not hold up the healthy ones', async () => {
+    const events = Array.from({ length: 100 }, (_, n) => ({ type: 'load.tick', data: { n }, id: `evt_load_${n}` }));
+    await stack.publish(events);
+    await waitFor('healthy endpoints to receive all 100', 20000, () => healthy.every((receiver) => receiver.requests.length === 100));
+    // Every healthy delivery finished while the hanging endpoint's requests were still open (timeout 30 s).
+    assert.ok(hanging.pending() > 0, 'the hanging endpoint still holds open requests');
+    assert.ok(hanging.pending() <= 32, 'and no more than its own concurrency cap');
+    await waitFor('failed deliveries handed to the retry topic', 20000, () =>
+      retries.messages.filter((message) => JSON.parse(message.value).lastStatusCode === 500).length === 100,
+    );
+    const retry = JSON.parse(retries.messages.find((message) => JSON.parse(message.value).lastStatusCode === 500)!.value) as RetryTask;
+    assert.equal(retry.task.attempt, 2, 'the retry is the next attempt');
+    assert.ok(retry.dueAt >= Date.now() - 60000, 'with a due time');
+  });
+
+  it('delivers 200 events to an ordered endpoint in publish order, across a failure of the head', async () => {
+    const events = Array.from({ length: 200 }, (_, seq) => ({ type: 'seq.step', data: { seq }, id: `evt_seq_${seq}` }));
+    await stack.publish(events, 'one-ordering-key');
+    await waitFor('all 200 ordered deliveries', 30000, () => ordered.requests.length >= 201);
+    const seqs = ordered.requests.map((request) => (JSON.parse(request.body) as { data: { seq: number } }).data.seq);
+    assert.deepEqual(seqs.slice(0, 2), [0, 0], 'the failed head is retried before anything else is sent');
+    assert.deepEqual(seqs.slice(1), Array.from({ length: 200 }, (_, seq) => seq));
+    assert.equal(ordered.requests[0]!.headers['webhook-id'], ordered.requests[1]!.headers['webhook-id'], 'the retry keeps its webhook-id');
+  });
+
+  it('signs with both secrets during a rotation overlap and refuses the old one after it', async () => {
+    const db = await testDatabase();
+    const newSecret = generateSecret();
+    await db.query(`UPDATE endpoint_secrets SET expires_at = now() + interval '3 seconds' WHERE endpoint_id = $1`, [rotatingEndpoint.id]);
+    await db.query(`INSERT INTO endpoint_secrets (endpoint_id, key) VALUES ($1, $2)`, [rotatingEndpoint.id, newSecret]);
+    const rotatedAt = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 300)); // let the NOTIFY reach the dispatcher's view
+    await stack.publish([{ type: 'rotate.one', data: { phase: 'overlap' }, id: 'evt_rot_1' }]);
+    await waitFor('the overlap delivery', 10000, () => rotating.requests.length === 1);
+    const during = rotating.requests[0]!;
+    assert.doesNotThrow(() => new Webhook(rotatingEndpoint.secret).verify(during.body, during.headers), 'old secret accepted');
+    assert.doesNotThrow(() => new Webhook(newSecret).verify(during.body, during.headers), 'new secret accepted');
+    await waitFor('the overlap to end', 10000, () => Date.now() > rotatedAt + 3500);
+    await stack.publish([{ type: 'rotate.two', data: { phase: 'after' }, id: 'evt_rot_2' }]);
+    await waitFor('the delivery after the overlap', 10000, () => rotating.requests.length === 2);
+    const afterwards = rotating.requests[1]!;
+    assert.doesNotThrow(() => new Webhook(newSecret).verify(afterwards.body, afterwards.headers));
+    assert.throws(() => new Webhook(rotatingEndpoint.secret).verify(afterwards.body, afterwards.headers), 'old secret refused');
+  });
+});
