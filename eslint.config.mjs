@@ -8,7 +8,7 @@ import tseslint from 'typescript-eslint';
 // Each infrastructure package may be imported in exactly one place.
 const owners = { kafkajs: 'scope:kafka', typeorm: 'scope:persistence', pg: 'scope:persistence', undici: 'scope:delivery' };
 const scopes = ['api', 'ingress', 'router', 'dispatcher', 'scheduler', 'config', 'schemas', 'signing', 'kafka',
-  'persistence', 'observability', 'platform', 'routing', 'delivery', 'control', 'retry'];
+  'persistence', 'observability', 'platform', 'routing', 'delivery', 'control', 'retry', 'scheduling', 'ingress', 'test', 'bench', 'tools'];
 const banned = scopes.map((scope) => ({
   sourceTag: `scope:${scope}`,
   bannedExternalImports: Object.entries(owners).filter(([, owner]) => owner !== `scope:${scope}`).map(([pkg]) => pkg),

@@ -20,12 +20,13 @@ describe('outbound: isolation, ordering, secret rotation', () => {
   const ordered = new Receiver(() => (headFailures++ < 1 ? { status: 503 } : { status: 200 }));
   const rotating = new Receiver();
   let rotatingEndpoint: EndpointFixture;
+  let failingEndpoint: EndpointFixture;
 
   before(async () => {
     for (const receiver of [hanging, failing, ...healthy, ordered, rotating]) await receiver.start();
     stack = await startOutbound(['router', 'dispatcher'], { DELIVERY_TIMEOUT_MS: '30000' }, async () => {
       await insertEndpoint({ url: hanging.url, eventTypes: ['load.*'] });
-      await insertEndpoint({ url: failing.url, eventTypes: ['load.*'] });
+      failingEndpoint = await insertEndpoint({ url: failing.url, eventTypes: ['load.*'] });
       for (const receiver of healthy) await insertEndpoint({ url: receiver.url, eventTypes: ['load.*'] });
       await insertEndpoint({ url: ordered.url, eventTypes: ['seq.*'], ordered: true });
       rotatingEndpoint = await insertEndpoint({ url: rotating.url, eventTypes: ['rotate.*'] });
@@ -47,12 +48,14 @@ describe('outbound: isolation, ordering, secret rotation', () => {
     // Every healthy delivery finished while the hanging endpoint's requests were still open (timeout 30 s).
     assert.ok(hanging.pending() > 0, 'the hanging endpoint still holds open requests');
     assert.ok(hanging.pending() <= 32, 'and no more than its own concurrency cap');
-    await waitFor('failed deliveries handed to the retry topic', 20000, () =>
-      retries.messages.filter((message) => JSON.parse(message.value).lastStatusCode === 500).length === 100,
-    );
-    const retry = JSON.parse(retries.messages.find((message) => JSON.parse(message.value).lastStatusCode === 500)!.value) as RetryTask;
-    assert.equal(retry.task.attempt, 2, 'the retry is the next attempt');
-    assert.ok(retry.dueAt >= Date.now() - 60000, 'with a due time');
+    // Each failing delivery goes to the retry topic: after a failed attempt, or (once the endpoint's
+    // circuit opened after repeated failures) straight away, without hammering the endpoint.
+    const failed = () => retries.messages.map((message) => JSON.parse(message.value) as RetryTask).filter((retry) => retry.task.endpointId === failingEndpoint.id);
+    await waitFor('every failed delivery handed to the retry topic', 20000, () => new Set(failed().map((retry) => retry.task.deliveryId)).size === 100);
+    const afterAttempt = failed().find((retry) => retry.lastStatusCode === 500)!;
+    assert.equal(afterAttempt.task.attempt, 2, 'a retry after a failed attempt is the next attempt');
+    assert.ok(afterAttempt.dueAt >= Date.now() - 60000, 'with a due time');
+    assert.ok(failing.requests.length < 100, 'the open circuit spared the failing endpoint some attempts');
   });
 
   it('delivers 200 events to an ordered endpoint in publish order, across a failure of the head', async () => {

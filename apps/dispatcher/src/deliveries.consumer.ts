@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { AttemptRecorder, createAddressPolicy, Dispatcher, HttpSender } from '@gateway/delivery';
 import { startTrackedConsumer, traceHeaders, type BatchingProducer, type Kafka, type ValidatingConsumer } from '@gateway/kafka';
 import type { Logger } from '@gateway/observability';
 import {
+  attemptExists,
   cancelDelivery,
+  setEndpointFailing,
   disableEndpoint,
   LiveView,
   loadEndpointTargets,
@@ -69,12 +72,24 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
         deadLetter: (letter, traceparent) =>
           this.producer.send(this.topics.deadLetter, { key: letter.task.endpointId, value: JSON.stringify(letter), headers: traceHeaders(traceparent) }),
         disableEndpoint: (endpointId, reason) => disableEndpoint(this.dataSource, endpointId, reason),
+        attemptExists: (deliveryId, attempt) => attemptExists(this.dataSource, deliveryId, attempt),
+        setFailing: (endpointId, failing) => setEndpointFailing(this.dataSource, endpointId, failing),
+        emitOperational: (type, data) => {
+          const id = `evt_op_${randomUUID().replace(/-/g, '')}`;
+          return this.producer.send(this.topics.events, {
+            key: id,
+            value: JSON.stringify({ type, id, data, occurredAt: new Date().toISOString() }),
+            headers: traceHeaders(),
+          });
+        },
       },
       {
         concurrencyPerEndpoint: config.DELIVERY_CONCURRENCY_PER_ENDPOINT,
         queuePerEndpoint: config.DELIVERY_QUEUE_PER_ENDPOINT,
         maxInFlight: config.DELIVERY_MAX_IN_FLIGHT,
         userAgent: config.DELIVERY_USER_AGENT,
+        breaker: { failureThreshold: config.BREAKER_FAILURE_THRESHOLD, openMs: config.BREAKER_OPEN_MS, maxOpenMs: config.BREAKER_MAX_OPEN_MS },
+        disableAfterMs: config.ENDPOINT_DISABLE_AFTER_MS,
       },
       this.logger,
     );

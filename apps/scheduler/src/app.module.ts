@@ -1,10 +1,16 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule } from '@gateway/platform';
 import type { AppConfig } from './config';
+import { DeadLettersConsumer } from './dead-letters.consumer';
+import { RetriesConsumer } from './retries.consumer';
 
 @Module({})
 export class AppModule {
   static register(config: AppConfig): DynamicModule {
-    return { module: AppModule, imports: [PlatformModule.forRoot({ service: 'scheduler', config })] };
+    return {
+      module: AppModule,
+      imports: [PlatformModule.forRoot({ service: 'scheduler', config })],
+      providers: [RetriesConsumer, DeadLettersConsumer],
+    };
   }
 }

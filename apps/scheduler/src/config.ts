@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { databaseConfig, httpConfig, kafkaConfig, telemetryConfig } from '@gateway/config';
+import { schedulerConfig } from '@gateway/scheduling';
 
 /** Everything the scheduler service reads from the environment, validated once at start-up. */
 export const configSchema = z.object({
@@ -7,6 +8,7 @@ export const configSchema = z.object({
   ...databaseConfig,
   ...telemetryConfig,
   ...httpConfig('scheduler'),
+  ...schedulerConfig,
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

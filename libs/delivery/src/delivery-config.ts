@@ -16,5 +16,9 @@ export const deliveryConfig = {
   DELIVERY_CONCURRENCY_PER_ENDPOINT: z.coerce.number().int().min(1).max(1000).default(32).describe('Attempts in flight per endpoint (ordered endpoints: always 1).'),
   DELIVERY_QUEUE_PER_ENDPOINT: z.coerce.number().int().min(1).max(100000).default(2000).describe('Tasks waiting per endpoint; beyond it tasks go to the retry scheduler.'),
   DELIVERY_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(1000000).default(20000).describe('Tasks held by one dispatcher before it stops fetching (backpressure).'),
+  BREAKER_FAILURE_THRESHOLD: z.coerce.number().int().min(1).max(10000).default(10).describe('Consecutive failed attempts that open an endpoint\'s circuit.'),
+  BREAKER_OPEN_MS: z.coerce.number().int().min(100).max(3600000).default(30000).describe('First open period of a circuit before a half-open probe.'),
+  BREAKER_MAX_OPEN_MS: z.coerce.number().int().min(100).max(86400000).default(600000).describe('Longest open period (it doubles after each failed probe).'),
+  ENDPOINT_DISABLE_AFTER_MS: z.coerce.number().int().min(1000).default(5 * 86400000).describe('An endpoint failing continuously this long is disabled (endpoint.disabled event).'),
   DELIVERY_USER_AGENT: z.string().min(1).default('webhook-gateway/0.1').describe('User-Agent of outbound requests.'),
 };

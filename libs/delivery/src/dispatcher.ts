@@ -3,6 +3,7 @@ import { metrics, type Logger } from '@gateway/observability';
 import type { AttemptRow, EndpointTargetRow } from '@gateway/persistence';
 import { decideNextStep, type NextStep } from '@gateway/retry';
 import type { DeadLetter, DeliveryTask, RetryTask } from '@gateway/schemas';
+import { CircuitBreaker, type BreakerSettings } from './circuit-breaker';
 import { EndpointQueue, type QueueLimits } from './endpoint-queue';
 import type { SendResult } from './http-sender';
 import { buildBody, buildHeaders } from './outbound-request';
@@ -17,13 +18,22 @@ export interface DispatcherPorts {
   scheduleRetry(retry: RetryTask, traceparent: string | undefined): Promise<void>;
   deadLetter(letter: DeadLetter, traceparent: string | undefined): Promise<void>;
   disableEndpoint(endpointId: string, reason: string): Promise<void>;
+  attemptExists(deliveryId: string, attempt: number): Promise<boolean>;
+  setFailing(endpointId: string, failing: boolean): Promise<void>;
+  /** Publishes an operational event (endpoint.disabled, endpoint.recovered, delivery.exhausted) to the events topic. */
+  emitOperational(type: OperationalEventType, data: Record<string, string | number | null>): Promise<void>;
 }
+
+export type OperationalEventType = 'endpoint.disabled' | 'endpoint.recovered' | 'delivery.exhausted';
+const operationalTypes = new Set<string>(['endpoint.disabled', 'endpoint.recovered', 'delivery.exhausted']);
 
 export interface DispatcherSettings {
   concurrencyPerEndpoint: number;
   queuePerEndpoint: number;
   maxInFlight: number;
   userAgent: string;
+  breaker: BreakerSettings;
+  disableAfterMs: number;
 }
 
 /** What happened to a delivery task; also the `outcome` label of `gateway_deliveries_total`. */
@@ -38,6 +48,9 @@ type Job = TrackedMessage<DeliveryTask>;
  */
 export class Dispatcher {
   private readonly queues = new Map<string, EndpointQueue<Job>>();
+  private readonly breakers = new Map<string, CircuitBreaker>();
+  /** (delivery, attempt) pairs being attempted here: a duplicate task is not sent twice. */
+  private readonly attempting = new Set<string>();
   private inFlight = 0;
   private waiters: (() => void)[] = [];
   private stopping = false;
@@ -133,12 +146,41 @@ export class Dispatcher {
   }
 
   private async deliver(job: Job): Promise<DispatchOutcome> {
+    const key = `${job.value.deliveryId}\u0000${job.value.attempt}`;
+    if (this.attempting.has(key)) return 'skipped';
+    if (job.value.attempt > 1 && (await this.persistRead(() => this.ports.attemptExists(job.value.deliveryId, job.value.attempt)))) return 'skipped';
+    this.attempting.add(key);
+    try {
+      return await this.attemptUntilSettled(job);
+    } finally {
+      this.attempting.delete(key);
+    }
+  }
+
+  private breakerFor(endpointId: string): CircuitBreaker {
+    let breaker = this.breakers.get(endpointId);
+    if (!breaker) {
+      breaker = new CircuitBreaker(this.settings.breaker);
+      this.breakers.set(endpointId, breaker);
+    }
+    return breaker;
+  }
+
+  private async attemptUntilSettled(job: Job): Promise<DispatchOutcome> {
     let task = job.value;
     for (;;) {
       const endpoint = this.ports.endpoint(task.endpointId);
       if (!endpoint) return this.skip(job, 'endpoint no longer exists');
       if (!endpoint.enabled) return this.skip(job, 'endpoint disabled');
       const now = Date.now();
+      // Ordered endpoints hold their own head instead: deferring it would break their order.
+      const breaker = endpoint.ordered ? undefined : this.breakerFor(endpoint.id);
+      const admission = breaker?.admit(now);
+      if (admission?.kind === 'defer') {
+        const retry: RetryTask = { task, dueAt: admission.until, lastError: 'circuit open', lastStatusCode: null };
+        await this.persist(() => this.ports.scheduleRetry(retry, job.traceparent));
+        return 'retry-scheduled';
+      }
       const secrets = endpoint.secrets.filter((secret) => secret.expiresAt === null || Date.parse(secret.expiresAt) > now).map((secret) => secret.key);
       if (secrets.length === 0) return this.skip(job, 'endpoint has no signing secret');
 
@@ -171,6 +213,7 @@ export class Dispatcher {
         status,
         nextAttemptAt,
       });
+      await this.trackHealth(endpoint, breaker, step.kind === 'delivered');
       const outcome = await this.follow(step, task, job, endpoint, attemptRow, lastError, result.statusCode);
       if (outcome !== 'ordered-retry' || step.kind !== 'retry') return outcome as DispatchOutcome;
       // An ordered endpoint retries its head in place: later tasks for it wait, nobody else does.
@@ -204,21 +247,94 @@ export class Dispatcher {
         );
         await this.persist(() => this.ports.record(row('retrying', new Date(step.dueAt))));
         return 'retry-scheduled';
-      case 'disable-endpoint':
-        await this.persist(() => this.ports.disableEndpoint(task.endpointId, `HTTP 410 Gone on delivery ${task.deliveryId}`));
-        await this.deadLetter(task, job, lastError, statusCode);
+      case 'disable-endpoint': {
+        const reason = `HTTP 410 Gone on delivery ${task.deliveryId}`;
+        endpoint.enabled = false;
+        await this.persist(() => this.ports.disableEndpoint(task.endpointId, reason));
+        await this.persist(() => this.ports.emitOperational('endpoint.disabled', { endpointId: task.endpointId, reason, failingSince: null }));
+        await this.deadLetter(task, job, lastError, statusCode, 'gone');
         await this.persist(() => this.ports.record(row('dead', null)));
         return 'dead-lettered';
+      }
       case 'dead-letter':
-        await this.deadLetter(task, job, lastError, statusCode);
+        await this.deadLetter(task, job, lastError, statusCode, step.reason);
         await this.persist(() => this.ports.record(row('dead', null)));
         return 'dead-lettered';
     }
   }
 
-  private deadLetter(task: DeliveryTask, job: Job, lastError: string, statusCode: number | null): Promise<void> {
+  private async deadLetter(task: DeliveryTask, job: Job, lastError: string, statusCode: number | null, reason = 'exhausted'): Promise<void> {
     const letter: DeadLetter = { task, deadAt: new Date().toISOString(), lastError, lastStatusCode: statusCode, attempts: task.attempt };
-    return this.persist(() => this.ports.deadLetter(letter, job.traceparent));
+    await this.persist(() => this.ports.deadLetter(letter, job.traceparent));
+    metrics.deadLetters.inc({ reason });
+    // Not for operational events themselves, so a failing operator endpoint cannot feed a loop.
+    if (!operationalTypes.has(task.event.type)) {
+      await this.persist(() =>
+        this.ports.emitOperational('delivery.exhausted', {
+          deliveryId: task.deliveryId,
+          endpointId: task.endpointId,
+          eventId: task.event.id,
+          eventType: task.event.type,
+          attempts: task.attempt,
+          lastError,
+          lastStatusCode: statusCode,
+          reason,
+        }),
+      );
+    }
+  }
+
+  /**
+   * Breaker transitions and the endpoint's failing-since mark; disables an endpoint failing
+   * continuously past `disableAfterMs`. Each change publishes its operational event.
+   */
+  private async trackHealth(endpoint: EndpointTargetRow, breaker: CircuitBreaker | undefined, succeeded: boolean): Promise<void> {
+    const now = Date.now();
+    if (succeeded) {
+      const transition = breaker?.onSuccess();
+      if (transition) metrics.circuitTransitions.inc({ to: transition });
+      if (endpoint.failingSince !== null || transition === 'closed') {
+        endpoint.failingSince = null;
+        await this.persist(() => this.ports.setFailing(endpoint.id, false));
+        await this.persist(() => this.ports.emitOperational('endpoint.recovered', { endpointId: endpoint.id }));
+      }
+      this.publishCircuitGauge();
+      return;
+    }
+    const transition = breaker?.onFailure(now);
+    if (transition) {
+      metrics.circuitTransitions.inc({ to: transition });
+      this.publishCircuitGauge();
+      if (endpoint.failingSince === null) {
+        endpoint.failingSince = new Date(now).toISOString();
+        await this.persist(() => this.ports.setFailing(endpoint.id, true));
+      }
+    }
+    if (endpoint.failingSince !== null && endpoint.enabled && now - Date.parse(endpoint.failingSince) >= this.settings.disableAfterMs) {
+      endpoint.enabled = false;
+      const reason = `failing continuously since ${endpoint.failingSince}`;
+      await this.persist(() => this.ports.disableEndpoint(endpoint.id, reason));
+      await this.persist(() => this.ports.emitOperational('endpoint.disabled', { endpointId: endpoint.id, reason, failingSince: endpoint.failingSince }));
+    }
+  }
+
+  private publishCircuitGauge(): void {
+    let open = 0;
+    let halfOpen = 0;
+    for (const breaker of this.breakers.values()) {
+      if (breaker.state === 'open') open++;
+      else if (breaker.state === 'half-open') halfOpen++;
+    }
+    metrics.circuitOpen.set({ state: 'open' }, open);
+    metrics.circuitOpen.set({ state: 'half-open' }, halfOpen);
+  }
+
+  private async persistRead<T>(read: () => Promise<T>): Promise<T> {
+    let result!: T;
+    await this.persist(async () => {
+      result = await read();
+    });
+    return result;
   }
 
   /** Retries a durable write until it succeeds (or shutdown), so no outcome is ever dropped. */

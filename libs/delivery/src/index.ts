@@ -5,3 +5,4 @@ export { EndpointQueue, type QueueLimits } from './endpoint-queue';
 export { AttemptRecorder } from './attempt-recorder';
 export { buildBody, buildHeaders } from './outbound-request';
 export { Dispatcher, type DispatcherPorts, type DispatcherSettings, type DispatchOutcome } from './dispatcher';
+export { CircuitBreaker, type BreakerSettings, type BreakerState, type Admission } from './circuit-breaker';

@@ -69,6 +69,40 @@ export const metrics = {
     buckets: latencyBuckets,
     registers,
   }),
+  retriesPending: new Gauge({
+    name: `${METRIC_PREFIX}retries_pending`,
+    help: 'Retries stored and not yet fired (all scheduler instances; sampled from PostgreSQL).',
+    registers,
+  }),
+  retriesFired: new Counter({
+    name: `${METRIC_PREFIX}retries_fired_total`,
+    help: 'Retries re-emitted to the deliveries topic when due.',
+    registers,
+  }),
+  retryLateness: new Histogram({
+    name: `${METRIC_PREFIX}retry_lateness_seconds`,
+    help: 'How late a retry was re-emitted after its due time (never early).',
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30],
+    registers,
+  }),
+  deadLetters: new Counter({
+    name: `${METRIC_PREFIX}dead_letters_total`,
+    help: 'Deliveries dead-lettered, by reason (exhausted, ssrf-blocked, invalid-url, gone).',
+    labelNames: ['reason'] as const,
+    registers,
+  }),
+  circuitOpen: new Gauge({
+    name: `${METRIC_PREFIX}circuit_open_endpoints`,
+    help: 'Endpoints whose circuit breaker is open or half-open in this dispatcher, by state.',
+    labelNames: ['state'] as const,
+    registers,
+  }),
+  circuitTransitions: new Counter({
+    name: `${METRIC_PREFIX}circuit_transitions_total`,
+    help: 'Circuit breaker transitions, by the state entered.',
+    labelNames: ['to'] as const,
+    registers,
+  }),
   httpRequests: new Counter({
     name: `${METRIC_PREFIX}http_requests_total`,
     help: 'HTTP requests served, by route and status code.',

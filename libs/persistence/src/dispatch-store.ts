@@ -8,6 +8,8 @@ export interface EndpointTargetRow {
   enabled: boolean;
   rateLimit: { perSecond: number } | null;
   retryPolicy: { maxAttempts: number; baseSeconds: number; factor: number; capSeconds: number } | null;
+  /** When the endpoint started failing continuously (breaker opened), or null while healthy. */
+  failingSince: string | null;
   /** Secrets not yet expired at load time, newest first; check `expiresAt` again when signing. */
   secrets: { key: string; expiresAt: string | null }[];
 }
@@ -28,7 +30,7 @@ export interface AttemptRow {
 /** Every endpoint the dispatcher can send to, with its signing secrets. */
 export async function loadEndpointTargets(dataSource: DataSource): Promise<EndpointTargetRow[]> {
   return (await dataSource.query(`
-    SELECT e.id, e.url, e.headers, e.ordered, e.enabled, e.rate_limit AS "rateLimit", e.retry_policy AS "retryPolicy",
+    SELECT e.id, e.url, e.headers, e.ordered, e.enabled, e.rate_limit AS "rateLimit", e.retry_policy AS "retryPolicy", e.failing_since AS "failingSince",
            COALESCE(json_agg(json_build_object('key', s.key, 'expiresAt', s.expires_at) ORDER BY s.created_at DESC, s.id DESC)
              FILTER (WHERE s.key IS NOT NULL), '[]') AS secrets
     FROM endpoints e
@@ -78,4 +80,20 @@ export async function disableEndpoint(dataSource: DataSource, endpointId: string
 /** Marks a delivery cancelled (its endpoint was deleted or disabled). */
 export async function cancelDelivery(dataSource: DataSource, deliveryId: string): Promise<void> {
   await dataSource.query(`UPDATE deliveries SET status = 'cancelled', updated_at = now() WHERE id = $1 AND status <> 'delivered'`, [deliveryId]);
+}
+
+/** Whether an attempt of a delivery was already made (a retry re-emitted twice is sent once). */
+export async function attemptExists(dataSource: DataSource, deliveryId: string, attempt: number): Promise<boolean> {
+  const rows = (await dataSource.query(`SELECT 1 FROM attempts WHERE delivery_id = $1 AND attempt = $2`, [deliveryId, attempt])) as unknown[];
+  return rows.length > 0;
+}
+
+/** Marks an endpoint failing since now (kept if already failing), or healthy again (null). */
+export async function setEndpointFailing(dataSource: DataSource, endpointId: string, failing: boolean): Promise<void> {
+  await dataSource.query(
+    failing
+      ? `UPDATE endpoints SET failing_since = COALESCE(failing_since, now()) WHERE id = $1 AND failing_since IS NULL`
+      : `UPDATE endpoints SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL`,
+    [endpointId],
+  );
 }

@@ -8,5 +8,19 @@ export { SourceEntity } from './entities/source.entity';
 export { listenForChanges, type ChangeListener } from './change-listener';
 export type { DataSource, Repository } from 'typeorm';
 export { loadSubscriptions, recordEvents, claimDeliveries, markRouted, type SubscriptionRow, type EventRow } from './routing-store';
-export { loadEndpointTargets, recordAttempts, disableEndpoint, cancelDelivery, type EndpointTargetRow, type AttemptRow } from './dispatch-store';
+export { loadEndpointTargets, recordAttempts, disableEndpoint, cancelDelivery, attemptExists, setEndpointFailing, type EndpointTargetRow, type AttemptRow } from './dispatch-store';
 export { LiveView } from './live-view';
+export {
+  insertRetries,
+  claimDueRetries,
+  loadRetryTasks,
+  renewRetryLeases,
+  deleteRetries,
+  cancelEndpointRetries,
+  countPendingRetries,
+  recordDeadLetters,
+  type RetryRow,
+  type ClaimedRetry,
+  type RetryKey,
+  type DeadLetterRow,
+} from './retry-store';

@@ -1,0 +1,108 @@
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { startValidatingConsumer, traceHeaders, type BatchingProducer, type Kafka, type ValidatingConsumer } from '@gateway/kafka';
+import { metrics, type Logger } from '@gateway/observability';
+import {
+  claimDueRetries,
+  countPendingRetries,
+  deleteRetries,
+  insertRetries,
+  loadRetryTasks,
+  renewRetryLeases,
+  type DataSource,
+} from '@gateway/persistence';
+import { CONFIG, DATA_SOURCE, KAFKA, LOGGER, PRODUCER, ReadinessRegistry, TOPICS } from '@gateway/platform';
+import { RetryScheduler } from '@gateway/scheduling';
+import { retryTask, type DeliveryTask, type TopicNames } from '@gateway/schemas';
+import type { AppConfig } from './config';
+
+/** Consumes `webhooks.retries` into PostgreSQL (offsets commit after the insert) and fires them when due. */
+@Injectable()
+export class RetriesConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private consumer: ValidatingConsumer | undefined;
+  private scheduler: RetryScheduler | undefined;
+  private sampler: NodeJS.Timeout | undefined;
+  private readonly owner = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: AppConfig,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(PRODUCER) private readonly producer: BatchingProducer,
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(TOPICS) private readonly topics: TopicNames,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly readiness: ReadinessRegistry,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { config, dataSource, owner } = this;
+    const lease = config.SCHEDULER_LEASE_MS;
+    this.scheduler = new RetryScheduler(
+      {
+        claimDue: (limit) => claimDueRetries(dataSource, owner, lease, config.SCHEDULER_WINDOW_MS, limit),
+        loadTasks: (keys) => loadRetryTasks(dataSource, keys),
+        emit: (items) =>
+          this.producer.sendMany(
+            this.topics.deliveries,
+            items.map(({ task, traceparent }) => ({
+              key: (task as DeliveryTask).endpointId,
+              value: JSON.stringify(task),
+              headers: traceHeaders(traceparent ?? undefined),
+            })),
+          ),
+        deleteFired: (keys) => deleteRetries(dataSource, keys),
+        renew: (keys) => renewRetryLeases(dataSource, owner, keys, lease),
+      },
+      { windowMs: config.SCHEDULER_WINDOW_MS, leaseMs: lease, pollMs: config.SCHEDULER_POLL_MS, batch: config.SCHEDULER_BATCH },
+      this.logger,
+    );
+    const scheduler = this.scheduler;
+    scheduler.start();
+    this.consumer = await startValidatingConsumer({
+      kafka: this.kafka,
+      groupId: `${config.KAFKA_TOPIC_PREFIX}scheduler`,
+      topic: this.topics.retries,
+      contract: retryTask,
+      invalidTopic: this.topics.invalid,
+      producer: this.producer,
+      logger: this.logger,
+      handle: async (messages) => {
+        const claimed = await insertRetries(
+          dataSource,
+          messages.map(({ value, traceparent }) => ({
+            deliveryId: value.task.deliveryId,
+            attempt: value.task.attempt,
+            endpointId: value.task.endpointId,
+            dueAt: value.dueAt,
+            task: JSON.stringify(value.task),
+            traceparent: traceparent ?? null,
+            lastError: value.lastError,
+            lastStatusCode: value.lastStatusCode,
+          })),
+          { owner, leaseMs: lease, windowMs: config.SCHEDULER_WINDOW_MS },
+        );
+        scheduler.adopt(claimed);
+      },
+    });
+    const consumer = this.consumer;
+    this.readiness.add({
+      name: 'retries-consumer',
+      check: async () => {
+        if (!consumer.isJoined()) throw new Error('not a member of its consumer group yet');
+      },
+    });
+    this.sampler = setInterval(() => {
+      countPendingRetries(dataSource).then(
+        (count) => metrics.retriesPending.set(count),
+        (error: unknown) => this.logger.warn({ err: error }, 'counting pending retries failed'),
+      );
+    }, 5000);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.sampler);
+    await this.consumer?.stop();
+    this.scheduler?.stop();
+  }
+}

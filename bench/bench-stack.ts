@@ -1,0 +1,60 @@
+import path from 'node:path';
+import { createKafka, defaultTopicSpecs, ensureTopics } from '@gateway/kafka';
+import { createLogger } from '@gateway/observability';
+import { createDataSource, runMigrations, type DataSource } from '@gateway/persistence';
+import { topicNames, type TopicNames } from '@gateway/schemas';
+import { generateSecret } from '@gateway/signing';
+import { startInfra, repoRoot, type Infra } from '../test/support/stack';
+
+export interface BenchStack {
+  infra: Infra | undefined;
+  kafkaBrokers: string;
+  databaseUrl: string;
+  topics: TopicNames;
+  prefix: string;
+  db: DataSource;
+  logDir: string;
+  insertEndpoints(urls: string[], options?: { eventTypes?: string[] }): Promise<string[]>;
+  stop(): Promise<void>;
+}
+
+/** Kafka + PostgreSQL for a benchmark (its own, unless KAFKA_BROKERS / DATABASE_URL are set), migrated, with topics. */
+export async function startBenchStack(name: string, partitions = 8): Promise<BenchStack> {
+  let infra: Infra | undefined;
+  let kafkaBrokers = process.env.KAFKA_BROKERS;
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!kafkaBrokers || !databaseUrl) {
+    infra = await startInfra({ dir: path.join(repoRoot, 'tmp', `bench-${name}`), fresh: true, fast: true });
+    kafkaBrokers = infra.kafkaBrokers;
+    databaseUrl = infra.databaseUrl;
+  }
+  const db = createDataSource(databaseUrl, 4, 'bench');
+  await db.initialize();
+  await runMigrations(db);
+  const prefix = `bench${Date.now().toString(36)}.`;
+  const topics = topicNames(prefix);
+  const kafka = createKafka({ brokers: kafkaBrokers.split(','), clientId: 'bench', logger: createLogger('bench', 'error') });
+  await ensureTopics(kafka, defaultTopicSpecs(topics, partitions));
+  return {
+    infra,
+    kafkaBrokers,
+    databaseUrl,
+    topics,
+    prefix,
+    db,
+    logDir: path.join(repoRoot, 'tmp', 'bench-logs'),
+    insertEndpoints: async (urls, options = {}) => {
+      const ids = urls.map((_, i) => `ep_bench_${prefix.replace(/\W/g, '')}_${i}`);
+      await db.query(
+        `INSERT INTO endpoints (id, url, event_types) SELECT id, url, $3::text[] FROM unnest($1::text[], $2::text[]) AS t(id, url)`,
+        [ids, urls, options.eventTypes ?? ['*']],
+      );
+      await db.query(`INSERT INTO endpoint_secrets (endpoint_id, key) SELECT unnest($1::text[]), unnest($2::text[])`, [ids, ids.map(() => generateSecret())]);
+      return ids;
+    },
+    stop: async () => {
+      await db.destroy();
+      await infra?.stop();
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { startService } from '../test/support/services';
+import { freePort } from '../test/support/stack';
+import { waitFor } from '../test/support/wait-for';
+import { startBenchStack } from './bench-stack';
+import { machine, payloadOfSize, startReceiverFarm, summarize } from './support';
+
+/**
+ * End to end, publish -> receiver: events of 1 KB published to `webhooks.events` at a fixed rate by
+ * a bare Kafka client, routed and delivered to one local endpoint. Latency is the receiver's clock
+ * minus the `sentAt` the publisher put in the event. Target at 2,000/s for 60 s: p50 <= 10 ms,
+ * p99 <= 50 ms, nothing lost.
+ */
+export async function outboundEndToEnd(
+  rate = Number(process.env.BENCH_E2E_RATE ?? 2000),
+  seconds = Number(process.env.BENCH_E2E_SECONDS ?? 60),
+): Promise<void> {
+  const stack = await startBenchStack('e2e');
+  const farm = await startReceiverFarm(1);
+  const env = { KAFKA_BROKERS: stack.kafkaBrokers, DATABASE_URL: stack.databaseUrl, KAFKA_TOPIC_PREFIX: stack.prefix, DELIVERY_ALLOWLIST: '127.0.0.0/8', LOG_LEVEL: 'warn' };
+  const services = [] as Awaited<ReturnType<typeof startService>>[];
+  try {
+    await stack.insertEndpoints(farm.urls);
+    services.push(await startService('router', await freePort(), env, stack.logDir));
+    services.push(await startService('dispatcher', await freePort(), env, stack.logDir));
+    const kafka = new Kafka({ brokers: stack.kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    const template = payloadOfSize(1024, { sentAt: 0 });
+    // warm-up: a few events so connections and consumer fetches are established
+    await producer.send({ topic: stack.topics.events, acks: -1, messages: [{ value: JSON.stringify({ type: 'bench.warmup', data: {} }) }] });
+    await waitFor('warm-up delivery', 30000, async () => (await farm.stats()).received >= 1);
+    const tickMs = 10;
+    const perTick = Math.max(1, Math.round((rate * tickMs) / 1000));
+    const total = perTick * Math.round((seconds * 1000) / tickMs);
+    let sent = 0;
+    let failures = 0;
+    const inflight = new Set<Promise<unknown>>();
+    const startedAt = Date.now();
+    for (let tick = 0; sent < total; tick++) {
+      const due = startedAt + tick * tickMs;
+      const wait = due - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const now = Date.now();
+      const messages = [];
+      for (let i = 0; i < perTick && sent < total; i++, sent++) {
+        messages.push({ value: JSON.stringify({ type: 'bench.e2e', id: `evt_e2e_${sent}`, data: { ...template, sentAt: now, n: sent } }) });
+      }
+      const send = producer.send({ topic: stack.topics.events, acks: -1, messages }).catch(() => (failures += messages.length));
+      inflight.add(send);
+      void send.finally(() => inflight.delete(send));
+    }
+    await Promise.all(inflight);
+    const publishSeconds = (Date.now() - startedAt) / 1000;
+    const latencies: number[] = [];
+    let unique = 0;
+    await waitFor('every event delivered', 120000, async () => {
+      const stats = await farm.stats();
+      latencies.push(...stats.latencies);
+      unique = stats.unique;
+      return stats.unique >= total + 1;
+    }, 200);
+    await producer.disconnect();
+    const summary = summarize(latencies);
+    process.stdout.write(
+      [
+        `outbound end to end: ${total} events of 1 KB at ${rate}/s for ${seconds} s (published in ${publishSeconds.toFixed(1)} s), 1 endpoint`,
+        `  machine: ${machine()}`,
+        `  delivered: ${unique - 1} of ${total} unique (lost: ${total - (unique - 1)}, publish failures: ${failures})`,
+        `  publish -> receiver latency: p50 ${summary.p50} ms, p99 ${summary.p99} ms, max ${summary.max} ms (n=${summary.n})   target p50 <= 10 ms, p99 <= 50 ms`,
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    await Promise.all(services.map((service) => service.stop()));
+    farm.stop();
+    await stack.stop();
+  }
+}

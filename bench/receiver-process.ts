@@ -1,0 +1,47 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * Benchmark receivers in a process of their own, so the gateway's and the driver's event loops do
+ * not share one with them. Started with `count` servers; answers 200 and records, per request, the
+ * delay since the event's `sentAt` (epoch ms inside `data`). Talks to its parent over IPC.
+ */
+const count = Number(process.argv[2] ?? 1);
+let received = 0;
+let latencies: number[] = [];
+const seen = new Set<string>();
+
+async function main(): Promise<void> {
+  const urls: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        received++;
+        const id = request.headers['webhook-id'];
+        if (typeof id === 'string') seen.add(id);
+        try {
+          const body = JSON.parse(Buffer.concat(chunks).toString()) as { data?: { sentAt?: number } };
+          if (typeof body.data?.sentAt === 'number') latencies.push(Date.now() - body.data.sentAt);
+        } catch {
+          // not one of ours: counted, not timed
+        }
+        response.writeHead(200, { 'content-type': 'text/plain' });
+        response.end('ok');
+      });
+    });
+    server.keepAliveTimeout = 60000;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    urls.push(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`);
+  }
+  process.send?.({ kind: 'ready', urls });
+  process.on('message', (message: { kind: string }) => {
+    if (message.kind === 'stats') {
+      process.send?.({ kind: 'stats', received, unique: seen.size, latencies });
+      latencies = [];
+    }
+  });
+}
+
+void main();

@@ -1,0 +1,25 @@
+import { dispatcherDrain } from './dispatcher-drain.bench';
+import { outboundEndToEnd } from './outbound-e2e.bench';
+
+/** `npm run bench [name...]`: runs the named benchmarks (all by default) and prints their figures. */
+const benches: Record<string, () => Promise<void>> = {
+  'dispatcher-drain': () => dispatcherDrain(),
+  'outbound-e2e': () => outboundEndToEnd(),
+};
+
+async function main(): Promise<void> {
+  const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(benches);
+  for (const name of names) {
+    const bench = benches[name];
+    if (!bench) throw new Error(`unknown benchmark ${name}; known: ${Object.keys(benches).join(', ')}`);
+    await bench();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,51 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { cpus, loadavg, totalmem } from 'node:os';
+import path from 'node:path';
+import type { JsonValue } from '@gateway/schemas';
+
+/** The machine a figure was measured on (printed with every benchmark). */
+export function machine(): string {
+  const cpu = cpus();
+  return `${cpu.length} x ${cpu[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, load avg ${loadavg().map((n) => n.toFixed(2)).join(' ')}`;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+export function summarize(values: number[]): { n: number; p50: number; p99: number; max: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { n: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? NaN };
+}
+
+export interface ReceiverFarm {
+  urls: string[];
+  stats(): Promise<{ received: number; unique: number; latencies: number[] }>;
+  stop(): void;
+}
+
+/** Starts `count` HTTP receivers in a child process. */
+export function startReceiverFarm(count: number): Promise<ReceiverFarm> {
+  const child: ChildProcess = fork(path.join(__dirname, 'receiver-process.js'), [String(count)], { stdio: 'inherit' });
+  return new Promise((resolve) => {
+    child.once('message', (message: { kind: string; urls: string[] }) => {
+      resolve({
+        urls: message.urls,
+        stats: () =>
+          new Promise((done) => {
+            child.once('message', (reply: { received: number; unique: number; latencies: number[] }) => done(reply));
+            child.send({ kind: 'stats' });
+          }),
+        stop: () => child.kill(),
+      });
+    });
+  });
+}
+
+/** A JSON `data` object of about `bytes` bytes once serialized. */
+export function payloadOfSize(bytes: number, extra: { [key: string]: JsonValue } = {}): { [key: string]: JsonValue } {
+  const base = { ...extra, customer: { id: 'cus_123', country: 'DE' }, amount: 1200, currency: 'EUR' };
+  const filler = Math.max(0, bytes - JSON.stringify(base).length - 12);
+  return { ...base, note: 'x'.repeat(filler) };
+}

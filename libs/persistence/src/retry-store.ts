@@ -1,0 +1,155 @@
+import type { DataSource } from 'typeorm';
+
+export interface RetryRow {
+  deliveryId: string;
+  attempt: number;
+  endpointId: string;
+  dueAt: number;
+  /** The delivery task as JSON text (kept out of the scheduler's heap until it fires). */
+  task: string;
+  traceparent: string | null;
+  lastError: string;
+  lastStatusCode: number | null;
+}
+
+export interface ClaimedRetry {
+  deliveryId: string;
+  attempt: number;
+  dueAt: number;
+}
+
+export interface RetryKey {
+  deliveryId: string;
+  attempt: number;
+}
+
+const claimedColumns = `delivery_id AS "deliveryId", attempt, (extract(epoch FROM due_at) * 1000)::float8 AS "dueAt"`;
+
+/**
+ * Stores retries (a duplicate of one already stored is ignored) and claims, for `owner`, those due
+ * within `windowMs`, so the scheduler that received them can fire them without waiting for a poll.
+ */
+export async function insertRetries(
+  dataSource: DataSource,
+  rows: RetryRow[],
+  claim: { owner: string; leaseMs: number; windowMs: number },
+): Promise<ClaimedRetry[]> {
+  if (rows.length === 0) return [];
+  return (await dataSource.query(
+    `INSERT INTO retries (delivery_id, attempt, endpoint_id, due_at, task, traceparent, last_error, last_status_code, claimed_by, claimed_until)
+     SELECT u.delivery_id, u.attempt, u.endpoint_id, to_timestamp(u.due_ms / 1000.0), u.task, u.traceparent, u.last_error, u.last_status_code,
+            CASE WHEN u.due_ms <= $9 THEN $10 END, CASE WHEN u.due_ms <= $9 THEN now() + make_interval(secs => $11 / 1000.0) END
+     FROM unnest($1::text[], $2::int[], $3::text[], $4::float8[], $5::jsonb[], $6::text[], $7::text[], $8::int[])
+          AS u(delivery_id, attempt, endpoint_id, due_ms, task, traceparent, last_error, last_status_code)
+     ON CONFLICT (delivery_id, attempt) DO NOTHING
+     RETURNING ${claimedColumns}, claimed_by IS NOT NULL AS claimed`,
+    [
+      rows.map((row) => row.deliveryId),
+      rows.map((row) => row.attempt),
+      rows.map((row) => row.endpointId),
+      rows.map((row) => row.dueAt),
+      rows.map((row) => row.task),
+      rows.map((row) => row.traceparent),
+      rows.map((row) => row.lastError),
+      rows.map((row) => row.lastStatusCode),
+      Date.now() + claim.windowMs,
+      claim.owner,
+      claim.leaseMs,
+    ],
+  ) as (ClaimedRetry & { claimed: boolean })[]).filter((row) => row.claimed);
+}
+
+/** Claims unclaimed (or lease-expired) retries due within `windowMs`, oldest first; SKIP LOCKED shares them between instances. */
+export async function claimDueRetries(
+  dataSource: DataSource,
+  owner: string,
+  leaseMs: number,
+  windowMs: number,
+  limit: number,
+): Promise<ClaimedRetry[]> {
+  return (await dataSource.query(
+    `UPDATE retries r SET claimed_by = $1, claimed_until = now() + make_interval(secs => $2 / 1000.0)
+     FROM (SELECT delivery_id, attempt FROM retries
+           WHERE due_at <= now() + make_interval(secs => $3 / 1000.0) AND (claimed_until IS NULL OR claimed_until < now())
+           ORDER BY due_at LIMIT $4 FOR UPDATE SKIP LOCKED) c
+     WHERE r.delivery_id = c.delivery_id AND r.attempt = c.attempt
+     RETURNING r.delivery_id AS "deliveryId", r.attempt, (extract(epoch FROM r.due_at) * 1000)::float8 AS "dueAt"`,
+    [owner, leaseMs, windowMs, limit],
+  )) as ClaimedRetry[];
+}
+
+/** The payloads of claimed retries, fetched only when they are about to fire. */
+export async function loadRetryTasks(dataSource: DataSource, keys: RetryKey[]): Promise<{ deliveryId: string; attempt: number; task: unknown; traceparent: string | null }[]> {
+  if (keys.length === 0) return [];
+  return (await dataSource.query(
+    `SELECT r.delivery_id AS "deliveryId", r.attempt, r.task, r.traceparent FROM retries r
+     JOIN unnest($1::text[], $2::int[]) AS k(delivery_id, attempt) ON r.delivery_id = k.delivery_id AND r.attempt = k.attempt`,
+    [keys.map((key) => key.deliveryId), keys.map((key) => key.attempt)],
+  )) as { deliveryId: string; attempt: number; task: unknown; traceparent: string | null }[];
+}
+
+/** Extends the leases of the retries `owner` still holds; returns how many it still owns. */
+export async function renewRetryLeases(dataSource: DataSource, owner: string, keys: RetryKey[], leaseMs: number): Promise<number> {
+  if (keys.length === 0) return 0;
+  const rows = (await dataSource.query(
+    `UPDATE retries r SET claimed_until = now() + make_interval(secs => $4 / 1000.0)
+     FROM unnest($2::text[], $3::int[]) AS k(delivery_id, attempt)
+     WHERE r.delivery_id = k.delivery_id AND r.attempt = k.attempt AND r.claimed_by = $1
+     RETURNING 1`,
+    [owner, keys.map((key) => key.deliveryId), keys.map((key) => key.attempt), leaseMs],
+  )) as unknown[];
+  return rows.length;
+}
+
+/** Removes retries that fired (their tasks are acknowledged on the deliveries topic). */
+export async function deleteRetries(dataSource: DataSource, keys: RetryKey[]): Promise<void> {
+  if (keys.length === 0) return;
+  await dataSource.query(
+    `DELETE FROM retries r USING unnest($1::text[], $2::int[]) AS k(delivery_id, attempt)
+     WHERE r.delivery_id = k.delivery_id AND r.attempt = k.attempt`,
+    [keys.map((key) => key.deliveryId), keys.map((key) => key.attempt)],
+  );
+}
+
+/** Drops an endpoint's pending retries (it was deleted or disabled); returns how many. */
+export async function cancelEndpointRetries(dataSource: DataSource, endpointId: string): Promise<number> {
+  const rows = (await dataSource.query(`DELETE FROM retries WHERE endpoint_id = $1 RETURNING delivery_id`, [endpointId])) as unknown[];
+  await dataSource.query(`UPDATE deliveries SET status = 'cancelled', updated_at = now() WHERE endpoint_id = $1 AND status = 'retrying'`, [endpointId]);
+  return rows.length;
+}
+
+export async function countPendingRetries(dataSource: DataSource): Promise<number> {
+  const rows = (await dataSource.query(`SELECT count(*)::int AS n FROM retries`)) as { n: number }[];
+  return rows[0]?.n ?? 0;
+}
+
+export interface DeadLetterRow {
+  deliveryId: string;
+  attempt: number;
+  endpointId: string;
+  eventId: string;
+  deadAt: string;
+  lastError: string;
+  lastStatusCode: number | null;
+  task: string;
+}
+
+/** Records dead letters for listing and redrive (a duplicate is ignored). */
+export async function recordDeadLetters(dataSource: DataSource, rows: DeadLetterRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await dataSource.query(
+    `INSERT INTO dead_letters (delivery_id, attempt, endpoint_id, event_id, dead_at, last_error, last_status_code, task)
+     SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::int[], $8::jsonb[])
+     ON CONFLICT (delivery_id, attempt) DO NOTHING`,
+    [
+      rows.map((row) => row.deliveryId),
+      rows.map((row) => row.attempt),
+      rows.map((row) => row.endpointId),
+      rows.map((row) => row.eventId),
+      rows.map((row) => row.deadAt),
+      rows.map((row) => row.lastError),
+      rows.map((row) => row.lastStatusCode),
+      rows.map((row) => row.task),
+    ],
+  );
+}

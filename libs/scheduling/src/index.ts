@@ -1,0 +1,3 @@
+export { RetryScheduler, type SchedulerPorts, type SchedulerSettings } from './retry-scheduler';
+export { DueHeap } from './due-heap';
+export { schedulerConfig } from './scheduler-config';
