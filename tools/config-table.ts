@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { databaseConfig, describeConfig, httpConfig, kafkaConfig, telemetryConfig } from '@gateway/config';
+import { controlConfig } from '@gateway/control';
 
 /** Every configuration fragment and which services read it; the README table is generated from these. */
 export const configFragments: { services: string; shape: z.ZodRawShape }[] = [
@@ -9,6 +10,7 @@ export const configFragments: { services: string; shape: z.ZodRawShape }[] = [
   { services: 'all', shape: databaseConfig },
   { services: 'all', shape: telemetryConfig },
   { services: 'all', shape: httpConfig('api') },
+  { services: 'api', shape: controlConfig },
 ];
 
 export function renderConfigTable(): string {

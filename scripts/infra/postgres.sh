@@ -56,6 +56,8 @@ start() {
 DO \$\$ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'gateway') THEN
     CREATE ROLE gateway LOGIN CREATEDB PASSWORD 'gateway';
+  ELSE
+    ALTER ROLE gateway CREATEDB;
   END IF;
 END \$\$;
 SELECT 'CREATE DATABASE gateway OWNER gateway' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'gateway') \gexec

@@ -1,10 +1,21 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule } from '@gateway/platform';
 import type { AppConfig } from './config';
+import { controlProviders } from './control.providers';
+import { DeliveriesController } from './deliveries.controller';
+import { EndpointsController } from './endpoints.controller';
+import { EventsController } from './events.controller';
+import { SecretsController } from './secrets.controller';
 
 @Module({})
 export class AppModule {
-  static register(config: AppConfig): DynamicModule {
-    return { module: AppModule, imports: [PlatformModule.forRoot({ service: 'api', config })] };
+  /** The admin token is not passed in: main keeps only its hash. */
+  static register(config: Omit<AppConfig, 'ADMIN_TOKEN'>): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [PlatformModule.forRoot({ service: 'api', config })],
+      controllers: [EndpointsController, SecretsController, EventsController, DeliveriesController],
+      providers: controlProviders,
+    };
   }
 }

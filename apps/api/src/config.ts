@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { databaseConfig, httpConfig, kafkaConfig, telemetryConfig } from '@gateway/config';
+import { controlConfig } from '@gateway/control';
 
 /** Everything the api service reads from the environment, validated once at start-up. */
 export const configSchema = z.object({
@@ -7,6 +8,7 @@ export const configSchema = z.object({
   ...databaseConfig,
   ...telemetryConfig,
   ...httpConfig('api'),
+  ...controlConfig,
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

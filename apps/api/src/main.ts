@@ -1,18 +1,30 @@
 import { loadConfig } from '@gateway/config';
+import { adminTokenCheck } from '@gateway/control';
 import { startTelemetry } from '@gateway/observability';
 import { configSchema } from './config';
 
 async function main(): Promise<void> {
-  const config = loadConfig(configSchema);
+  const { ADMIN_TOKEN, ...config } = loadConfig(configSchema);
   startTelemetry('api', config.OTEL_EXPORTER_OTLP_ENDPOINT, config.OTEL_TRACES_SAMPLER_ARG);
   // Loaded after telemetry so instrumented modules are patched before first use.
   const { bootService } = await import('@gateway/platform');
   const { AppModule } = await import('./app.module');
+  const { requireAdminToken } = await import('./admin-auth.hook');
+  const { serveOpenApi } = await import('./docs');
+  const { acceptJsonOnly } = await import('./json-only');
+  // Only the token's hash stays in memory; the environment's copy goes too (diagnostic reports list it).
+  const isAdmin = adminTokenCheck(ADMIN_TOKEN);
+  delete process.env.ADMIN_TOKEN;
   await bootService({
     module: AppModule.register(config),
     port: config.PORT,
     host: config.HOST,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    configure: (app) => {
+      requireAdminToken(app, isAdmin);
+      acceptJsonOnly(app);
+      serveOpenApi(app);
+    },
   });
 }
 

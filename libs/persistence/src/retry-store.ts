@@ -23,6 +23,11 @@ export interface RetryKey {
   attempt: number;
 }
 
+/** TypeORM answers UPDATE/DELETE ... RETURNING with [rows, count] and INSERT ... RETURNING with rows. */
+function returnedRows<T>(result: unknown): T[] {
+  return (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as T[];
+}
+
 const claimedColumns = `delivery_id AS "deliveryId", attempt, (extract(epoch FROM due_at) * 1000)::float8 AS "dueAt"`;
 
 /**
@@ -67,7 +72,7 @@ export async function claimDueRetries(
   windowMs: number,
   limit: number,
 ): Promise<ClaimedRetry[]> {
-  return (await dataSource.query(
+  return returnedRows<ClaimedRetry>(await dataSource.query(
     `UPDATE retries r SET claimed_by = $1, claimed_until = now() + make_interval(secs => $2 / 1000.0)
      FROM (SELECT delivery_id, attempt FROM retries
            WHERE due_at <= now() + make_interval(secs => $3 / 1000.0) AND (claimed_until IS NULL OR claimed_until < now())
@@ -75,7 +80,7 @@ export async function claimDueRetries(
      WHERE r.delivery_id = c.delivery_id AND r.attempt = c.attempt
      RETURNING r.delivery_id AS "deliveryId", r.attempt, (extract(epoch FROM r.due_at) * 1000)::float8 AS "dueAt"`,
     [owner, leaseMs, windowMs, limit],
-  )) as ClaimedRetry[];
+  ));
 }
 
 /** The payloads of claimed retries, fetched only when they are about to fire. */
@@ -91,13 +96,13 @@ export async function loadRetryTasks(dataSource: DataSource, keys: RetryKey[]): 
 /** Extends the leases of the retries `owner` still holds; returns how many it still owns. */
 export async function renewRetryLeases(dataSource: DataSource, owner: string, keys: RetryKey[], leaseMs: number): Promise<number> {
   if (keys.length === 0) return 0;
-  const rows = (await dataSource.query(
+  const rows = returnedRows(await dataSource.query(
     `UPDATE retries r SET claimed_until = now() + make_interval(secs => $4 / 1000.0)
      FROM unnest($2::text[], $3::int[]) AS k(delivery_id, attempt)
      WHERE r.delivery_id = k.delivery_id AND r.attempt = k.attempt AND r.claimed_by = $1
      RETURNING 1`,
     [owner, keys.map((key) => key.deliveryId), keys.map((key) => key.attempt), leaseMs],
-  )) as unknown[];
+  ));
   return rows.length;
 }
 
@@ -113,7 +118,7 @@ export async function deleteRetries(dataSource: DataSource, keys: RetryKey[]): P
 
 /** Drops an endpoint's pending retries (it was deleted or disabled); returns how many. */
 export async function cancelEndpointRetries(dataSource: DataSource, endpointId: string): Promise<number> {
-  const rows = (await dataSource.query(`DELETE FROM retries WHERE endpoint_id = $1 RETURNING delivery_id`, [endpointId])) as unknown[];
+  const rows = returnedRows(await dataSource.query(`DELETE FROM retries WHERE endpoint_id = $1 RETURNING delivery_id`, [endpointId]));
   await dataSource.query(`UPDATE deliveries SET status = 'cancelled', updated_at = now() WHERE endpoint_id = $1 AND status = 'retrying'`, [endpointId]);
   return rows.length;
 }

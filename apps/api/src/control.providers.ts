@@ -1,0 +1,44 @@
+import type { Provider } from '@nestjs/common';
+import {
+  EndpointService,
+  EndpointStore,
+  EventLogService,
+  EventLogStore,
+  EventPublisher,
+  SecretService,
+  SecretStore,
+} from '@gateway/control';
+import { traceHeaders, type BatchingProducer } from '@gateway/kafka';
+import type { DataSource } from '@gateway/persistence';
+import { DATA_SOURCE, PRODUCER, TOPICS } from '@gateway/platform';
+import type { TopicNames } from '@gateway/schemas';
+
+function required(dataSource: DataSource | null): DataSource {
+  if (!dataSource) throw new Error('the api needs DATABASE_URL');
+  return dataSource;
+}
+
+/** The control services (plain classes in @gateway/control) wired to the platform's resources. */
+export const controlProviders: Provider[] = [
+  {
+    provide: EndpointService,
+    inject: [DATA_SOURCE],
+    useFactory: (db: DataSource | null) => new EndpointService(new EndpointStore(required(db))),
+  },
+  {
+    provide: SecretService,
+    inject: [DATA_SOURCE],
+    useFactory: (db: DataSource | null) => new SecretService(new SecretStore(required(db))),
+  },
+  {
+    provide: EventLogService,
+    inject: [DATA_SOURCE],
+    useFactory: (db: DataSource | null) => new EventLogService(new EventLogStore(required(db))),
+  },
+  {
+    provide: EventPublisher,
+    inject: [PRODUCER, TOPICS],
+    useFactory: (producer: BatchingProducer, topics: TopicNames) =>
+      new EventPublisher(producer, topics.events, traceHeaders),
+  },
+];

@@ -1,0 +1,14 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { attemptListQuery, EventLogService, type AttemptView, type Page } from '@gateway/control';
+import { parseInput } from './parse-input';
+import { found } from './problems';
+
+@Controller('v1/deliveries')
+export class DeliveriesController {
+  constructor(private readonly log: EventLogService) {}
+
+  @Get(':id/attempts')
+  async attempts(@Param('id') id: string, @Query() query: unknown): Promise<Page<AttemptView>> {
+    return found(await this.log.listAttempts(id, parseInput(attemptListQuery, query)), 'delivery', id);
+  }
+}

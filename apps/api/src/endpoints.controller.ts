@@ -1,0 +1,45 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import {
+  createEndpointBody,
+  endpointListQuery,
+  EndpointService,
+  updateEndpointBody,
+  type CreatedEndpointView,
+  type EndpointView,
+  type Page,
+} from '@gateway/control';
+import { NotFoundError } from '@gateway/platform';
+import { parseInput } from './parse-input';
+import { found } from './problems';
+
+@Controller('v1/endpoints')
+export class EndpointsController {
+  constructor(private readonly endpoints: EndpointService) {}
+
+  @Post()
+  @HttpCode(201)
+  create(@Body() body: unknown): Promise<CreatedEndpointView> {
+    return this.endpoints.create(parseInput(createEndpointBody, body));
+  }
+
+  @Get()
+  list(@Query() query: unknown): Promise<Page<EndpointView>> {
+    return this.endpoints.list(parseInput(endpointListQuery, query));
+  }
+
+  @Get(':id')
+  async get(@Param('id') id: string): Promise<EndpointView> {
+    return found(await this.endpoints.get(id), 'endpoint', id);
+  }
+
+  @Patch(':id')
+  async update(@Param('id') id: string, @Body() body: unknown): Promise<EndpointView> {
+    return found(await this.endpoints.update(id, parseInput(updateEndpointBody, body)), 'endpoint', id);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async remove(@Param('id') id: string): Promise<void> {
+    if (!(await this.endpoints.remove(id))) throw new NotFoundError('endpoint', id);
+  }
+}

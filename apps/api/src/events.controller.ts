@@ -1,0 +1,60 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
+import {
+  deliveryListQuery,
+  eventListQuery,
+  EventLogService,
+  EventPublisher,
+  publishEventBody,
+  type DeliveryView,
+  type EventView,
+  type Page,
+  type PublishedEventView,
+} from '@gateway/control';
+import { parseInput } from './parse-input';
+import { found, KafkaUnavailableProblem, PayloadTooLargeError } from './problems';
+
+/** Seconds a client should wait before retrying when Kafka did not acknowledge. */
+const kafkaRetryAfterSeconds = 5;
+
+@Controller('v1/events')
+export class EventsController {
+  constructor(
+    private readonly publisher: EventPublisher,
+    private readonly log: EventLogService,
+  ) {}
+
+  /** 202 only once Kafka acknowledged the write; the router records and routes it from there. */
+  @Post()
+  @HttpCode(202)
+  async publish(
+    @Body() body: unknown,
+    @Headers('traceparent') traceparent?: string,
+  ): Promise<PublishedEventView> {
+    const result = await this.publisher.publish(parseInput(publishEventBody, body), traceparent);
+    switch (result.outcome) {
+      case 'published':
+        return { id: result.id };
+      case 'too-large':
+        throw new PayloadTooLargeError(
+          `event ${result.id} is ${result.bytes} bytes as JSON; the limit is about 1 MB`,
+        );
+      case 'kafka-unavailable':
+        throw new KafkaUnavailableProblem(result.id, kafkaRetryAfterSeconds);
+    }
+  }
+
+  @Get()
+  list(@Query() query: unknown): Promise<Page<EventView>> {
+    return this.log.listEvents(parseInput(eventListQuery, query));
+  }
+
+  @Get(':id')
+  async get(@Param('id') id: string): Promise<EventView> {
+    return found(await this.log.getEvent(id), 'event', id);
+  }
+
+  @Get(':id/deliveries')
+  async deliveries(@Param('id') id: string, @Query() query: unknown): Promise<Page<DeliveryView>> {
+    return found(await this.log.listDeliveries(id, parseInput(deliveryListQuery, query)), 'event', id);
+  }
+}

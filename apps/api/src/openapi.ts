@@ -1,0 +1,242 @@
+import { z } from 'zod';
+import {
+  attemptListQuery,
+  attemptView,
+  createdEndpointView,
+  createEndpointBody,
+  deliveryListQuery,
+  deliveryView,
+  endpointListQuery,
+  endpointView,
+  eventListQuery,
+  eventView,
+  pageOf,
+  publishedEventView,
+  publishEventBody,
+  rotateSecretBody,
+  secretView,
+  updateEndpointBody,
+} from '@gateway/control';
+import { componentSchemas, queryParameters } from './openapi-components';
+
+type Json = Record<string, unknown>;
+
+const problem = z.object({
+  type: z.string().describe('A stable URN, e.g. urn:gateway:problem:validation_failed.'),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  errors: z
+    .array(
+      z.object({
+        path: z.string().describe('The field, dot-separated ("" for the whole body).'),
+        message: z.string(),
+      }),
+    )
+    .optional()
+    .describe('For validation problems: one entry per bad field.'),
+});
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (name: string) => ({ 'application/json': { schema: ref(name) } });
+const answer = (description: string, name?: string) =>
+  name ? { description, content: json(name) } : { description };
+const problemAnswer = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ref('Problem') } },
+});
+const idParameter = (what: string) => ({
+  name: 'id',
+  in: 'path',
+  required: true,
+  description: `The ${what} id.`,
+  schema: { type: 'string' },
+});
+
+const errors = {
+  badRequest: problemAnswer('Invalid input; `errors` names each field.'),
+  unauthorized: problemAnswer('Missing or wrong bearer token.'),
+  notFound: problemAnswer('No such id.'),
+};
+
+/** One operation: its summary, answers, and the problems every /v1 route can give. */
+function operation(summary: string, responses: Json, extra: Json = {}): Json {
+  return {
+    summary,
+    ...extra,
+    responses: { ...responses, '400': errors.badRequest, '401': errors.unauthorized },
+  };
+}
+
+const body = (name: string, required = true) => ({ requestBody: { required, content: json(name) } });
+
+function paths(): Json {
+  const endpointId = [idParameter('endpoint')];
+  return {
+    '/v1/endpoints': {
+      post: operation(
+        'Create an endpoint',
+        { '201': answer('The endpoint and, this once, its secret.', 'CreatedEndpoint') },
+        { tags: ['endpoints'], ...body('CreateEndpoint') },
+      ),
+      get: operation(
+        'List endpoints (oldest first)',
+        { '200': answer('A page of endpoints.', 'EndpointPage') },
+        { tags: ['endpoints'], parameters: queryParameters(endpointListQuery) },
+      ),
+    },
+    '/v1/endpoints/{id}': {
+      get: operation(
+        'Read an endpoint',
+        { '200': answer('The endpoint.', 'Endpoint'), '404': errors.notFound },
+        { tags: ['endpoints'], parameters: endpointId },
+      ),
+      patch: operation(
+        'Change some fields of an endpoint',
+        { '200': answer('The endpoint.', 'Endpoint'), '404': errors.notFound },
+        { tags: ['endpoints'], parameters: endpointId, ...body('UpdateEndpoint') },
+      ),
+      delete: operation(
+        'Delete an endpoint and its secrets',
+        { '204': answer('Deleted.'), '404': errors.notFound },
+        { tags: ['endpoints'], parameters: endpointId },
+      ),
+    },
+    '/v1/endpoints/{id}/secret': {
+      get: operation(
+        'The newest signing secret',
+        { '200': answer('The secret.', 'Secret'), '404': errors.notFound },
+        { tags: ['secrets'], parameters: endpointId },
+      ),
+    },
+    '/v1/endpoints/{id}/secret/rotate': {
+      post: operation(
+        'Rotate the signing secret; the previous ones keep signing for the overlap',
+        { '200': answer('The new secret.', 'Secret'), '404': errors.notFound },
+        { tags: ['secrets'], parameters: endpointId, ...body('RotateSecret', false) },
+      ),
+    },
+    '/v1/events': {
+      post: operation(
+        'Publish an event (the webhooks.events contract); answered after the Kafka ack',
+        {
+          '202': answer('Kafka acknowledged the event.', 'PublishedEvent'),
+          '413': problemAnswer('The event is too large.'),
+          '503': {
+            ...problemAnswer(
+              'Kafka did not acknowledge; retry after `Retry-After` seconds with the same id.',
+            ),
+            headers: { 'Retry-After': { schema: { type: 'integer' } } },
+          },
+        },
+        { tags: ['events'], ...body('PublishEvent') },
+      ),
+      get: operation(
+        'List recorded events (newest first)',
+        { '200': answer('A page of events.', 'EventPage') },
+        { tags: ['events'], parameters: queryParameters(eventListQuery) },
+      ),
+    },
+    '/v1/events/{id}': {
+      get: operation(
+        'Read an event',
+        { '200': answer('The event.', 'Event'), '404': errors.notFound },
+        { tags: ['events'], parameters: [idParameter('event')] },
+      ),
+    },
+    '/v1/events/{id}/deliveries': {
+      get: operation(
+        "An event's deliveries (one per endpoint)",
+        { '200': answer('A page of deliveries.', 'DeliveryPage'), '404': errors.notFound },
+        { tags: ['events'], parameters: [idParameter('event'), ...queryParameters(deliveryListQuery)] },
+      ),
+    },
+    '/v1/deliveries/{id}/attempts': {
+      get: operation(
+        "A delivery's attempts, first to last",
+        { '200': answer('A page of attempts.', 'AttemptPage'), '404': errors.notFound },
+        { tags: ['deliveries'], parameters: [idParameter('delivery'), ...queryParameters(attemptListQuery)] },
+      ),
+    },
+    '/health/live': {
+      get: {
+        summary: 'Liveness',
+        tags: ['operations'],
+        security: [],
+        responses: { '200': answer('The process runs.') },
+      },
+    },
+    '/health/ready': {
+      get: {
+        summary: 'Readiness (Kafka and PostgreSQL)',
+        tags: ['operations'],
+        security: [],
+        responses: { '200': answer('Ready.'), '503': answer('A dependency is down.') },
+      },
+    },
+    '/metrics': {
+      get: {
+        summary: 'Prometheus metrics',
+        tags: ['operations'],
+        security: [],
+        responses: { '200': answer('Metrics in the text format.') },
+      },
+    },
+  };
+}
+
+/** The control API's OpenAPI 3.1 document, built from the zod schemas the routes validate with. */
+export function openApiDocument(): Json {
+  const taken = new Set<string>();
+  const requests = componentSchemas(
+    {
+      CreateEndpoint: createEndpointBody,
+      UpdateEndpoint: updateEndpointBody,
+      RotateSecret: rotateSecretBody,
+      PublishEvent: publishEventBody,
+    },
+    'input',
+    taken,
+  );
+  const answers = componentSchemas(
+    {
+      Endpoint: endpointView,
+      CreatedEndpoint: createdEndpointView,
+      EndpointPage: pageOf(endpointView),
+      Secret: secretView,
+      PublishedEvent: publishedEventView,
+      Event: eventView,
+      EventPage: pageOf(eventView),
+      Delivery: deliveryView,
+      DeliveryPage: pageOf(deliveryView),
+      Attempt: attemptView,
+      AttemptPage: pageOf(attemptView),
+      Problem: problem,
+    },
+    'output',
+    taken,
+  );
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Webhook gateway control API',
+      version: '1',
+      description:
+        'Endpoints, secrets, publishing and the event log. Every /v1 call needs `Authorization: Bearer <ADMIN_TOKEN>`. ' +
+        'Lists are `{ data, nextCursor }` with `?limit=&cursor=`; errors are `application/problem+json`.',
+    },
+    security: [{ bearerAuth: [] }],
+    tags: [
+      { name: 'endpoints' },
+      { name: 'secrets' },
+      { name: 'events' },
+      { name: 'deliveries' },
+      { name: 'operations' },
+    ],
+    paths: paths(),
+    components: {
+      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'The ADMIN_TOKEN.' } },
+      schemas: { ...requests, ...answers },
+    },
+  };
+}

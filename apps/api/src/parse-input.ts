@@ -1,0 +1,23 @@
+import type { z } from 'zod';
+import { ValidationError } from '@gateway/platform';
+
+/**
+ * Validates HTTP input (body, query) against a schema; a failure is a 400 problem naming every
+ * field. Unknown fields are named one by one (zod reports them together at the parent), so a typo
+ * such as `evenTypes` is pointed at instead of being silently dropped.
+ */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new ValidationError(
+    result.error.issues.flatMap((issue) =>
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => ({
+            path: [...issue.path, key].join('.'),
+            // Keeps a schema's own wording, such as the payload filter's "unknown operator".
+            message: issue.message.startsWith('Unrecognized key') ? 'unknown field' : issue.message,
+          }))
+        : [{ path: issue.path.join('.'), message: issue.message }],
+    ),
+  );
+}

@@ -1,0 +1,30 @@
+import { DomainError, NotFoundError } from '@gateway/platform';
+
+/** Returns the value, or answers 404 naming what was looked for. */
+export function found<T>(value: T | undefined, what: string, id: string): T {
+  if (value === undefined) throw new NotFoundError(what, id);
+  return value;
+}
+
+export class UnauthorizedError extends DomainError {
+  constructor() {
+    super('unauthorized', 401, 'a valid bearer token is required: Authorization: Bearer <ADMIN_TOKEN>');
+  }
+}
+
+export class PayloadTooLargeError extends DomainError {
+  constructor(detail: string) {
+    super('payload_too_large', 413, detail);
+  }
+}
+
+export class KafkaUnavailableProblem extends DomainError {
+  constructor(eventId: string, retryAfterSeconds: number) {
+    super(
+      'kafka_unavailable',
+      503,
+      `Kafka did not acknowledge event ${eventId}; retry with the same id (it is the idempotency key)`,
+      { retryAfter: retryAfterSeconds },
+    );
+  }
+}

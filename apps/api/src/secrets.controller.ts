@@ -1,0 +1,21 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { rotateSecretBody, SecretService, type SecretView } from '@gateway/control';
+import { parseInput } from './parse-input';
+import { found } from './problems';
+
+@Controller('v1/endpoints/:id/secret')
+export class SecretsController {
+  constructor(private readonly secrets: SecretService) {}
+
+  @Get()
+  async current(@Param('id') id: string): Promise<SecretView> {
+    return found(await this.secrets.current(id), 'endpoint', id);
+  }
+
+  /** The body is optional: no body rotates to a generated secret with the default overlap. */
+  @Post('rotate')
+  @HttpCode(200)
+  async rotate(@Param('id') id: string, @Body() body: unknown): Promise<SecretView> {
+    return found(await this.secrets.rotate(id, parseInput(rotateSecretBody, body ?? {})), 'endpoint', id);
+  }
+}

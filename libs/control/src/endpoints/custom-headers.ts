@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+/**
+ * Names an operator may not set: hop-by-hop headers (RFC 9110 §7.6.1) would break the connection's
+ * framing, `host` and `content-length` are the request's own, and `webhook-*` carry the signature.
+ */
+const reservedNames = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'content-length',
+]);
+
+const tokenName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
+const fieldValue = /^[\t\x20-\x7e\x80-\xff]{0,4096}$/;
+
+/** Extra headers sent with every delivery to an endpoint. */
+export const customHeaders = z
+  .record(
+    z.string(),
+    z.string().regex(fieldValue, 'a header value of at most 4096 characters without control characters'),
+  )
+  .superRefine((headers, ctx) => {
+    const seen = new Set<string>();
+    for (const name of Object.keys(headers)) {
+      const lower = name.toLowerCase();
+      if (!tokenName.test(name))
+        ctx.addIssue({ code: 'custom', path: [name], message: 'not a valid header name' });
+      else if (lower.startsWith('webhook-'))
+        ctx.addIssue({ code: 'custom', path: [name], message: 'webhook-* headers are set by the gateway' });
+      else if (reservedNames.has(lower))
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `"${lower}" is a hop-by-hop or framing header`,
+        });
+      else if (seen.has(lower))
+        ctx.addIssue({ code: 'custom', path: [name], message: 'the same header name appears twice' });
+      seen.add(lower);
+    }
+    if (seen.size > 50) ctx.addIssue({ code: 'custom', path: [], message: 'at most 50 headers' });
+  })
+  .describe(
+    'Extra headers sent with every delivery (string to string); hop-by-hop and webhook-* names are refused.',
+  );

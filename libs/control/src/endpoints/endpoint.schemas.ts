@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { eventTypePattern, payloadFilter } from '@gateway/routing';
+import { retryPolicy } from '@gateway/retry';
+import { pageQuery, timeSortKey } from '../pagination';
+import { signingSecret } from '../secrets/signing-secret';
+import { customHeaders } from './custom-headers';
+
+const url = z
+  .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
+  .max(2048)
+  .describe('Where deliveries are POSTed (http or https).');
+const description = z.string().max(1000).describe('Free text for operators.');
+const eventTypes = z
+  .array(eventTypePattern)
+  .min(1)
+  .max(100)
+  .describe('Event type patterns the endpoint subscribes to: "invoice.paid", "invoice.*" or "*".');
+const tenant = z.string().min(1).max(200).describe('Only events of this tenant; absent = every tenant.');
+const rateLimit = z
+  .strictObject({ perSecond: z.number().positive().max(100_000).describe('Deliveries per second at most.') })
+  .describe('Rate limit of deliveries to this endpoint.');
+
+/** `POST /v1/endpoints`. */
+export const createEndpointBody = z.strictObject({
+  url,
+  description: description.optional(),
+  eventTypes: eventTypes.default(['*']),
+  filter: payloadFilter.optional(),
+  tenant: tenant.optional(),
+  ordered: z.boolean().default(false).describe('Deliver one at a time in publish order per ordering key.'),
+  retryPolicy: retryPolicy.optional(),
+  rateLimit: rateLimit.optional(),
+  headers: customHeaders.default({}),
+  enabled: z.boolean().default(true),
+  secret: signingSecret.optional(),
+});
+export type CreateEndpoint = z.infer<typeof createEndpointBody>;
+
+/** `PATCH /v1/endpoints/:id`: every field optional; `null` clears an optional one. */
+export const updateEndpointBody = z.strictObject({
+  url: url.optional(),
+  description: description.nullable().optional(),
+  eventTypes: eventTypes.optional(),
+  filter: payloadFilter.nullable().optional(),
+  tenant: tenant.nullable().optional(),
+  ordered: z.boolean().optional(),
+  retryPolicy: retryPolicy.nullable().optional(),
+  rateLimit: rateLimit.nullable().optional(),
+  headers: customHeaders.optional(),
+  enabled: z.boolean().optional(),
+});
+export type UpdateEndpoint = z.infer<typeof updateEndpointBody>;
+
+const booleanQuery = z.enum(['true', 'false']).transform((value) => value === 'true');
+
+/** `GET /v1/endpoints`. */
+export const endpointListQuery = z.object({
+  ...pageQuery(timeSortKey),
+  tenant: tenant.optional(),
+  enabled: booleanQuery.optional().describe('Only enabled (true) or disabled (false) endpoints.'),
+});
+export type EndpointListQuery = z.infer<typeof endpointListQuery>;
+
+/** An endpoint as the API answers it; its secrets only come from the secret routes. */
+export const endpointView = z.object({
+  id: z.string().describe('"ep_" + random.'),
+  url: z.string(),
+  description: z.string().nullable(),
+  eventTypes: z.array(z.string()),
+  filter: z.record(z.string(), z.unknown()).nullable(),
+  tenant: z.string().nullable(),
+  ordered: z.boolean(),
+  retryPolicy: z
+    .object({ maxAttempts: z.number(), baseSeconds: z.number(), factor: z.number(), capSeconds: z.number() })
+    .nullable()
+    .describe('null: the default schedule.'),
+  rateLimit: z.object({ perSecond: z.number() }).nullable(),
+  headers: z.record(z.string(), z.string()),
+  enabled: z.boolean(),
+  disabledReason: z.string().nullable().describe('Why the gateway disabled the endpoint (e.g. 410 Gone).'),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type EndpointView = z.infer<typeof endpointView>;
+
+/** The create answer: the endpoint and, this once, its secret. */
+export const createdEndpointView = endpointView.extend({
+  secret: z.string().describe('The signing secret.'),
+});
+export type CreatedEndpointView = z.infer<typeof createdEndpointView>;

@@ -1,0 +1,57 @@
+import type { BatchingProducer } from '@gateway/kafka';
+import { eventMessage, type EventMessage } from '@gateway/schemas';
+import { newEventId } from '../ids';
+
+/** Keeps one record well under Kafka's default 1 MB `message.max.bytes`. */
+export const maxEventBytes = 1_000_000;
+
+const traceparentFormat = /^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/;
+
+export type PublishOutcome =
+  | { outcome: 'published'; id: string }
+  | { outcome: 'too-large'; id: string; bytes: number }
+  /** Kafka did not acknowledge: the event may or may not be on the topic; retry with the same id. */
+  | { outcome: 'kafka-unavailable'; id: string };
+
+/** Completes an event as the topic carries it: an id (the idempotency key) and an occurredAt. */
+export function completeEvent(
+  input: EventMessage,
+  now: Date,
+): EventMessage & { id: string; occurredAt: string } {
+  return { ...input, id: input.id ?? newEventId(), occurredAt: input.occurredAt ?? now.toISOString() };
+}
+
+/** KafkaUnavailableError's stable code (matched by code, so this lib does not load kafkajs). */
+const isKafkaUnavailable = (error: unknown): boolean =>
+  error instanceof Error && (error as { code?: unknown }).code === 'kafka_unavailable';
+
+/** `POST /v1/events`: writes the event to `webhooks.events` and settles only after Kafka's ack. */
+export class EventPublisher {
+  constructor(
+    private readonly producer: Pick<BatchingProducer, 'send'>,
+    private readonly topic: string,
+    /** W3C trace headers of the active span, else of the given fallback (`traceHeaders` of @gateway/kafka). */
+    private readonly traceHeaders: (fallback?: string) => Record<string, string>,
+  ) {}
+
+  /** `traceparent` is the caller's; it travels on when no span of ours is active. */
+  async publish(input: EventMessage, traceparent?: string): Promise<PublishOutcome> {
+    const event = completeEvent(input, new Date());
+    const value = JSON.stringify(event);
+    const bytes = Buffer.byteLength(value);
+    if (bytes > maxEventBytes) return { outcome: 'too-large', id: event.id, bytes };
+    const fallback =
+      traceparent !== undefined && traceparentFormat.test(traceparent) ? traceparent : undefined;
+    try {
+      await this.producer.send(this.topic, {
+        key: eventMessage.key(event),
+        value,
+        headers: this.traceHeaders(fallback),
+      });
+    } catch (error) {
+      if (isKafkaUnavailable(error)) return { outcome: 'kafka-unavailable', id: event.id };
+      throw error;
+    }
+    return { outcome: 'published', id: event.id };
+  }
+}

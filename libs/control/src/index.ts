@@ -1,0 +1,40 @@
+export { controlConfig } from './control.config';
+export { adminTokenCheck } from './admin-token';
+export { pageOf, type Page } from './pagination';
+export {
+  createEndpointBody,
+  updateEndpointBody,
+  endpointListQuery,
+  endpointView,
+  createdEndpointView,
+  type CreateEndpoint,
+  type UpdateEndpoint,
+  type EndpointListQuery,
+  type EndpointView,
+  type CreatedEndpointView,
+} from './endpoints/endpoint.schemas';
+export { EndpointStore } from './endpoints/endpoint.store';
+export { EndpointService } from './endpoints/endpoint.service';
+export { rotateSecretBody, secretView, type RotateSecret, type SecretView } from './secrets/secret.schemas';
+export { SecretStore } from './secrets/secret.store';
+export { SecretService } from './secrets/secret.service';
+export {
+  publishEventBody,
+  publishedEventView,
+  eventListQuery,
+  eventView,
+  deliveryView,
+  attemptView,
+  deliveryListQuery,
+  attemptListQuery,
+  type PublishedEventView,
+  type EventListQuery,
+  type EventView,
+  type DeliveryView,
+  type AttemptView,
+  type DeliveryListQuery,
+  type AttemptListQuery,
+} from './events/event.schemas';
+export { EventPublisher, completeEvent, maxEventBytes, type PublishOutcome } from './events/event-publisher';
+export { EventLogStore } from './events/event-log.store';
+export { EventLogService } from './events/event-log.service';

@@ -1,0 +1,328 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import type { AttemptView, DeliveryView, EventView, Page, PublishedEventView } from '@gateway/control';
+import { createDataSource, type DataSource } from '@gateway/persistence';
+import type { TopicNames } from '@gateway/schemas';
+import { collect, freshTopics, startServices, testInfra } from '../support/gateway';
+import type { RunningService } from '../support/services';
+import { waitFor } from '../support/wait-for';
+import { controlClient, isProblem, problemPaths, type ApiCall } from './control-client';
+
+const token = `admin-${randomUUID()}`;
+
+type Collected = Awaited<ReturnType<typeof collect>>;
+
+describe('control API: publishing events and reading the event log', () => {
+  let api: RunningService;
+  let router: RunningService;
+  let call: ApiCall;
+  let topics: TopicNames;
+  let events: Collected;
+  let db: DataSource;
+
+  before(async () => {
+    const fresh = await freshTopics(2);
+    topics = fresh.topics;
+    // The router records what the API publishes, so the log can be read back end to end.
+    ({ api, router } = (await startServices(['api', 'router'], {
+      KAFKA_TOPIC_PREFIX: fresh.prefix,
+      ADMIN_TOKEN: token,
+    })) as {
+      api: RunningService;
+      router: RunningService;
+    });
+    call = controlClient(api.url, token);
+    events = await collect(topics.events);
+    db = createDataSource(testInfra().databaseUrl, 1);
+    await db.initialize();
+  });
+
+  after(async () => {
+    await events?.consumer.disconnect();
+    await db?.destroy();
+    await Promise.all([api?.stop(), router?.stop()]);
+  });
+
+  const onTopic = (id: string) =>
+    waitFor(`event ${id} on ${topics.events}`, 15000, () =>
+      events.messages.find((message) => (JSON.parse(message.value) as { id?: string }).id === id),
+    );
+
+  describe('POST /v1/events', () => {
+    it('answers 202 with a new evt_ id once the event is on the events topic, with the same data', async () => {
+      const data = { amount: 1200, currency: 'EUR', lines: [{ sku: 'a', qty: 2 }], note: null };
+      const answer = await call<PublishedEventView>('POST', '/v1/events', { type: 'invoice.paid', data });
+      assert.equal(answer.status, 202, JSON.stringify(answer.body));
+      assert.deepEqual(Object.keys(answer.body), ['id']);
+      assert.match(answer.body.id, /^evt_[A-Za-z0-9_-]{16,}$/);
+      const message = await onTopic(answer.body.id);
+      const value = JSON.parse(message.value) as Record<string, unknown>;
+      assert.equal(value.type, 'invoice.paid');
+      assert.deepEqual(value.data, data);
+      assert.ok(
+        typeof value.occurredAt === 'string' && Math.abs(Date.parse(value.occurredAt) - Date.now()) < 60_000,
+        'occurredAt filled in',
+      );
+      assert.equal(message.key, answer.body.id, 'keyed by the event id');
+    });
+
+    it('keeps a given id, tenant and occurredAt, keys by orderingKey, and carries the traceparent', async () => {
+      const id = `evt_${randomUUID()}`;
+      const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+      const body = {
+        type: 'order.created',
+        data: ['any', 'json', 1],
+        id,
+        tenant: 'acme',
+        occurredAt: '2026-01-02T03:04:05.678+01:00',
+        orderingKey: 'order-9',
+      };
+      const answer = await call<PublishedEventView>('POST', '/v1/events', body, { headers: { traceparent } });
+      assert.equal(answer.status, 202, JSON.stringify(answer.body));
+      assert.deepEqual(answer.body, { id });
+      const message = await onTopic(id);
+      assert.deepEqual(JSON.parse(message.value), body);
+      assert.equal(message.key, 'order-9');
+      assert.equal(message.headers.traceparent, traceparent);
+    });
+
+    it('is recorded by the router and then readable in the event log', async () => {
+      const data = { order: 42, items: [{ sku: 'x', qty: 1 }] };
+      const published = await call<PublishedEventView>('POST', '/v1/events', {
+        type: 'order.shipped',
+        data,
+        tenant: 'acme',
+      });
+      assert.equal(published.status, 202);
+      const recorded = await waitFor('the event in the log', 20000, async () => {
+        const answer = await call<EventView>('GET', `/v1/events/${published.body.id}`);
+        return answer.status === 200 ? answer.body : undefined;
+      });
+      assert.equal(recorded.type, 'order.shipped');
+      assert.equal(recorded.tenant, 'acme');
+      assert.deepEqual(recorded.data, data);
+      const listed = await call<Page<EventView>>(
+        'GET',
+        `/v1/events?type=order.shipped&tenant=acme&limit=100`,
+      );
+      assert.ok(listed.body.data.some((event) => event.id === published.body.id));
+    });
+
+    it('validates the body with the webhooks.events contract', async () => {
+      for (const [body, field] of [
+        [{ data: { a: 1 } }, 'type'],
+        [{ type: 'has space', data: 1 }, 'type'],
+        [{ type: 'a.b' }, 'data'],
+        [{ type: 'a.b', data: 1, occurredAt: 'yesterday' }, 'occurredAt'],
+        [{ type: 'a.b', data: 1, tenant: '' }, 'tenant'],
+      ] as const) {
+        const answer = await call('POST', '/v1/events', body);
+        assert.ok(isProblem(answer, 400), JSON.stringify(answer.body));
+        assert.deepEqual(problemPaths(answer), [field], JSON.stringify(body));
+      }
+      const malformed = await call('POST', '/v1/events', undefined, { raw: '{"type":' });
+      assert.ok(isProblem(malformed, 400), JSON.stringify(malformed.body));
+    });
+
+    it('answers 503 with Retry-After when Kafka does not acknowledge', async () => {
+      // A prefix whose topics were never created: the producer may not create them, so no ack comes.
+      const { api: orphan } = (await startServices(['api'], {
+        KAFKA_TOPIC_PREFIX: `missing${randomUUID().slice(0, 8)}.`,
+        ADMIN_TOKEN: token,
+      })) as {
+        api: RunningService;
+      };
+      try {
+        const answer = await controlClient(orphan.url, token)('POST', '/v1/events', {
+          type: 'invoice.paid',
+          data: {},
+        });
+        assert.ok(isProblem(answer, 503), JSON.stringify(answer.body));
+        assert.match(answer.headers.get('retry-after') ?? '', /^\d+$/);
+      } finally {
+        await orphan.stop();
+      }
+    });
+  });
+
+  describe('event log', () => {
+    const tenant = `tenant-${randomUUID()}`;
+    const id = (name: string) => `${name}-${tenant}`;
+    const base = Date.parse('2026-03-01T12:00:00.000Z');
+    const at = (seconds: number) => new Date(base + seconds * 1000).toISOString();
+
+    before(async () => {
+      // The router writes these tables; the API only reads them.
+      for (const [name, type, seconds] of [
+        ['e1', 'invoice.paid', 0],
+        ['e2', 'invoice.voided', 10],
+        ['e3', 'invoice.paid', 20],
+        ['e4', 'customer.created', 30],
+      ] as const) {
+        await db.query(
+          `INSERT INTO events (id, type, tenant, data, occurred_at, received_at) VALUES ($1, $2, $3, $4::jsonb, $5, $6)`,
+          [
+            id(name),
+            type,
+            tenant,
+            JSON.stringify({ n: name, nested: { ok: true } }),
+            at(seconds - 1),
+            at(seconds),
+          ],
+        );
+      }
+      await db.query(
+        `INSERT INTO deliveries (id, event_id, endpoint_id, status, attempts, created_at, updated_at, next_attempt_at)
+         VALUES ($1, $3, 'ep_a', 'delivered', 1, $4, $5, NULL), ($2, $3, 'ep_b', 'retrying', 2, $5, $6, $7)`,
+        [id('d1'), id('d2'), id('e1'), at(1), at(2), at(3), at(600)],
+      );
+      await db.query(
+        `INSERT INTO attempts (delivery_id, attempt, started_at, duration_ms, status_code, error, response_body)
+         VALUES ($1, 1, $2, 120, 503, 'HTTP 503', 'try later'), ($1, 2, $3, 30000, NULL, 'timeout', NULL)`,
+        [id('d2'), at(2), at(7)],
+      );
+    });
+
+    it('lists events newest first with cursor pagination', async () => {
+      const first = await call<Page<EventView>>('GET', `/v1/events?tenant=${tenant}&limit=3`);
+      assert.equal(first.status, 200, JSON.stringify(first.body));
+      assert.deepEqual(
+        first.body.data.map((event) => event.id),
+        [id('e4'), id('e3'), id('e2')],
+      );
+      assert.ok(first.body.nextCursor);
+      const second = await call<Page<EventView>>(
+        'GET',
+        `/v1/events?tenant=${tenant}&limit=3&cursor=${first.body.nextCursor}`,
+      );
+      assert.deepEqual(
+        second.body.data.map((event) => event.id),
+        [id('e1')],
+      );
+      assert.equal(second.body.nextCursor, null);
+    });
+
+    it('filters by type, since and until', async () => {
+      const byType = await call<Page<EventView>>('GET', `/v1/events?tenant=${tenant}&type=invoice.paid`);
+      assert.deepEqual(
+        byType.body.data.map((event) => event.id),
+        [id('e3'), id('e1')],
+      );
+      const window = await call<Page<EventView>>(
+        'GET',
+        `/v1/events?tenant=${tenant}&since=${encodeURIComponent(at(10))}&until=${encodeURIComponent(at(30))}`,
+      );
+      assert.deepEqual(
+        window.body.data.map((event) => event.id),
+        [id('e3'), id('e2')],
+        'since inclusive, until exclusive',
+      );
+      const bad = await call('GET', `/v1/events?since=yesterday`);
+      assert.ok(isProblem(bad, 400));
+      assert.deepEqual(problemPaths(bad), ['since']);
+    });
+
+    it('reads one event as recorded', async () => {
+      const answer = await call<EventView>('GET', `/v1/events/${id('e2')}`);
+      assert.equal(answer.status, 200);
+      assert.deepEqual(answer.body, {
+        id: id('e2'),
+        type: 'invoice.voided',
+        tenant,
+        data: { n: 'e2', nested: { ok: true } },
+        occurredAt: at(9),
+        receivedAt: at(10),
+      });
+      assert.ok(isProblem(await call('GET', '/v1/events/evt_unknown'), 404));
+    });
+
+    it("lists an event's deliveries", async () => {
+      const answer = await call<Page<DeliveryView>>('GET', `/v1/events/${id('e1')}/deliveries`);
+      assert.equal(answer.status, 200, JSON.stringify(answer.body));
+      assert.deepEqual(answer.body, {
+        data: [
+          {
+            id: id('d1'),
+            eventId: id('e1'),
+            endpointId: 'ep_a',
+            status: 'delivered',
+            attempts: 1,
+            nextAttemptAt: null,
+            createdAt: at(1),
+            updatedAt: at(2),
+          },
+          {
+            id: id('d2'),
+            eventId: id('e1'),
+            endpointId: 'ep_b',
+            status: 'retrying',
+            attempts: 2,
+            nextAttemptAt: at(600),
+            createdAt: at(2),
+            updatedAt: at(3),
+          },
+        ],
+        nextCursor: null,
+      });
+      const paged = await call<Page<DeliveryView>>('GET', `/v1/events/${id('e1')}/deliveries?limit=1`);
+      const rest = await call<Page<DeliveryView>>(
+        'GET',
+        `/v1/events/${id('e1')}/deliveries?limit=1&cursor=${paged.body.nextCursor}`,
+      );
+      assert.deepEqual(
+        [...paged.body.data, ...rest.body.data].map((delivery) => delivery.id),
+        [id('d1'), id('d2')],
+      );
+      assert.deepEqual((await call<Page<DeliveryView>>('GET', `/v1/events/${id('e3')}/deliveries`)).body, {
+        data: [],
+        nextCursor: null,
+      });
+      assert.ok(isProblem(await call('GET', '/v1/events/evt_unknown/deliveries'), 404));
+    });
+
+    it("lists a delivery's attempts", async () => {
+      const answer = await call<Page<AttemptView>>('GET', `/v1/deliveries/${id('d2')}/attempts`);
+      assert.equal(answer.status, 200, JSON.stringify(answer.body));
+      assert.deepEqual(answer.body, {
+        data: [
+          {
+            attempt: 1,
+            startedAt: at(2),
+            durationMs: 120,
+            statusCode: 503,
+            error: 'HTTP 503',
+            responseBody: 'try later',
+          },
+          {
+            attempt: 2,
+            startedAt: at(7),
+            durationMs: 30000,
+            statusCode: null,
+            error: 'timeout',
+            responseBody: null,
+          },
+        ],
+        nextCursor: null,
+      });
+      const first = await call<Page<AttemptView>>('GET', `/v1/deliveries/${id('d2')}/attempts?limit=1`);
+      assert.deepEqual(
+        first.body.data.map((item) => item.attempt),
+        [1],
+      );
+      const second = await call<Page<AttemptView>>(
+        'GET',
+        `/v1/deliveries/${id('d2')}/attempts?limit=1&cursor=${first.body.nextCursor}`,
+      );
+      assert.deepEqual(
+        second.body.data.map((item) => item.attempt),
+        [2],
+      );
+      assert.deepEqual((await call<Page<AttemptView>>('GET', `/v1/deliveries/${id('d1')}/attempts`)).body, {
+        data: [],
+        nextCursor: null,
+      });
+      assert.ok(isProblem(await call('GET', '/v1/deliveries/msg_unknown/attempts'), 404));
+    });
+  });
+});
