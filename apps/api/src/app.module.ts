@@ -5,6 +5,7 @@ import { controlProviders } from './control.providers';
 import { DeliveriesController } from './deliveries.controller';
 import { EndpointsController } from './endpoints.controller';
 import { EventsController } from './events.controller';
+import { ReplayController } from './replay.controller';
 import { SecretsController } from './secrets.controller';
 
 @Module({})
@@ -14,7 +15,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [PlatformModule.forRoot({ service: 'api', config })],
-      controllers: [EndpointsController, SecretsController, EventsController, DeliveriesController],
+      controllers: [EndpointsController, SecretsController, EventsController, DeliveriesController, ReplayController],
       providers: controlProviders,
     };
   }

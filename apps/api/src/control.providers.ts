@@ -5,11 +5,13 @@ import {
   EventLogService,
   EventLogStore,
   EventPublisher,
+  ReplayService,
+  ReplayStore,
   SecretService,
   SecretStore,
 } from '@gateway/control';
 import { traceHeaders, type BatchingProducer } from '@gateway/kafka';
-import type { DataSource } from '@gateway/persistence';
+import { cancelEndpointRetries, type DataSource } from '@gateway/persistence';
 import { DATA_SOURCE, PRODUCER, TOPICS } from '@gateway/platform';
 import type { TopicNames } from '@gateway/schemas';
 
@@ -34,6 +36,20 @@ export const controlProviders: Provider[] = [
     provide: EventLogService,
     inject: [DATA_SOURCE],
     useFactory: (db: DataSource | null) => new EventLogService(new EventLogStore(required(db))),
+  },
+  {
+    provide: ReplayService,
+    inject: [DATA_SOURCE, PRODUCER, TOPICS],
+    useFactory: (db: DataSource | null, producer: BatchingProducer, topics: TopicNames) =>
+      new ReplayService(
+        new ReplayStore(required(db)),
+        (tasks) =>
+          producer.sendMany(
+            topics.deliveries,
+            tasks.map((task) => ({ key: task.endpointId, value: JSON.stringify(task), headers: traceHeaders() })),
+          ),
+        (endpointId) => cancelEndpointRetries(required(db), endpointId),
+      ),
   },
   {
     provide: EventPublisher,

@@ -3,6 +3,7 @@ import {
   createEndpointBody,
   endpointListQuery,
   EndpointService,
+  ReplayService,
   updateEndpointBody,
   type CreatedEndpointView,
   type EndpointView,
@@ -14,7 +15,10 @@ import { found } from './problems';
 
 @Controller('v1/endpoints')
 export class EndpointsController {
-  constructor(private readonly endpoints: EndpointService) {}
+  constructor(
+    private readonly endpoints: EndpointService,
+    private readonly replay: ReplayService,
+  ) {}
 
   @Post()
   @HttpCode(201)
@@ -34,12 +38,15 @@ export class EndpointsController {
 
   @Patch(':id')
   async update(@Param('id') id: string, @Body() body: unknown): Promise<EndpointView> {
-    return found(await this.endpoints.update(id, parseInput(updateEndpointBody, body)), 'endpoint', id);
+    const updated = found(await this.endpoints.update(id, parseInput(updateEndpointBody, body)), 'endpoint', id);
+    if (!updated.enabled) await this.replay.cancelPendingRetries(id);
+    return updated;
   }
 
   @Delete(':id')
   @HttpCode(204)
   async remove(@Param('id') id: string): Promise<void> {
     if (!(await this.endpoints.remove(id))) throw new NotFoundError('endpoint', id);
+    await this.replay.cancelPendingRetries(id);
   }
 }

@@ -2,6 +2,14 @@ import { z } from 'zod';
 import {
   attemptListQuery,
   attemptView,
+  countView,
+  deadLetterListQuery,
+  deadLetterView,
+  recoverBody,
+  redriveBody,
+  replayedDeliveryView,
+  retryListQuery,
+  retryView,
   createdEndpointView,
   createEndpointBody,
   deliveryListQuery,
@@ -158,6 +166,48 @@ function paths(): Json {
         { tags: ['deliveries'], parameters: [idParameter('delivery'), ...queryParameters(attemptListQuery)] },
       ),
     },
+    '/v1/endpoints/{id}/retries': {
+      get: operation(
+        "An endpoint's pending retries, soonest first",
+        { '200': answer('A page of retries with their due times.', 'RetryPage'), '404': errors.notFound },
+        { tags: ['retries'], parameters: [idParameter('endpoint'), ...queryParameters(retryListQuery)] },
+      ),
+    },
+    '/v1/endpoints/{id}/recover': {
+      post: operation(
+        "Send again every failed (retrying or dead) delivery of an endpoint created since a time",
+        { '202': answer('How many deliveries were sent again.', 'Count'), '404': errors.notFound },
+        { tags: ['retries'], parameters: [idParameter('endpoint')], ...body('Recover') },
+      ),
+    },
+    '/v1/deliveries/{id}/retry': {
+      post: operation(
+        'Send one delivery again, as its next attempt (same webhook-id)',
+        { '202': answer('The attempt that was queued.', 'ReplayedDelivery'), '404': errors.notFound },
+        { tags: ['retries'], parameters: [idParameter('delivery')] },
+      ),
+    },
+    '/v1/events/{id}/replay': {
+      post: operation(
+        "Deliver an event again to its current subscribers",
+        { '202': answer('How many deliveries were sent.', 'Count'), '404': errors.notFound },
+        { tags: ['retries'], parameters: [idParameter('event')] },
+      ),
+    },
+    '/v1/dead-letters': {
+      get: operation(
+        'Dead letters, newest first',
+        { '200': answer('A page of dead letters.', 'DeadLetterPage') },
+        { tags: ['retries'], parameters: queryParameters(deadLetterListQuery) },
+      ),
+    },
+    '/v1/dead-letters/redrive': {
+      post: operation(
+        'Send matching dead letters (not yet redriven) again',
+        { '202': answer('How many deliveries were sent again.', 'Count') },
+        { tags: ['retries'], ...body('Redrive', false) },
+      ),
+    },
     '/health/live': {
       get: {
         summary: 'Liveness',
@@ -194,6 +244,8 @@ export function openApiDocument(): Json {
       UpdateEndpoint: updateEndpointBody,
       RotateSecret: rotateSecretBody,
       PublishEvent: publishEventBody,
+      Recover: recoverBody,
+      Redrive: redriveBody,
     },
     'input',
     taken,
@@ -211,6 +263,12 @@ export function openApiDocument(): Json {
       DeliveryPage: pageOf(deliveryView),
       Attempt: attemptView,
       AttemptPage: pageOf(attemptView),
+      Retry: retryView,
+      RetryPage: pageOf(retryView),
+      DeadLetter: deadLetterView,
+      DeadLetterPage: pageOf(deadLetterView),
+      Count: countView,
+      ReplayedDelivery: replayedDeliveryView,
       Problem: problem,
     },
     'output',
@@ -231,6 +289,7 @@ export function openApiDocument(): Json {
       { name: 'secrets' },
       { name: 'events' },
       { name: 'deliveries' },
+      { name: 'retries' },
       { name: 'operations' },
     ],
     paths: paths(),

@@ -38,3 +38,21 @@ export {
 export { EventPublisher, completeEvent, maxEventBytes, type PublishOutcome } from './events/event-publisher';
 export { EventLogStore } from './events/event-log.store';
 export { EventLogService } from './events/event-log.service';
+export {
+  retryListQuery,
+  retryView,
+  deadLetterListQuery,
+  deadLetterView,
+  redriveBody,
+  recoverBody,
+  countView,
+  replayedDeliveryView,
+  type DeadLetterView,
+  type RetryView,
+  type RetryListQuery,
+  type DeadLetterListQuery,
+  type RedriveBody,
+  type RecoverBody,
+} from './replay/replay.schemas';
+export { ReplayStore } from './replay/replay.store';
+export { ReplayService, type EmitDeliveries } from './replay/replay.service';

@@ -1,0 +1,92 @@
+import { buildMatcher, deliveryIdFor, type PayloadFilter } from '@gateway/routing';
+import type { DeliveryTask } from '@gateway/schemas';
+import { toPage, type Page } from '../pagination';
+import type { DeadLetterListQuery, DeadLetterView, RecoverBody, RedriveBody, RetryListQuery, RetryView } from './replay.schemas';
+import type { ReplayRow, ReplayStore } from './replay.store';
+
+/** Sends delivery tasks to the deliveries topic; settles after Kafka's ack. */
+export type EmitDeliveries = (tasks: DeliveryTask[]) => Promise<void>;
+
+function toTask(row: ReplayRow): DeliveryTask {
+  return {
+    deliveryId: row.deliveryId,
+    endpointId: row.endpointId,
+    attempt: row.nextAttempt,
+    event: { id: row.eventId, type: row.type, data: row.data as DeliveryTask['event']['data'], tenant: row.tenant, occurredAt: row.occurredAt.toISOString() },
+    orderingKey: null,
+    publishedAt: Date.now(),
+  };
+}
+
+/**
+ * Replay, recover and redrive: each sends deliveries again as their next attempt, so the receiver
+ * sees the same `webhook-id`. `undefined` = the thing named does not exist.
+ */
+export class ReplayService {
+  constructor(
+    private readonly store: ReplayStore,
+    private readonly emit: EmitDeliveries,
+    /** Drops an endpoint's pending retries (persistence's cancelEndpointRetries). */
+    private readonly cancelRetries: (endpointId: string) => Promise<number>,
+  ) {}
+
+  async retryDelivery(id: string): Promise<{ deliveryId: string; attempt: number } | undefined> {
+    const row = await this.store.delivery(id);
+    if (!row) return undefined;
+    await this.emit([toTask(row)]);
+    return { deliveryId: row.deliveryId, attempt: row.nextAttempt };
+  }
+
+  async recover(endpointId: string, body: RecoverBody): Promise<{ count: number } | undefined> {
+    if (!(await this.store.endpointExists(endpointId))) return undefined;
+    const rows = await this.store.failedDeliveries(endpointId, body.since, body.until);
+    await this.emitAll(rows.map(toTask));
+    return { count: rows.length };
+  }
+
+  async redrive(body: RedriveBody): Promise<{ count: number }> {
+    const ids = await this.store.takeDeadLetters(body);
+    const rows = (await Promise.all(ids.map((id) => this.store.delivery(id)))).filter((row): row is ReplayRow => row !== undefined);
+    await this.emitAll(rows.map(toTask));
+    return { count: rows.length };
+  }
+
+  /** Sends the event to its current subscribers: existing deliveries as their next attempt, new subscribers as attempt 1. */
+  async replayEvent(eventId: string): Promise<{ count: number } | undefined> {
+    const event = await this.store.event(eventId);
+    if (!event) return undefined;
+    const match = buildMatcher((await this.store.subscriptions()).map((row) => ({ ...row, filter: row.filter as PayloadFilter | null })));
+    const endpointIds = match({ type: event.type, tenant: event.tenant, data: event.data });
+    const existing = new Map((await this.store.eventDeliveries(eventId)).map((row) => [row.endpointId, row]));
+    const rows: ReplayRow[] = endpointIds.map(
+      (endpointId) => existing.get(endpointId) ?? { ...event, deliveryId: deliveryIdFor(eventId, endpointId), endpointId, nextAttempt: 1 },
+    );
+    await this.store.ensureDeliveries(rows.map((row) => ({ id: row.deliveryId, eventId, endpointId: row.endpointId })));
+    await this.emitAll(rows.map(toTask));
+    return { count: rows.length };
+  }
+
+  async listRetries(endpointId: string, query: RetryListQuery): Promise<Page<RetryView> | undefined> {
+    if (!(await this.store.endpointExists(endpointId))) return undefined;
+    const rows = await this.store.listRetries(endpointId, query.cursor, query.limit + 1);
+    return toPage(rows, query.limit, (row) => [row.sortKey, row.deliveryId], ({ sortKey: _sortKey, dueAt, ...rest }) => ({ ...rest, dueAt: dueAt.toISOString() }));
+  }
+
+  async listDeadLetters(query: DeadLetterListQuery): Promise<Page<DeadLetterView>> {
+    const rows = await this.store.listDeadLetters({ ...query, after: query.cursor, limit: query.limit + 1 });
+    return toPage(rows, query.limit, (row) => [row.sortKey, row.deliveryId], ({ sortKey: _sortKey, deadAt, redrivenAt, ...rest }) => ({
+      ...rest,
+      deadAt: deadAt.toISOString(),
+      redrivenAt: redrivenAt?.toISOString() ?? null,
+    }));
+  }
+
+  /** Deleting or disabling an endpoint cancels its pending retries. */
+  cancelPendingRetries(endpointId: string): Promise<number> {
+    return this.cancelRetries(endpointId);
+  }
+
+  private async emitAll(tasks: DeliveryTask[]): Promise<void> {
+    for (let start = 0; start < tasks.length; start += 500) await this.emit(tasks.slice(start, start + 500));
+  }
+}

@@ -1,0 +1,121 @@
+import type { DataSource } from '@gateway/persistence';
+import type { CursorPosition } from '../pagination';
+import { exactTime, SqlConditions, type UpdateResult } from '../sql';
+
+/** What a replay needs of a delivery: its event and the next attempt number. */
+export interface ReplayRow {
+  deliveryId: string;
+  endpointId: string;
+  eventId: string;
+  type: string;
+  tenant: string | null;
+  data: unknown;
+  occurredAt: Date;
+  nextAttempt: number;
+}
+
+const replayColumns = `d.id AS "deliveryId", d.endpoint_id AS "endpointId", e.id AS "eventId", e.type, e.tenant, e.data,
+  e.occurred_at AS "occurredAt",
+  GREATEST(d.attempts, COALESCE((SELECT max(a.attempt) FROM attempts a WHERE a.delivery_id = d.id), 0)) + 1 AS "nextAttempt"`;
+
+/** Reads retries and dead letters, and the deliveries a replay sends again. */
+export class ReplayStore {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async delivery(id: string): Promise<ReplayRow | undefined> {
+    const rows = await this.dataSource.query<ReplayRow[]>(
+      `SELECT ${replayColumns} FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.id = $1`,
+      [id],
+    );
+    return rows[0];
+  }
+
+  /** An endpoint's failed deliveries (retrying or dead) created in the window. */
+  failedDeliveries(endpointId: string, since: string, until: string | undefined): Promise<ReplayRow[]> {
+    const sql = new SqlConditions();
+    sql.and(`d.endpoint_id = ${sql.param(endpointId)}`).and(`d.status IN ('retrying', 'dead')`);
+    sql.and(`d.created_at >= ${sql.param(since)}::timestamptz`);
+    if (until !== undefined) sql.and(`d.created_at < ${sql.param(until)}::timestamptz`);
+    return this.dataSource.query<ReplayRow[]>(
+      `SELECT ${replayColumns} FROM deliveries d JOIN events e ON e.id = d.event_id ${sql.where()} ORDER BY d.created_at`,
+      sql.params,
+    );
+  }
+
+  /** Marks matching dead letters redriven and returns their deliveries, in one statement. */
+  async takeDeadLetters(filter: { endpointId?: string; since?: string; until?: string }): Promise<string[]> {
+    const sql = new SqlConditions();
+    sql.and('redriven_at IS NULL');
+    if (filter.endpointId !== undefined) sql.and(`endpoint_id = ${sql.param(filter.endpointId)}`);
+    if (filter.since !== undefined) sql.and(`dead_at >= ${sql.param(filter.since)}::timestamptz`);
+    if (filter.until !== undefined) sql.and(`dead_at < ${sql.param(filter.until)}::timestamptz`);
+    const [rows] = await this.dataSource.query<UpdateResult<{ deliveryId: string }>>(
+      `UPDATE dead_letters SET redriven_at = now() ${sql.where()} RETURNING delivery_id AS "deliveryId"`,
+      sql.params,
+    );
+    return [...new Set(rows.map((row) => row.deliveryId))];
+  }
+
+  async endpointExists(id: string): Promise<boolean> {
+    return (await this.dataSource.query<unknown[]>(`SELECT 1 FROM endpoints WHERE id = $1`, [id])).length > 0;
+  }
+
+  async eventDeliveries(eventId: string): Promise<ReplayRow[]> {
+    return this.dataSource.query<ReplayRow[]>(
+      `SELECT ${replayColumns} FROM deliveries d JOIN events e ON e.id = d.event_id WHERE e.id = $1`,
+      [eventId],
+    );
+  }
+
+  async event(eventId: string): Promise<Omit<ReplayRow, 'deliveryId' | 'endpointId' | 'nextAttempt'> | undefined> {
+    const rows = await this.dataSource.query<Omit<ReplayRow, 'deliveryId' | 'endpointId' | 'nextAttempt'>[]>(
+      `SELECT id AS "eventId", type, tenant, data, occurred_at AS "occurredAt" FROM events WHERE id = $1`,
+      [eventId],
+    );
+    return rows[0];
+  }
+
+  async subscriptions(): Promise<{ id: string; eventTypes: string[]; filter: Record<string, unknown> | null; tenant: string | null; enabled: boolean }[]> {
+    return this.dataSource.query(`SELECT id, event_types AS "eventTypes", filter, tenant, enabled FROM endpoints`);
+  }
+
+  /** Records new deliveries (replay to a subscriber added after the event); existing ones are kept. */
+  async ensureDeliveries(rows: { id: string; eventId: string; endpointId: string }[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.dataSource.query(
+      `INSERT INTO deliveries (id, event_id, endpoint_id, routed_at) SELECT u.id, u.event_id, u.endpoint_id, now()
+       FROM unnest($1::text[], $2::text[], $3::text[]) AS u(id, event_id, endpoint_id) ON CONFLICT (id) DO NOTHING`,
+      [rows.map((row) => row.id), rows.map((row) => row.eventId), rows.map((row) => row.endpointId)],
+    );
+  }
+
+  listRetries(endpointId: string, after: CursorPosition | undefined, limit: number) {
+    const sql = new SqlConditions();
+    sql.and(`endpoint_id = ${sql.param(endpointId)}`);
+    if (after) sql.and(`(due_at, delivery_id) > (${sql.param(after[0])}::timestamptz, ${sql.param(after[1])})`);
+    return this.dataSource.query<
+      { deliveryId: string; eventId: string; attempt: number; dueAt: Date; lastError: string | null; lastStatusCode: number | null; sortKey: string }[]
+    >(
+      `SELECT delivery_id AS "deliveryId", task->'event'->>'id' AS "eventId", attempt, due_at AS "dueAt", last_error AS "lastError",
+              last_status_code AS "lastStatusCode", ${exactTime('due_at')} AS "sortKey"
+       FROM retries ${sql.where()} ORDER BY due_at, delivery_id LIMIT ${sql.param(limit)}`,
+      sql.params,
+    );
+  }
+
+  listDeadLetters(filter: { endpointId?: string; since?: string; until?: string; after?: CursorPosition; limit: number }) {
+    const sql = new SqlConditions();
+    if (filter.endpointId !== undefined) sql.and(`endpoint_id = ${sql.param(filter.endpointId)}`);
+    if (filter.since !== undefined) sql.and(`dead_at >= ${sql.param(filter.since)}::timestamptz`);
+    if (filter.until !== undefined) sql.and(`dead_at < ${sql.param(filter.until)}::timestamptz`);
+    if (filter.after) sql.and(`(dead_at, delivery_id) < (${sql.param(filter.after[0])}::timestamptz, ${sql.param(filter.after[1])})`);
+    return this.dataSource.query<
+      { deliveryId: string; eventId: string; endpointId: string; attempts: number; deadAt: Date; lastError: string; lastStatusCode: number | null; redrivenAt: Date | null; sortKey: string }[]
+    >(
+      `SELECT delivery_id AS "deliveryId", event_id AS "eventId", endpoint_id AS "endpointId", attempt AS attempts, dead_at AS "deadAt",
+              last_error AS "lastError", last_status_code AS "lastStatusCode", redriven_at AS "redrivenAt", ${exactTime('dead_at')} AS "sortKey"
+       FROM dead_letters ${sql.where()} ORDER BY dead_at DESC, delivery_id DESC LIMIT ${sql.param(filter.limit)}`,
+      sql.params,
+    );
+  }
+}
