@@ -1,10 +1,12 @@
 import { dispatcherDrain } from './dispatcher-drain.bench';
 import { outboundEndToEnd } from './outbound-e2e.bench';
+import { schedulerBench } from './scheduler.bench';
 
 /** `npm run bench [name...]`: runs the named benchmarks (all by default) and prints their figures. */
 const benches: Record<string, () => Promise<void>> = {
   'dispatcher-drain': () => dispatcherDrain(),
   'outbound-e2e': () => outboundEndToEnd(),
+  scheduler: () => schedulerBench(),
 };
 
 async function main(): Promise<void> {

@@ -17,8 +17,10 @@ export interface RunningService {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/** `node` arguments of a service; GATEWAY_NODE_ARGS adds more (e.g. `--cpu-prof`, which NODE_OPTIONS refuses). */
 export function serviceCommand(name: ServiceName): string[] {
-  return ['-r', path.join(repoRoot, 'tools', 'register.js'), path.join(repoRoot, 'dist', 'apps', name, 'src', 'main.js')];
+  const extra = (process.env.GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  return [...extra, '-r', path.join(repoRoot, 'tools', 'register.js'), path.join(repoRoot, 'dist', 'apps', name, 'src', 'main.js')];
 }
 
 /** Spawns a service with the given environment; its output goes to `logDir/<name>.log`. */

@@ -13,7 +13,7 @@ export const deliveryConfig = {
   ),
   DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(15000).describe('Total time an attempt may take, response headers and body included.'),
   DELIVERY_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(50).max(60000).default(5000).describe('Time to establish a connection to an endpoint.'),
-  DELIVERY_CONCURRENCY_PER_ENDPOINT: z.coerce.number().int().min(1).max(1000).default(32).describe('Attempts in flight per endpoint (ordered endpoints: always 1).'),
+  DELIVERY_CONCURRENCY_PER_ENDPOINT: z.coerce.number().int().min(1).max(1000).default(10).describe('Attempts in flight per endpoint (ordered endpoints: always 1).'),
   DELIVERY_QUEUE_PER_ENDPOINT: z.coerce.number().int().min(1).max(100000).default(2000).describe('Tasks waiting per endpoint; beyond it tasks go to the retry scheduler.'),
   DELIVERY_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(1000000).default(20000).describe('Tasks held by one dispatcher before it stops fetching (backpressure).'),
   BREAKER_FAILURE_THRESHOLD: z.coerce.number().int().min(1).max(10000).default(10).describe('Consecutive failed attempts that open an endpoint\'s circuit.'),
