@@ -4,7 +4,7 @@ import { createLogger } from '@gateway/observability';
 import { createDataSource, runMigrations, type DataSource } from '@gateway/persistence';
 import { topicNames, type TopicNames } from '@gateway/schemas';
 import { generateSecret } from '@gateway/signing';
-import { startInfra, repoRoot, type Infra } from '../test/support/stack';
+import { startInfra, repoRoot, type Infra } from '@gateway/testing';
 
 export interface BenchStack {
   infra: Infra | undefined;

@@ -1,9 +1,9 @@
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { deliveryIdFor } from '@gateway/routing';
 import type { DeliveryTask } from '@gateway/schemas';
-import { startService } from '../test/support/services';
-import { freePort } from '../test/support/stack';
-import { waitFor } from '../test/support/wait-for';
+import { startService } from '@gateway/testing';
+import { freePort } from '@gateway/testing';
+import { waitFor } from '@gateway/testing';
 import { startBenchStack } from './bench-stack';
 import { machine, payloadOfSize, startReceiverFarm, summarize } from './support';
 
@@ -24,7 +24,7 @@ export async function dispatcherDrain(tasks = Number(process.env.BENCH_DRAIN_TAS
     for (let start = 0; start < tasks; start += 1000) {
       const messages = [];
       for (let i = start; i < Math.min(tasks, start + 1000); i++) {
-        const endpointId = endpointIds[i % endpointIds.length]!;
+        const endpointId = endpointIds[i % endpointIds.length];
         const eventId = `evt_drain_${i}`;
         const task: DeliveryTask = {
           deliveryId: deliveryIdFor(eventId, endpointId),
@@ -55,10 +55,10 @@ export async function dispatcherDrain(tasks = Number(process.env.BENCH_DRAIN_TAS
     }, 100);
     const done = Date.now();
     await waitFor('attempt records', 60000, async () => {
-      const rows = (await stack.db.query(`SELECT count(*)::int AS n FROM attempts`)) as { n: number }[];
-      return rows[0]!.n >= tasks;
+      const rows = await stack.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM attempts`);
+      return rows[0].n >= tasks;
     }, 200);
-    const durations = ((await stack.db.query(`SELECT duration_ms AS d FROM attempts`)) as { d: number }[]).map((row) => row.d);
+    const durations = (await stack.db.query<{ d: number }[]>(`SELECT duration_ms AS d FROM attempts`)).map((row) => row.d);
     const attempt = summarize(durations);
     await dispatcher.stop();
     const rate = tasks / ((done - ready) / 1000);

@@ -1,9 +1,9 @@
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { deliveryIdFor } from '@gateway/routing';
 import type { DeliveryTask, RetryTask } from '@gateway/schemas';
-import { startService, type RunningService } from '../test/support/services';
-import { freePort } from '../test/support/stack';
-import { waitFor } from '../test/support/wait-for';
+import { startService, type RunningService } from '@gateway/testing';
+import { freePort } from '@gateway/testing';
+import { waitFor } from '@gateway/testing';
 import { startBenchStack, type BenchStack } from './bench-stack';
 import { machine, payloadOfSize, startReceiverFarm, summarize } from './support';
 
@@ -62,7 +62,7 @@ async function lateness(stack: BenchStack, count: number, spreadSeconds: number,
     const retries: RetryTask[] = [];
     for (let i = 0; i < count; i++) {
       const dueAt = start + 1000 + Math.floor(Math.random() * (spreadSeconds - 1) * 1000);
-      retries.push({ task: task(`evt_late_${i}`, endpointIds[i % endpointIds.length]!, 2, { dueAt, n: i }), dueAt, lastError: 'HTTP 503', lastStatusCode: 503 });
+      retries.push({ task: task(`evt_late_${i}`, endpointIds[i % endpointIds.length], 2, { dueAt, n: i }), dueAt, lastError: 'HTTP 503', lastStatusCode: 503 });
     }
     for (let i = 0; i < retries.length; i += 1000) {
       await producer.send({ topic: stack.topics.retries, acks: -1, messages: retries.slice(i, i + 1000).map((retry) => ({ key: retry.task.endpointId, value: JSON.stringify(retry) })) });
@@ -77,7 +77,7 @@ async function lateness(stack: BenchStack, count: number, spreadSeconds: number,
       await producer.send({
         topic: stack.topics.deliveries,
         messages: Array.from({ length: batch }, (_, k) => {
-          const value = task(`evt_bg_${sent + k}`, endpointIds[(sent + k) % endpointIds.length]!, 1, background);
+          const value = task(`evt_bg_${sent + k}`, endpointIds[(sent + k) % endpointIds.length], 1, background);
           return { key: value.endpointId, value: JSON.stringify(value) };
         }),
       });

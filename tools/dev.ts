@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { servicePorts } from '@gateway/config';
-import { repoRoot, startInfra, type Infra } from '../test/support/stack';
+import { repoRoot, startInfra, type Infra } from '@gateway/testing';
 
 /**
  * `npm run dev`: the whole gateway on this machine. Starts Kafka (127.0.0.1:9092) and PostgreSQL
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
       env: { ...env, PORT: String(servicePorts[name]) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    prefixed(child, name, colors[index % colors.length]!);
+    prefixed(child, name, colors[index % colors.length]);
     return child;
   });
 

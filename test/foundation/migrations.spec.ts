@@ -16,9 +16,9 @@ describe('migrations', () => {
       await dataSource.initialize();
       const first = await runMigrations(dataSource);
       assert.ok(first.length >= 1, 'the first run applies migrations');
-      const tables = (await dataSource.query(
+      const tables = await dataSource.query<{ table_name: string }[]>(
         `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`,
-      )) as { table_name: string }[];
+      );
       const names = tables.map((row) => row.table_name);
       for (const table of ['endpoints', 'endpoint_secrets', 'events', 'deliveries', 'attempts', 'sources', 'schema_migrations']) {
         assert.ok(names.includes(table), `table ${table} exists`);

@@ -21,7 +21,7 @@ describe('every service boots against real Kafka and PostgreSQL', () => {
 
   for (const name of ['api', 'ingress', 'router', 'dispatcher', 'scheduler']) {
     it(`${name}: live, ready (Kafka and Postgres up) and exporting metrics`, async () => {
-      const service = services[name]!;
+      const service = services[name];
       const live = await fetch(`${service.url}/health/live`);
       assert.equal(live.status, 200);
       const ready = await fetch(`${service.url}/health/ready`);
@@ -36,7 +36,7 @@ describe('every service boots against real Kafka and PostgreSQL', () => {
   }
 
   it('answers an unknown route with a problem+json 404', async () => {
-    const response = await fetch(`${services.router!.url}/nope`);
+    const response = await fetch(`${services.router.url}/nope`);
     assert.equal(response.status, 404);
     assert.match(response.headers.get('content-type') ?? '', /application\/problem\+json/);
     const problem = (await response.json()) as { status: number; title: string };

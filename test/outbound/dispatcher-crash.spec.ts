@@ -28,14 +28,14 @@ describe('kill -9 of the dispatcher mid-run', () => {
   it('delivers every event at least once after a restart, none lost', async () => {
     const total = 600;
     await stack.publish(Array.from({ length: total }, (_, n) => ({ type: 'crash.test', data: { n }, id: `evt_crash_${n}` })));
-    await waitFor('some deliveries before the crash', 20000, () => receivers[0]!.requests.length >= 50);
-    stack.services.dispatcher!.process.kill('SIGKILL');
-    await stack.services.dispatcher!.exited;
-    const seenBeforeRestart = receivers[0]!.requests.length;
+    await waitFor('some deliveries before the crash', 20000, () => receivers[0].requests.length >= 50);
+    stack.services.dispatcher.process.kill('SIGKILL');
+    await stack.services.dispatcher.exited;
+    const seenBeforeRestart = receivers[0].requests.length;
     assert.ok(seenBeforeRestart < total, 'the crash happened mid-run');
     stack.services.dispatcher = await startService('dispatcher', await freePort(), { KAFKA_BROKERS: process.env.KAFKA_BROKERS!, ...stack.env }, logDir);
     for (const receiver of receivers) {
-      await waitFor('every event delivered after the restart', 60000, () => new Set(receiver.requests.map((request) => JSON.parse(request.body).data.n)).size === total);
+      await waitFor('every event delivered after the restart', 60000, () => new Set(receiver.requests.map((request) => (JSON.parse(request.body) as { data: { n: number } }).data.n)).size === total);
       const ids = new Set(receiver.requests.map((request) => request.headers['webhook-id']));
       assert.equal(ids.size, total, 'one webhook-id per event; re-sends reuse it');
     }

@@ -8,6 +8,8 @@ import { Receiver } from '../support/receiver';
 import type { RunningService } from '../support/services';
 import { waitFor } from '../support/wait-for';
 
+const parsed = (body: string) => JSON.parse(body) as { type: string; data: { n?: number } };
+
 /** Waits until the router's in-memory view holds `count` endpoints. */
 async function routerSees(router: RunningService, count: number): Promise<void> {
   await waitFor(`router to load ${count} endpoints`, 10000, async () => {
@@ -33,16 +35,16 @@ describe('outbound: publish on Kafka, fan out, signed deliveries', () => {
     await useTestDatabase(databaseUrl);
     for (let i = 0; i < 6; i++) receivers.push(await new Receiver().start());
     all = [];
-    for (let i = 0; i < 3; i++) all.push(await insertEndpoint({ url: receivers[i]!.url }));
-    invoices = await insertEndpoint({ url: receivers[3]!.url, eventTypes: ['invoice.*'] });
-    acme = await insertEndpoint({ url: receivers[4]!.url, tenant: 'acme' });
-    bigOnly = await insertEndpoint({ url: receivers[5]!.url, filter: { amount: { $gt: 1000 } } });
+    for (let i = 0; i < 3; i++) all.push(await insertEndpoint({ url: receivers[i].url }));
+    invoices = await insertEndpoint({ url: receivers[3].url, eventTypes: ['invoice.*'] });
+    acme = await insertEndpoint({ url: receivers[4].url, tenant: 'acme' });
+    bigOnly = await insertEndpoint({ url: receivers[5].url, filter: { amount: { $gt: 1000 } } });
     services = await startServices(['router', 'dispatcher'], {
       KAFKA_TOPIC_PREFIX: fresh.prefix,
       DATABASE_URL: databaseUrl,
       DELIVERY_ALLOWLIST: '127.0.0.0/8',
     });
-    await routerSees(services.router!, 6);
+    await routerSees(services.router, 6);
     producer = await rawProducer();
   });
 
@@ -57,19 +59,19 @@ describe('outbound: publish on Kafka, fan out, signed deliveries', () => {
     const data = { amount: 1200, currency: 'EUR', lines: [{ sku: 'a', qty: 2 }], note: 'ünïcödé' };
     await producer.send({ topic: topics.events, messages: [{ key: 'inv_1', value: JSON.stringify({ type: 'invoice.paid', data, id: 'evt_fan_1', occurredAt: '2026-11-25T10:00:00.000Z' }) }] });
     // three catch-all endpoints, invoice.*, the filter (amount > 1000); the tenant-only one does not get a tenantless event? It does not: its tenant is acme.
-    await waitFor('deliveries to five endpoints', 15000, () => [0, 1, 2, 3, 5].every((i) => receivers[i]!.requests.length === 1));
-    assert.equal(receivers[4]!.requests.length, 0, 'the tenant endpoint does not receive a tenantless event');
+    await waitFor('deliveries to five endpoints', 15000, () => [0, 1, 2, 3, 5].every((i) => receivers[i].requests.length === 1));
+    assert.equal(receivers[4].requests.length, 0, 'the tenant endpoint does not receive a tenantless event');
     const endpoints = [...all, invoices, acme, bigOnly];
     const webhookIds = new Set<string>();
     for (const i of [0, 1, 2, 3, 5]) {
-      const request = receivers[i]!.requests[0]!;
-      const verified = new Webhook(endpoints[i]!.secret).verify(request.body, request.headers) as { type: string; timestamp: string; data: unknown };
+      const request = receivers[i].requests[0];
+      const verified = new Webhook(endpoints[i].secret).verify(request.body, request.headers) as { type: string; timestamp: string; data: unknown };
       assert.equal(verified.type, 'invoice.paid');
       assert.equal(verified.timestamp, '2026-11-25T10:00:00.000Z');
       assert.deepEqual(verified.data, data);
       assert.equal(request.headers['content-type'], 'application/json');
       assert.match(request.headers['user-agent'] ?? '', /webhook-gateway/);
-      webhookIds.add(request.headers['webhook-id']!);
+      webhookIds.add(request.headers['webhook-id']);
     }
     assert.equal(webhookIds.size, 5, 'each endpoint gets its own stable webhook-id');
   });
@@ -83,38 +85,38 @@ describe('outbound: publish on Kafka, fan out, signed deliveries', () => {
         { value: JSON.stringify({ type: 'user.deleted', data: { amount: 5 }, id: 'evt_fan_3', tenant: 'other' }) },
       ],
     });
-    await waitFor('catch-all endpoints get both', 15000, () => [0, 1, 2].every((i) => receivers[i]!.requests.length === before[i]! + 2));
-    await waitFor('the acme endpoint gets only the acme event', 15000, () => receivers[4]!.requests.length === before[4]! + 1);
-    assert.equal(JSON.parse(receivers[4]!.requests.at(-1)!.body).type, 'user.created');
-    assert.equal(receivers[3]!.requests.length, before[3], 'invoice.* does not match user.*');
-    assert.equal(receivers[5]!.requests.length, before[5], 'the filter excludes amount 5');
+    await waitFor('catch-all endpoints get both', 15000, () => [0, 1, 2].every((i) => receivers[i].requests.length === before[i] + 2));
+    await waitFor('the acme endpoint gets only the acme event', 15000, () => receivers[4].requests.length === before[4] + 1);
+    assert.equal(parsed(receivers[4].requests.at(-1)!.body).type, 'user.created');
+    assert.equal(receivers[3].requests.length, before[3], 'invoice.* does not match user.*');
+    assert.equal(receivers[5].requests.length, before[5], 'the filter excludes amount 5');
   });
 
   it('delivers an event id published twice only once per endpoint', async () => {
-    const before = receivers[0]!.requests.length;
+    const before = receivers[0].requests.length;
     const message = { value: JSON.stringify({ type: 'order.created', data: { n: 1 }, id: 'evt_dup_1' }) };
     await producer.send({ topic: topics.events, messages: [message] });
-    await waitFor('the first copy', 15000, () => receivers[0]!.requests.length === before + 1);
+    await waitFor('the first copy', 15000, () => receivers[0].requests.length === before + 1);
     await producer.send({ topic: topics.events, messages: [message] });
     const marker = { value: JSON.stringify({ type: 'order.created', data: { n: 2 }, id: 'evt_dup_marker' }) };
     await producer.send({ topic: topics.events, messages: [marker] });
-    await waitFor('the marker after the duplicate', 15000, () => receivers[0]!.requests.some((request) => JSON.parse(request.body).data.n === 2));
-    const copies = receivers[0]!.requests.filter((request) => JSON.parse(request.body).data.n === 1 && JSON.parse(request.body).type === 'order.created');
+    await waitFor('the marker after the duplicate', 15000, () => receivers[0].requests.some((request) => parsed(request.body).data.n === 2));
+    const copies = receivers[0].requests.filter((request) => parsed(request.body).data.n === 1 && parsed(request.body).type === 'order.created');
     assert.equal(copies.length, 1);
   });
 
   it('records events, deliveries and attempts in PostgreSQL', async () => {
     const db = await testDatabase();
     await waitFor('attempts recorded', 10000, async () => {
-      const rows = (await db.query(`SELECT count(*)::int AS n FROM deliveries WHERE event_id = 'evt_fan_1' AND status = 'delivered'`)) as { n: number }[];
-      return rows[0]!.n === 5;
+      const rows = await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM deliveries WHERE event_id = 'evt_fan_1' AND status = 'delivered'`);
+      return rows[0].n === 5;
     });
-    const attempts = (await db.query(
+    const attempts = await db.query<{ statusCode: number; attempt: number }[]>(
       `SELECT a.status_code AS "statusCode", a.attempt FROM attempts a JOIN deliveries d ON d.id = a.delivery_id WHERE d.event_id = 'evt_fan_1'`,
-    )) as { statusCode: number; attempt: number }[];
+    );
     assert.equal(attempts.length, 5);
     assert.ok(attempts.every((row) => row.statusCode === 200 && row.attempt === 1));
-    const events = (await db.query(`SELECT type FROM events WHERE id = 'evt_fan_1'`)) as { type: string }[];
+    const events = await db.query<{ type: string }[]>(`SELECT type FROM events WHERE id = 'evt_fan_1'`);
     assert.equal(events[0]?.type, 'invoice.paid');
   });
 });

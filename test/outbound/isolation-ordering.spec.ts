@@ -65,7 +65,7 @@ describe('outbound: isolation, ordering, secret rotation', () => {
     const seqs = ordered.requests.map((request) => (JSON.parse(request.body) as { data: { seq: number } }).data.seq);
     assert.deepEqual(seqs.slice(0, 2), [0, 0], 'the failed head is retried before anything else is sent');
     assert.deepEqual(seqs.slice(1), Array.from({ length: 200 }, (_, seq) => seq));
-    assert.equal(ordered.requests[0]!.headers['webhook-id'], ordered.requests[1]!.headers['webhook-id'], 'the retry keeps its webhook-id');
+    assert.equal(ordered.requests[0].headers['webhook-id'], ordered.requests[1].headers['webhook-id'], 'the retry keeps its webhook-id');
   });
 
   it('signs with both secrets during a rotation overlap and refuses the old one after it', async () => {
@@ -77,13 +77,13 @@ describe('outbound: isolation, ordering, secret rotation', () => {
     await new Promise((resolve) => setTimeout(resolve, 300)); // let the NOTIFY reach the dispatcher's view
     await stack.publish([{ type: 'rotate.one', data: { phase: 'overlap' }, id: 'evt_rot_1' }]);
     await waitFor('the overlap delivery', 10000, () => rotating.requests.length === 1);
-    const during = rotating.requests[0]!;
+    const during = rotating.requests[0];
     assert.doesNotThrow(() => new Webhook(rotatingEndpoint.secret).verify(during.body, during.headers), 'old secret accepted');
     assert.doesNotThrow(() => new Webhook(newSecret).verify(during.body, during.headers), 'new secret accepted');
     await waitFor('the overlap to end', 10000, () => Date.now() > rotatedAt + 3500);
     await stack.publish([{ type: 'rotate.two', data: { phase: 'after' }, id: 'evt_rot_2' }]);
     await waitFor('the delivery after the overlap', 10000, () => rotating.requests.length === 2);
-    const afterwards = rotating.requests[1]!;
+    const afterwards = rotating.requests[1];
     assert.doesNotThrow(() => new Webhook(newSecret).verify(afterwards.body, afterwards.headers));
     assert.throws(() => new Webhook(rotatingEndpoint.secret).verify(afterwards.body, afterwards.headers), 'old secret refused');
   });

@@ -33,10 +33,10 @@ describe('SSRF guard of the dispatcher', () => {
     await stack.publish([{ type: 'ssrf.probe', data: {}, id: 'evt_ssrf_1' }]);
     const db = await testDatabase();
     const rows = await waitFor('four refused attempts', 15000, async () => {
-      const found = (await db.query(
+      const found = await db.query<{ endpointId: string; status: string; error: string; statusCode: number | null }[]>(
         `SELECT d.endpoint_id AS "endpointId", d.status, a.error, a.status_code AS "statusCode"
          FROM deliveries d JOIN attempts a ON a.delivery_id = d.id WHERE d.event_id = 'evt_ssrf_1'`,
-      )) as { endpointId: string; status: string; error: string; statusCode: number | null }[];
+      );
       return found.length === 4 ? found : null;
     });
     for (const row of rows) {
@@ -45,7 +45,7 @@ describe('SSRF guard of the dispatcher', () => {
       assert.match(row.error, /blocked address/);
     }
     const byEndpoint = new Map(rows.map((row) => [row.endpointId, row.error]));
-    assert.match(byEndpoint.get(targets.localhostName!)!, /localhost resolves to 127\.0\.0\.1/);
+    assert.match(byEndpoint.get(targets.localhostName)!, /localhost resolves to 127\.0\.0\.1/);
     assert.equal(local.requests.length, 0, 'the local receiver was never reached');
   });
 });

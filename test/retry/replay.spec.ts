@@ -16,7 +16,7 @@ describe('replay, recover, redrive and pending retries through the control API',
   let slowEndpoint: EndpointFixture;
 
   const api = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${stack.services.api!.url}${path}`, {
+    const response = await fetch(`${stack.services.api.url}${path}`, {
       method,
       headers: body === undefined ? { authorization: `Bearer ${token}` } : { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -26,8 +26,8 @@ describe('replay, recover, redrive and pending retries through the control API',
   };
   const deadCount = async (eventIds: string[]) => {
     const db = await testDatabase();
-    const rows = (await db.query(`SELECT count(*)::int AS n FROM dead_letters WHERE event_id = ANY($1)`, [eventIds])) as { n: number }[];
-    return rows[0]!.n;
+    const rows = await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM dead_letters WHERE event_id = ANY($1)`, [eventIds]);
+    return rows[0].n;
   };
 
   before(async () => {
@@ -53,14 +53,14 @@ describe('replay, recover, redrive and pending retries through the control API',
     assert.equal(listed.status, 200);
     const letters = listed.body.data as { eventId: string; lastStatusCode: number }[];
     assert.equal(letters.length, 1);
-    assert.equal(letters[0]!.eventId, 'evt_redrive_1');
-    assert.equal(letters[0]!.lastStatusCode, 500);
+    assert.equal(letters[0].eventId, 'evt_redrive_1');
+    assert.equal(letters[0].lastStatusCode, 500);
     broken = false;
     const redriven = await api('POST', '/v1/dead-letters/redrive', { endpointId: flappyEndpoint.id });
     assert.equal(redriven.status, 202);
     assert.deepEqual(redriven.body, { count: 1 });
     await waitFor('the redriven delivery', 15000, () => flappy.requests.length === 2);
-    assert.equal(flappy.requests[0]!.headers['webhook-id'], flappy.requests[1]!.headers['webhook-id']);
+    assert.equal(flappy.requests[0].headers['webhook-id'], flappy.requests[1].headers['webhook-id']);
     const again = await api('POST', '/v1/dead-letters/redrive', { endpointId: flappyEndpoint.id });
     assert.deepEqual(again.body, { count: 0 }, 'a dead letter is redriven once');
   });
@@ -88,13 +88,13 @@ describe('replay, recover, redrive and pending retries through the control API',
 
   it('retries one delivery on request, as its next attempt', async () => {
     const db = await testDatabase();
-    const rows = (await db.query(`SELECT id FROM deliveries WHERE event_id = 'evt_recover_early'`)) as { id: string }[];
+    const rows = await db.query<{ id: string }[]>(`SELECT id FROM deliveries WHERE event_id = 'evt_recover_early'`);
     const before = flappy.requests.length;
-    const answer = await api('POST', `/v1/deliveries/${rows[0]!.id}/retry`);
+    const answer = await api('POST', `/v1/deliveries/${rows[0].id}/retry`);
     assert.equal(answer.status, 202);
     assert.equal(answer.body.attempt, 2);
     await waitFor('the retried delivery', 15000, () => flappy.requests.length === before + 1);
-    assert.equal(flappy.requests.at(-1)!.headers['webhook-id'], rows[0]!.id);
+    assert.equal(flappy.requests.at(-1)!.headers['webhook-id'], rows[0].id);
     assert.equal((await api('POST', '/v1/deliveries/msg_nope/retry')).status, 404);
   });
 
@@ -112,13 +112,13 @@ describe('replay, recover, redrive and pending retries through the control API',
       const page = await api('GET', `/v1/endpoints/${slowEndpoint.id}/retries`);
       return (page.body.data as unknown[] | undefined)?.length === 1 ? page.body : null;
     });
-    const retry = (listed.data as { eventId: string; attempt: number; dueAt: string }[])[0]!;
+    const retry = (listed.data as { eventId: string; attempt: number; dueAt: string }[])[0];
     assert.equal(retry.eventId, 'evt_pending_1');
     assert.equal(retry.attempt, 2);
     assert.ok(Date.parse(retry.dueAt) > Date.now(), 'due in the future');
     assert.equal((await api('DELETE', `/v1/endpoints/${slowEndpoint.id}`)).status, 204);
     const db = await testDatabase();
-    const left = (await db.query(`SELECT count(*)::int AS n FROM retries WHERE endpoint_id = $1`, [slowEndpoint.id])) as { n: number }[];
-    assert.equal(left[0]!.n, 0);
+    const left = await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM retries WHERE endpoint_id = $1`, [slowEndpoint.id]);
+    assert.equal(left[0].n, 0);
   });
 });

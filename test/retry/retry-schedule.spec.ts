@@ -46,7 +46,7 @@ describe('retries: schedule, dead letters, circuit breaker, operational events',
     assert.ok(thirdGap >= 4500 && thirdGap <= 6500, `third attempt 5 s +-10% later, plus delivery time (${thirdGap} ms)`);
     const db = await testDatabase();
     await waitFor('delivered after three attempts', 5000, async () => {
-      const rows = (await db.query(`SELECT status, attempts FROM deliveries WHERE event_id = 'evt_flaky_1'`)) as { status: string; attempts: number }[];
+      const rows = await db.query<{ status: string; attempts: number }[]>(`SELECT status, attempts FROM deliveries WHERE event_id = 'evt_flaky_1'`);
       return rows[0]?.status === 'delivered' && rows[0].attempts === 3;
     });
   });
@@ -55,7 +55,7 @@ describe('retries: schedule, dead letters, circuit breaker, operational events',
     await stack.publish([{ type: 'dead.one', data: { n: 1 }, id: 'evt_dead_1' }]);
     const db = await testDatabase();
     const row = await waitFor('a dead letter', 20000, async () => {
-      const rows = (await db.query(`SELECT endpoint_id AS "endpointId", attempt, last_error AS "lastError", last_status_code AS "lastStatusCode" FROM dead_letters WHERE event_id = 'evt_dead_1'`)) as { endpointId: string; attempt: number; lastError: string; lastStatusCode: number }[];
+      const rows = await db.query<{ endpointId: string; attempt: number; lastError: string; lastStatusCode: number }[]>(`SELECT endpoint_id AS "endpointId", attempt, last_error AS "lastError", last_status_code AS "lastStatusCode" FROM dead_letters WHERE event_id = 'evt_dead_1'`);
       return rows[0];
     });
     assert.equal(row.endpointId, deadEndpoint.id);
@@ -63,7 +63,7 @@ describe('retries: schedule, dead letters, circuit breaker, operational events',
     assert.equal(row.lastStatusCode, 500);
     assert.equal(dead.requests.length, 3, 'exactly max attempts were made');
     const attempts = await waitFor('three attempts on record', 5000, async () => {
-      const rows = (await db.query(`SELECT a.attempt FROM attempts a JOIN deliveries d ON d.id = a.delivery_id WHERE d.event_id = 'evt_dead_1' ORDER BY a.attempt`)) as { attempt: number }[];
+      const rows = await db.query<{ attempt: number }[]>(`SELECT a.attempt FROM attempts a JOIN deliveries d ON d.id = a.delivery_id WHERE d.event_id = 'evt_dead_1' ORDER BY a.attempt`);
       return rows.length === 3 ? rows : null;
     });
     assert.deepEqual(attempts.map((attempt) => attempt.attempt), [1, 2, 3]);
@@ -81,8 +81,8 @@ describe('retries: schedule, dead letters, circuit breaker, operational events',
     // threshold 3: three attempts fail, then the circuit opens and the rest wait in the scheduler
     const db = await testDatabase();
     await waitFor('deliveries deferred by the open circuit', 10000, async () => {
-      const rows = (await db.query(`SELECT count(*)::int AS n FROM retries WHERE endpoint_id = $1 AND last_error = 'circuit open'`, [breakerEndpoint.id])) as { n: number }[];
-      return rows[0]!.n >= 1;
+      const rows = await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM retries WHERE endpoint_id = $1 AND last_error = 'circuit open'`, [breakerEndpoint.id]);
+      return rows[0].n >= 1;
     });
     const atOpen = breaker.requests.length;
     assert.ok(atOpen >= 3 && atOpen < 10, `attempts stopped while open (${atOpen} made)`);
@@ -94,8 +94,8 @@ describe('retries: schedule, dead letters, circuit breaker, operational events',
       }),
     );
     await waitFor('every breaker delivery delivered', 15000, async () => {
-      const rows = (await db.query(`SELECT count(*)::int AS n FROM deliveries WHERE endpoint_id = $1 AND status = 'delivered'`, [breakerEndpoint.id])) as { n: number }[];
-      return rows[0]!.n === 10;
+      const rows = await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM deliveries WHERE endpoint_id = $1 AND status = 'delivered'`, [breakerEndpoint.id]);
+      return rows[0].n === 10;
     });
   });
 });

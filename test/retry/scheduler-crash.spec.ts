@@ -13,7 +13,7 @@ describe('two schedulers share the retries; kill -9 of one loses nothing', () =>
   // Each delivery fails its first attempt and succeeds on its retry.
   const seen = new Set<string>();
   const receiver = new Receiver((request) => {
-    const id = request.headers['webhook-id']!;
+    const id = request.headers['webhook-id'];
     if (seen.has(id)) return { status: 200 };
     seen.add(id);
     return { status: 503 };
@@ -38,24 +38,24 @@ describe('two schedulers share the retries; kill -9 of one loses nothing', () =>
     await stack.publish(Array.from({ length: total }, (_, n) => ({ type: 'sched.crash', data: { n }, id: `evt_sched_${n}` })));
     const db = await testDatabase();
     const pendingAtKill = await waitFor('the retries to be stored', 30000, async () => {
-      const rows = (await db.query(`SELECT count(*)::int AS n FROM retries`)) as { n: number }[];
-      return rows[0]!.n >= 700 ? rows[0]!.n : null;
+      const rows = await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM retries`);
+      return rows[0].n >= 700 ? rows[0].n : null;
     }, 20);
-    stack.services.scheduler!.process.kill('SIGKILL');
-    await stack.services.scheduler!.exited;
+    stack.services.scheduler.process.kill('SIGKILL');
+    await stack.services.scheduler.exited;
     assert.ok(pendingAtKill >= 700, `${pendingAtKill} retries pending when one scheduler died`);
     // The other scheduler takes over the dead one's claims when their leases end; restart the dead one too.
     stack.services.scheduler = await startService('scheduler', await freePort(), { KAFKA_BROKERS: process.env.KAFKA_BROKERS!, ...stack.env }, logDir);
     await waitFor('every delivery delivered', 60000, async () => {
-      const rows = (await db.query(`SELECT count(*)::int AS n FROM deliveries WHERE status = 'delivered'`)) as { n: number }[];
-      return rows[0]!.n === total;
+      const rows = await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM deliveries WHERE status = 'delivered'`);
+      return rows[0].n === total;
     }, 200);
     const perDelivery = new Map<string, number>();
-    for (const request of receiver.requests) perDelivery.set(request.headers['webhook-id']!, (perDelivery.get(request.headers['webhook-id']!) ?? 0) + 1);
+    for (const request of receiver.requests) perDelivery.set(request.headers['webhook-id'], (perDelivery.get(request.headers['webhook-id']) ?? 0) + 1);
     assert.equal(perDelivery.size, total);
     const extra = [...perDelivery.values()].filter((count) => count !== 2).length;
     assert.equal(extra, 0, 'each delivery: one failed attempt, one retry, no attempt sent twice');
-    const left = (await db.query(`SELECT count(*)::int AS n FROM retries`)) as { n: number }[];
-    assert.equal(left[0]!.n, 0, 'no retry left behind');
+    const left = await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM retries`);
+    assert.equal(left[0].n, 0, 'no retry left behind');
   });
 });

@@ -41,7 +41,7 @@ export async function startOutbound(
       await producer.send({ topic: topics.events, messages: events.map((event) => ({ key, value: JSON.stringify(event) })) });
     },
     routerSees: async (count) => {
-      const router = stack.services.router!;
+      const router = stack.services.router;
       await waitFor(`router to load ${count} endpoints`, 10000, async () => {
         const text = await (await fetch(`${router.url}/metrics`)).text();
         return new RegExp(`^gateway_router_endpoints_loaded ${count}$`, 'm').test(text);

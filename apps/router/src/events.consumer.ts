@@ -1,7 +1,7 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { startValidatingConsumer, traceHeaders, type BatchingProducer, type Kafka, type ValidatingConsumer } from '@gateway/kafka';
 import type { Logger } from '@gateway/observability';
-import { claimDeliveries, LiveView, loadSubscriptions, markRouted, recordEvents, type DataSource, type SubscriptionRow } from '@gateway/persistence';
+import { LiveView, loadSubscriptions, markRouted, recordAndClaim, type DataSource, type SubscriptionRow } from '@gateway/persistence';
 import { CONFIG, DATA_SOURCE, KAFKA, LOGGER, PRODUCER, ReadinessRegistry, TOPICS } from '@gateway/platform';
 import { EventRouter } from '@gateway/routing';
 import { eventMessage, type TopicNames } from '@gateway/schemas';
@@ -25,8 +25,7 @@ export class EventsConsumer implements OnApplicationBootstrap, BeforeApplication
 
   async onApplicationBootstrap(): Promise<void> {
     const router = new EventRouter({
-      recordEvents: (events) => recordEvents(this.dataSource, events),
-      claimDeliveries: (rows) => claimDeliveries(this.dataSource, rows),
+      recordAndClaim: (events, rows) => recordAndClaim(this.dataSource, events, rows),
       markRouted: (ids) => markRouted(this.dataSource, ids),
       emit: (tasks) =>
         this.producer.sendMany(
@@ -37,7 +36,7 @@ export class EventsConsumer implements OnApplicationBootstrap, BeforeApplication
             headers: traceHeaders(traceparent),
           })),
         ),
-    });
+    }, (error) => this.logger.warn({ err: error }, 'marking deliveries routed failed'));
     this.view = new LiveView(
       this.dataSource,
       'endpoints_changed',

@@ -17,7 +17,7 @@ function cidrList(cidrs: readonly string[]): BlockList {
   for (const cidr of cidrs) {
     const [network, prefix] = cidr.split('/');
     const family = isIP(network ?? '') === 6 ? 'ipv6' : 'ipv4';
-    list.addSubnet(network!, Number(prefix), family);
+    list.addSubnet(network, Number(prefix), family);
   }
   return list;
 }

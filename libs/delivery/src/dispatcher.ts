@@ -41,6 +41,13 @@ export type DispatchOutcome = 'delivered' | 'retry-scheduled' | 'dead-lettered' 
 
 type Job = TrackedMessage<DeliveryTask>;
 
+/** A task whose attempt is over; `done` settles when its durable follow-up has. */
+interface Finishing {
+  done: Promise<DispatchOutcome>;
+}
+
+const finished = (outcome: DispatchOutcome): Finishing => ({ done: Promise.resolve(outcome) });
+
 /**
  * Hands each delivery task to its endpoint's own queue and returns at once, so deliveries to
  * different endpoints never wait on each other. A task is completed (its offset committable) only
@@ -110,7 +117,7 @@ export class Dispatcher {
     };
     let queue = this.queues.get(endpoint.id);
     if (!queue) {
-      queue = new EndpointQueue<Job>(limits, (next) => this.settle(next, this.deliver(next)));
+      queue = new EndpointQueue<Job>(limits, (next) => this.start(next));
       this.queues.set(endpoint.id, queue);
     } else {
       queue.setLimits(limits);
@@ -145,16 +152,37 @@ export class Dispatcher {
     return 'retry-scheduled';
   }
 
-  private async deliver(job: Job): Promise<DispatchOutcome> {
-    const key = `${job.value.deliveryId}\u0000${job.value.attempt}`;
-    if (this.attempting.has(key)) return 'skipped';
-    if (job.value.attempt > 1 && (await this.persistRead(() => this.ports.attemptExists(job.value.deliveryId, job.value.attempt)))) return 'skipped';
-    this.attempting.add(key);
+  /**
+   * Runs a task in its endpoint's slot. The slot is freed as soon as the attempt has an answer; the
+   * durable follow-up (attempt record, retry hand-off) finishes outside it and completes the task.
+   */
+  private async start(job: Job): Promise<void> {
+    let done: Promise<DispatchOutcome>;
     try {
-      return await this.attemptUntilSettled(job);
-    } finally {
-      this.attempting.delete(key);
+      done = (await this.deliver(job)).done;
+    } catch (error) {
+      done = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
+    void this.settle(job, done);
+  }
+
+  private async deliver(job: Job): Promise<Finishing> {
+    const key = `${job.value.deliveryId}\u0000${job.value.attempt}`;
+    if (this.attempting.has(key)) return finished('skipped');
+    if (job.value.attempt > 1 && (await this.persistRead(() => this.ports.attemptExists(job.value.deliveryId, job.value.attempt)))) return finished('skipped');
+    this.attempting.add(key);
+    let result: Finishing;
+    try {
+      result = await this.attemptUntilSettled(job);
+    } catch (error) {
+      this.attempting.delete(key);
+      throw error;
+    }
+    result.done.then(
+      () => this.attempting.delete(key),
+      () => this.attempting.delete(key),
+    );
+    return result;
   }
 
   private breakerFor(endpointId: string): CircuitBreaker {
@@ -166,23 +194,22 @@ export class Dispatcher {
     return breaker;
   }
 
-  private async attemptUntilSettled(job: Job): Promise<DispatchOutcome> {
+  private async attemptUntilSettled(job: Job): Promise<Finishing> {
     let task = job.value;
     for (;;) {
       const endpoint = this.ports.endpoint(task.endpointId);
-      if (!endpoint) return this.skip(job, 'endpoint no longer exists');
-      if (!endpoint.enabled) return this.skip(job, 'endpoint disabled');
+      if (!endpoint) return { done: this.skip(job, 'endpoint no longer exists') };
+      if (!endpoint.enabled) return { done: this.skip(job, 'endpoint disabled') };
       const now = Date.now();
       // Ordered endpoints hold their own head instead: deferring it would break their order.
       const breaker = endpoint.ordered ? undefined : this.breakerFor(endpoint.id);
       const admission = breaker?.admit(now);
       if (admission?.kind === 'defer') {
         const retry: RetryTask = { task, dueAt: admission.until, lastError: 'circuit open', lastStatusCode: null };
-        await this.persist(() => this.ports.scheduleRetry(retry, job.traceparent));
-        return 'retry-scheduled';
+        return { done: this.persist(() => this.ports.scheduleRetry(retry, job.traceparent)).then(() => 'retry-scheduled' as const) };
       }
       const secrets = endpoint.secrets.filter((secret) => secret.expiresAt === null || Date.parse(secret.expiresAt) > now).map((secret) => secret.key);
-      if (secrets.length === 0) return this.skip(job, 'endpoint has no signing secret');
+      if (secrets.length === 0) return { done: this.skip(job, 'endpoint has no signing secret') };
 
       // prepare
       const body = buildBody(task);
@@ -214,8 +241,10 @@ export class Dispatcher {
         nextAttemptAt,
       });
       await this.trackHealth(endpoint, breaker, step.kind === 'delivered');
-      const outcome = await this.follow(step, task, job, endpoint, attemptRow, lastError, result.statusCode);
-      if (outcome !== 'ordered-retry' || step.kind !== 'retry') return outcome as DispatchOutcome;
+      if (step.kind !== 'retry' || !endpoint.ordered) {
+        return { done: this.follow(step, task, job, endpoint, attemptRow, lastError, result.statusCode) as Promise<DispatchOutcome> };
+      }
+      await this.follow(step, task, job, endpoint, attemptRow, lastError, result.statusCode);
       // An ordered endpoint retries its head in place: later tasks for it wait, nobody else does.
       await this.sleepUntil(step.dueAt);
       if (this.stopping) throw new Error('stopping: ordered retry left for the next start');

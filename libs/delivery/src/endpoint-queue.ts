@@ -67,7 +67,7 @@ export class EndpointQueue<T> {
 
   private pump(): void {
     while (this.running < this.limits.concurrency && this.size() > 0 && this.takeToken()) {
-      const task = this.waiting[this.head]!;
+      const task = this.waiting[this.head];
       this.waiting[this.head++] = undefined as T;
       if (this.head > 1024 && this.head * 2 > this.waiting.length) {
         this.waiting.splice(0, this.head);

@@ -40,19 +40,19 @@ export class HttpSender {
     const guardedLookup = (hostname: string, lookupOptions: LookupOptions, callback: LookupCallback): void => {
       resolve(hostname, { ...lookupOptions, all: true }, (error, addresses) => {
         if (error) return callback(error, []);
-        const list = addresses as LookupAddress[];
+        const list = addresses;
         const refused = list.find((entry) => !options.policy.allows(entry.address));
         if (refused || list.length === 0) {
           return callback(new BlockedAddressError(`${hostname} resolves to ${refused?.address ?? 'nothing'}, a blocked address`), []);
         }
         if (lookupOptions.all) return callback(null, list);
-        return callback(null, list[0]!.address, list[0]!.family);
+        return callback(null, list[0].address, list[0].family);
       });
     };
     this.agent = new Agent({
       connections: 64,
       keepAliveTimeout: 30000,
-      connect: { timeout: options.connectTimeoutMs, lookup: guardedLookup as never },
+      connect: { timeout: options.connectTimeoutMs, lookup: guardedLookup },
     });
   }
 

@@ -28,12 +28,17 @@ interface Pending {
 export class BatchingProducer {
   private readonly producer: Producer;
   private pending: Pending[] = [];
+  private pendingBytes = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     kafka: Kafka,
-    private readonly options: { lingerMs?: number; maxBatch?: number } = {},
+    /**
+     * `maxBatchBytes` keeps one flush well under the broker's `message.max.bytes` (1 MB by default),
+     * which bounds a partition's record batch.
+     */
+    private readonly options: { lingerMs?: number; maxBatch?: number; maxBatchBytes?: number } = {},
   ) {
     this.producer = kafka.producer({
       allowAutoTopicCreation: false,
@@ -55,7 +60,10 @@ export class BatchingProducer {
 
   send(topic: string, message: OutgoingMessage): Promise<void> {
     return new Promise((resolve, reject) => {
+      const size = message.value.length + message.key.length + 64;
+      if (this.pendingBytes + size > (this.options.maxBatchBytes ?? 512 * 1024)) this.flush();
       this.pending.push({ topic, message: toKafka(message), enqueuedAt: process.hrtime.bigint(), resolve, reject });
+      this.pendingBytes += size;
       if (this.pending.length >= (this.options.maxBatch ?? 1000)) this.flush();
       else this.timer ??= setTimeout(() => this.flush(), this.options.lingerMs ?? 1);
     });
@@ -71,6 +79,7 @@ export class BatchingProducer {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
+    this.pendingBytes = 0;
     const write = this.write(batch).finally(() => this.inFlight.delete(write));
     this.inFlight.add(write);
   }

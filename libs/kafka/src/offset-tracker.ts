@@ -22,12 +22,12 @@ export class OffsetTracker {
 
   /** The offset to commit (Kafka semantics: the next one to read), or undefined when nothing moved. */
   committable(): string | undefined {
-    while (this.head < this.order.length && !this.pending.has(this.order[this.head]!)) this.head++;
+    while (this.head < this.order.length && !this.pending.has(this.order[this.head])) this.head++;
     if (this.head > 1024) {
       this.order.splice(0, this.head);
       this.head = 0;
     }
-    if (this.head < this.order.length) return this.order[this.head]!.toString();
+    if (this.head < this.order.length) return this.order[this.head].toString();
     return this.highest === undefined ? undefined : (this.highest + 1n).toString();
   }
 

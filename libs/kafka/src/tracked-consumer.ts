@@ -87,7 +87,7 @@ export async function startTrackedConsumer<S extends z.ZodType>(options: Tracked
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
-    partitionsConsumedConcurrently: 8,
+    partitionsConsumedConcurrently: 16,
     eachBatch: async ({ batch, resolveOffset, heartbeat, isStale }) => {
       if (isStale()) return;
       let tracker = trackers.get(batch.partition);

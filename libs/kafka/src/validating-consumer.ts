@@ -79,7 +79,8 @@ export async function startValidatingConsumer<S extends z.ZodType>(
   await consumer.run({
     autoCommit: true,
     eachBatchAutoResolve: false,
-    partitionsConsumedConcurrently: 4,
+    // One fetch cycle handles every partition at once: a slow partition does not hold the rest.
+    partitionsConsumedConcurrently: 16,
     eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }) => {
       const accepted: AcceptedMessage<z.infer<S>>[] = [];
       const rejected: InvalidMessage[] = [];

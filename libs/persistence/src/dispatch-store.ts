@@ -29,13 +29,13 @@ export interface AttemptRow {
 
 /** Every endpoint the dispatcher can send to, with its signing secrets. */
 export async function loadEndpointTargets(dataSource: DataSource): Promise<EndpointTargetRow[]> {
-  return (await dataSource.query(`
+  return await dataSource.query<EndpointTargetRow[]>(`
     SELECT e.id, e.url, e.headers, e.ordered, e.enabled, e.rate_limit AS "rateLimit", e.retry_policy AS "retryPolicy", e.failing_since AS "failingSince",
            COALESCE(json_agg(json_build_object('key', s.key, 'expiresAt', s.expires_at) ORDER BY s.created_at DESC, s.id DESC)
              FILTER (WHERE s.key IS NOT NULL), '[]') AS secrets
     FROM endpoints e
     LEFT JOIN endpoint_secrets s ON s.endpoint_id = e.id AND (s.expires_at IS NULL OR s.expires_at > now())
-    GROUP BY e.id`)) as EndpointTargetRow[];
+    GROUP BY e.id`);
 }
 
 
@@ -84,7 +84,7 @@ export async function cancelDelivery(dataSource: DataSource, deliveryId: string)
 
 /** Whether an attempt of a delivery was already made (a retry re-emitted twice is sent once). */
 export async function attemptExists(dataSource: DataSource, deliveryId: string, attempt: number): Promise<boolean> {
-  const rows = (await dataSource.query(`SELECT 1 FROM attempts WHERE delivery_id = $1 AND attempt = $2`, [deliveryId, attempt])) as unknown[];
+  const rows = await dataSource.query<unknown[]>(`SELECT 1 FROM attempts WHERE delivery_id = $1 AND attempt = $2`, [deliveryId, attempt]);
   return rows.length > 0;
 }
 

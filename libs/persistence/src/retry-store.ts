@@ -40,7 +40,7 @@ export async function insertRetries(
   claim: { owner: string; leaseMs: number; windowMs: number },
 ): Promise<ClaimedRetry[]> {
   if (rows.length === 0) return [];
-  return (await dataSource.query(
+  const inserted = await dataSource.query<(ClaimedRetry & { claimed: boolean })[]>(
     `INSERT INTO retries (delivery_id, attempt, endpoint_id, due_at, task, traceparent, last_error, last_status_code, claimed_by, claimed_until)
      SELECT u.delivery_id, u.attempt, u.endpoint_id, to_timestamp(u.due_ms / 1000.0), u.task, u.traceparent, u.last_error, u.last_status_code,
             CASE WHEN u.due_ms <= $9 THEN $10 END, CASE WHEN u.due_ms <= $9 THEN now() + make_interval(secs => $11 / 1000.0) END
@@ -61,7 +61,8 @@ export async function insertRetries(
       claim.owner,
       claim.leaseMs,
     ],
-  ) as (ClaimedRetry & { claimed: boolean })[]).filter((row) => row.claimed);
+  );
+  return inserted.filter((row) => row.claimed);
 }
 
 /** Claims unclaimed (or lease-expired) retries due within `windowMs`, oldest first; SKIP LOCKED shares them between instances. */
@@ -86,11 +87,11 @@ export async function claimDueRetries(
 /** The payloads of claimed retries, fetched only when they are about to fire. */
 export async function loadRetryTasks(dataSource: DataSource, keys: RetryKey[]): Promise<{ deliveryId: string; attempt: number; task: unknown; traceparent: string | null }[]> {
   if (keys.length === 0) return [];
-  return (await dataSource.query(
+  return await dataSource.query<{ deliveryId: string; attempt: number; task: unknown; traceparent: string | null }[]>(
     `SELECT r.delivery_id AS "deliveryId", r.attempt, r.task, r.traceparent FROM retries r
      JOIN unnest($1::text[], $2::int[]) AS k(delivery_id, attempt) ON r.delivery_id = k.delivery_id AND r.attempt = k.attempt`,
     [keys.map((key) => key.deliveryId), keys.map((key) => key.attempt)],
-  )) as { deliveryId: string; attempt: number; task: unknown; traceparent: string | null }[];
+  );
 }
 
 /** Extends the leases of the retries `owner` still holds; returns how many it still owns. */
@@ -124,7 +125,7 @@ export async function cancelEndpointRetries(dataSource: DataSource, endpointId: 
 }
 
 export async function countPendingRetries(dataSource: DataSource): Promise<number> {
-  const rows = (await dataSource.query(`SELECT count(*)::int AS n FROM retries`)) as { n: number }[];
+  const rows = await dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM retries`);
   return rows[0]?.n ?? 0;
 }
 

@@ -18,9 +18,9 @@ export interface EventRow {
 
 /** Every endpoint's subscription (the router keeps them in memory and reloads on NOTIFY). */
 export async function loadSubscriptions(dataSource: DataSource): Promise<SubscriptionRow[]> {
-  return (await dataSource.query(
+  return await dataSource.query<SubscriptionRow[]>(
     `SELECT id, event_types AS "eventTypes", filter, tenant, enabled FROM endpoints`,
-  )) as SubscriptionRow[];
+  );
 }
 
 /** Records events once (a duplicate id keeps the first). One statement per batch. */
@@ -49,13 +49,13 @@ export async function claimDeliveries(
   deliveries: { id: string; eventId: string; endpointId: string }[],
 ): Promise<Set<string>> {
   if (deliveries.length === 0) return new Set();
-  const rows = (await dataSource.query(
+  const rows = await dataSource.query<{ id: string }[]>(
     `INSERT INTO deliveries (id, event_id, endpoint_id)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
      ON CONFLICT (id) DO UPDATE SET updated_at = deliveries.updated_at WHERE deliveries.routed_at IS NULL
      RETURNING id`,
     [deliveries.map((row) => row.id), deliveries.map((row) => row.eventId), deliveries.map((row) => row.endpointId)],
-  )) as { id: string }[];
+  );
   return new Set(rows.map((row) => row.id));
 }
 
@@ -63,4 +63,37 @@ export async function claimDeliveries(
 export async function markRouted(dataSource: DataSource, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
   await dataSource.query(`UPDATE deliveries SET routed_at = now() WHERE id = ANY($1::text[])`, [ids]);
+}
+
+/**
+ * Records a batch's events and claims its deliveries in one round trip (a data-modifying CTE):
+ * returns the delivery ids to emit (new, or never acknowledged by Kafka).
+ */
+export async function recordAndClaim(
+  dataSource: DataSource,
+  events: EventRow[],
+  deliveries: { id: string; eventId: string; endpointId: string }[],
+): Promise<Set<string>> {
+  const rows = await dataSource.query<{ id: string }[]>(
+    `WITH recorded AS (
+       INSERT INTO events (id, type, tenant, data, occurred_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::timestamptz[])
+       ON CONFLICT (id) DO NOTHING
+     )
+     INSERT INTO deliveries (id, event_id, endpoint_id)
+     SELECT * FROM unnest($6::text[], $7::text[], $8::text[])
+     ON CONFLICT (id) DO UPDATE SET updated_at = deliveries.updated_at WHERE deliveries.routed_at IS NULL
+     RETURNING id`,
+    [
+      events.map((event) => event.id),
+      events.map((event) => event.type),
+      events.map((event) => event.tenant),
+      events.map((event) => JSON.stringify(event.data)),
+      events.map((event) => event.occurredAt),
+      deliveries.map((row) => row.id),
+      deliveries.map((row) => row.eventId),
+      deliveries.map((row) => row.endpointId),
+    ],
+  );
+  return new Set(rows.map((row) => row.id));
 }

@@ -9,23 +9,25 @@ import { buildMatcher } from './subscription-matcher';
 
 /** The I/O the router needs, so the routing steps read in order and tests can see each one. */
 export interface RouterPorts {
-  recordEvents(events: EventRow[]): Promise<void>;
-  /** Inserts deliveries; returns the ids still to emit (new, or never acknowledged by Kafka). */
-  claimDeliveries(rows: { id: string; eventId: string; endpointId: string }[]): Promise<Set<string>>;
+  /** Records events and inserts deliveries (one round trip); returns the delivery ids still to emit (new, or never acknowledged by Kafka). */
+  recordAndClaim(events: EventRow[], deliveries: { id: string; eventId: string; endpointId: string }[]): Promise<Set<string>>;
   emit(tasks: { task: DeliveryTask; traceparent: string | undefined }[]): Promise<void>;
   markRouted(ids: string[]): Promise<void>;
 }
 
 /**
  * Routes a batch of events: match each against the in-memory subscriptions, record events and
- * deliveries (one statement each per batch), emit one task per (event, endpoint) and only then mark
+ * deliveries (one statement per batch), emit one task per (event, endpoint) and only then mark
  * them routed. If anything fails the batch is not committed and is routed again, without duplicates.
  */
 export class EventRouter {
   private match = buildMatcher([]);
   private count = 0;
 
-  constructor(private readonly ports: RouterPorts) {}
+  constructor(
+    private readonly ports: RouterPorts,
+    private readonly onMarkError: (error: unknown) => void = () => undefined,
+  ) {}
 
   setSubscriptions(rows: SubscriptionRow[]): void {
     this.match = buildMatcher(rows.map((row) => ({ ...row, filter: row.filter as PayloadFilter | null })));
@@ -66,21 +68,23 @@ export class EventRouter {
         });
       }
     }
-    await this.ports.recordEvents(events);
-    if (planned.length === 0) return;
-    const toEmit = await this.ports.claimDeliveries(
+    const toEmit = await this.ports.recordAndClaim(
+      events,
       planned.map(({ task }) => ({
         id: task.deliveryId,
         eventId: task.event.id,
         endpointId: task.endpointId,
       })),
     );
+    if (planned.length === 0) return;
     const emitting = planned.filter(({ task }) => toEmit.has(task.deliveryId));
     if (emitting.length < planned.length)
       metrics.eventsRouted.inc({ outcome: 'duplicate' }, planned.length - emitting.length);
     if (emitting.length === 0) return;
     await this.ports.emit(emitting);
     metrics.deliveriesEmitted.inc(emitting.length);
-    await this.ports.markRouted(emitting.map(({ task }) => task.deliveryId));
+    // Off the critical path: a crash before it only means a duplicate event id published later
+    // could be routed once more (at least once); the tasks themselves are already durable.
+    this.ports.markRouted(emitting.map(({ task }) => task.deliveryId)).catch((error: unknown) => this.onMarkError(error));
   }
 }

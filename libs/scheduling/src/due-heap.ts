@@ -16,7 +16,7 @@ export class DueHeap<T extends { dueAt: number }> {
     let index = items.length - 1;
     while (index > 0) {
       const parent = (index - 1) >> 1;
-      if (items[parent]!.dueAt <= item.dueAt) break;
+      if (items[parent].dueAt <= item.dueAt) break;
       items[index] = items[parent]!;
       index = parent;
     }
@@ -33,8 +33,8 @@ export class DueHeap<T extends { dueAt: number }> {
       const left = index * 2 + 1;
       if (left >= items.length) break;
       const right = left + 1;
-      const child = right < items.length && items[right]!.dueAt < items[left]!.dueAt ? right : left;
-      if (items[child]!.dueAt >= last.dueAt) break;
+      const child = right < items.length && items[right].dueAt < items[left].dueAt ? right : left;
+      if (items[child].dueAt >= last.dueAt) break;
       items[index] = items[child]!;
       index = child;
     }
