@@ -77,7 +77,7 @@ describe('retries: schedule, dead letters, circuit breaker, operational events',
   });
 
   it('opens the circuit after sustained failure, stops traffic, probes half-open and recovers', async () => {
-    await stack.publish(Array.from({ length: 10 }, (_, n) => ({ type: 'breaker.tick', data: { n }, id: `evt_breaker_${n}` })));
+    await stack.publish(Array.from({ length: 40 }, (_, n) => ({ type: 'breaker.tick', data: { n }, id: `evt_breaker_${n}` })));
     // threshold 3: three attempts fail, then the circuit opens and the rest wait in the scheduler
     const db = await testDatabase();
     await waitFor('deliveries deferred by the open circuit', 10000, async () => {
@@ -85,7 +85,8 @@ describe('retries: schedule, dead letters, circuit breaker, operational events',
       return rows[0].n >= 1;
     });
     const atOpen = breaker.requests.length;
-    assert.ok(atOpen >= 3 && atOpen < 10, `attempts stopped while open (${atOpen} made)`);
+    // Up to the endpoint's concurrency (10) may already be in flight when the third failure opens it.
+    assert.ok(atOpen >= 3 && atOpen <= 20, `attempts stopped while open (${atOpen} of 40 made)`);
     breakerHealthy = true;
     await waitFor('the endpoint.recovered operational event', 10000, () =>
       events.messages.some((message) => {
@@ -95,7 +96,7 @@ describe('retries: schedule, dead letters, circuit breaker, operational events',
     );
     await waitFor('every breaker delivery delivered', 15000, async () => {
       const rows = await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM deliveries WHERE endpoint_id = $1 AND status = 'delivered'`, [breakerEndpoint.id]);
-      return rows[0].n === 10;
+      return rows[0].n === 40;
     });
   });
 });

@@ -1,5 +1,5 @@
 import type { TrackedMessage } from '@gateway/kafka';
-import { metrics, type Logger } from '@gateway/observability';
+import { metrics, SpanKind, startHopSpan, type Logger } from '@gateway/observability';
 import type { AttemptRow, EndpointTargetRow } from '@gateway/persistence';
 import { decideNextStep, type NextStep } from '@gateway/retry';
 import type { DeadLetter, DeliveryTask, RetryTask } from '@gateway/schemas';
@@ -212,6 +212,12 @@ export class Dispatcher {
       if (secrets.length === 0) return { done: this.skip(job, 'endpoint has no signing secret') };
 
       // prepare
+      const span = startHopSpan(
+        'deliver',
+        job.traceparent,
+        { 'gateway.event.id': task.event.id, 'gateway.endpoint.id': task.endpointId, 'gateway.delivery.id': task.deliveryId, 'gateway.attempt': task.attempt },
+        SpanKind.CLIENT,
+      );
       const body = buildBody(task);
       const headers = buildHeaders({
         task,
@@ -219,7 +225,7 @@ export class Dispatcher {
         secrets,
         customHeaders: endpoint.headers,
         userAgent: this.settings.userAgent,
-        traceparent: job.traceparent,
+        traceparent: span.traceparent,
         nowSeconds: Math.floor(now / 1000),
       });
       // call
@@ -227,6 +233,7 @@ export class Dispatcher {
       const result = await this.ports.send(endpoint.url, headers, body);
       // complete
       const step = decideNextStep(result, task.attempt, endpoint.retryPolicy, Date.now(), this.random);
+      span.end(step.kind, step.kind === 'delivered' ? undefined : (result.errorDetail ?? `HTTP ${result.statusCode}`));
       metrics.attemptDuration.observe({ outcome: step.kind === 'delivered' ? 'success' : 'failure' }, result.durationMs / 1000);
       const lastError = result.errorDetail ?? (result.statusCode === null ? 'no response' : `HTTP ${result.statusCode}`);
       const attemptRow = (status: AttemptRow['status'], nextAttemptAt: Date | null): AttemptRow => ({
@@ -242,9 +249,9 @@ export class Dispatcher {
       });
       await this.trackHealth(endpoint, breaker, step.kind === 'delivered');
       if (step.kind !== 'retry' || !endpoint.ordered) {
-        return { done: this.follow(step, task, job, endpoint, attemptRow, lastError, result.statusCode) as Promise<DispatchOutcome> };
+        return { done: this.follow(step, task, endpoint, attemptRow, lastError, result.statusCode, span.traceparent) as Promise<DispatchOutcome> };
       }
-      await this.follow(step, task, job, endpoint, attemptRow, lastError, result.statusCode);
+      await this.follow(step, task, endpoint, attemptRow, lastError, result.statusCode, span.traceparent);
       // An ordered endpoint retries its head in place: later tasks for it wait, nobody else does.
       await this.sleepUntil(step.dueAt);
       if (this.stopping) throw new Error('stopping: ordered retry left for the next start');
@@ -255,11 +262,12 @@ export class Dispatcher {
   private async follow(
     step: NextStep,
     task: DeliveryTask,
-    job: Job,
     endpoint: EndpointTargetRow,
     row: (status: AttemptRow['status'], nextAttemptAt: Date | null) => AttemptRow,
     lastError: string,
     statusCode: number | null,
+    /** The failed attempt's span: a retry or dead letter continues the trace from it. */
+    traceparent: string | undefined,
   ): Promise<DispatchOutcome | 'ordered-retry'> {
     switch (step.kind) {
       case 'delivered':
@@ -272,7 +280,7 @@ export class Dispatcher {
           return 'ordered-retry';
         }
         await this.persist(() =>
-          this.ports.scheduleRetry({ task: { ...task, attempt: task.attempt + 1 }, dueAt: step.dueAt, lastError, lastStatusCode: statusCode }, job.traceparent),
+          this.ports.scheduleRetry({ task: { ...task, attempt: task.attempt + 1 }, dueAt: step.dueAt, lastError, lastStatusCode: statusCode }, traceparent),
         );
         await this.persist(() => this.ports.record(row('retrying', new Date(step.dueAt))));
         return 'retry-scheduled';
@@ -281,20 +289,20 @@ export class Dispatcher {
         endpoint.enabled = false;
         await this.persist(() => this.ports.disableEndpoint(task.endpointId, reason));
         await this.persist(() => this.ports.emitOperational('endpoint.disabled', { endpointId: task.endpointId, reason, failingSince: null }));
-        await this.deadLetter(task, job, lastError, statusCode, 'gone');
+        await this.deadLetter(task, traceparent, lastError, statusCode, 'gone');
         await this.persist(() => this.ports.record(row('dead', null)));
         return 'dead-lettered';
       }
       case 'dead-letter':
-        await this.deadLetter(task, job, lastError, statusCode, step.reason);
+        await this.deadLetter(task, traceparent, lastError, statusCode, step.reason);
         await this.persist(() => this.ports.record(row('dead', null)));
         return 'dead-lettered';
     }
   }
 
-  private async deadLetter(task: DeliveryTask, job: Job, lastError: string, statusCode: number | null, reason = 'exhausted'): Promise<void> {
+  private async deadLetter(task: DeliveryTask, traceparent: string | undefined, lastError: string, statusCode: number | null, reason = 'exhausted'): Promise<void> {
     const letter: DeadLetter = { task, deadAt: new Date().toISOString(), lastError, lastStatusCode: statusCode, attempts: task.attempt };
-    await this.persist(() => this.ports.deadLetter(letter, job.traceparent));
+    await this.persist(() => this.ports.deadLetter(letter, traceparent));
     metrics.deadLetters.inc({ reason });
     // Not for operational events themselves, so a failing operator endpoint cannot feed a loop.
     if (!operationalTypes.has(task.event.type)) {

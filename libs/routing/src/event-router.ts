@@ -1,5 +1,5 @@
 import type { AcceptedMessage } from '@gateway/kafka';
-import { metrics } from '@gateway/observability';
+import { metrics, startHopSpan, type HopSpan } from '@gateway/observability';
 import type { EventRow, SubscriptionRow } from '@gateway/persistence';
 import type { DeliveryTask, EventMessage } from '@gateway/schemas';
 import { deliveryIdFor } from './delivery-id';
@@ -42,6 +42,7 @@ export class EventRouter {
   async route(messages: AcceptedMessage<EventMessage>[], topic: string, partition: number): Promise<void> {
     const events: EventRow[] = [];
     const planned: { task: DeliveryTask; traceparent: string | undefined }[] = [];
+    const spans: HopSpan[] = [];
     for (const message of messages) {
       const value = message.value;
       const event = {
@@ -52,6 +53,8 @@ export class EventRouter {
         occurredAt: value.occurredAt ?? new Date(message.timestamp).toISOString(),
       };
       events.push(event);
+      const span = startHopSpan('route event', message.traceparent, { 'gateway.event.id': event.id, 'gateway.event.type': event.type });
+      spans.push(span);
       const endpointIds = this.match({ type: event.type, tenant: event.tenant, data: event.data });
       metrics.eventsRouted.inc({ outcome: endpointIds.length > 0 ? 'matched' : 'unmatched' });
       for (const endpointId of endpointIds) {
@@ -64,10 +67,20 @@ export class EventRouter {
             orderingKey: value.orderingKey ?? message.key,
             publishedAt: message.timestamp,
           },
-          traceparent: message.traceparent,
+          traceparent: span.traceparent,
         });
       }
     }
+    try {
+      await this.recordAndEmit(events, planned);
+      for (const span of spans) span.end('routed');
+    } catch (error) {
+      for (const span of spans) span.end('failed', (error as Error).message);
+      throw error;
+    }
+  }
+
+  private async recordAndEmit(events: EventRow[], planned: { task: DeliveryTask; traceparent: string | undefined }[]): Promise<void> {
     const toEmit = await this.ports.recordAndClaim(
       events,
       planned.map(({ task }) => ({

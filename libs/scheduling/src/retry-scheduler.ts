@@ -1,4 +1,4 @@
-import { metrics, type Logger } from '@gateway/observability';
+import { metrics, SpanKind, startHopSpan, type Logger } from '@gateway/observability';
 import type { ClaimedRetry, RetryKey } from '@gateway/persistence';
 import { DueHeap } from './due-heap';
 
@@ -130,7 +130,16 @@ export class RetryScheduler {
 
   private async fireBatch(due: ClaimedRetry[]): Promise<void> {
     const rows = await this.ports.loadTasks(due);
-    await this.ports.emit(rows.map((row) => ({ task: row.task, traceparent: row.traceparent })));
+    const spans = rows.map((row) =>
+      startHopSpan('fire retry', row.traceparent ?? undefined, { 'gateway.delivery.id': row.deliveryId, 'gateway.attempt': row.attempt }, SpanKind.PRODUCER),
+    );
+    try {
+      await this.ports.emit(rows.map((row, index) => ({ task: row.task, traceparent: spans[index].traceparent ?? null })));
+    } catch (error) {
+      for (const span of spans) span.end('failed', (error as Error).message);
+      throw error;
+    }
+    for (const span of spans) span.end('fired');
     const firedAt = Date.now();
     for (const item of due) metrics.retryLateness.observe(Math.max(0, firedAt - item.dueAt) / 1000);
     metrics.retriesFired.inc(rows.length);
