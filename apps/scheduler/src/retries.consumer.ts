@@ -8,7 +8,6 @@ import {
   countPendingRetries,
   deleteRetries,
   insertRetries,
-  loadRetryTasks,
   renewRetryLeases,
   type DataSource,
 } from '@gateway/persistence';
@@ -41,7 +40,6 @@ export class RetriesConsumer implements OnApplicationBootstrap, BeforeApplicatio
     this.scheduler = new RetryScheduler(
       {
         claimDue: (limit) => claimDueRetries(dataSource, owner, lease, config.SCHEDULER_WINDOW_MS, limit),
-        loadTasks: (keys) => loadRetryTasks(dataSource, keys),
         emit: (items) =>
           this.producer.sendMany(
             this.topics.deliveries,
@@ -103,6 +101,6 @@ export class RetriesConsumer implements OnApplicationBootstrap, BeforeApplicatio
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.sampler);
     await this.consumer?.stop();
-    this.scheduler?.stop();
+    await this.scheduler?.stop();
   }
 }

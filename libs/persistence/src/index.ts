@@ -13,7 +13,6 @@ export { LiveView } from './live-view';
 export {
   insertRetries,
   claimDueRetries,
-  loadRetryTasks,
   renewRetryLeases,
   deleteRetries,
   cancelEndpointRetries,

@@ -16,6 +16,9 @@ export interface ClaimedRetry {
   deliveryId: string;
   attempt: number;
   dueAt: number;
+  /** The delivery task (parsed JSON), held only while the retry is inside the claim window. */
+  task: unknown;
+  traceparent: string | null;
 }
 
 export interface RetryKey {
@@ -28,7 +31,7 @@ function returnedRows<T>(result: unknown): T[] {
   return (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as T[];
 }
 
-const claimedColumns = `delivery_id AS "deliveryId", attempt, (extract(epoch FROM due_at) * 1000)::float8 AS "dueAt"`;
+const claimedColumns = `delivery_id AS "deliveryId", attempt, (extract(epoch FROM due_at) * 1000)::float8 AS "dueAt", task, traceparent`;
 
 /**
  * Stores retries (a duplicate of one already stored is ignored) and claims, for `owner`, those due
@@ -47,7 +50,7 @@ export async function insertRetries(
      FROM unnest($1::text[], $2::int[], $3::text[], $4::float8[], $5::jsonb[], $6::text[], $7::text[], $8::int[])
           AS u(delivery_id, attempt, endpoint_id, due_ms, task, traceparent, last_error, last_status_code)
      ON CONFLICT (delivery_id, attempt) DO NOTHING
-     RETURNING ${claimedColumns}, claimed_by IS NOT NULL AS claimed`,
+     RETURNING ${claimedColumns.replace('task, traceparent', 'CASE WHEN claimed_by IS NOT NULL THEN task END AS task, traceparent')}, claimed_by IS NOT NULL AS claimed`,
     [
       rows.map((row) => row.deliveryId),
       rows.map((row) => row.attempt),
@@ -79,20 +82,11 @@ export async function claimDueRetries(
            WHERE due_at <= now() + make_interval(secs => $3 / 1000.0) AND (claimed_until IS NULL OR claimed_until < now())
            ORDER BY due_at LIMIT $4 FOR UPDATE SKIP LOCKED) c
      WHERE r.delivery_id = c.delivery_id AND r.attempt = c.attempt
-     RETURNING r.delivery_id AS "deliveryId", r.attempt, (extract(epoch FROM r.due_at) * 1000)::float8 AS "dueAt"`,
+     RETURNING r.delivery_id AS "deliveryId", r.attempt, (extract(epoch FROM r.due_at) * 1000)::float8 AS "dueAt", r.task, r.traceparent`,
     [owner, leaseMs, windowMs, limit],
   ));
 }
 
-/** The payloads of claimed retries, fetched only when they are about to fire. */
-export async function loadRetryTasks(dataSource: DataSource, keys: RetryKey[]): Promise<{ deliveryId: string; attempt: number; task: unknown; traceparent: string | null }[]> {
-  if (keys.length === 0) return [];
-  return await dataSource.query<{ deliveryId: string; attempt: number; task: unknown; traceparent: string | null }[]>(
-    `SELECT r.delivery_id AS "deliveryId", r.attempt, r.task, r.traceparent FROM retries r
-     JOIN unnest($1::text[], $2::int[]) AS k(delivery_id, attempt) ON r.delivery_id = k.delivery_id AND r.attempt = k.attempt`,
-    [keys.map((key) => key.deliveryId), keys.map((key) => key.attempt)],
-  );
-}
 
 /** Extends the leases of the retries `owner` still holds; returns how many it still owns. */
 export async function renewRetryLeases(dataSource: DataSource, owner: string, keys: RetryKey[], leaseMs: number): Promise<number> {

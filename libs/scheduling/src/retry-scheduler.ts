@@ -4,8 +4,8 @@ import { DueHeap } from './due-heap';
 
 /** The scheduler's I/O: PostgreSQL holds every pending retry, Kafka receives the due ones. */
 export interface SchedulerPorts {
+  /** Claims retries due within the window, with their payloads. */
   claimDue(limit: number): Promise<ClaimedRetry[]>;
-  loadTasks(keys: RetryKey[]): Promise<{ deliveryId: string; attempt: number; task: unknown; traceparent: string | null }[]>;
   emit(items: { task: unknown; traceparent: string | null }[]): Promise<void>;
   deleteFired(keys: RetryKey[]): Promise<void>;
   renew(keys: RetryKey[]): Promise<number>;
@@ -23,20 +23,23 @@ export interface SchedulerSettings {
 const keyOf = (item: RetryKey) => `${item.deliveryId}\u0000${item.attempt}`;
 
 /**
- * Fires retries when due, never before. Only the claimed near-term window lives in memory (keys and
- * due times; payloads are read at fire time), so pending retries cost database rows, not heap.
- * Leases (renewed while held) and SKIP LOCKED claims let several instances share the work; a
- * retry fires, is acknowledged by Kafka, and only then is deleted, so a crash re-fires, never loses.
+ * Fires retries when due, never before. Only the claimed near-term window lives in memory (its
+ * payloads included, so firing is one Kafka produce); everything later stays in PostgreSQL, so
+ * pending retries cost rows, not heap. Leases (renewed while held) and SKIP LOCKED claims let
+ * several instances share the work. A retry is deleted only after Kafka acknowledged it (batched,
+ * off the firing path), so a crash re-fires, never loses; the dispatcher drops a second copy of
+ * the same attempt.
  */
 export class RetryScheduler {
   private readonly heap = new DueHeap<ClaimedRetry>();
   private readonly held = new Map<string, ClaimedRetry>();
+  private fired: RetryKey[] = [];
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
-  private poller: NodeJS.Timeout | undefined;
-  private renewer: NodeJS.Timeout | undefined;
-  private firing = false;
+  private readonly intervals: NodeJS.Timeout[] = [];
   private stopped = false;
+  /** One claim, one renewal and one delete at a time: a slow database must not pile statements up. */
+  private readonly busy = new Set<string>();
 
   constructor(
     private readonly ports: SchedulerPorts,
@@ -45,16 +48,25 @@ export class RetryScheduler {
   ) {}
 
   start(): void {
-    this.poller = setInterval(() => void this.poll(), this.settings.pollMs);
-    this.renewer = setInterval(() => void this.renew(), Math.max(100, Math.floor(this.settings.leaseMs / 3)));
-    void this.poll();
+    this.intervals.push(
+      setInterval(() => this.once('poll', () => this.poll()), this.settings.pollMs),
+      setInterval(() => this.once('renew', () => this.renew()), Math.max(100, Math.floor(this.settings.leaseMs / 3))),
+      setInterval(() => this.once('delete', () => this.deleteFired()), 50),
+    );
+    this.once('poll', () => this.poll());
   }
 
-  stop(): void {
+  private once(name: string, work: () => Promise<void>): void {
+    if (this.busy.has(name)) return;
+    this.busy.add(name);
+    void work().finally(() => this.busy.delete(name));
+  }
+
+  async stop(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.poller);
-    clearInterval(this.renewer);
+    for (const interval of this.intervals) clearInterval(interval);
     clearTimeout(this.timer);
+    await this.deleteFired();
   }
 
   heldCount(): number {
@@ -75,8 +87,7 @@ export class RetryScheduler {
   private async poll(): Promise<void> {
     if (this.stopped) return;
     try {
-      const claimed = await this.ports.claimDue(this.settings.batch);
-      this.adopt(claimed);
+      this.adopt(await this.ports.claimDue(this.settings.batch));
     } catch (error) {
       this.logger.warn({ err: error }, 'claiming due retries failed');
     }
@@ -94,56 +105,58 @@ export class RetryScheduler {
   private arm(): void {
     const next = this.heap.peek();
     if (!next || this.stopped) return;
-    if (next.dueAt >= this.timerAt && this.timer) return;
+    if (this.timer && next.dueAt >= this.timerAt) return;
     clearTimeout(this.timer);
     this.timerAt = next.dueAt;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.timerAt = Infinity;
-      void this.fire();
+      this.fireDue();
     }, Math.max(0, next.dueAt - Date.now()));
   }
 
-  private async fire(): Promise<void> {
-    if (this.firing) return;
-    this.firing = true;
-    try {
-      for (;;) {
-        const now = Date.now();
-        const due: ClaimedRetry[] = [];
-        while (due.length < this.settings.batch && (this.heap.peek()?.dueAt ?? Infinity) <= now) due.push(this.heap.pop()!);
-        if (due.length === 0) break;
-        try {
-          await this.fireBatch(due);
-        } catch (error) {
-          this.logger.warn({ err: error, count: due.length }, 'firing retries failed; trying again shortly');
-          await new Promise((resolve) => setTimeout(resolve, 250));
-          for (const item of due) this.heap.push(item);
-          if (this.stopped) break;
-        }
-      }
-    } finally {
-      this.firing = false;
-      this.arm();
-    }
+  /** Emits everything due now; batches in flight overlap, the producer joins them into few requests. */
+  private fireDue(): void {
+    const now = Date.now();
+    const due: ClaimedRetry[] = [];
+    while ((this.heap.peek()?.dueAt ?? Infinity) <= now) due.push(this.heap.pop()!);
+    for (let start = 0; start < due.length; start += this.settings.batch) void this.fire(due.slice(start, start + this.settings.batch));
+    this.arm();
   }
 
-  private async fireBatch(due: ClaimedRetry[]): Promise<void> {
-    const rows = await this.ports.loadTasks(due);
-    const spans = rows.map((row) =>
-      startHopSpan('fire retry', row.traceparent ?? undefined, { 'gateway.delivery.id': row.deliveryId, 'gateway.attempt': row.attempt }, SpanKind.PRODUCER),
+  private async fire(due: ClaimedRetry[]): Promise<void> {
+    const spans = due.map((item) =>
+      startHopSpan('fire retry', item.traceparent ?? undefined, { 'gateway.delivery.id': item.deliveryId, 'gateway.attempt': item.attempt }, SpanKind.PRODUCER),
     );
     try {
-      await this.ports.emit(rows.map((row, index) => ({ task: row.task, traceparent: spans[index].traceparent ?? null })));
+      await this.ports.emit(due.map((item, index) => ({ task: item.task, traceparent: spans[index]!.traceparent ?? null })));
     } catch (error) {
       for (const span of spans) span.end('failed', (error as Error).message);
-      throw error;
+      this.logger.warn({ err: error, count: due.length }, 'firing retries failed; trying again shortly');
+      setTimeout(() => {
+        for (const item of due) this.heap.push(item);
+        this.arm();
+      }, 250);
+      return;
     }
-    for (const span of spans) span.end('fired');
     const firedAt = Date.now();
+    for (const span of spans) span.end('fired');
     for (const item of due) metrics.retryLateness.observe(Math.max(0, firedAt - item.dueAt) / 1000);
-    metrics.retriesFired.inc(rows.length);
-    await this.ports.deleteFired(due);
-    for (const item of due) this.held.delete(keyOf(item));
+    metrics.retriesFired.inc(due.length);
+    this.fired.push(...due);
+  }
+
+  /** Deletes fired retries in batches; until then they stay held (their leases renewed). */
+  private async deleteFired(): Promise<void> {
+    if (this.fired.length === 0) return;
+    const batch = this.fired;
+    this.fired = [];
+    try {
+      await this.ports.deleteFired(batch);
+      for (const item of batch) this.held.delete(keyOf(item));
+    } catch (error) {
+      this.fired.push(...batch);
+      this.logger.warn({ err: error }, 'deleting fired retries failed; will retry');
+    }
   }
 }
