@@ -58,6 +58,7 @@ async function main(): Promise<number> {
   const register = path.join(repoRoot, 'tools', 'register.js');
   let passed = 0;
   let failed = 0;
+  let cancelled = 0;
   try {
     const migrated = await runNode(['-r', register, path.join(dist, 'tools', 'migrate.js')], env);
     if (migrated !== 0) throw new Error('migrations failed');
@@ -66,14 +67,17 @@ async function main(): Promise<number> {
       env,
       (line) => {
         const pass = /^ℹ pass (\d+)/.exec(line);
-        const fail = /^ℹ fail (\d+)/.exec(line);
+        const fail = /^ℹ (fail|cancelled) (\d+)/.exec(line);
         if (pass) passed = Number(pass[1]);
-        if (fail) failed = Number(fail[1]);
+        // A test whose hook failed is reported as cancelled: it did not pass, so it counts as failed.
+        if (fail?.[1] === 'fail') failed = Number(fail[2]);
+        if (fail?.[1] === 'cancelled') cancelled = Number(fail[2]);
       },
     );
   } finally {
     await infra?.stop();
   }
+  failed += cancelled;
   process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
   return failed === 0 && passed > 0 ? 0 : 1;
 }

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { insertEndpoint } from '../support/endpoints';
+import { startOutbound, type OutboundStack } from '../support/outbound';
+import { Receiver } from '../support/receiver';
+import type { RunningService } from '../support/services';
+import { waitFor } from '../support/wait-for';
+
+/** Sample values of a metric family, by label set. */
+async function samples(service: RunningService, name: string): Promise<Map<string, number>> {
+  const text = await (await fetch(`${service.url}/metrics`)).text();
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name)) continue;
+    const match = /^([a-z_]+)(\{[^}]*\})? ([^ ]+)$/.exec(line);
+    if (match && match[1] === name) out.set(match[2] ?? '', Number(match[3]));
+  }
+  return out;
+}
+
+const total = (values: Map<string, number>) => [...values.values()].reduce((sum, value) => sum + value, 0);
+
+describe('metrics after a small real run', () => {
+  let stack: OutboundStack;
+  const healthy = new Receiver();
+  const failing = new Receiver(() => ({ status: 500 }));
+
+  before(async () => {
+    await healthy.start();
+    await failing.start();
+    stack = await startOutbound(['router', 'dispatcher', 'scheduler'], { BREAKER_FAILURE_THRESHOLD: '2', BREAKER_OPEN_MS: '300' }, async () => {
+      await insertEndpoint({ url: healthy.url });
+      await insertEndpoint({ url: failing.url, retryPolicy: { maxAttempts: 2, baseSeconds: 0.2, factor: 1, capSeconds: 0.2 } });
+    });
+    await stack.routerSees(2);
+    await stack.publish([
+      ...Array.from({ length: 5 }, (_, n) => ({ type: 'metrics.run', data: { n }, id: `evt_metrics_${n}` })),
+      { type: 'metrics.run', data: {}, id: 'evt_metrics_bad' },
+    ]);
+    await stack.producer.send({ topic: stack.topics.events, messages: [{ value: 'not json' }] });
+    await waitFor('healthy deliveries', 15000, () => healthy.requests.length >= 6);
+    await waitFor('dead letters of the failing endpoint', 20000, async () => total(await samples(stack.services.dispatcher, 'gateway_dead_letters_total')) >= 1);
+  });
+
+  after(async () => {
+    await stack?.stop();
+    await healthy.stop();
+    await failing.stop();
+  });
+
+  it('router: consumed, invalid, routed, emitted, lag', async () => {
+    const router = stack.services.router;
+    assert.ok(total(await samples(router, 'gateway_messages_consumed_total')) >= 6);
+    assert.equal(total(await samples(router, 'gateway_invalid_messages_total')), 1);
+    const routed = await samples(router, 'gateway_events_routed_total');
+    assert.ok((routed.get('{outcome="matched"}') ?? 0) >= 6);
+    assert.ok(total(await samples(router, 'gateway_deliveries_emitted_total')) >= 12);
+    const lag = await samples(router, 'gateway_kafka_consumer_lag_messages');
+    assert.ok(lag.size > 0 && [...lag.values()].every((value) => value >= 0 && value < 100), 'lag per topic and partition');
+    assert.ok(total(await samples(router, 'gateway_kafka_produce_duration_seconds_count')) >= 1);
+  });
+
+  it('dispatcher: deliveries by outcome, attempt duration, end-to-end latency, dead letters, circuit', async () => {
+    const dispatcher = stack.services.dispatcher;
+    const deliveries = await samples(dispatcher, 'gateway_deliveries_total');
+    assert.ok((deliveries.get('{outcome="delivered"}') ?? 0) >= 6);
+    assert.ok((deliveries.get('{outcome="retry-scheduled"}') ?? 0) >= 1);
+    const attempts = await samples(dispatcher, 'gateway_attempt_duration_seconds_count');
+    assert.ok((attempts.get('{outcome="success"}') ?? 0) >= 6 && (attempts.get('{outcome="failure"}') ?? 0) >= 1);
+    const e2eSum = total(await samples(dispatcher, 'gateway_end_to_end_latency_seconds_sum'));
+    const e2eCount = total(await samples(dispatcher, 'gateway_end_to_end_latency_seconds_count'));
+    assert.ok(e2eCount >= 6 && e2eSum / e2eCount > 0 && e2eSum / e2eCount < 30, 'a plausible mean end-to-end latency');
+    assert.ok(total(await samples(dispatcher, 'gateway_circuit_transitions_total')) >= 1, 'the failing endpoint opened its circuit');
+    assert.ok((await samples(dispatcher, 'gateway_circuit_open_endpoints')).size >= 1);
+  });
+
+  it('scheduler: retries fired, lateness, pending', async () => {
+    const scheduler = stack.services.scheduler;
+    assert.ok(total(await samples(scheduler, 'gateway_retries_fired_total')) >= 1);
+    const lateCount = total(await samples(scheduler, 'gateway_retry_lateness_seconds_count'));
+    const lateSum = total(await samples(scheduler, 'gateway_retry_lateness_seconds_sum'));
+    assert.ok(lateCount >= 1 && lateSum / lateCount < 5, 'fired close to their due time');
+    await waitFor('the pending gauge sampled', 10000, async () => (await samples(scheduler, 'gateway_retries_pending')).size === 1);
+  });
+});
