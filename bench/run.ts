@@ -1,12 +1,16 @@
 import { dispatcherDrain } from './dispatcher-drain.bench';
 import { outboundEndToEnd } from './outbound-e2e.bench';
+import { ingressThroughput } from './ingress-throughput.bench';
+import { routerProbe } from './router-probe';
 import { schedulerBench } from './scheduler.bench';
 
 /** `npm run bench [name...]`: runs the named benchmarks (all by default) and prints their figures. */
 const benches: Record<string, () => Promise<void>> = {
   'dispatcher-drain': () => dispatcherDrain(),
   'outbound-e2e': () => outboundEndToEnd(),
+  'ingress-throughput': () => ingressThroughput(),
   scheduler: () => schedulerBench(),
+  'router-hop': () => routerProbe(),
 };
 
 async function main(): Promise<void> {

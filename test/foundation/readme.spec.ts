@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { repoRoot } from '@gateway/testing';
+import { repoRoot } from '../support/stack';
 
 describe('README', () => {
   it('carries the configuration table generated from the schemas (npm run docs:config)', () => {

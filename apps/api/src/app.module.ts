@@ -7,6 +7,7 @@ import { EndpointsController } from './endpoints.controller';
 import { EventsController } from './events.controller';
 import { ReplayController } from './replay.controller';
 import { SecretsController } from './secrets.controller';
+import { SourcesController, sourceServiceProvider } from './sources.controller';
 
 @Module({})
 export class AppModule {
@@ -15,8 +16,8 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [PlatformModule.forRoot({ service: 'api', config })],
-      controllers: [EndpointsController, SecretsController, EventsController, DeliveriesController, ReplayController],
-      providers: controlProviders,
+      controllers: [EndpointsController, SecretsController, EventsController, DeliveriesController, ReplayController, SourcesController],
+      providers: [...controlProviders, sourceServiceProvider],
     };
   }
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { databaseConfig, httpConfig, kafkaConfig, telemetryConfig } from '@gateway/config';
 import { controlConfig } from '@gateway/control';
+import { publicBaseUrlConfig } from '@gateway/ingress';
 
 /** Everything the api service reads from the environment, validated once at start-up. */
 export const configSchema = z.object({
@@ -9,6 +10,7 @@ export const configSchema = z.object({
   ...telemetryConfig,
   ...httpConfig('api'),
   ...controlConfig,
+  ...publicBaseUrlConfig,
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

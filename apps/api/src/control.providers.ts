@@ -11,6 +11,7 @@ import {
   SecretStore,
 } from '@gateway/control';
 import { traceHeaders, type BatchingProducer } from '@gateway/kafka';
+import { SpanKind, startHopSpan } from '@gateway/observability';
 import { cancelEndpointRetries, type DataSource } from '@gateway/persistence';
 import { DATA_SOURCE, PRODUCER, TOPICS } from '@gateway/platform';
 import type { TopicNames } from '@gateway/schemas';
@@ -55,6 +56,11 @@ export const controlProviders: Provider[] = [
     provide: EventPublisher,
     inject: [PRODUCER, TOPICS],
     useFactory: (producer: BatchingProducer, topics: TopicNames) =>
-      new EventPublisher(producer, topics.events, traceHeaders),
+      new EventPublisher(producer, topics.events, (fallback) => {
+        // The publish is the first hop of the event's trace (a child of the caller's traceparent).
+        const span = startHopSpan('publish event', fallback, {}, SpanKind.PRODUCER);
+        span.end('published');
+        return traceHeaders(span.traceparent);
+      }),
   },
 ];

@@ -25,6 +25,12 @@ import {
   secretView,
   updateEndpointBody,
 } from '@gateway/control';
+import {
+  createSourceBody,
+  sourceListQuery,
+  sourceView,
+  updateSourceBody,
+} from '@gateway/control';
 import { componentSchemas, queryParameters } from './openapi-components';
 
 type Json = Record<string, unknown>;
@@ -208,6 +214,35 @@ function paths(): Json {
         { tags: ['retries'], ...body('Redrive', false) },
       ),
     },
+    '/v1/sources': {
+      post: operation(
+        'Create a source of inbound webhooks; answers its ingressUrl',
+        { '201': answer('The source (its secrets are never returned).', 'Source') },
+        { tags: ['sources'], ...body('CreateSource') },
+      ),
+      get: operation(
+        'List sources (oldest first)',
+        { '200': answer('A page of sources.', 'SourcePage') },
+        { tags: ['sources'], parameters: queryParameters(sourceListQuery) },
+      ),
+    },
+    '/v1/sources/{id}': {
+      get: operation(
+        'Read a source',
+        { '200': answer('The source.', 'Source'), '404': errors.notFound },
+        { tags: ['sources'], parameters: [idParameter('source')] },
+      ),
+      patch: operation(
+        'Change some fields of a source (secrets: the whole list, e.g. [new, old] during a rotation)',
+        { '200': answer('The source.', 'Source'), '404': errors.notFound },
+        { tags: ['sources'], parameters: [idParameter('source')], ...body('UpdateSource') },
+      ),
+      delete: operation(
+        'Delete a source; its ingress URL answers 404 from then on',
+        { '204': answer('Deleted.'), '404': errors.notFound },
+        { tags: ['sources'], parameters: [idParameter('source')] },
+      ),
+    },
     '/health/live': {
       get: {
         summary: 'Liveness',
@@ -246,6 +281,8 @@ export function openApiDocument(): Json {
       PublishEvent: publishEventBody,
       Recover: recoverBody,
       Redrive: redriveBody,
+      CreateSource: createSourceBody,
+      UpdateSource: updateSourceBody,
     },
     'input',
     taken,
@@ -269,6 +306,8 @@ export function openApiDocument(): Json {
       DeadLetterPage: pageOf(deadLetterView),
       Count: countView,
       ReplayedDelivery: replayedDeliveryView,
+      Source: sourceView,
+      SourcePage: pageOf(sourceView),
       Problem: problem,
     },
     'output',
@@ -290,6 +329,7 @@ export function openApiDocument(): Json {
       { name: 'events' },
       { name: 'deliveries' },
       { name: 'retries' },
+      { name: 'sources' },
       { name: 'operations' },
     ],
     paths: paths(),

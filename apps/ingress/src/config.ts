@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { databaseConfig, httpConfig, kafkaConfig, telemetryConfig } from '@gateway/config';
+import { ingressConfig, publicBaseUrlConfig } from '@gateway/ingress';
 
 /** Everything the ingress service reads from the environment, validated once at start-up. */
 export const configSchema = z.object({
@@ -7,6 +8,8 @@ export const configSchema = z.object({
   ...databaseConfig,
   ...telemetryConfig,
   ...httpConfig('ingress'),
+  ...publicBaseUrlConfig,
+  ...ingressConfig,
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule } from '@gateway/platform';
 import type { AppConfig } from './config';
 import { EventsConsumer } from './events.consumer';
+import { InboundConsumer } from './inbound.consumer';
 
 @Module({})
 export class AppModule {
@@ -9,7 +10,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [PlatformModule.forRoot({ service: 'router', config })],
-      providers: [EventsConsumer],
+      providers: [EventsConsumer, InboundConsumer],
     };
   }
 }

@@ -56,3 +56,15 @@ export {
 } from './replay/replay.schemas';
 export { ReplayStore } from './replay/replay.store';
 export { ReplayService, type EmitDeliveries } from './replay/replay.service';
+export {
+  createSourceBody,
+  updateSourceBody,
+  sourceListQuery,
+  sourceView,
+  type CreateSource,
+  type UpdateSource,
+  type SourceListQuery,
+  type SourceView,
+} from './sources/source.schemas';
+export { SourceStore } from './sources/source.store';
+export { SourceService, isRejected, type SourceRejected } from './sources/source.service';

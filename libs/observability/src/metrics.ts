@@ -109,4 +109,45 @@ export const metrics = {
     labelNames: ['route', 'method', 'status'] as const,
     registers,
   }),
+  ingressRequests: new Counter({
+    name: `${METRIC_PREFIX}ingress_requests_total`,
+    help: 'Requests to POST /in/:sourceId, by provider ("unknown" before the source is known) and outcome (accepted, duplicate, handshake, unauthorized, not-found, too-large, rate-limited, overloaded, kafka-unavailable, ...).',
+    labelNames: ['provider', 'outcome'] as const,
+    registers,
+  }),
+  ingressRequestDuration: new Histogram({
+    name: `${METRIC_PREFIX}ingress_request_duration_seconds`,
+    help: 'From the request reaching the ingress route to its answer, by provider and outcome.',
+    labelNames: ['provider', 'outcome'] as const,
+    buckets: latencyBuckets,
+    registers,
+  }),
+  ingressRejections: new Counter({
+    name: `${METRIC_PREFIX}ingress_rejections_total`,
+    help: 'Inbound webhooks refused with 401, by provider and reason (missing-header, malformed-header, bad-signature, stale-timestamp, future-timestamp).',
+    labelNames: ['provider', 'reason'] as const,
+    registers,
+  }),
+  ingressInFlight: new Gauge({
+    name: `${METRIC_PREFIX}ingress_in_flight_requests`,
+    help: 'Ingress requests being handled by this process (bounded by INGRESS_MAX_IN_FLIGHT).',
+    registers,
+  }),
+  ingressSourcesLoaded: new Gauge({
+    name: `${METRIC_PREFIX}ingress_sources_loaded`,
+    help: "Sources in the ingress's in-memory view.",
+    registers,
+  }),
+  inboundDedup: new Counter({
+    name: `${METRIC_PREFIX}inbound_dedup_total`,
+    help: 'Journaled inbound webhooks by dedup outcome (published to the inbound topic, or duplicate dropped).',
+    labelNames: ['outcome'] as const,
+    registers,
+  }),
+  inboundForwarded: new Counter({
+    name: `${METRIC_PREFIX}inbound_forwarded_total`,
+    help: 'Inbound webhooks of sources with forwarding, by outcome (forwarded to the events topic, no-type, unknown-source).',
+    labelNames: ['outcome'] as const,
+    registers,
+  }),
 };

@@ -129,7 +129,7 @@ export class RetryScheduler {
       startHopSpan('fire retry', item.traceparent ?? undefined, { 'gateway.delivery.id': item.deliveryId, 'gateway.attempt': item.attempt }, SpanKind.PRODUCER),
     );
     try {
-      await this.ports.emit(due.map((item, index) => ({ task: item.task, traceparent: spans[index]!.traceparent ?? null })));
+      await this.ports.emit(due.map((item, index) => ({ task: item.task, traceparent: spans[index].traceparent ?? null })));
     } catch (error) {
       for (const span of spans) span.end('failed', (error as Error).message);
       this.logger.warn({ err: error, count: due.length }, 'firing retries failed; trying again shortly');

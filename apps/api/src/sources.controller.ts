@@ -1,0 +1,65 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, type Provider } from '@nestjs/common';
+import {
+  createSourceBody,
+  isRejected,
+  SourceService,
+  sourceListQuery,
+  SourceStore,
+  updateSourceBody,
+  type Page,
+  type SourceRejected,
+  type SourceView,
+} from '@gateway/control';
+import type { DataSource } from '@gateway/persistence';
+import { CONFIG, DATA_SOURCE, NotFoundError, ValidationError } from '@gateway/platform';
+import type { AppConfig } from './config';
+import { parseInput } from './parse-input';
+import { found } from './problems';
+
+/** The source service over the platform's data source; ingress URLs are built on PUBLIC_BASE_URL. */
+export const sourceServiceProvider: Provider = {
+  provide: SourceService,
+  inject: [CONFIG, DATA_SOURCE],
+  useFactory: (config: Pick<AppConfig, 'PUBLIC_BASE_URL'>, db: DataSource | null) => {
+    if (!db) throw new Error('the api needs DATABASE_URL');
+    return new SourceService(new SourceStore(db), config.PUBLIC_BASE_URL);
+  },
+};
+
+/** A source the signing lib could not verify with is a 400 naming the secret or option. */
+function accepted<T>(value: T | SourceRejected): T {
+  if (isRejected(value)) throw new ValidationError(value.invalid);
+  return value;
+}
+
+@Controller('v1/sources')
+export class SourcesController {
+  constructor(private readonly sources: SourceService) {}
+
+  @Post()
+  @HttpCode(201)
+  async create(@Body() body: unknown): Promise<SourceView> {
+    return accepted(await this.sources.create(parseInput(createSourceBody, body)));
+  }
+
+  @Get()
+  list(@Query() query: unknown): Promise<Page<SourceView>> {
+    return this.sources.list(parseInput(sourceListQuery, query));
+  }
+
+  @Get(':id')
+  async get(@Param('id') id: string): Promise<SourceView> {
+    return found(await this.sources.get(id), 'source', id);
+  }
+
+  @Patch(':id')
+  async update(@Param('id') id: string, @Body() body: unknown): Promise<SourceView> {
+    return accepted(found(await this.sources.update(id, parseInput(updateSourceBody, body)), 'source', id));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async remove(@Param('id') id: string): Promise<void> {
+    if (!(await this.sources.remove(id))) throw new NotFoundError('source', id);
+  }
+}

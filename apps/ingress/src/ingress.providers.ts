@@ -1,0 +1,36 @@
+import type { Provider } from '@nestjs/common';
+import { AdaptiveBatcher, InboundAcceptor, journalTopicName, SourceRegistry } from '@gateway/ingress';
+import { traceHeaders, type BatchingProducer, type OutgoingMessage } from '@gateway/kafka';
+import type { Logger } from '@gateway/observability';
+import { CONFIG, LOGGER, PRODUCER } from '@gateway/platform';
+import type { AppConfig } from './config';
+
+/** The request path's pieces: the sources view it reads and the acceptor that writes the journal. */
+export const ingressProviders: Provider[] = [
+  { provide: SourceRegistry, useValue: new SourceRegistry() },
+  {
+    provide: InboundAcceptor,
+    inject: [CONFIG, PRODUCER, LOGGER],
+    useFactory: (config: AppConfig, producer: BatchingProducer, logger: Logger) => {
+      const journal = journalTopicName(config.KAFKA_TOPIC_PREFIX);
+      const writer = new AdaptiveBatcher<OutgoingMessage>((messages) => producer.sendMany(journal, messages));
+      return new InboundAcceptor(
+        {
+          write: (message) =>
+            writer.send({ key: message.sourceId, value: JSON.stringify(message), headers: traceHeaders() }),
+          now: Date.now,
+          onMisconfigured: (source, error) =>
+            logger.error(
+              { sourceId: source.id, provider: source.provider, reason: error.message },
+              'source configuration cannot verify requests',
+            ),
+        },
+        {
+          ackTimeoutMs: config.INGRESS_ACK_TIMEOUT_MS,
+          retryAfterSeconds: config.INGRESS_RETRY_AFTER_SECONDS,
+          dedupCacheSize: config.INGRESS_DEDUP_CACHE_SIZE,
+        },
+      );
+    },
+  },
+];

@@ -1,0 +1,106 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  claimDedupKeys,
+  DedupStage,
+  journalTopicName,
+  markDedupPublished,
+  purgeExpiredDedupKeys,
+  sourceDefaults,
+  SourceRegistry,
+} from '@gateway/ingress';
+import { ensureTopics, startValidatingConsumer, traceHeaders, type BatchingProducer, type Kafka, type ValidatingConsumer } from '@gateway/kafka';
+import type { Logger } from '@gateway/observability';
+import type { DataSource } from '@gateway/persistence';
+import { CONFIG, DATA_SOURCE, KAFKA, LOGGER, PRODUCER, ReadinessRegistry, TOPICS } from '@gateway/platform';
+import { inboundMessage, type TopicNames } from '@gateway/schemas';
+import type { AppConfig } from './config';
+
+const PURGE_INTERVAL_MS = 60_000;
+
+/**
+ * Creates the ingress journal, consumes it and publishes each inbound webhook once to
+ * `webhooks.inbound` (DedupStage), off the request path. Every ingress replica runs one, in one
+ * consumer group, unless INGRESS_DEDUP_CONSUMER=false.
+ */
+@Injectable()
+export class JournalConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private consumer: ValidatingConsumer | undefined;
+  private purgeTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: AppConfig,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(PRODUCER) private readonly producer: BatchingProducer,
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(TOPICS) private readonly topics: TopicNames,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly registry: SourceRegistry,
+    private readonly readiness: ReadinessRegistry,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const journal = journalTopicName(this.config.KAFKA_TOPIC_PREFIX);
+    await this.ensureJournal(journal);
+    if (!this.config.INGRESS_DEDUP_CONSUMER) return;
+    const stage = new DedupStage({
+      claim: (claims) => claimDedupKeys(this.dataSource, claims),
+      markPublished: (refs) => markDedupPublished(this.dataSource, refs),
+      publish: (entries) =>
+        this.producer.sendMany(
+          this.topics.inbound,
+          entries.map(({ message, traceparent }) => ({
+            key: inboundMessage.key(message),
+            value: JSON.stringify(message),
+            headers: traceHeaders(traceparent),
+          })),
+        ),
+      windowSeconds: (sourceId) => this.registry.get(sourceId)?.dedupWindowSeconds ?? sourceDefaults.dedupWindowSeconds,
+    });
+    this.consumer = await startValidatingConsumer({
+      kafka: this.kafka,
+      groupId: `${this.config.KAFKA_TOPIC_PREFIX}ingress-journal`,
+      topic: journal,
+      contract: inboundMessage,
+      invalidTopic: this.topics.invalid,
+      producer: this.producer,
+      logger: this.logger,
+      handle: (messages) =>
+        stage.handle(messages.map((message) => ({ message: message.value, traceparent: message.traceparent }))),
+    });
+    const consumer = this.consumer;
+    this.readiness.add({
+      name: 'journal-consumer',
+      check: async () => {
+        if (!consumer.isJoined()) throw new Error('not a member of its consumer group yet');
+      },
+    });
+    this.purgeTimer = setInterval(() => {
+      purgeExpiredDedupKeys(this.dataSource).catch((error: unknown) =>
+        this.logger.warn({ err: error }, 'purging expired dedup claims failed; next try in a minute'),
+      );
+    }, PURGE_INTERVAL_MS);
+    this.purgeTimer.unref();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.purgeTimer);
+    await this.consumer?.stop();
+  }
+
+  /** The journal mirrors the inbound topic's partition count (created here: it is the ingress's own). */
+  private async ensureJournal(journal: string): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    let partitions = 8;
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics: [this.topics.inbound] });
+      partitions = metadata.topics[0]?.partitions.length || partitions;
+    } catch (error) {
+      this.logger.warn({ err: error, topic: this.topics.inbound }, 'inbound topic not found; the journal gets 8 partitions');
+    } finally {
+      await admin.disconnect();
+    }
+    const created = await ensureTopics(this.kafka, [{ topic: journal, numPartitions: partitions }]);
+    if (created.length > 0) this.logger.info({ topic: journal, partitions }, 'created the ingress journal topic');
+  }
+}

@@ -1,0 +1,98 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { loadForwardRules, parseEventTypeFrom, toForwardedEvent, type EventTypeFrom, type ForwardRuleRow } from '@gateway/ingress';
+import { startValidatingConsumer, traceHeaders, type AcceptedMessage, type BatchingProducer, type Kafka, type ValidatingConsumer } from '@gateway/kafka';
+import { metrics, type Logger } from '@gateway/observability';
+import { LiveView, type DataSource } from '@gateway/persistence';
+import { CONFIG, DATA_SOURCE, KAFKA, LOGGER, PRODUCER, ReadinessRegistry, TOPICS } from '@gateway/platform';
+import { eventMessage, inboundMessage, type InboundMessage, type TopicNames } from '@gateway/schemas';
+import type { AppConfig } from './config';
+
+/**
+ * Consumes `webhooks.inbound`: a verified inbound webhook of a source with `forward` becomes an
+ * event on `webhooks.events` (type read as the source says, data the parsed body, id the inbound
+ * id), which the events consumer then routes to subscribed endpoints like any other event.
+ */
+@Injectable()
+export class InboundConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private consumer: ValidatingConsumer | undefined;
+  private view: LiveView<ForwardRuleRow[]> | undefined;
+  /** Source id -> where its event type comes from (null: the source does not forward). */
+  private rules = new Map<string, EventTypeFrom | null>();
+  private loadedAt = 0;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: AppConfig,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(PRODUCER) private readonly producer: BatchingProducer,
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(TOPICS) private readonly topics: TopicNames,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly readiness: ReadinessRegistry,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.view = new LiveView(
+      this.dataSource,
+      'sources_changed',
+      loadForwardRules,
+      (rows) => this.setRules(rows),
+      (error) => this.logger.warn({ err: error }, 'forward rules reload failed; keeping the last view'),
+    );
+    await this.view.start();
+    this.consumer = await startValidatingConsumer({
+      kafka: this.kafka,
+      groupId: `${this.config.KAFKA_TOPIC_PREFIX}router-inbound`,
+      topic: this.topics.inbound,
+      contract: inboundMessage,
+      invalidTopic: this.topics.invalid,
+      producer: this.producer,
+      logger: this.logger,
+      handle: (messages) => this.forward(messages),
+    });
+    const consumer = this.consumer;
+    this.readiness.add({
+      name: 'inbound-consumer',
+      check: async () => {
+        if (!consumer.isJoined()) throw new Error('not a member of its consumer group yet');
+      },
+    });
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.consumer?.stop();
+    await this.view?.stop();
+  }
+
+  private setRules(rows: ForwardRuleRow[]): void {
+    const rules = new Map<string, EventTypeFrom | null>();
+    for (const row of rows) rules.set(row.id, row.forward ? parseEventTypeFrom(row.forward.eventTypeFrom) : null);
+    this.rules = rules;
+    this.loadedAt = Date.now();
+  }
+
+  private async forward(messages: AcceptedMessage<InboundMessage>[]): Promise<void> {
+    // A source newer than the view (its NOTIFY still on its way): reload once before deciding.
+    if (messages.some(({ value }) => !this.rules.has(value.sourceId) && Date.parse(value.receivedAt) >= this.loadedAt - 1000)) {
+      await this.view?.reload();
+    }
+    const events = [];
+    for (const { value, traceparent } of messages) {
+      const rule = this.rules.get(value.sourceId);
+      if (rule === undefined) {
+        metrics.inboundForwarded.inc({ outcome: 'unknown-source' });
+        continue;
+      }
+      if (rule === null) continue;
+      const result = toForwardedEvent(value, rule);
+      if (!result.ok) {
+        metrics.inboundForwarded.inc({ outcome: result.reason });
+        this.logger.warn({ inboundId: value.id, sourceId: value.sourceId }, 'inbound webhook not forwarded: no event type');
+        continue;
+      }
+      events.push({ key: eventMessage.key(result.event), value: JSON.stringify(result.event), headers: traceHeaders(traceparent) });
+    }
+    if (events.length === 0) return;
+    await this.producer.sendMany(this.topics.events, events);
+    metrics.inboundForwarded.inc({ outcome: 'forwarded' }, events.length);
+  }
+}

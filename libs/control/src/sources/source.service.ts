@@ -1,0 +1,71 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { providerKeySchema } from '@gateway/signing';
+import { toPage, type Page } from '../pagination';
+import { secretIssues, type SourceIssue } from './source-secrets';
+import type { CreateSource, SourceListQuery, SourceView, UpdateSource } from './source.schemas';
+import type { SourceRecord, SourceStore } from './source.store';
+
+/** 16 random bytes in base64url: unguessable, since the id is the ingress URL's only secret-free part. */
+export const newSourceId = (): string => `src_${randomBytes(16).toString('base64url')}`;
+
+const fingerprint = (secret: string): string => createHash('sha256').update(secret).digest('hex').slice(0, 12);
+
+/** A create or update the signing lib could not verify with: a 400 naming each field. */
+export interface SourceRejected {
+  invalid: SourceIssue[];
+}
+
+export const isRejected = (value: unknown): value is SourceRejected =>
+  typeof value === 'object' && value !== null && 'invalid' in value;
+
+/** Sources of inbound webhooks; `undefined` / `false` = no such source. */
+export class SourceService {
+  /** `publicBaseUrl` is PUBLIC_BASE_URL without a trailing slash. */
+  constructor(
+    private readonly store: SourceStore,
+    private readonly publicBaseUrl: string,
+  ) {}
+
+  async create(input: CreateSource): Promise<SourceView | SourceRejected> {
+    const invalid = secretIssues(input.provider, input.secrets, input.options);
+    if (invalid.length > 0) return { invalid };
+    return this.view(await this.store.insert(newSourceId(), input));
+  }
+
+  async list(query: SourceListQuery): Promise<Page<SourceView>> {
+    const rows = await this.store.list({ provider: query.provider, after: query.cursor, limit: query.limit + 1 });
+    return toPage(rows, query.limit, (row) => [row.sortKey, row.id], (row) => this.view(row));
+  }
+
+  async get(id: string): Promise<SourceView | undefined> {
+    const row = await this.store.find(id);
+    return row && this.view(row);
+  }
+
+  /** Checks the secrets against the provider as they will be after the change. */
+  async update(id: string, patch: UpdateSource): Promise<SourceView | SourceRejected | undefined> {
+    const current = await this.store.find(id);
+    if (!current) return undefined;
+    const provider = providerKeySchema.safeParse(patch.provider ?? current.provider);
+    if (!provider.success) return { invalid: [{ path: 'provider', message: 'unknown provider' }] };
+    const options = patch.options === undefined ? current.options : patch.options;
+    const invalid = secretIssues(provider.data, patch.secrets ?? current.secrets, options);
+    if (invalid.length > 0) return { invalid };
+    const row = await this.store.update(id, patch);
+    return row && this.view(row);
+  }
+
+  remove(id: string): Promise<boolean> {
+    return this.store.delete(id);
+  }
+
+  private view({ sortKey: _sortKey, secrets, createdAt, updatedAt, ...rest }: SourceRecord): SourceView {
+    return {
+      ...rest,
+      secretFingerprints: secrets.map(fingerprint),
+      ingressUrl: `${this.publicBaseUrl}/in/${rest.id}`,
+      createdAt: createdAt.toISOString(),
+      updatedAt: updatedAt.toISOString(),
+    };
+  }
+}

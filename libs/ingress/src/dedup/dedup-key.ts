@@ -1,0 +1,50 @@
+import { createHash } from 'node:crypto';
+
+const sha256 = (data: string | Buffer): Buffer => createHash('sha256').update(data).digest();
+
+/** Mailgun's signed `token` (JSON `signature.token`, or the form field). */
+function mailgunToken(rawBody: Buffer, contentType: string | null): string | null {
+  const text = rawBody.toString('utf8');
+  if ((contentType ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) {
+    return new URLSearchParams(text).get('token');
+  }
+  try {
+    const token = (JSON.parse(text) as { signature?: { token?: unknown } } | null)?.signature?.token;
+    return typeof token === 'string' ? token : null;
+  } catch {
+    return null;
+  }
+}
+
+const keyFromId = (id: string, kind: string): string =>
+  // Ids are short in practice; a long one is hashed so the key fits a btree index.
+  id.length <= 200 ? `${kind}:${id}` : `${kind}sha256:${sha256(id).toString('hex')}`;
+
+/**
+ * What makes two requests of a source the same event: the provider's event or delivery id
+ * (`webhook-id`, Stripe's event id, `X-GitHub-Delivery`…), or, for providers that send none (Zoom,
+ * SendGrid, some Twilio callbacks), the SHA-256 of the exact body: a byte-identical body is a
+ * retry. Mailgun's signature does not cover `event-data` (where its id lives), so its key is the
+ * signed token: a replayed token with other event data is then a duplicate, not a new event.
+ */
+export function dedupKeyOf(
+  provider: string,
+  providerEventId: string | null,
+  rawBody: Buffer,
+  contentType: string | null,
+): string {
+  if (provider === 'mailgun') {
+    const token = mailgunToken(rawBody, contentType);
+    if (token) return keyFromId(token, 'token');
+  }
+  if (providerEventId === null) return `body:${sha256(rawBody).toString('hex')}`;
+  return keyFromId(providerEventId, 'id');
+}
+
+/**
+ * The inbound webhook's id: the same for every copy of one event, so a consumer (and the router's
+ * forwarding, whose event id it becomes) can deduplicate even the rare copy published twice.
+ */
+export function inboundIdFor(sourceId: string, dedupKey: string): string {
+  return `in_${sha256(`${sourceId}\n${dedupKey}`).toString('base64url').slice(0, 22)}`;
+}

@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { InboundMessage } from '@gateway/schemas';
+import { dedupKeyOf, inboundIdFor } from './dedup-key';
+import { DedupStage, type JournalEntry } from './dedup-stage';
+import { claimRef, type DedupClaim, type DedupRef } from './dedup.store';
+
+/** The claim table's rules, in memory (the SQL lives in dedup.store.ts and runs in test/ingress). */
+class FakeTable {
+  rows = new Map<string, { expiresAt: string; published: boolean }>();
+  claim = async (claims: DedupClaim[]) => {
+    const won = new Set<string>();
+    for (const claim of claims) {
+      const ref = claimRef(claim);
+      const row = this.rows.get(ref);
+      if (!row || !row.published || row.expiresAt <= claim.receivedAt) {
+        this.rows.set(ref, { expiresAt: claim.expiresAt, published: false });
+        won.add(ref);
+      }
+    }
+    return won;
+  };
+  mark = async (refs: DedupRef[]) => {
+    for (const ref of refs) this.rows.get(claimRef(ref))!.published = true;
+  };
+}
+
+function entry(sourceId: string, eventId: string | null, receivedAt = '2026-01-01T00:00:00.000Z', body = '{}'): JournalEntry {
+  const dedupKey = dedupKeyOf('github', eventId, Buffer.from(body), 'application/json');
+  const message: InboundMessage = {
+    id: inboundIdFor(sourceId, dedupKey),
+    sourceId,
+    provider: 'github',
+    providerEventId: eventId,
+    providerEventType: 'push',
+    receivedAt,
+    contentType: 'application/json',
+    bodyBase64: Buffer.from(body).toString('base64'),
+    headers: {},
+  };
+  return { message, traceparent: undefined };
+}
+
+function stage(table: FakeTable, windows: Record<string, number> = {}, failPublish = false) {
+  const published: JournalEntry[] = [];
+  const dedup = new DedupStage({
+    claim: table.claim,
+    publish: async (entries) => {
+      if (failPublish) throw new Error('kafka down');
+      published.push(...entries);
+    },
+    markPublished: table.mark,
+    windowSeconds: (sourceId) => windows[sourceId] ?? 86400,
+  });
+  return { dedup, published };
+}
+
+describe('DedupStage', () => {
+  it('publishes the first copy of an event once, within a batch and across batches', async () => {
+    const table = new FakeTable();
+    const { dedup, published } = stage(table);
+    await dedup.handle([entry('a', 'e1'), entry('a', 'e1'), entry('a', 'e2'), entry('b', 'e1')]);
+    await dedup.handle([entry('a', 'e1'), entry('a', 'e2')]);
+    assert.deepEqual(
+      published.map((item) => `${item.message.sourceId}/${item.message.providerEventId}`),
+      ['a/e1', 'a/e2', 'b/e1'],
+    );
+  });
+
+  it('deduplicates providers without an event id by their exact body', async () => {
+    const table = new FakeTable();
+    const { dedup, published } = stage(table);
+    await dedup.handle([entry('z', null, undefined, '{"a":1}'), entry('z', null, undefined, '{"a":1}'), entry('z', null, undefined, '{"a":2}')]);
+    assert.equal(published.length, 2);
+  });
+
+  it('publishes again once the window has passed', async () => {
+    const table = new FakeTable();
+    const { dedup, published } = stage(table, { a: 60 });
+    await dedup.handle([entry('a', 'e1', '2026-01-01T00:00:00.000Z')]);
+    await dedup.handle([entry('a', 'e1', '2026-01-01T00:00:59.000Z')]);
+    await dedup.handle([entry('a', 'e1', '2026-01-01T00:01:00.000Z')]);
+    assert.equal(published.length, 2);
+  });
+
+  it('does not deduplicate a source whose window is 0', async () => {
+    const table = new FakeTable();
+    const { dedup, published } = stage(table, { a: 0 });
+    await dedup.handle([entry('a', 'e1'), entry('a', 'e1')]);
+    assert.equal(published.length, 2);
+    assert.equal(table.rows.size, 0);
+  });
+
+  it('publishes again after a failed publish (the claim was never marked), and only once', async () => {
+    const table = new FakeTable();
+    await assert.rejects(stage(table, {}, true).dedup.handle([entry('a', 'e1')]));
+    const { dedup, published } = stage(table);
+    await dedup.handle([entry('a', 'e1')]);
+    await dedup.handle([entry('a', 'e1')]);
+    assert.equal(published.length, 1);
+  });
+});

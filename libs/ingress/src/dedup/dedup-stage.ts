@@ -1,0 +1,73 @@
+import { metrics } from '@gateway/observability';
+import type { InboundMessage } from '@gateway/schemas';
+import { dedupKeyOf } from './dedup-key';
+import { claimRef, type DedupClaim, type DedupRef } from './dedup.store';
+
+export interface JournalEntry {
+  message: InboundMessage;
+  traceparent: string | undefined;
+}
+
+export interface DedupPorts {
+  claim(claims: DedupClaim[]): Promise<Set<string>>;
+  /** Publishes to the inbound topic; resolves on the Kafka ack. */
+  publish(entries: JournalEntry[]): Promise<void>;
+  markPublished(refs: DedupRef[]): Promise<void>;
+  /** The source's dedup window (0: no dedup); a deleted source gets the default. */
+  windowSeconds(sourceId: string): number;
+}
+
+const keyOf = (message: InboundMessage): string =>
+  dedupKeyOf(message.provider, message.providerEventId, Buffer.from(message.bodyBase64, 'base64'), message.contentType);
+
+/**
+ * The step between the ingress journal and the inbound topic that makes "published once" hold
+ * across replicas. Every copy of one event has the same source, so the same journal partition,
+ * so one consumer sees them in order; the claim table carries that knowledge across restarts and
+ * rebalances. Per batch: drop in-batch copies, claim in one statement, publish the winners, mark
+ * them published. A failure anywhere rejects, and the batch is consumed again.
+ */
+export class DedupStage {
+  constructor(private readonly ports: DedupPorts) {}
+
+  async handle(entries: JournalEntry[]): Promise<void> {
+    const candidates: { entry: JournalEntry; claim: DedupClaim | null }[] = [];
+    const seen = new Set<string>();
+    let duplicates = 0;
+    for (const entry of entries) {
+      const { message } = entry;
+      const window = this.ports.windowSeconds(message.sourceId);
+      if (window <= 0) {
+        candidates.push({ entry, claim: null });
+        continue;
+      }
+      const dedupKey = keyOf(message);
+      const ref = claimRef({ sourceId: message.sourceId, dedupKey });
+      if (seen.has(ref)) {
+        duplicates++;
+        continue;
+      }
+      seen.add(ref);
+      const receivedMs = Date.parse(message.receivedAt);
+      candidates.push({
+        entry,
+        claim: {
+          sourceId: message.sourceId,
+          dedupKey,
+          inboundId: message.id,
+          receivedAt: message.receivedAt,
+          expiresAt: new Date(receivedMs + window * 1000).toISOString(),
+        },
+      });
+    }
+    const claims = candidates.flatMap((candidate) => (candidate.claim ? [candidate.claim] : []));
+    const won = await this.ports.claim(claims);
+    const winners = candidates.filter((candidate) => !candidate.claim || won.has(claimRef(candidate.claim)));
+    duplicates += candidates.length - winners.length;
+    if (winners.length > 0) await this.ports.publish(winners.map((winner) => winner.entry));
+    const marked = winners.flatMap((winner) => (winner.claim ? [winner.claim] : []));
+    await this.ports.markPublished(marked.map(({ sourceId, dedupKey }) => ({ sourceId, dedupKey })));
+    if (winners.length > 0) metrics.inboundDedup.inc({ outcome: 'published' }, winners.length);
+    if (duplicates > 0) metrics.inboundDedup.inc({ outcome: 'duplicate' }, duplicates);
+  }
+}

@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import type { DataSource } from '@gateway/persistence';
+import type { EventMessage, InboundMessage, JsonValue } from '@gateway/schemas';
+
+/** Where a forwarded event's type comes from. */
+export type EventTypeFrom =
+  | { kind: 'provider' }
+  | { kind: 'header'; name: string }
+  | { kind: 'body'; path: string[] };
+
+const headerPrefix = 'header:';
+const pathPattern = /^(\$\.)?[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
+
+export function parseEventTypeFrom(value: string): EventTypeFrom | null {
+  if (value === 'provider') return { kind: 'provider' };
+  if (value.startsWith(headerPrefix)) {
+    const name = value.slice(headerPrefix.length).toLowerCase();
+    return /^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(name) ? { kind: 'header', name } : null;
+  }
+  if (!pathPattern.test(value)) return null;
+  return { kind: 'body', path: value.replace(/^\$\./, '').split('.') };
+}
+
+/** `forward.eventTypeFrom` as the control API accepts it. */
+export const eventTypeFromSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .refine((value) => parseEventTypeFrom(value) !== null, {
+    message: 'expected "provider", "header:<name>" or a dotted JSON path such as "type" or "event.type"',
+  })
+  .describe(
+    'Where the forwarded event\'s type is read: "provider" (the type the provider scheme names, e.g. X-GitHub-Event), "header:<name>", or a dotted JSON path into the body ("type", "$.event.type").',
+  );
+
+const typeAllowed = /[^A-Za-z0-9_.:-]/g;
+
+/** A type the events contract accepts: "/" becomes ".", other characters outside it "_". */
+export function normalizeEventType(value: string): string | null {
+  const normalized = value.trim().replace(/\//g, '.').replace(typeAllowed, '_').slice(0, 200);
+  return normalized === '' ? null : normalized;
+}
+
+function bodyOf(message: InboundMessage): { json: JsonValue | undefined; raw: Buffer } {
+  const raw = Buffer.from(message.bodyBase64, 'base64');
+  try {
+    return { json: JSON.parse(raw.toString('utf8')) as JsonValue, raw };
+  } catch {
+    return { json: undefined, raw };
+  }
+}
+
+function at(value: JsonValue | undefined, path: string[]): unknown {
+  let current: unknown = value;
+  for (const step of path) {
+    if (typeof current !== 'object' || current === null || Array.isArray(current)) return undefined;
+    const record = current as Record<string, unknown>;
+    current = Object.hasOwn(record, step) ? record[step] : undefined;
+  }
+  return current;
+}
+
+/** The body as event data: parsed JSON, form fields, or else the bytes in base64. */
+function dataOf(message: InboundMessage, json: JsonValue | undefined, raw: Buffer): JsonValue {
+  if (json !== undefined) return json;
+  if ((message.contentType ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) {
+    const form: Record<string, string | string[]> = {};
+    for (const [name, value] of new URLSearchParams(raw.toString('utf8'))) {
+      const existing = form[name];
+      form[name] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+    }
+    return form;
+  }
+  return { bodyBase64: message.bodyBase64 };
+}
+
+export type ForwardResult = { ok: true; event: EventMessage } | { ok: false; reason: 'no-type' };
+
+/**
+ * The `webhooks.events` value for a verified inbound webhook: its type read as the source says,
+ * its data the parsed body, its id the inbound id (so the router's event dedup covers a copy
+ * published twice), occurring when it was received.
+ */
+export function toForwardedEvent(message: InboundMessage, from: EventTypeFrom): ForwardResult {
+  const { json, raw } = bodyOf(message);
+  let type: unknown;
+  switch (from.kind) {
+    case 'provider':
+      type = message.providerEventType;
+      break;
+    case 'header':
+      type = message.headers[from.name];
+      break;
+    case 'body':
+      type = at(json, from.path);
+      break;
+  }
+  const normalized = typeof type === 'string' ? normalizeEventType(type) : null;
+  if (!normalized) return { ok: false, reason: 'no-type' };
+  return {
+    ok: true,
+    event: { type: normalized, data: dataOf(message, json, raw), id: message.id, occurredAt: message.receivedAt },
+  };
+}
+
+export interface ForwardRuleRow {
+  id: string;
+  forward: { eventTypeFrom: string } | null;
+}
+
+/** Every source's forwarding rule (null: not forwarded). No secrets are read. */
+export async function loadForwardRules(dataSource: DataSource): Promise<ForwardRuleRow[]> {
+  return await dataSource.query<ForwardRuleRow[]>(`SELECT id, forward FROM sources`);
+}

@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { AdaptiveBatcher } from './adaptive-batcher';
+
+describe('AdaptiveBatcher', () => {
+  it('sends alone when idle, and batches what arrives while a batch is on its way', async () => {
+    const batches: number[][] = [];
+    const acks: (() => void)[] = [];
+    const batcher = new AdaptiveBatcher<number>((items) => {
+      batches.push(items);
+      return new Promise((resolve) => acks.push(resolve));
+    }, 1);
+    const first = batcher.send(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    const rest = [2, 3, 4].map((n) => batcher.send(n));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(batches, [[1]], 'the second batch waits for the first');
+    acks[0]();
+    await first;
+    for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(batches, [[1], [2, 3, 4]]);
+    acks[1]();
+    await Promise.all(rest);
+  });
+
+  it('rejects every caller of a failed batch and carries on', async () => {
+    let fail = true;
+    const batcher = new AdaptiveBatcher<number>(async () => {
+      if (fail) throw new Error('kafka down');
+    });
+    await assert.rejects(Promise.all([batcher.send(1), batcher.send(2)]), /kafka down/);
+    fail = false;
+    await batcher.send(3);
+  });
+
+  it('caps the batch size', async () => {
+    const sizes: number[] = [];
+    const batcher = new AdaptiveBatcher<number>(async (items) => void sizes.push(items.length), 1, 3);
+    await Promise.all(Array.from({ length: 7 }, (_, n) => batcher.send(n)));
+    assert.deepEqual(sizes, [3, 3, 1]);
+  });
+});

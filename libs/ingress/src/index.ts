@@ -1,0 +1,28 @@
+export { publicBaseUrlConfig, ingressConfig } from './ingress.config';
+export { MAX_BODY_BYTES_LIMIT, sourceDefaults } from './sources/source-limits';
+export {
+  SourceRegistry,
+  loadSources,
+  toIngressSource,
+  type IngressSource,
+  type SourceRow,
+  type RateLimit,
+} from './sources/ingress-source';
+export { InboundAcceptor, type AcceptorPorts, type AcceptorOptions, type ReceivedRequest } from './http/inbound-acceptor';
+export { AdaptiveBatcher } from './http/adaptive-batcher';
+export { answerFor, type IngressOutcome, type OutcomeKind, type Answer } from './http/outcome';
+export { registerIngressRoute, type IngressRouteOptions } from './http/ingress-route';
+export { parsePublicBase, signedUrl, type PublicBase } from './http/signed-url';
+export { dedupKeyOf, inboundIdFor } from './dedup/dedup-key';
+export { DedupStage, type DedupPorts, type JournalEntry } from './dedup/dedup-stage';
+export { claimDedupKeys, markDedupPublished, purgeExpiredDedupKeys, type DedupClaim, type DedupRef } from './dedup/dedup.store';
+export { journalTopicName } from './dedup/journal-topic';
+export {
+  eventTypeFromSchema,
+  parseEventTypeFrom,
+  toForwardedEvent,
+  loadForwardRules,
+  type EventTypeFrom,
+  type ForwardResult,
+  type ForwardRuleRow,
+} from './forward/forward-rule';

@@ -1,0 +1,96 @@
+import type { DataSource } from '@gateway/persistence';
+import { providerKeySchema, type InboundSettings, type ProviderKey } from '@gateway/signing';
+import { MAX_BODY_BYTES_LIMIT } from './source-limits';
+
+export interface RateLimit {
+  /** Sustained requests per second this source may send (per ingress process). */
+  perSecond: number;
+  /** Requests it may send at once after a quiet spell; defaults to one second's worth. */
+  burst?: number;
+}
+
+/** A `sources` row as the ingress reads it. */
+export interface SourceRow {
+  id: string;
+  provider: string;
+  secrets: string[];
+  toleranceSeconds: number;
+  maxBodyBytes: number;
+  dedupWindowSeconds: number;
+  options: Record<string, unknown> | null;
+  rateLimit: RateLimit | null;
+}
+
+/** A source ready for the request path: everything a request needs, computed once per reload. */
+export interface IngressSource {
+  id: string;
+  provider: ProviderKey;
+  settings: InboundSettings;
+  maxBodyBytes: number;
+  dedupWindowSeconds: number;
+  rateLimit: RateLimit | null;
+}
+
+/** Every source, secrets included (they stay in this process's memory, never in logs). */
+export async function loadSources(dataSource: DataSource): Promise<SourceRow[]> {
+  return await dataSource.query<SourceRow[]>(
+    `SELECT id, provider, secrets, tolerance_seconds AS "toleranceSeconds", max_body_bytes AS "maxBodyBytes",
+            dedup_window_seconds AS "dedupWindowSeconds", options, rate_limit AS "rateLimit"
+     FROM sources`,
+  );
+}
+
+/** null for a row naming a provider this build does not know (it answers 404 rather than guess). */
+export function toIngressSource(row: SourceRow): IngressSource | null {
+  const provider = providerKeySchema.safeParse(row.provider);
+  if (!provider.success) return null;
+  return {
+    id: row.id,
+    provider: provider.data,
+    settings: {
+      secrets: row.secrets,
+      toleranceSeconds: row.toleranceSeconds,
+      ...(row.options ? { options: row.options } : {}),
+    },
+    maxBodyBytes: Math.min(row.maxBodyBytes, MAX_BODY_BYTES_LIMIT),
+    dedupWindowSeconds: row.dedupWindowSeconds,
+    rateLimit: row.rateLimit,
+  };
+}
+
+/** The in-memory copy of the sources the request path reads (no PostgreSQL per request). */
+export class SourceRegistry {
+  private sources = new Map<string, IngressSource>();
+  private skipped: string[] = [];
+
+  /** Replaces the whole view; returns the ids of rows that could not be used. */
+  replace(rows: SourceRow[]): string[] {
+    const next = new Map<string, IngressSource>();
+    const skipped: string[] = [];
+    for (const row of rows) {
+      const source = toIngressSource(row);
+      if (source) next.set(source.id, source);
+      else skipped.push(row.id);
+    }
+    this.sources = next;
+    this.skipped = skipped;
+    return skipped;
+  }
+
+  /** Adds or replaces one source (tests and tools; the services reload whole views). */
+  put(source: IngressSource): void {
+    this.sources.set(source.id, source);
+  }
+
+  get(id: string): IngressSource | undefined {
+    return this.sources.get(id);
+  }
+
+  get size(): number {
+    return this.sources.size;
+  }
+
+  get unusable(): readonly string[] {
+    return this.skipped;
+  }
+}
