@@ -103,12 +103,6 @@ export const metrics = {
     labelNames: ['to'] as const,
     registers,
   }),
-  httpRequests: new Counter({
-    name: `${METRIC_PREFIX}http_requests_total`,
-    help: 'HTTP requests served, by route and status code.',
-    labelNames: ['route', 'method', 'status'] as const,
-    registers,
-  }),
   ingressRequests: new Counter({
     name: `${METRIC_PREFIX}ingress_requests_total`,
     help: 'Requests to POST /in/:sourceId, by provider ("unknown" before the source is known) and outcome (accepted, duplicate, handshake, unauthorized, not-found, too-large, rate-limited, overloaded, kafka-unavailable, ...).',
