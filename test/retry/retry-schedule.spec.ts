@@ -20,7 +20,7 @@ describe('retries: schedule, dead letters, circuit breaker, operational events',
 
   before(async () => {
     for (const receiver of [flaky, dead, breaker]) await receiver.start();
-    stack = await startOutbound(['router', 'dispatcher', 'scheduler'], { BREAKER_FAILURE_THRESHOLD: '3', BREAKER_OPEN_MS: '1500' }, async () => {
+    stack = await startOutbound(['router', 'dispatcher', 'scheduler'], { BREAKER_FAILURE_THRESHOLD: '3', BREAKER_OPEN_MS: '1500', BREAKER_MAX_OPEN_MS: '3000', DELIVERY_CONCURRENCY_PER_ENDPOINT: '4' }, async () => {
       await insertEndpoint({ url: flaky.url, eventTypes: ['flaky.*'] });
       deadEndpoint = await insertEndpoint({ url: dead.url, eventTypes: ['dead.*'], retryPolicy: { maxAttempts: 3, baseSeconds: 0.2, factor: 1, capSeconds: 0.2 } });
       breakerEndpoint = await insertEndpoint({ url: breaker.url, eventTypes: ['breaker.*'], retryPolicy: { maxAttempts: 20, baseSeconds: 0.2, factor: 1, capSeconds: 0.2 } });
@@ -85,7 +85,7 @@ describe('retries: schedule, dead letters, circuit breaker, operational events',
       return rows[0].n >= 1;
     });
     const atOpen = breaker.requests.length;
-    // Up to the endpoint's concurrency (10) may already be in flight when the third failure opens it.
+    // Up to the endpoint's concurrency (4 here) may already be in flight when the third failure opens it.
     assert.ok(atOpen >= 3 && atOpen <= 20, `attempts stopped while open (${atOpen} of 40 made)`);
     breakerHealthy = true;
     await waitFor('the endpoint.recovered operational event', 10000, () =>
@@ -94,7 +94,7 @@ describe('retries: schedule, dead letters, circuit breaker, operational events',
         return value.type === 'endpoint.recovered' && value.data.endpointId === breakerEndpoint.id;
       }),
     );
-    await waitFor('every breaker delivery delivered', 15000, async () => {
+    await waitFor('every breaker delivery delivered', 45000, async () => {
       const rows = await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM deliveries WHERE endpoint_id = $1 AND status = 'delivered'`, [breakerEndpoint.id]);
       return rows[0].n === 40;
     });
