@@ -7,11 +7,12 @@ import { EventEntity } from './entities/event.entity';
 import { SourceEntity } from './entities/source.entity';
 import { CreateCoreTables1764097200000 } from './migrations/1764097200000-CreateCoreTables';
 import { AddDeliveryRoutedAt1764100800000 } from './migrations/1764100800000-AddDeliveryRoutedAt';
+import { AddRetryToken1764118800000 } from './migrations/1764118800000-AddRetryToken';
 import { CreateRetriesAndDeadLetters1764104400000 } from './migrations/1764104400000-CreateRetriesAndDeadLetters';
 import { CreateInboundDedup1764111600000 } from './migrations/1764111600000-CreateInboundDedup';
 
 export const entities = [EndpointEntity, EndpointSecretEntity, EventEntity, DeliveryEntity, AttemptEntity, SourceEntity];
-export const migrations = [CreateCoreTables1764097200000, AddDeliveryRoutedAt1764100800000, CreateRetriesAndDeadLetters1764104400000, CreateInboundDedup1764111600000];
+export const migrations = [CreateCoreTables1764097200000, AddDeliveryRoutedAt1764100800000, CreateRetriesAndDeadLetters1764104400000, CreateInboundDedup1764111600000, AddRetryToken1764118800000];
 
 /** The TypeORM data source; schema changes only through migrations (never `synchronize`). */
 export function createDataSource(url: string, poolSize = 10, applicationName = 'gateway'): DataSource {

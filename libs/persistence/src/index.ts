@@ -21,5 +21,6 @@ export {
   type RetryRow,
   type ClaimedRetry,
   type RetryKey,
+  type FiredRetry,
   type DeadLetterRow,
 } from './retry-store';

@@ -19,6 +19,8 @@ export interface ClaimedRetry {
   /** The delivery task (parsed JSON), held only while the retry is inside the claim window. */
   task: unknown;
   traceparent: string | null;
+  /** Which stored copy this is; a fired copy is deleted by its token only. */
+  token: string;
 }
 
 export interface RetryKey {
@@ -26,12 +28,16 @@ export interface RetryKey {
   attempt: number;
 }
 
+export interface FiredRetry extends RetryKey {
+  token: string;
+}
+
 /** TypeORM answers UPDATE/DELETE ... RETURNING with [rows, count] and INSERT ... RETURNING with rows. */
 function returnedRows<T>(result: unknown): T[] {
   return (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as T[];
 }
 
-const claimedColumns = `delivery_id AS "deliveryId", attempt, (extract(epoch FROM due_at) * 1000)::float8 AS "dueAt", task, traceparent`;
+const claimedColumns = `delivery_id AS "deliveryId", attempt, (extract(epoch FROM due_at) * 1000)::float8 AS "dueAt", task, traceparent, token`;
 
 /**
  * Stores retries (a duplicate of one already stored is ignored) and claims, for `owner`, those due
@@ -49,7 +55,10 @@ export async function insertRetries(
             CASE WHEN u.due_ms <= $9 THEN $10 END, CASE WHEN u.due_ms <= $9 THEN now() + make_interval(secs => $11 / 1000.0) END
      FROM unnest($1::text[], $2::int[], $3::text[], $4::float8[], $5::jsonb[], $6::text[], $7::text[], $8::int[])
           AS u(delivery_id, attempt, endpoint_id, due_ms, task, traceparent, last_error, last_status_code)
-     ON CONFLICT (delivery_id, attempt) DO NOTHING
+     ON CONFLICT (delivery_id, attempt) DO UPDATE SET
+       due_at = EXCLUDED.due_at, task = EXCLUDED.task, traceparent = EXCLUDED.traceparent, last_error = EXCLUDED.last_error,
+       last_status_code = EXCLUDED.last_status_code, claimed_by = EXCLUDED.claimed_by, claimed_until = EXCLUDED.claimed_until,
+       token = gen_random_uuid()
      RETURNING ${claimedColumns.replace('task, traceparent', 'CASE WHEN claimed_by IS NOT NULL THEN task END AS task, traceparent')}, claimed_by IS NOT NULL AS claimed`,
     [
       rows.map((row) => row.deliveryId),
@@ -82,7 +91,7 @@ export async function claimDueRetries(
            WHERE due_at <= now() + make_interval(secs => $3 / 1000.0) AND (claimed_until IS NULL OR claimed_until < now())
            ORDER BY due_at LIMIT $4 FOR UPDATE SKIP LOCKED) c
      WHERE r.delivery_id = c.delivery_id AND r.attempt = c.attempt
-     RETURNING r.delivery_id AS "deliveryId", r.attempt, (extract(epoch FROM r.due_at) * 1000)::float8 AS "dueAt", r.task, r.traceparent`,
+     RETURNING r.delivery_id AS "deliveryId", r.attempt, (extract(epoch FROM r.due_at) * 1000)::float8 AS "dueAt", r.task, r.traceparent, r.token`,
     [owner, leaseMs, windowMs, limit],
   ));
 }
@@ -101,13 +110,13 @@ export async function renewRetryLeases(dataSource: DataSource, owner: string, ke
   return rows.length;
 }
 
-/** Removes retries that fired (their tasks are acknowledged on the deliveries topic). */
-export async function deleteRetries(dataSource: DataSource, keys: RetryKey[]): Promise<void> {
+/** Removes retries that fired (their tasks are acknowledged on the deliveries topic); a copy stored again since keeps its row. */
+export async function deleteRetries(dataSource: DataSource, keys: FiredRetry[]): Promise<void> {
   if (keys.length === 0) return;
   await dataSource.query(
-    `DELETE FROM retries r USING unnest($1::text[], $2::int[]) AS k(delivery_id, attempt)
-     WHERE r.delivery_id = k.delivery_id AND r.attempt = k.attempt`,
-    [keys.map((key) => key.deliveryId), keys.map((key) => key.attempt)],
+    `DELETE FROM retries r USING unnest($1::text[], $2::int[], $3::uuid[]) AS k(delivery_id, attempt, token)
+     WHERE r.delivery_id = k.delivery_id AND r.attempt = k.attempt AND r.token = k.token`,
+    [keys.map((key) => key.deliveryId), keys.map((key) => key.attempt), keys.map((key) => key.token)],
   );
 }
 

@@ -1,5 +1,5 @@
 import { metrics, SpanKind, startHopSpan, type Logger } from '@gateway/observability';
-import type { ClaimedRetry, RetryKey } from '@gateway/persistence';
+import type { ClaimedRetry, FiredRetry, RetryKey } from '@gateway/persistence';
 import { DueHeap } from './due-heap';
 
 /** The scheduler's I/O: PostgreSQL holds every pending retry, Kafka receives the due ones. */
@@ -7,7 +7,7 @@ export interface SchedulerPorts {
   /** Claims retries due within the window, with their payloads. */
   claimDue(limit: number): Promise<ClaimedRetry[]>;
   emit(items: { task: unknown; traceparent: string | null }[]): Promise<void>;
-  deleteFired(keys: RetryKey[]): Promise<void>;
+  deleteFired(keys: FiredRetry[]): Promise<void>;
   renew(keys: RetryKey[]): Promise<number>;
 }
 
@@ -33,7 +33,7 @@ const keyOf = (item: RetryKey) => `${item.deliveryId}\u0000${item.attempt}`;
 export class RetryScheduler {
   private readonly heap = new DueHeap<ClaimedRetry>();
   private readonly held = new Map<string, ClaimedRetry>();
-  private fired: RetryKey[] = [];
+  private fired: ClaimedRetry[] = [];
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
   private readonly intervals: NodeJS.Timeout[] = [];
@@ -77,7 +77,8 @@ export class RetryScheduler {
   adopt(claimed: ClaimedRetry[]): void {
     for (const item of claimed) {
       const key = keyOf(item);
-      if (this.held.has(key)) continue;
+      // The same token is already here; a new token is a copy stored again (a deferral): fire it too.
+      if (this.held.get(key)?.token === item.token) continue;
       this.held.set(key, item);
       this.heap.push(item);
     }
@@ -153,7 +154,10 @@ export class RetryScheduler {
     this.fired = [];
     try {
       await this.ports.deleteFired(batch);
-      for (const item of batch) this.held.delete(keyOf(item));
+      for (const item of batch) {
+        const key = keyOf(item);
+        if (this.held.get(key)?.token === item.token) this.held.delete(key);
+      }
     } catch (error) {
       this.fired.push(...batch);
       this.logger.warn({ err: error }, 'deleting fired retries failed; will retry');
