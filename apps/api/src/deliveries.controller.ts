@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { attemptListQuery, EventLogService, type AttemptView, type Page } from '@gateway/control';
-import { parseInput } from './parse-input';
 import { found } from './problems';
+import { parseWith } from '@gateway/platform';
 
 @Controller('v1/deliveries')
 export class DeliveriesController {
@@ -9,6 +9,6 @@ export class DeliveriesController {
 
   @Get(':id/attempts')
   async attempts(@Param('id') id: string, @Query() query: unknown): Promise<Page<AttemptView>> {
-    return found(await this.log.listAttempts(id, parseInput(attemptListQuery, query)), 'delivery', id);
+    return found(await this.log.listAttempts(id, parseWith(attemptListQuery, query)), 'delivery', id);
   }
 }

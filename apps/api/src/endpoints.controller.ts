@@ -9,8 +9,7 @@ import {
   type EndpointView,
   type Page,
 } from '@gateway/control';
-import { NotFoundError } from '@gateway/platform';
-import { parseInput } from './parse-input';
+import { NotFoundError, parseWith } from '@gateway/platform';
 import { found } from './problems';
 
 @Controller('v1/endpoints')
@@ -23,12 +22,12 @@ export class EndpointsController {
   @Post()
   @HttpCode(201)
   create(@Body() body: unknown): Promise<CreatedEndpointView> {
-    return this.endpoints.create(parseInput(createEndpointBody, body));
+    return this.endpoints.create(parseWith(createEndpointBody, body));
   }
 
   @Get()
   list(@Query() query: unknown): Promise<Page<EndpointView>> {
-    return this.endpoints.list(parseInput(endpointListQuery, query));
+    return this.endpoints.list(parseWith(endpointListQuery, query));
   }
 
   @Get(':id')
@@ -38,7 +37,7 @@ export class EndpointsController {
 
   @Patch(':id')
   async update(@Param('id') id: string, @Body() body: unknown): Promise<EndpointView> {
-    const updated = found(await this.endpoints.update(id, parseInput(updateEndpointBody, body)), 'endpoint', id);
+    const updated = found(await this.endpoints.update(id, parseWith(updateEndpointBody, body)), 'endpoint', id);
     if (!updated.enabled) await this.replay.cancelPendingRetries(id);
     return updated;
   }

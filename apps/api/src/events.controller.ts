@@ -10,8 +10,8 @@ import {
   type Page,
   type PublishedEventView,
 } from '@gateway/control';
-import { parseInput } from './parse-input';
 import { found, KafkaUnavailableProblem, PayloadTooLargeError } from './problems';
+import { parseWith } from '@gateway/platform';
 
 /** Seconds a client should wait before retrying when Kafka did not acknowledge. */
 const kafkaRetryAfterSeconds = 5;
@@ -30,7 +30,7 @@ export class EventsController {
     @Body() body: unknown,
     @Headers('traceparent') traceparent?: string,
   ): Promise<PublishedEventView> {
-    const result = await this.publisher.publish(parseInput(publishEventBody, body), traceparent);
+    const result = await this.publisher.publish(parseWith(publishEventBody, body), traceparent);
     switch (result.outcome) {
       case 'published':
         return { id: result.id };
@@ -45,7 +45,7 @@ export class EventsController {
 
   @Get()
   list(@Query() query: unknown): Promise<Page<EventView>> {
-    return this.log.listEvents(parseInput(eventListQuery, query));
+    return this.log.listEvents(parseWith(eventListQuery, query));
   }
 
   @Get(':id')
@@ -55,6 +55,6 @@ export class EventsController {
 
   @Get(':id/deliveries')
   async deliveries(@Param('id') id: string, @Query() query: unknown): Promise<Page<DeliveryView>> {
-    return found(await this.log.listDeliveries(id, parseInput(deliveryListQuery, query)), 'event', id);
+    return found(await this.log.listDeliveries(id, parseWith(deliveryListQuery, query)), 'event', id);
   }
 }

@@ -9,8 +9,8 @@ import {
   type Page,
   type RetryView,
 } from '@gateway/control';
-import { parseInput } from './parse-input';
 import { found } from './problems';
+import { parseWith } from '@gateway/platform';
 
 /** Retries, dead letters, and sending deliveries again (replay, recover, redrive): all answer 202 after the Kafka ack. */
 @Controller('v1')
@@ -19,18 +19,18 @@ export class ReplayController {
 
   @Get('endpoints/:id/retries')
   async retries(@Param('id') id: string, @Query() query: unknown): Promise<Page<RetryView>> {
-    return found(await this.replay.listRetries(id, parseInput(retryListQuery, query)), 'endpoint', id);
+    return found(await this.replay.listRetries(id, parseWith(retryListQuery, query)), 'endpoint', id);
   }
 
   @Get('dead-letters')
   deadLetters(@Query() query: unknown): Promise<Page<DeadLetterView>> {
-    return this.replay.listDeadLetters(parseInput(deadLetterListQuery, query));
+    return this.replay.listDeadLetters(parseWith(deadLetterListQuery, query));
   }
 
   @Post('dead-letters/redrive')
   @HttpCode(202)
   redrive(@Body() body: unknown): Promise<{ count: number }> {
-    return this.replay.redrive(parseInput(redriveBody, body ?? {}));
+    return this.replay.redrive(parseWith(redriveBody, body ?? {}));
   }
 
   @Post('deliveries/:id/retry')
@@ -44,7 +44,7 @@ export class ReplayController {
   async recover(@Param('id') id: string, @Body() body: unknown, @Query() query: unknown): Promise<{ count: number }> {
     // `since` may come in the body (the contract) or as ?since= (the issue's example).
     const input = { ...(query as object), ...(body as object | undefined) };
-    return found(await this.replay.recover(id, parseInput(recoverBody, input)), 'endpoint', id);
+    return found(await this.replay.recover(id, parseWith(recoverBody, input)), 'endpoint', id);
   }
 
   @Post('events/:id/replay')

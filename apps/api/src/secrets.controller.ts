@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { rotateSecretBody, SecretService, type SecretView } from '@gateway/control';
-import { parseInput } from './parse-input';
 import { found } from './problems';
+import { parseWith } from '@gateway/platform';
 
 @Controller('v1/endpoints/:id/secret')
 export class SecretsController {
@@ -16,6 +16,6 @@ export class SecretsController {
   @Post('rotate')
   @HttpCode(200)
   async rotate(@Param('id') id: string, @Body() body: unknown): Promise<SecretView> {
-    return found(await this.secrets.rotate(id, parseInput(rotateSecretBody, body ?? {})), 'endpoint', id);
+    return found(await this.secrets.rotate(id, parseWith(rotateSecretBody, body ?? {})), 'endpoint', id);
   }
 }

@@ -11,9 +11,8 @@ import {
   type SourceView,
 } from '@gateway/control';
 import type { DataSource } from '@gateway/persistence';
-import { CONFIG, DATA_SOURCE, NotFoundError, ValidationError } from '@gateway/platform';
+import { CONFIG, DATA_SOURCE, NotFoundError, ValidationError, parseWith } from '@gateway/platform';
 import type { AppConfig } from './config';
-import { parseInput } from './parse-input';
 import { found } from './problems';
 
 /** The source service over the platform's data source; ingress URLs are built on PUBLIC_BASE_URL. */
@@ -39,12 +38,12 @@ export class SourcesController {
   @Post()
   @HttpCode(201)
   async create(@Body() body: unknown): Promise<SourceView> {
-    return accepted(await this.sources.create(parseInput(createSourceBody, body)));
+    return accepted(await this.sources.create(parseWith(createSourceBody, body)));
   }
 
   @Get()
   list(@Query() query: unknown): Promise<Page<SourceView>> {
-    return this.sources.list(parseInput(sourceListQuery, query));
+    return this.sources.list(parseWith(sourceListQuery, query));
   }
 
   @Get(':id')
@@ -54,7 +53,7 @@ export class SourcesController {
 
   @Patch(':id')
   async update(@Param('id') id: string, @Body() body: unknown): Promise<SourceView> {
-    return accepted(found(await this.sources.update(id, parseInput(updateSourceBody, body)), 'source', id));
+    return accepted(found(await this.sources.update(id, parseWith(updateSourceBody, body)), 'source', id));
   }
 
   @Delete(':id')

@@ -104,13 +104,7 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
       logger: this.logger,
       accept: (messages) => dispatcher.accept(messages),
     });
-    const consumer = this.consumer;
-    this.readiness.add({
-      name: 'deliveries-consumer',
-      check: async () => {
-        if (!consumer.isJoined()) throw new Error('not a member of its consumer group yet');
-      },
-    });
+    this.readiness.addConsumer('deliveries-consumer', this.consumer);
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -67,13 +67,7 @@ export class JournalConsumer implements OnApplicationBootstrap, BeforeApplicatio
       handle: (messages) =>
         stage.handle(messages.map((message) => ({ message: message.value, traceparent: message.traceparent }))),
     });
-    const consumer = this.consumer;
-    this.readiness.add({
-      name: 'journal-consumer',
-      check: async () => {
-        if (!consumer.isJoined()) throw new Error('not a member of its consumer group yet');
-      },
-    });
+    this.readiness.addConsumer('journal-consumer', this.consumer);
     this.purgeTimer = setInterval(() => {
       purgeExpiredDedupKeys(this.dataSource).catch((error: unknown) =>
         this.logger.warn({ err: error }, 'purging expired dedup claims failed; next try in a minute'),

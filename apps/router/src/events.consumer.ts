@@ -55,13 +55,7 @@ export class EventsConsumer implements OnApplicationBootstrap, BeforeApplication
       logger: this.logger,
       handle: (messages, batch) => router.route(messages, batch.topic, batch.partition),
     });
-    const consumer = this.consumer;
-    this.readiness.add({
-      name: 'events-consumer',
-      check: async () => {
-        if (!consumer.isJoined()) throw new Error('not a member of its consumer group yet');
-      },
-    });
+    this.readiness.addConsumer('events-consumer', this.consumer);
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -49,13 +49,7 @@ export class InboundConsumer implements OnApplicationBootstrap, BeforeApplicatio
       logger: this.logger,
       handle: (messages) => this.forward(messages),
     });
-    const consumer = this.consumer;
-    this.readiness.add({
-      name: 'inbound-consumer',
-      check: async () => {
-        if (!consumer.isJoined()) throw new Error('not a member of its consumer group yet');
-      },
-    });
+    this.readiness.addConsumer('inbound-consumer', this.consumer);
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -83,13 +83,7 @@ export class RetriesConsumer implements OnApplicationBootstrap, BeforeApplicatio
         scheduler.adopt(claimed);
       },
     });
-    const consumer = this.consumer;
-    this.readiness.add({
-      name: 'retries-consumer',
-      check: async () => {
-        if (!consumer.isJoined()) throw new Error('not a member of its consumer group yet');
-      },
-    });
+    this.readiness.addConsumer('retries-consumer', this.consumer);
     this.sampler = setInterval(() => {
       countPendingRetries(dataSource).then(
         (count) => metrics.retriesPending.set(count),
