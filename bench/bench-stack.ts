@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { createKafka, defaultTopicSpecs, ensureTopics } from '@gateway/kafka';
 import { createLogger } from '@gateway/observability';
-import { createDataSource, runMigrations, type DataSource } from '@gateway/persistence';
+import { createDataSource, type DataSource } from '@gateway/persistence';
 import { topicNames, type TopicNames } from '@gateway/schemas';
 import { generateSecret } from '@gateway/signing';
-import { startInfra, repoRoot, type Infra } from '@gateway/testing';
+import { freshDatabase, startInfra, repoRoot, type Infra } from '@gateway/testing';
 
 export interface BenchStack {
   infra: Infra | undefined;
@@ -18,7 +18,11 @@ export interface BenchStack {
   stop(): Promise<void>;
 }
 
-/** Kafka + PostgreSQL for a benchmark (its own, unless KAFKA_BROKERS / DATABASE_URL are set), migrated, with topics. */
+/**
+ * Kafka + PostgreSQL for a benchmark (its own, unless KAFKA_BROKERS / DATABASE_URL are set), with
+ * fresh topics and a fresh migrated database, dropped at the end: endpoints left by an earlier run
+ * would otherwise receive (and fail) this run's events.
+ */
 export async function startBenchStack(name: string, partitions = 8): Promise<BenchStack> {
   let infra: Infra | undefined;
   let kafkaBrokers = process.env.KAFKA_BROKERS;
@@ -28,9 +32,10 @@ export async function startBenchStack(name: string, partitions = 8): Promise<Ben
     kafkaBrokers = infra.kafkaBrokers;
     databaseUrl = infra.databaseUrl;
   }
+  const serverUrl: string = databaseUrl;
+  databaseUrl = await freshDatabase(serverUrl, 'bench');
   const db = createDataSource(databaseUrl, 4, 'bench');
   await db.initialize();
-  await runMigrations(db);
   const prefix = `bench${Date.now().toString(36)}.`;
   const topics = topicNames(prefix);
   const kafka = createKafka({ brokers: kafkaBrokers.split(','), clientId: 'bench', logger: createLogger('bench', 'error') });
@@ -54,7 +59,18 @@ export async function startBenchStack(name: string, partitions = 8): Promise<Ben
     },
     stop: async () => {
       await db.destroy();
+      await dropDatabase(serverUrl, databaseUrl);
       await infra?.stop();
     },
   };
+}
+
+async function dropDatabase(serverUrl: string, url: string): Promise<void> {
+  const admin = createDataSource(serverUrl, 1, 'bench-admin');
+  await admin.initialize();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${new URL(url).pathname.slice(1)} WITH (FORCE)`);
+  } finally {
+    await admin.destroy();
+  }
 }

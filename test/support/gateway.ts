@@ -29,16 +29,16 @@ export async function freshTopics(partitions = 4): Promise<{ prefix: string; top
 }
 
 /** A migrated database of its own for one test file (the router loads every endpoint it finds). */
-export async function freshDatabase(): Promise<string> {
-  const admin = createDataSource(testInfra().databaseUrl, 1, 'tests-admin');
+export async function freshDatabase(baseUrl = testInfra().databaseUrl, prefix = 't'): Promise<string> {
+  const admin = createDataSource(baseUrl, 1, 'tests-admin');
   await admin.initialize();
-  const name = `t_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const name = `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   try {
     await admin.query(`CREATE DATABASE ${name}`);
   } finally {
     await admin.destroy();
   }
-  const url = testInfra().databaseUrl.replace(/\/[^/]+$/, `/${name}`);
+  const url = baseUrl.replace(/\/[^/]+$/, `/${name}`);
   const dataSource = createDataSource(url, 1, 'tests-migrate');
   await dataSource.initialize();
   try {

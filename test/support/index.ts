@@ -2,3 +2,4 @@
 export { startInfra, freePort, freePortPair, repoRoot, type Infra, type InfraOptions } from './stack';
 export { startService, spawnService, serviceCommand, type RunningService, type ServiceName } from './services';
 export { waitFor } from './wait-for';
+export { freshDatabase } from './gateway';

@@ -5,7 +5,7 @@ import { metrics, type Logger } from '@gateway/observability';
 import type { BatchingProducer } from './batching-producer';
 import { decodeMessage } from './decode';
 import { OffsetTracker } from './offset-tracker';
-import { publishInvalid, toAccepted, toInvalid, type AcceptedMessage, type ValidatingConsumer } from './validating-consumer';
+import { publishInvalid, toAccepted, toInvalid, type AcceptedMessage, type BatchContext, type ValidatingConsumer } from './validating-consumer';
 
 export interface TrackedMessage<T> extends AcceptedMessage<T> {
   /** Marks the message finished; its offset becomes committable once every older one is too. */
@@ -20,19 +20,25 @@ export interface TrackedConsumerOptions<S extends z.ZodType> {
   invalidTopic: string;
   producer: BatchingProducer;
   logger: Logger;
-  /** How often finished offsets are committed. */
+  /**
+   * How often finished offsets are committed. Committing on a timer, not after every partition
+   * batch, keeps OffsetCommit requests off the hot path (a crash re-reads at most this much, and
+   * the consumers are idempotent).
+   */
   commitIntervalMs?: number;
   /**
    * Takes the accepted messages of a batch and starts work on them; resolves when it can take more
-   * (backpressure), not when the work is done. Each message calls `complete()` when done.
+   * (backpressure), not when the work is done. Each message calls `complete()` when done. A
+   * rejection makes kafkajs consume the batch again.
    */
-  accept(messages: TrackedMessage<z.infer<S>>[], partition: number): Promise<void>;
+  accept(messages: TrackedMessage<z.infer<S>>[], batch: BatchContext): Promise<void>;
 }
 
 /**
- * A consumer for work that finishes out of order (deliveries to many endpoints at once). The fetch
- * position moves on as soon as a batch is accepted, but a partition's committed offset only moves to
- * its oldest unfinished message, so a crash re-sends unfinished work and never skips it.
+ * The one consumer loop. Every message is parsed and validated; invalid ones go to the invalid topic
+ * (counted, logged). Valid ones are handed to `accept`. The fetch position moves on as soon as a
+ * batch is accepted, but a partition's committed offset only moves to its oldest unfinished
+ * message, so a crash re-sends unfinished work and never skips it.
  */
 export async function startTrackedConsumer<S extends z.ZodType>(options: TrackedConsumerOptions<S>): Promise<ValidatingConsumer> {
   const { kafka, groupId, topic, contract, logger } = options;
@@ -87,8 +93,9 @@ export async function startTrackedConsumer<S extends z.ZodType>(options: Tracked
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
+    // One fetch cycle handles every partition at once: a slow partition does not hold the rest.
     partitionsConsumedConcurrently: 16,
-    eachBatch: async ({ batch, resolveOffset, heartbeat, isStale }) => {
+    eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
       if (isStale()) return;
       let tracker = trackers.get(batch.partition);
       if (!tracker) {
@@ -121,7 +128,7 @@ export async function startTrackedConsumer<S extends z.ZodType>(options: Tracked
       }
       if (accepted.length > 0) {
         metrics.messagesConsumed.inc({ topic: batch.topic, consumer: groupId }, accepted.length);
-        await options.accept(accepted, batch.partition);
+        await options.accept(accepted, { topic: batch.topic, partition: batch.partition, heartbeat, isRunning });
       }
       resolveOffset(batch.lastOffset());
       await heartbeat();

@@ -3,8 +3,8 @@ import type { z } from 'zod';
 import type { InvalidMessage, MessageContract } from '@gateway/schemas';
 import { metrics, type Logger } from '@gateway/observability';
 import type { BatchingProducer } from './batching-producer';
-import { decodeMessage } from './decode';
 import { traceparentOf } from './trace-headers';
+import { startTrackedConsumer } from './tracked-consumer';
 
 export interface AcceptedMessage<T> {
   value: T;
@@ -47,70 +47,21 @@ export interface ValidatingConsumer {
 }
 
 /**
- * Consumes one topic: every message is parsed and validated; invalid ones go to the invalid topic
- * (counted, logged) and consumption moves on; valid ones reach `handle`. Offsets are committed only
- * after `handle` and the invalid-topic writes have succeeded (at least once).
+ * Consumes one topic batch by batch: every message is parsed and validated; invalid ones go to the
+ * invalid topic (counted, logged) and consumption moves on; valid ones reach `handle`. A batch's
+ * offsets become committable only after `handle` and the invalid-topic writes have succeeded (at
+ * least once); they are committed on the tracked consumer's timer.
  */
 export async function startValidatingConsumer<S extends z.ZodType>(
   options: ValidatingConsumerOptions<S>,
 ): Promise<ValidatingConsumer> {
-  const { kafka, groupId, topic, contract, logger } = options;
-  const consumer = kafka.consumer({
-    groupId,
-    sessionTimeout: 10000,
-    heartbeatInterval: 1000,
-    maxWaitTimeInMs: 100,
-    retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 3000 },
-  });
-  let joinedFlag = false;
-  let markJoined: () => void = () => undefined;
-  const joined = new Promise<void>((resolve) => (markJoined = resolve));
-  consumer.on(consumer.events.GROUP_JOIN, () => {
-    joinedFlag = true;
-    markJoined();
-  });
-  consumer.on(consumer.events.CRASH, (event) => {
-    joinedFlag = false;
-    logger.error({ err: event.payload.error, groupId }, 'consumer crashed; kafkajs restarts it');
-  });
-
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({
-    autoCommit: true,
-    eachBatchAutoResolve: false,
-    // One fetch cycle handles every partition at once: a slow partition does not hold the rest.
-    partitionsConsumedConcurrently: 16,
-    eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }) => {
-      const accepted: AcceptedMessage<z.infer<S>>[] = [];
-      const rejected: InvalidMessage[] = [];
-      for (const message of batch.messages) {
-        const decoded = decodeMessage(contract.schema, message.value);
-        if (decoded.ok) {
-          accepted.push(toAccepted(message, decoded.value));
-        } else {
-          rejected.push(toInvalid(message, batch.topic, batch.partition, groupId, decoded.reason, decoded.errors));
-        }
-      }
-      if (rejected.length > 0) await publishInvalid(options, rejected);
-      if (accepted.length > 0) {
-        metrics.messagesConsumed.inc({ topic: batch.topic, consumer: groupId }, accepted.length);
-        await options.handle(accepted, { topic: batch.topic, partition: batch.partition, heartbeat, isRunning });
-      }
-      if (isStale()) return;
-      resolveOffset(batch.lastOffset());
-      await commitOffsetsIfNecessary();
-      const lag = Number(batch.highWatermark) - Number(batch.lastOffset()) - 1;
-      metrics.consumerLag.set({ topic: batch.topic, partition: String(batch.partition), consumer: groupId }, Math.max(0, lag));
+  return startTrackedConsumer({
+    ...options,
+    accept: async (messages, batch) => {
+      await options.handle(messages, batch);
+      for (const message of messages) message.complete();
     },
   });
-
-  return {
-    consumer,
-    joined,
-    isJoined: () => joinedFlag,
-    stop: () => consumer.disconnect(),
-  };
 }
 
 export function toAccepted<T>(message: KafkaMessage, value: T): AcceptedMessage<T> {
