@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { insertEndpoint } from '../support/endpoints';
+import { insertEndpoint, type EndpointFixture } from '../support/endpoints';
 import { startOutbound, type OutboundStack } from '../support/outbound';
 import { Receiver } from '../support/receiver';
 import type { RunningService } from '../support/services';
@@ -24,15 +24,19 @@ describe('metrics after a small real run', () => {
   let stack: OutboundStack;
   const healthy = new Receiver();
   const failing = new Receiver(() => ({ status: 500 }));
+  /** Two endpoints on the failing receiver; METRICS_ENDPOINT_SERIES_MAX=1 lists one, counts the other. */
+  let failingEndpoints: EndpointFixture[] = [];
 
   before(async () => {
     await healthy.start();
     await failing.start();
-    stack = await startOutbound(['router', 'dispatcher', 'scheduler'], { BREAKER_FAILURE_THRESHOLD: '2', BREAKER_OPEN_MS: '300' }, async () => {
+    const env = { BREAKER_FAILURE_THRESHOLD: '2', BREAKER_OPEN_MS: '300', BREAKER_MAX_OPEN_MS: '1000', METRICS_ENDPOINT_SERIES_MAX: '1' };
+    stack = await startOutbound(['router', 'dispatcher', 'scheduler'], env, async () => {
       await insertEndpoint({ url: healthy.url });
-      await insertEndpoint({ url: failing.url, retryPolicy: { maxAttempts: 2, baseSeconds: 0.2, factor: 1, capSeconds: 0.2 } });
+      const retryPolicy = { maxAttempts: 2, baseSeconds: 0.2, factor: 1, capSeconds: 0.2 };
+      failingEndpoints = [await insertEndpoint({ url: failing.url, retryPolicy }), await insertEndpoint({ url: failing.url, retryPolicy })];
     });
-    await stack.routerSees(2);
+    await stack.routerSees(3);
     await stack.publish([
       ...Array.from({ length: 5 }, (_, n) => ({ type: 'metrics.run', data: { n }, id: `evt_metrics_${n}` })),
       { type: 'metrics.run', data: {}, id: 'evt_metrics_bad' },
@@ -72,6 +76,38 @@ describe('metrics after a small real run', () => {
     assert.ok(e2eCount >= 6 && e2eSum / e2eCount > 0 && e2eSum / e2eCount < 30, 'a plausible mean end-to-end latency');
     assert.ok(total(await samples(dispatcher, 'gateway_circuit_transitions_total')) >= 1, 'the failing endpoint opened its circuit');
     assert.ok((await samples(dispatcher, 'gateway_circuit_open_endpoints')).size >= 1);
+  });
+
+  it('dispatcher: failing endpoints by id with their circuit state, bounded by METRICS_ENDPOINT_SERIES_MAX', async () => {
+    const dispatcher = stack.services.dispatcher;
+    const ids = failingEndpoints.map((endpoint) => endpoint.id);
+    // Both failing endpoints opened their circuits; the cap of 1 lists one and counts the other.
+    await waitFor('one failing endpoint listed, one counted', 10000, async () => {
+      const unlisted = await samples(dispatcher, 'gateway_endpoints_failing_unlisted');
+      return (await samples(dispatcher, 'gateway_endpoint_failing_seconds')).size === 1 && unlisted.get('') === 1;
+    });
+    const [[series, seconds]] = [...(await samples(dispatcher, 'gateway_endpoint_failing_seconds')).entries()];
+    const listed = /^\{endpoint_id="([^"]+)"\}$/.exec(series)?.[1] ?? '';
+    assert.ok(ids.includes(listed), `${series} names a failing endpoint`);
+    assert.ok(seconds > 0 && seconds < 120, `failing for a plausible ${seconds} s`);
+    const states = await samples(dispatcher, 'gateway_endpoint_circuit_state');
+    assert.equal(states.size, 1);
+    const [[stateSeries, stateValue]] = [...states.entries()];
+    assert.match(stateSeries, new RegExp(`^\\{endpoint_id="${listed}",state="(open|half-open)"\\}$`));
+    assert.equal(stateValue, 1);
+  });
+
+  it('dispatcher: the failing series disappear once the endpoints recover', async () => {
+    const dispatcher = stack.services.dispatcher;
+    failing.behaviour = () => ({ status: 200 });
+    await stack.publish([{ type: 'metrics.run', data: {}, id: 'evt_metrics_recover' }]);
+    // Deferred while the circuit is open (at most BREAKER_MAX_OPEN_MS), then a successful probe closes it.
+    await waitFor('both failing endpoints recovered', 20000, async () => {
+      const unlisted = await samples(dispatcher, 'gateway_endpoints_failing_unlisted');
+      return (await samples(dispatcher, 'gateway_endpoint_failing_seconds')).size === 0 && unlisted.get('') === 0;
+    });
+    assert.equal((await samples(dispatcher, 'gateway_endpoint_circuit_state')).size, 0);
+    assert.ok(((await samples(dispatcher, 'gateway_circuit_transitions_total')).get('{to="closed"}') ?? 0) >= 2, 'both circuits closed');
   });
 
   it('scheduler: retries fired, lateness, pending', async () => {

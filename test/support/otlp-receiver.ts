@@ -7,6 +7,8 @@ export interface ReceivedSpan {
   traceId: string;
   spanId: string;
   parentSpanId: string;
+  /** OTLP span kind: 1 internal, 2 server, 3 client, 4 producer, 5 consumer. */
+  kind: number;
   attributes: Record<string, unknown>;
 }
 
@@ -39,7 +41,7 @@ export class OtlpReceiver {
   private collect(text: string): void {
     type Attribute = { key: string; value: Record<string, unknown> };
     const body = JSON.parse(text) as {
-      resourceSpans: { resource: { attributes: Attribute[] }; scopeSpans: { spans: { traceId: string; spanId: string; parentSpanId?: string; name: string; attributes?: Attribute[] }[] }[] }[];
+      resourceSpans: { resource: { attributes: Attribute[] }; scopeSpans: { spans: { traceId: string; spanId: string; parentSpanId?: string; name: string; kind?: number; attributes?: Attribute[] }[] }[] }[];
     };
     for (const resourceSpan of body.resourceSpans) {
       const name = resourceSpan.resource.attributes.find((attribute) => attribute.key === 'service.name')?.value.stringValue;
@@ -48,7 +50,7 @@ export class OtlpReceiver {
         for (const span of scope.spans) {
           const attributes: Record<string, unknown> = {};
           for (const attribute of span.attributes ?? []) attributes[attribute.key] = Object.values(attribute.value)[0];
-          this.spans.push({ service, name: span.name, traceId: span.traceId, spanId: span.spanId, parentSpanId: span.parentSpanId ?? '', attributes });
+          this.spans.push({ service, name: span.name, traceId: span.traceId, spanId: span.spanId, parentSpanId: span.parentSpanId ?? '', kind: span.kind ?? 0, attributes });
         }
       }
     }

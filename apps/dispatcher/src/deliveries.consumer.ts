@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { AttemptRecorder, createAddressPolicy, Dispatcher, HttpSender } from '@gateway/delivery';
 import { startTrackedConsumer, traceHeaders, type BatchingProducer, type Kafka, type ValidatingConsumer } from '@gateway/kafka';
-import type { Logger } from '@gateway/observability';
+import { setEndpointSeriesSource, type Logger } from '@gateway/observability';
 import {
   attemptExists,
   cancelDelivery,
@@ -90,10 +90,12 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
         userAgent: config.DELIVERY_USER_AGENT,
         breaker: { failureThreshold: config.BREAKER_FAILURE_THRESHOLD, openMs: config.BREAKER_OPEN_MS, maxOpenMs: config.BREAKER_MAX_OPEN_MS },
         disableAfterMs: config.ENDPOINT_DISABLE_AFTER_MS,
+        endpointSeriesMax: config.METRICS_ENDPOINT_SERIES_MAX,
       },
       this.logger,
     );
     const dispatcher = this.dispatcher;
+    setEndpointSeriesSource(() => dispatcher.publishEndpointSeries());
     this.consumer = await startTrackedConsumer({
       kafka: this.kafka,
       groupId: `${config.KAFKA_TOPIC_PREFIX}dispatcher`,
@@ -108,6 +110,7 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    setEndpointSeriesSource(undefined);
     const drainMs = Math.max(0, this.config.SHUTDOWN_TIMEOUT_MS - 3000);
     await this.consumer?.stop(async () => {
       await this.dispatcher?.drain(drainMs);

@@ -16,8 +16,8 @@ export const ingressProviders: Provider[] = [
       const writer = new AdaptiveBatcher<OutgoingMessage>((messages) => producer.sendMany(journal, messages));
       return new InboundAcceptor(
         {
-          write: (message) =>
-            writer.send({ key: message.sourceId, value: JSON.stringify(message), headers: traceHeaders() }),
+          write: (message, traceparent) =>
+            writer.send({ key: message.sourceId, value: JSON.stringify(message), headers: traceHeaders(traceparent) }),
           now: Date.now,
           onMisconfigured: (source, error) =>
             logger.error(

@@ -20,5 +20,14 @@ export const deliveryConfig = {
   BREAKER_OPEN_MS: z.coerce.number().int().min(100).max(3600000).default(30000).describe('First open period of a circuit before a half-open probe.'),
   BREAKER_MAX_OPEN_MS: z.coerce.number().int().min(100).max(86400000).default(600000).describe('Longest open period (it doubles after each failed probe).'),
   ENDPOINT_DISABLE_AFTER_MS: z.coerce.number().int().min(1000).default(5 * 86400000).describe('An endpoint failing continuously this long is disabled (endpoint.disabled event).'),
+  METRICS_ENDPOINT_SERIES_MAX: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(10000)
+    .default(50)
+    .describe(
+      'Failing endpoints one dispatcher exports with an endpoint_id label (gateway_endpoint_failing_seconds, gateway_endpoint_circuit_state), longest-failing first; the rest are counted in gateway_endpoints_failing_unlisted. 0: no per-endpoint series.',
+    ),
   DELIVERY_USER_AGENT: z.string().min(1).default('webhook-gateway/0.1').describe('User-Agent of outbound requests.'),
 };

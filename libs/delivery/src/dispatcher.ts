@@ -5,6 +5,7 @@ import { decideNextStep, type NextStep } from '@gateway/retry';
 import type { DeadLetter, DeliveryTask, RetryTask } from '@gateway/schemas';
 import { CircuitBreaker, type BreakerSettings } from './circuit-breaker';
 import { EndpointQueue, type QueueLimits } from './endpoint-queue';
+import { publishFailingEndpoints, type FailingEndpoint } from './failing-endpoints';
 import type { SendResult } from './http-sender';
 import { buildBody, buildHeaders } from './outbound-request';
 
@@ -34,6 +35,8 @@ export interface DispatcherSettings {
   userAgent: string;
   breaker: BreakerSettings;
   disableAfterMs: number;
+  /** Failing endpoints given series of their own (endpoint_id label); the rest are only counted. */
+  endpointSeriesMax: number;
 }
 
 /** What happened to a delivery task; also the `outcome` label of `gateway_deliveries_total`. */
@@ -353,6 +356,26 @@ export class Dispatcher {
       await this.persist(() => this.ports.disableEndpoint(endpoint.id, reason));
       await this.persist(() => this.ports.emitOperational('endpoint.disabled', { endpointId: endpoint.id, reason, failingSince: endpoint.failingSince }));
     }
+  }
+
+  /**
+   * Endpoints this dispatcher has attempted that are failing now (failing-since mark set; shared by
+   * every dispatcher through PostgreSQL, cleared by a success), with their circuit state here.
+   * Disabled and deleted endpoints are left out: nothing is delivered to them any more.
+   */
+  failingEndpoints(): FailingEndpoint[] {
+    const failing: FailingEndpoint[] = [];
+    for (const [endpointId, breaker] of this.breakers) {
+      const endpoint = this.ports.endpoint(endpointId);
+      if (!endpoint?.enabled || endpoint.failingSince === null) continue;
+      failing.push({ endpointId, state: breaker.state, failingSince: Date.parse(endpoint.failingSince) });
+    }
+    return failing;
+  }
+
+  /** Rebuilds the per-endpoint failing series (bounded by `endpointSeriesMax`); run when scraped. */
+  publishEndpointSeries(now = Date.now()): void {
+    publishFailingEndpoints(this.failingEndpoints(), this.settings.endpointSeriesMax, now);
   }
 
   private publishCircuitGauge(): void {

@@ -6,3 +6,4 @@ export { AttemptRecorder } from './attempt-recorder';
 export { buildBody, buildHeaders } from './outbound-request';
 export { Dispatcher, type DispatcherPorts, type DispatcherSettings, type DispatchOutcome } from './dispatcher';
 export { CircuitBreaker, type BreakerSettings, type BreakerState, type Admission } from './circuit-breaker';
+export { selectFailingSeries, publishFailingEndpoints, type FailingEndpoint, type FailingSeries } from './failing-endpoints';

@@ -6,6 +6,26 @@ export const metricsRegistry = new Registry();
 collectDefaultMetrics({ register: metricsRegistry, prefix: METRIC_PREFIX });
 
 const registers = [metricsRegistry];
+let endpointSeriesSource: (() => void) | undefined;
+
+/**
+ * Who rebuilds the per-endpoint series (the dispatcher, from its live circuit breakers). They are
+ * rebuilt whenever one of them is read, so a scrape sees current ages and no recovered endpoint.
+ */
+export function setEndpointSeriesSource(source: (() => void) | undefined): void {
+  endpointSeriesSource = source;
+}
+
+let endpointSeriesFresh = false;
+
+/** Each of the three gauges asks before it is read; one scrape reads them in one turn, so once is enough. */
+function refreshEndpointSeries(): void {
+  if (endpointSeriesFresh || !endpointSeriesSource) return;
+  endpointSeriesFresh = true;
+  queueMicrotask(() => (endpointSeriesFresh = false));
+  endpointSeriesSource();
+}
+
 const latencyBuckets = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 export const metrics = {
@@ -96,6 +116,26 @@ export const metrics = {
     help: 'Endpoints whose circuit breaker is open or half-open in this dispatcher, by state.',
     labelNames: ['state'] as const,
     registers,
+  }),
+  endpointCircuitState: new Gauge({
+    name: `${METRIC_PREFIX}endpoint_circuit_state`,
+    help: 'Circuit breaker state in this dispatcher of each failing endpoint (1 on its state: closed, half-open, open). Only failing endpoints, at most METRICS_ENDPOINT_SERIES_MAX, longest-failing first; a series disappears when its endpoint recovers.',
+    labelNames: ['endpoint_id', 'state'] as const,
+    registers,
+    collect: refreshEndpointSeries,
+  }),
+  endpointFailing: new Gauge({
+    name: `${METRIC_PREFIX}endpoint_failing_seconds`,
+    help: 'How long each failing endpoint has been failing (since its circuit first opened); the same endpoints as gateway_endpoint_circuit_state.',
+    labelNames: ['endpoint_id'] as const,
+    registers,
+    collect: refreshEndpointSeries,
+  }),
+  endpointsFailingUnlisted: new Gauge({
+    name: `${METRIC_PREFIX}endpoints_failing_unlisted`,
+    help: 'Failing endpoints beyond METRICS_ENDPOINT_SERIES_MAX, counted here without series of their own.',
+    registers,
+    collect: refreshEndpointSeries,
   }),
   circuitTransitions: new Counter({
     name: `${METRIC_PREFIX}circuit_transitions_total`,

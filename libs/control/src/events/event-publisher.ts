@@ -1,11 +1,10 @@
 import type { BatchingProducer } from '@gateway/kafka';
+import { validTraceparent } from '@gateway/observability';
 import { eventMessage, type EventMessage } from '@gateway/schemas';
 import { newEventId } from '../ids';
 
 /** Keeps one record well under Kafka's default 1 MB `message.max.bytes`. */
 export const maxEventBytes = 1_000_000;
-
-const traceparentFormat = /^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/;
 
 export type PublishOutcome =
   | { outcome: 'published'; id: string }
@@ -40,8 +39,7 @@ export class EventPublisher {
     const value = JSON.stringify(event);
     const bytes = Buffer.byteLength(value);
     if (bytes > maxEventBytes) return { outcome: 'too-large', id: event.id, bytes };
-    const fallback =
-      traceparent !== undefined && traceparentFormat.test(traceparent) ? traceparent : undefined;
+    const fallback = validTraceparent(traceparent);
     try {
       await this.producer.send(this.topic, {
         key: eventMessage.key(event),

@@ -33,7 +33,7 @@ function request(body = 'Hello, World!', delivery = 'd-1', key = secret) {
   };
 }
 
-function acceptor(write: (message: InboundMessage) => Promise<void>, ackTimeoutMs = 1000) {
+function acceptor(write: (message: InboundMessage, traceparent?: string) => Promise<void>, ackTimeoutMs = 1000) {
   const misconfigured: string[] = [];
   const instance = new InboundAcceptor(
     { write, now: () => 1_767_225_600_000, onMisconfigured: (source, error) => misconfigured.push(`${source.id}: ${error.message}`) },
@@ -61,6 +61,15 @@ describe('InboundAcceptor', () => {
     assert.equal(message.headers.authorization, undefined, 'credentials are not passed on');
     assert.equal(message.headers.host, undefined);
     assert.equal(message.headers['x-github-event'], 'push');
+  });
+
+  it("writes the request span's traceparent with the message, so the next hops continue its trace", async () => {
+    const traceparents: (string | undefined)[] = [];
+    const { instance } = acceptor(async (_message, traceparent) => void traceparents.push(traceparent));
+    const span = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    assert.equal((await instance.accept(github(), request('{}', 'd-traced'), span)).kind, 'accepted');
+    assert.equal((await instance.accept(github(), request('{}', 'd-untraced'))).kind, 'accepted');
+    assert.deepEqual(traceparents, [span, undefined]);
   });
 
   it('answers a copy that arrives while the first is being written once that write is acknowledged', async () => {

@@ -15,8 +15,11 @@ export interface ReceivedRequest {
 }
 
 export interface AcceptorPorts {
-  /** Writes to the ingress journal topic; resolves when Kafka acknowledged it (acks=all). */
-  write(message: InboundMessage): Promise<void>;
+  /**
+   * Writes to the ingress journal topic, with the request span's `traceparent` in its headers;
+   * resolves when Kafka acknowledged it (acks=all).
+   */
+  write(message: InboundMessage, traceparent?: string): Promise<void>;
   /** Epoch milliseconds. */
   now(): number;
   /** Told once per request that hit an unusable source configuration (for the operator's log). */
@@ -77,7 +80,8 @@ export class InboundAcceptor {
     this.recent = new RecentEvents(options.dedupCacheSize);
   }
 
-  async accept(source: IngressSource, request: ReceivedRequest): Promise<IngressOutcome> {
+  /** `traceparent` is the request's span: the router and dispatcher spans of the event are its children. */
+  async accept(source: IngressSource, request: ReceivedRequest, traceparent?: string): Promise<IngressOutcome> {
     const nowMs = this.ports.now();
     let result;
     try {
@@ -124,7 +128,7 @@ export class InboundAcceptor {
       bodyBase64: request.rawBody.toString('base64'),
       headers: keptHeaders(request.headers),
     };
-    const write = this.ports.write(message);
+    const write = this.ports.write(message, traceparent);
     if (source.dedupWindowSeconds > 0) this.recent.begin(cacheKey, write, nowMs + source.dedupWindowSeconds * 1000);
     try {
       await withTimeout(write, this.options.ackTimeoutMs);
