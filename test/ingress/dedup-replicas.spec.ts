@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { journalTopicName } from '@gateway/ingress';
 import type { InboundMessage } from '@gateway/schemas';
 import { generateSecret, signPayload } from '@gateway/signing';
 import { closeTestDatabase, useTestDatabase } from '../support/endpoints';
@@ -46,7 +45,7 @@ describe('ingress: a duplicate is published once, even across two replicas', () 
     replicas = await Promise.all([0, 1].map(async () => startService('ingress', await freePort(), env, logDir)));
     await Promise.all(replicas.map((replica) => ingressSees(replica, 1)));
     inbound = await collect(topics.inbound);
-    journal = await collect(journalTopicName(prefix));
+    journal = await collect(topics.inboundJournal);
   });
 
   after(async () => {

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { InboundAcceptor, journalTopicName, parsePublicBase, registerIngressRoute, SourceRegistry } from '@gateway/ingress';
+import { InboundAcceptor, parsePublicBase, registerIngressRoute, SourceRegistry } from '@gateway/ingress';
+import { topicNames } from '@gateway/schemas';
 import { BatchingProducer, createKafka, ensureTopics } from '@gateway/kafka';
 import { createLogger } from '@gateway/observability';
 import { providerKeySchema } from '@gateway/signing';
@@ -47,12 +48,12 @@ describe('provider vectors through POST /in/:sourceId', () => {
   before(async () => {
     const logger = createLogger('test', 'error');
     const kafka = createKafka({ brokers: testInfra().kafkaBrokers.split(','), clientId: 'test-vectors', logger });
-    await ensureTopics(kafka, [{ topic: journalTopicName(prefix), numPartitions: 2 }]);
+    await ensureTopics(kafka, [{ topic: topicNames(prefix).inboundJournal, numPartitions: 2 }]);
     producer = new BatchingProducer(kafka, { lingerMs: 1 });
     await producer.connect();
     const acceptor = new InboundAcceptor(
       {
-        write: (message) => producer.send(journalTopicName(prefix), { key: message.sourceId, value: JSON.stringify(message) }),
+        write: (message) => producer.send(topicNames(prefix).inboundJournal, { key: message.sourceId, value: JSON.stringify(message) }),
         now: () => nowMs,
         onMisconfigured: () => assert.fail('every vector source is usable'),
       },
@@ -81,7 +82,7 @@ describe('provider vectors through POST /in/:sourceId', () => {
     });
     await app.listen({ port: 0, host: '127.0.0.1' });
     baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    journal = await collect(journalTopicName(prefix));
+    journal = await collect(topicNames(prefix).inboundJournal);
   });
 
   after(async () => {

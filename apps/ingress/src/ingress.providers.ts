@@ -1,8 +1,9 @@
 import type { Provider } from '@nestjs/common';
-import { AdaptiveBatcher, InboundAcceptor, journalTopicName, SourceRegistry } from '@gateway/ingress';
+import { AdaptiveBatcher, InboundAcceptor, SourceRegistry } from '@gateway/ingress';
 import { traceHeaders, type BatchingProducer, type OutgoingMessage } from '@gateway/kafka';
 import type { Logger } from '@gateway/observability';
-import { CONFIG, LOGGER, PRODUCER } from '@gateway/platform';
+import { CONFIG, LOGGER, PRODUCER, TOPICS } from '@gateway/platform';
+import type { TopicNames } from '@gateway/schemas';
 import type { AppConfig } from './config';
 
 /** The request path's pieces: the sources view it reads and the acceptor that writes the journal. */
@@ -10,10 +11,9 @@ export const ingressProviders: Provider[] = [
   { provide: SourceRegistry, useValue: new SourceRegistry() },
   {
     provide: InboundAcceptor,
-    inject: [CONFIG, PRODUCER, LOGGER],
-    useFactory: (config: AppConfig, producer: BatchingProducer, logger: Logger) => {
-      const journal = journalTopicName(config.KAFKA_TOPIC_PREFIX);
-      const writer = new AdaptiveBatcher<OutgoingMessage>((messages) => producer.sendMany(journal, messages));
+    inject: [CONFIG, PRODUCER, LOGGER, TOPICS],
+    useFactory: (config: AppConfig, producer: BatchingProducer, logger: Logger, topics: TopicNames) => {
+      const writer = new AdaptiveBatcher<OutgoingMessage>((messages) => producer.sendMany(topics.inboundJournal, messages));
       return new InboundAcceptor(
         {
           write: (message, traceparent) =>

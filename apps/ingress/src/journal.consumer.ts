@@ -2,13 +2,12 @@ import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationB
 import {
   claimDedupKeys,
   DedupStage,
-  journalTopicName,
   markDedupPublished,
   purgeExpiredDedupKeys,
   sourceDefaults,
   SourceRegistry,
 } from '@gateway/ingress';
-import { ensureTopics, startValidatingConsumer, traceHeaders, type BatchingProducer, type Kafka, type ValidatingConsumer } from '@gateway/kafka';
+import { startValidatingConsumer, traceHeaders, type BatchingProducer, type Kafka, type ValidatingConsumer } from '@gateway/kafka';
 import type { Logger } from '@gateway/observability';
 import type { DataSource } from '@gateway/persistence';
 import { CONFIG, DATA_SOURCE, KAFKA, LOGGER, PRODUCER, ReadinessRegistry, TOPICS } from '@gateway/platform';
@@ -18,7 +17,7 @@ import type { AppConfig } from './config';
 const PURGE_INTERVAL_MS = 60_000;
 
 /**
- * Creates the ingress journal, consumes it and publishes each inbound webhook once to
+ * Consumes the ingress journal (provisioned with the other topics) and publishes each inbound webhook once to
  * `webhooks.inbound` (DedupStage), off the request path. Every ingress replica runs one, in one
  * consumer group, unless INGRESS_DEDUP_CONSUMER=false.
  */
@@ -39,8 +38,6 @@ export class JournalConsumer implements OnApplicationBootstrap, BeforeApplicatio
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const journal = journalTopicName(this.config.KAFKA_TOPIC_PREFIX);
-    await this.ensureJournal(journal);
     if (!this.config.INGRESS_DEDUP_CONSUMER) return;
     const stage = new DedupStage({
       claim: (claims) => claimDedupKeys(this.dataSource, claims),
@@ -59,7 +56,7 @@ export class JournalConsumer implements OnApplicationBootstrap, BeforeApplicatio
     this.consumer = await startValidatingConsumer({
       kafka: this.kafka,
       groupId: `${this.config.KAFKA_TOPIC_PREFIX}ingress-journal`,
-      topic: journal,
+      topic: this.topics.inboundJournal,
       contract: inboundMessage,
       invalidTopic: this.topics.invalid,
       producer: this.producer,
@@ -79,22 +76,5 @@ export class JournalConsumer implements OnApplicationBootstrap, BeforeApplicatio
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.purgeTimer);
     await this.consumer?.stop();
-  }
-
-  /** The journal mirrors the inbound topic's partition count (created here: it is the ingress's own). */
-  private async ensureJournal(journal: string): Promise<void> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    let partitions = 8;
-    try {
-      const metadata = await admin.fetchTopicMetadata({ topics: [this.topics.inbound] });
-      partitions = metadata.topics[0]?.partitions.length || partitions;
-    } catch (error) {
-      this.logger.warn({ err: error, topic: this.topics.inbound }, 'inbound topic not found; the journal gets 8 partitions');
-    } finally {
-      await admin.disconnect();
-    }
-    const created = await ensureTopics(this.kafka, [{ topic: journal, numPartitions: partitions }]);
-    if (created.length > 0) this.logger.info({ topic: journal, partitions }, 'created the ingress journal topic');
   }
 }

@@ -16,7 +16,6 @@ export { parsePublicBase, signedUrl, type PublicBase } from './http/signed-url';
 export { dedupKeyOf, inboundIdFor } from './dedup/dedup-key';
 export { DedupStage, type DedupPorts, type JournalEntry } from './dedup/dedup-stage';
 export { claimDedupKeys, markDedupPublished, purgeExpiredDedupKeys, type DedupClaim, type DedupRef } from './dedup/dedup.store';
-export { journalTopicName } from './dedup/journal-topic';
 export {
   eventTypeFromSchema,
   parseEventTypeFrom,

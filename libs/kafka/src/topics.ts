@@ -12,6 +12,8 @@ export function defaultTopicSpecs(names: TopicNames, partitions = 8): TopicSpec[
   return [
     { topic: names.events, numPartitions: partitions },
     { topic: names.inbound, numPartitions: partitions },
+    // Keyed by source like webhooks.inbound, with as many partitions.
+    { topic: names.inboundJournal, numPartitions: partitions },
     { topic: names.deliveries, numPartitions: partitions },
     { topic: names.retries, numPartitions: partitions },
     { topic: names.deadLetter, numPartitions: partitions, configEntries: [{ name: 'retention.ms', value: '-1' }] },

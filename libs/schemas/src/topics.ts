@@ -2,6 +2,8 @@
 const suffixes = {
   events: 'events',
   inbound: 'inbound',
+  /** The ingress journal: verified webhooks, written before the 2xx, read by the dedup consumer. */
+  inboundJournal: 'inbound-journal',
   deliveries: 'deliveries',
   retries: 'retries',
   deadLetter: 'dead-letter',
