@@ -105,6 +105,17 @@ describe('outbound: publish on Kafka, fan out, signed deliveries', () => {
     assert.equal(copies.length, 1);
   });
 
+  it('delivers an event id repeated within one batch once, and keeps routing', async () => {
+    const before = receivers[0].requests.length;
+    const copy = { value: JSON.stringify({ type: 'order.created', data: { n: 3 }, id: 'evt_dup_batch' }) };
+    const after = { value: JSON.stringify({ type: 'order.created', data: { n: 4 }, id: 'evt_dup_batch_after' }) };
+    // One produce request, one partition (same key): the router sees both copies in one batch.
+    await producer.send({ topic: topics.events, messages: [{ ...copy, key: 'dup' }, { ...copy, key: 'dup' }, { ...after, key: 'dup' }] });
+    await waitFor('the event after the copies', 15000, () => receivers[0].requests.some((request) => parsed(request.body).data.n === 4));
+    const copies = receivers[0].requests.slice(before).filter((request) => parsed(request.body).data.n === 3);
+    assert.equal(copies.length, 1);
+  });
+
   it('records events, deliveries and attempts in PostgreSQL', async () => {
     const db = await testDatabase();
     await waitFor('attempts recorded', 10000, async () => {

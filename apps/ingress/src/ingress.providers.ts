@@ -1,8 +1,8 @@
 import type { Provider } from '@nestjs/common';
-import { AdaptiveBatcher, InboundAcceptor, SourceRegistry } from '@gateway/ingress';
+import { InboundAcceptor, SourceRegistry } from '@gateway/ingress';
 import { traceHeaders, type BatchingProducer, type OutgoingMessage } from '@gateway/kafka';
 import type { Logger } from '@gateway/observability';
-import { CONFIG, LOGGER, PRODUCER, TOPICS } from '@gateway/platform';
+import { AdaptiveBatcher, CONFIG, LOGGER, PRODUCER, TOPICS } from '@gateway/platform';
 import type { TopicNames } from '@gateway/schemas';
 import type { AppConfig } from './config';
 

@@ -1,8 +1,8 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { startValidatingConsumer, traceHeaders, type BatchingProducer, type Kafka, type ValidatingConsumer } from '@gateway/kafka';
 import type { Logger } from '@gateway/observability';
-import { LiveView, loadSubscriptions, markRouted, recordAndClaim, type DataSource, type SubscriptionRow } from '@gateway/persistence';
-import { CONFIG, DATA_SOURCE, KAFKA, LOGGER, PRODUCER, ReadinessRegistry, TOPICS } from '@gateway/platform';
+import { LiveView, loadSubscriptions, markRouted, recordAndClaim, type DataSource, type EventRow, type SubscriptionRow } from '@gateway/persistence';
+import { AdaptiveBatcher, CONFIG, DATA_SOURCE, KAFKA, LOGGER, PRODUCER, ReadinessRegistry, TOPICS } from '@gateway/platform';
 import { EventRouter } from '@gateway/routing';
 import { eventMessage, type TopicNames } from '@gateway/schemas';
 import type { AppConfig } from './config';
@@ -24,9 +24,15 @@ export class EventsConsumer implements OnApplicationBootstrap, BeforeApplication
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // The partitions' batches of one fetch arrive together: one statement records them all.
+    const claims = new AdaptiveBatcher<{ events: EventRow[]; rows: { id: string; eventId: string; endpointId: string }[] }, Set<string>>(
+      (batches) => recordAndClaim(this.dataSource, batches.flatMap((batch) => batch.events), batches.flatMap((batch) => batch.rows)),
+      1,
+    );
+    const marks = new AdaptiveBatcher<string[]>((lists) => markRouted(this.dataSource, lists.flat()), 1);
     const router = new EventRouter({
-      recordAndClaim: (events, rows) => recordAndClaim(this.dataSource, events, rows),
-      markRouted: (ids) => markRouted(this.dataSource, ids),
+      recordAndClaim: (events, rows) => claims.send({ events, rows }),
+      markRouted: (ids) => marks.send(ids),
       emit: (tasks) =>
         this.producer.sendMany(
           this.topics.deliveries,

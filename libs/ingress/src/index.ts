@@ -9,7 +9,6 @@ export {
   type RateLimit,
 } from './sources/ingress-source';
 export { InboundAcceptor, type AcceptorPorts, type AcceptorOptions, type ReceivedRequest } from './http/inbound-acceptor';
-export { AdaptiveBatcher } from './http/adaptive-batcher';
 export { answerFor, type IngressOutcome, type OutcomeKind, type Answer } from './http/outcome';
 export { registerIngressRoute, type IngressRouteOptions } from './http/ingress-route';
 export { parsePublicBase, signedUrl, type PublicBase } from './http/signed-url';

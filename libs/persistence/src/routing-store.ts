@@ -65,15 +65,24 @@ export async function markRouted(dataSource: DataSource, ids: string[]): Promise
   await dataSource.query(`UPDATE deliveries SET routed_at = now() WHERE id = ANY($1::text[])`, [ids]);
 }
 
+/** The first of each id: one statement may not propose the same key twice to ON CONFLICT DO UPDATE. */
+const firstOfEach = <T extends { id: string }>(rows: T[]): T[] => {
+  const seen = new Set<string>();
+  return rows.filter((row) => !seen.has(row.id) && seen.add(row.id));
+};
+
 /**
  * Records a batch's events and claims its deliveries in one round trip (a data-modifying CTE):
- * returns the delivery ids to emit (new, or never acknowledged by Kafka).
+ * returns the delivery ids to emit (new, or never acknowledged by Kafka). An id repeated in the
+ * batch (an event published twice) is claimed once.
  */
 export async function recordAndClaim(
   dataSource: DataSource,
-  events: EventRow[],
-  deliveries: { id: string; eventId: string; endpointId: string }[],
+  allEvents: EventRow[],
+  allDeliveries: { id: string; eventId: string; endpointId: string }[],
 ): Promise<Set<string>> {
+  const events = firstOfEach(allEvents);
+  const deliveries = firstOfEach(allDeliveries);
   const rows = await dataSource.query<{ id: string }[]>(
     `WITH recorded AS (
        INSERT INTO events (id, type, tenant, data, occurred_at)

@@ -5,3 +5,4 @@ export { ReadinessRegistry } from './readiness-registry';
 export { DomainError, ValidationError, NotFoundError, ConflictError } from './domain-error';
 export { ProblemFilter } from './problem.filter';
 export { parseWith } from './parse-with';
+export { AdaptiveBatcher } from './adaptive-batcher';

@@ -9,7 +9,11 @@ import { buildMatcher } from './subscription-matcher';
 
 /** The I/O the router needs, so the routing steps read in order and tests can see each one. */
 export interface RouterPorts {
-  /** Records events and inserts deliveries (one round trip); returns the delivery ids still to emit (new, or never acknowledged by Kafka). */
+  /**
+   * Records events and inserts deliveries (one round trip); returns the delivery ids still to emit
+   * (new, or never acknowledged by Kafka). The set may be shared with other batches recorded in the
+   * same statement: an id is taken by deleting it, so it is emitted once.
+   */
   recordAndClaim(events: EventRow[], deliveries: { id: string; eventId: string; endpointId: string }[]): Promise<Set<string>>;
   emit(tasks: { task: DeliveryTask; traceparent: string | undefined }[]): Promise<void>;
   markRouted(ids: string[]): Promise<void>;
@@ -90,7 +94,7 @@ export class EventRouter {
       })),
     );
     if (planned.length === 0) return;
-    const emitting = planned.filter(({ task }) => toEmit.has(task.deliveryId));
+    const emitting = planned.filter(({ task }) => toEmit.delete(task.deliveryId));
     if (emitting.length < planned.length)
       metrics.eventsRouted.inc({ outcome: 'duplicate' }, planned.length - emitting.length);
     if (emitting.length === 0) return;

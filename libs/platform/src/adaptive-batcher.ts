@@ -1,29 +1,30 @@
-interface Pending<T> {
+interface Pending<T, R> {
   item: T;
-  resolve: () => void;
+  resolve: (result: R) => void;
   reject: (error: unknown) => void;
 }
 
 /**
- * Self-clocking batches for the request path's Kafka writes. A broker serves one request per
- * connection at a time, so a produce every millisecond (a fixed linger) queues behind itself once
- * each takes about a millisecond: at 2,000 webhooks/s that pushed acknowledgements to ~40 ms.
- * Here a batch leaves as soon as fewer than `maxInFlight` are on their way, and everything that
- * arrives meanwhile goes in the next one: one message per batch when idle, large batches under
- * load, and no fixed wait in either case. Each caller settles with its batch.
+ * Self-clocking batches for writes that many callers make at once (the ingress journal, the
+ * router's statements). A server answers one request per connection at a time, so a write every
+ * millisecond (a fixed linger) queues behind itself once each takes about a millisecond: at 2,000
+ * webhooks/s that pushed acknowledgements to ~40 ms. Here a batch leaves as soon as fewer than
+ * `maxInFlight` are on their way, and everything that arrives meanwhile goes in the next one: one
+ * item per batch when idle, large batches under load, and no fixed wait in either case. Each caller
+ * settles with its batch, with the batch's result.
  */
-export class AdaptiveBatcher<T> {
-  private pending: Pending<T>[] = [];
+export class AdaptiveBatcher<T, R = void> {
+  private pending: Pending<T, R>[] = [];
   private inFlight = 0;
   private scheduled = false;
 
   constructor(
-    private readonly sendMany: (items: T[]) => Promise<void>,
+    private readonly sendMany: (items: T[]) => Promise<R>,
     private readonly maxInFlight = 2,
     private readonly maxBatch = 250,
   ) {}
 
-  send(item: T): Promise<void> {
+  send(item: T): Promise<R> {
     return new Promise((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
       this.schedule();
@@ -38,7 +39,7 @@ export class AdaptiveBatcher<T> {
   private schedule(): void {
     if (this.scheduled || this.inFlight >= this.maxInFlight || this.pending.length === 0) return;
     this.scheduled = true;
-    // After the current I/O callbacks: the requests parsed in this turn share the batch.
+    // After the current I/O callbacks: the calls made in this turn share the batch.
     setImmediate(() => {
       this.scheduled = false;
       this.flush();
@@ -52,7 +53,7 @@ export class AdaptiveBatcher<T> {
       this.inFlight++;
       this.sendMany(batch.map((entry) => entry.item))
         .then(
-          () => batch.forEach((entry) => entry.resolve()),
+          (result) => batch.forEach((entry) => entry.resolve(result)),
           (error: unknown) => batch.forEach((entry) => entry.reject(error)),
         )
         .finally(() => {
