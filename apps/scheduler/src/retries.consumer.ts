@@ -1,7 +1,18 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { startValidatingConsumer, traceHeaders, type BatchingProducer, type Kafka, type ValidatingConsumer } from '@gateway/kafka';
+import {
+  Inject,
+  Injectable,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import {
+  startTrackedConsumer,
+  traceHeaders,
+  type BatchingProducer,
+  type Kafka,
+  type ValidatingConsumer,
+} from '@gateway/kafka';
 import { metrics, type Logger } from '@gateway/observability';
 import {
   claimDueRetries,
@@ -12,15 +23,16 @@ import {
   type DataSource,
 } from '@gateway/persistence';
 import { CONFIG, DATA_SOURCE, KAFKA, LOGGER, PRODUCER, ReadinessRegistry, TOPICS } from '@gateway/platform';
-import { RetryScheduler } from '@gateway/scheduling';
+import { RetryIntake, RetryScheduler } from '@gateway/scheduling';
 import { retryTask, type DeliveryTask, type TopicNames } from '@gateway/schemas';
 import type { AppConfig } from './config';
 
-/** Consumes `webhooks.retries` into PostgreSQL (offsets commit after the insert) and fires them when due. */
+/** Consumes `webhooks.retries` into PostgreSQL (offsets commit after the insert, soon-due retries first) and fires them when due. */
 @Injectable()
 export class RetriesConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private consumer: ValidatingConsumer | undefined;
   private scheduler: RetryScheduler | undefined;
+  private intake: RetryIntake | undefined;
   private sampler: NodeJS.Timeout | undefined;
   private readonly owner = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
 
@@ -52,12 +64,28 @@ export class RetriesConsumer implements OnApplicationBootstrap, BeforeApplicatio
         deleteFired: (keys) => deleteRetries(dataSource, keys),
         renew: (keys) => renewRetryLeases(dataSource, owner, keys, lease),
       },
-      { windowMs: config.SCHEDULER_WINDOW_MS, leaseMs: lease, pollMs: config.SCHEDULER_POLL_MS, batch: config.SCHEDULER_BATCH },
+      {
+        windowMs: config.SCHEDULER_WINDOW_MS,
+        leaseMs: lease,
+        pollMs: config.SCHEDULER_POLL_MS,
+        batch: config.SCHEDULER_BATCH,
+      },
       this.logger,
     );
     const scheduler = this.scheduler;
     scheduler.start();
-    this.consumer = await startValidatingConsumer({
+    const intake = new RetryIntake(
+      {
+        store: (rows) =>
+          insertRetries(dataSource, rows, { owner, leaseMs: lease, windowMs: config.SCHEDULER_WINDOW_MS }),
+        adopt: (claimed) => scheduler.adopt(claimed),
+        now: Date.now,
+        onStoreError: (error) => this.logger.warn({ err: error }, 'storing retries failed; retrying'),
+      },
+      { windowMs: config.SCHEDULER_WINDOW_MS, maxBackground: 20000 },
+    );
+    this.intake = intake;
+    this.consumer = await startTrackedConsumer({
       kafka: this.kafka,
       groupId: `${config.KAFKA_TOPIC_PREFIX}scheduler`,
       topic: this.topics.retries,
@@ -65,23 +93,22 @@ export class RetriesConsumer implements OnApplicationBootstrap, BeforeApplicatio
       invalidTopic: this.topics.invalid,
       producer: this.producer,
       logger: this.logger,
-      handle: async (messages) => {
-        const claimed = await insertRetries(
-          dataSource,
-          messages.map(({ value, traceparent }) => ({
-            deliveryId: value.task.deliveryId,
-            attempt: value.task.attempt,
-            endpointId: value.task.endpointId,
-            dueAt: value.dueAt,
-            task: JSON.stringify(value.task),
-            traceparent: traceparent ?? null,
-            lastError: value.lastError,
-            lastStatusCode: value.lastStatusCode,
+      accept: (messages) =>
+        intake.accept(
+          messages.map(({ value, traceparent, complete }) => ({
+            row: {
+              deliveryId: value.task.deliveryId,
+              attempt: value.task.attempt,
+              endpointId: value.task.endpointId,
+              dueAt: value.dueAt,
+              task: JSON.stringify(value.task),
+              traceparent: traceparent ?? null,
+              lastError: value.lastError,
+              lastStatusCode: value.lastStatusCode,
+            },
+            complete,
           })),
-          { owner, leaseMs: lease, windowMs: config.SCHEDULER_WINDOW_MS },
-        );
-        scheduler.adopt(claimed);
-      },
+        ),
     });
     this.readiness.addConsumer('retries-consumer', this.consumer);
     this.sampler = setInterval(() => {
@@ -94,7 +121,7 @@ export class RetriesConsumer implements OnApplicationBootstrap, BeforeApplicatio
 
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.sampler);
-    await this.consumer?.stop();
+    await this.consumer?.stop(() => this.intake?.drain() ?? Promise.resolve());
     await this.scheduler?.stop();
   }
 }

@@ -28,14 +28,25 @@ export function createAddressPolicy(allowCidrs: readonly string[]): AddressPolic
   for (const [network, prefix] of blockedV4) blocked.addSubnet(network, prefix, 'ipv4');
   for (const [network, prefix] of blockedV6) blocked.addSubnet(network, prefix, 'ipv6');
   const allowed = cidrList(allowCidrs);
+  const judge = (address: string): boolean => {
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
+    const ip = mapped ?? address;
+    const family = isIP(ip) === 6 ? 'ipv6' : 'ipv4';
+    if (isIP(ip) === 0) return false;
+    if (allowed.check(ip, family)) return true;
+    return !blocked.check(ip, family);
+  };
+  // A verdict never changes for a policy; BlockList.check costs ~20 us, and literal-IP endpoints are checked per attempt.
+  const verdicts = new Map<string, boolean>();
   return {
     allows(address: string): boolean {
-      const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-      const ip = mapped ?? address;
-      const family = isIP(ip) === 6 ? 'ipv6' : 'ipv4';
-      if (isIP(ip) === 0) return false;
-      if (allowed.check(ip, family)) return true;
-      return !blocked.check(ip, family);
+      let verdict = verdicts.get(address);
+      if (verdict === undefined) {
+        if (verdicts.size >= 4096) verdicts.clear();
+        verdict = judge(address);
+        verdicts.set(address, verdict);
+      }
+      return verdict;
     },
   };
 }

@@ -45,10 +45,13 @@ const claimedColumns = `delivery_id AS "deliveryId", attempt, (extract(epoch FRO
  */
 export async function insertRetries(
   dataSource: DataSource,
-  rows: RetryRow[],
+  allRows: RetryRow[],
   claim: { owner: string; leaseMs: number; windowMs: number },
 ): Promise<ClaimedRetry[]> {
-  if (rows.length === 0) return [];
+  if (allRows.length === 0) return [];
+  // One statement may not propose a key twice to ON CONFLICT DO UPDATE: the last copy of a
+  // (delivery, attempt) in the batch is the one stored (a deferral stores the same retry again).
+  const rows = [...new Map(allRows.map((row) => [`${row.deliveryId}\u0000${row.attempt}`, row])).values()];
   const inserted = await dataSource.query<(ClaimedRetry & { claimed: boolean })[]>(
     `INSERT INTO retries (delivery_id, attempt, endpoint_id, due_at, task, traceparent, last_error, last_status_code, claimed_by, claimed_until)
      SELECT u.delivery_id, u.attempt, u.endpoint_id, to_timestamp(u.due_ms / 1000.0), u.task, u.traceparent, u.last_error, u.last_status_code,
