@@ -40,6 +40,7 @@ export async function startBenchStack(name: string, partitions = 8): Promise<Ben
   const topics = topicNames(prefix);
   const kafka = createKafka({ brokers: kafkaBrokers.split(','), clientId: 'bench', logger: createLogger('bench', 'error') });
   await ensureTopics(kafka, defaultTopicSpecs(topics, partitions));
+  let inserted = 0;
   return {
     infra,
     kafkaBrokers,
@@ -49,7 +50,7 @@ export async function startBenchStack(name: string, partitions = 8): Promise<Ben
     db,
     logDir: path.join(repoRoot, 'tmp', 'bench-logs'),
     insertEndpoints: async (urls, options = {}) => {
-      const ids = urls.map((_, i) => `ep_bench_${prefix.replace(/\W/g, '')}_${i}`);
+      const ids = urls.map(() => `ep_bench_${prefix.replace(/\W/g, '')}_${inserted++}`);
       await db.query(
         `INSERT INTO endpoints (id, url, event_types) SELECT id, url, $3::text[] FROM unnest($1::text[], $2::text[]) AS t(id, url)`,
         [ids, urls, options.eventTypes ?? ['*']],

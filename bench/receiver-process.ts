@@ -3,10 +3,12 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * Benchmark receivers in a process of their own, so the gateway's and the driver's event loops do
- * not share one with them. Started with `count` servers; answers 200 and records, per request, the
+ * not share one with them. Started with `count` servers and a mode; records, per request, the
  * delay since the event's `sentAt` (epoch ms inside `data`). Talks to its parent over IPC.
  */
 const count = Number(process.argv[2] ?? 1);
+/** `ok` answers 200; `fail` answers 500; `hang` never answers (the dispatcher's timeout ends it). */
+const mode = (process.argv[3] ?? 'ok') as 'ok' | 'fail' | 'hang';
 let received = 0;
 let latencies: number[] = [];
 const seen = new Set<string>();
@@ -27,8 +29,9 @@ async function main(): Promise<void> {
         } catch {
           // not one of ours: counted, not timed
         }
-        response.writeHead(200, { 'content-type': 'text/plain' });
-        response.end('ok');
+        if (mode === 'hang') return;
+        response.writeHead(mode === 'fail' ? 500 : 200, { 'content-type': 'text/plain' });
+        response.end(mode);
       });
     });
     server.keepAliveTimeout = 60000;

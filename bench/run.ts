@@ -1,4 +1,5 @@
 import { dispatcherDrain } from './dispatcher-drain.bench';
+import { isolation } from './isolation.bench';
 import { outboundEndToEnd } from './outbound-e2e.bench';
 import { ingressThroughput } from './ingress-throughput.bench';
 import { routerProbe } from './router-probe';
@@ -8,6 +9,7 @@ import { schedulerBench } from './scheduler.bench';
 const benches: Record<string, () => Promise<void>> = {
   'dispatcher-drain': () => dispatcherDrain(),
   'outbound-e2e': () => outboundEndToEnd(),
+  isolation: () => isolation(),
   'ingress-throughput': () => ingressThroughput(),
   scheduler: () => schedulerBench(),
   'router-hop': () => routerProbe(),

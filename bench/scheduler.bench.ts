@@ -5,7 +5,7 @@ import { startService, type RunningService } from '@gateway/testing';
 import { freePort } from '@gateway/testing';
 import { waitFor } from '@gateway/testing';
 import { startBenchStack, type BenchStack } from './bench-stack';
-import { machine, payloadOfSize, startReceiverFarm, summarize } from './support';
+import { machine, metricValue, payloadOfSize, startReceiverFarm, summarize } from './support';
 
 function task(eventId: string, endpointId: string, attempt: number, data: DeliveryTask['event']['data']): DeliveryTask {
   return {
@@ -16,12 +16,6 @@ function task(eventId: string, endpointId: string, attempt: number, data: Delive
     orderingKey: null,
     publishedAt: Date.now(),
   };
-}
-
-async function metricValue(service: RunningService, name: string): Promise<number> {
-  const text = await (await fetch(`${service.url}/metrics`)).text();
-  const line = text.split('\n').find((row) => row.startsWith(`${name} `));
-  return line ? Number(line.split(' ')[1]) : NaN;
 }
 
 /**

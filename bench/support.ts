@@ -25,9 +25,9 @@ export interface ReceiverFarm {
   stop(): void;
 }
 
-/** Starts `count` HTTP receivers in a child process. */
-export function startReceiverFarm(count: number): Promise<ReceiverFarm> {
-  const child: ChildProcess = fork(path.join(__dirname, 'receiver-process.js'), [String(count)], { stdio: 'inherit' });
+/** Starts `count` HTTP receivers in a child process; `mode` as in receiver-process.ts. */
+export function startReceiverFarm(count: number, mode: 'ok' | 'fail' | 'hang' = 'ok'): Promise<ReceiverFarm> {
+  const child: ChildProcess = fork(path.join(__dirname, 'receiver-process.js'), [String(count), mode], { stdio: 'inherit' });
   return new Promise((resolve) => {
     child.once('message', (message: { kind: string; urls: string[] }) => {
       resolve({
@@ -48,4 +48,11 @@ export function payloadOfSize(bytes: number, extra: { [key: string]: JsonValue }
   const base = { ...extra, customer: { id: 'cus_123', country: 'DE' }, amount: 1200, currency: 'EUR' };
   const filler = Math.max(0, bytes - JSON.stringify(base).length - 12);
   return { ...base, note: 'x'.repeat(filler) };
+}
+
+/** An unlabelled metric's value on a service's `/metrics` (NaN when absent). */
+export async function metricValue(service: { url: string }, name: string): Promise<number> {
+  const text = await (await fetch(`${service.url}/metrics`)).text();
+  const line = text.split('\n').find((row) => row.startsWith(`${name} `));
+  return line ? Number(line.split(' ')[1]) : NaN;
 }
