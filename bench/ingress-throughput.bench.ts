@@ -102,8 +102,11 @@ export async function ingressThroughput(
     LOG_LEVEL: 'warn',
     ...(process.env.INGRESS_MAX_IN_FLIGHT ? { INGRESS_MAX_IN_FLIGHT: process.env.INGRESS_MAX_IN_FLIGHT } : {}),
   };
-  const ingress = await startService('ingress', await freePort(), env, stack.logDir);
-  const lines: string[] = [`ingress throughput: 1 KB Standard Webhooks requests, open loop, 64 connections growing on demand up to 512, one ingress process`, `  machine at start: ${machine()}`];
+  // BENCH_INGRESS_SPLIT=1: the loaded ingress only serves HTTP; a second one runs the dedup consumer.
+  const split = process.env.BENCH_INGRESS_SPLIT === '1';
+  const ingress = await startService('ingress', await freePort(), split ? { ...env, INGRESS_DEDUP_CONSUMER: 'false' } : env, stack.logDir);
+  const dedup = split ? await startService('ingress', await freePort(), env, stack.logDir) : undefined;
+  const lines: string[] = [`ingress throughput: 1 KB Standard Webhooks requests, open loop, 64 connections growing on demand up to 512, ${split ? 'one ingress process serving HTTP and one running the dedup consumer' : 'one ingress process'}`, `  machine at start: ${machine()}`];
   const acceptedIds: string[] = [];
   try {
     const base = { host: '127.0.0.1', port: ingress.port, path: `/in/${sourceId}`, secret, connections: 64, maxConnections: 512 };
@@ -151,6 +154,7 @@ export async function ingressThroughput(
   } finally {
     load.stop();
     await ingress.stop();
+    await dedup?.stop();
     await stack.stop();
   }
   process.stdout.write(`${lines.join('\n')}\n`);
