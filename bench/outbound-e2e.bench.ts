@@ -15,17 +15,21 @@ export async function outboundEndToEnd(
   rate = Number(process.env.BENCH_E2E_RATE ?? 2000),
   seconds = Number(process.env.BENCH_E2E_SECONDS ?? 60),
   warmupSeconds = Number(process.env.BENCH_E2E_WARMUP_SECONDS ?? 5),
+  endpoints = Number(process.env.BENCH_E2E_ENDPOINTS ?? 1),
 ): Promise<void> {
   const stack = await startBenchStack('e2e');
-  const farm = await startReceiverFarm(1);
+  const farm = await startReceiverFarm(endpoints);
   // DELIVERY_* settings of the caller's environment reach the dispatcher (a knob for experiments).
   const tuning = Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('DELIVERY_')));
   const env = { ...tuning, KAFKA_BROKERS: stack.kafkaBrokers, DATABASE_URL: stack.databaseUrl, KAFKA_TOPIC_PREFIX: stack.prefix, DELIVERY_ALLOWLIST: '127.0.0.0/8', LOG_LEVEL: 'warn' };
   const services = [] as Awaited<ReturnType<typeof startService>>[];
   try {
-    await stack.insertEndpoints(farm.urls);
+    // Endpoint i subscribes to the events numbered i modulo the endpoint count: one delivery per event.
+    for (const [i, url] of farm.urls.entries()) await stack.insertEndpoints([url], { eventTypes: [`bench.warmup.${i}`, `bench.e2e.${i}`] });
     services.push(await startService('router', await freePort(), env, stack.logDir));
     services.push(await startService('dispatcher', await freePort(), env, stack.logDir));
+    // Tasks a full endpoint queue defers come back through the scheduler: late, not lost.
+    services.push(await startService('scheduler', await freePort(), env, stack.logDir));
     const kafka = new Kafka({ brokers: stack.kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
@@ -44,7 +48,7 @@ export async function outboundEndToEnd(
         const now = Date.now();
         const messages = [];
         for (let i = 0; i < perTick && sent < total; i++, sent++) {
-          messages.push({ value: JSON.stringify({ type, id: `evt_${type}_${sent}`, data: { ...template, sentAt: now, n: sent } }) });
+          messages.push({ value: JSON.stringify({ type: `${type}.${sent % endpoints}`, id: `evt_${type}_${sent}`, data: { ...template, sentAt: now, n: sent } }) });
         }
         const send = producer.send({ topic: stack.topics.events, acks: -1, messages }).catch(() => (failures += messages.length));
         inflight.add(send);
@@ -77,7 +81,7 @@ export async function outboundEndToEnd(
     const summary = summarize(latencies);
     process.stdout.write(
       [
-        `outbound end to end: ${total} events of 1 KB at ${rate}/s for ${seconds} s (published in ${publishSeconds.toFixed(1)} s), 1 endpoint`,
+        `outbound end to end: ${total} events of 1 KB at ${rate}/s for ${seconds} s (published in ${publishSeconds.toFixed(1)} s), ${endpoints} endpoint(s), each event to one`,
         `  machine: ${machine()}`,
         `  delivered: ${unique} of ${total} unique after ${warmups} warm-up events (missing after the wait: ${total - unique}, publish failures: ${failures}); router emitted ${routed} tasks, dispatcher finished ${dispatched} (${outcomes})`,
         `  publish -> receiver latency: p50 ${summary.p50} ms, p99 ${summary.p99} ms, max ${summary.max} ms (n=${summary.n})   target p50 <= 10 ms, p99 <= 50 ms`,

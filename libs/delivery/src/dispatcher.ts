@@ -125,7 +125,7 @@ export class Dispatcher {
     } else {
       queue.setLimits(limits);
     }
-    if (!queue.offer(job)) void this.settle(job, this.defer(job));
+    if (!queue.offer(job)) void this.settle(job, this.defer(job, queue.drainEstimateMs()));
   }
 
   /** Counts the outcome and completes the task; an unexpected failure leaves it uncommitted. */
@@ -148,9 +148,14 @@ export class Dispatcher {
     return 'skipped';
   }
 
-  /** The endpoint's queue is full: the task waits in the retry scheduler instead of in memory. */
-  private async defer(job: Job): Promise<DispatchOutcome> {
-    const retry: RetryTask = { task: job.value, dueAt: Date.now() + 1000, lastError: 'endpoint queue full', lastStatusCode: null };
+  /**
+   * The endpoint's queue is full: the task waits in the retry scheduler instead of in memory, for
+   * about as long as the queue needs to drain (1 s to 5 min, jittered), so an endpoint that gets more
+   * than it can take does not bounce the excess through the scheduler every second.
+   */
+  private async defer(job: Job, drainEstimateMs: number): Promise<DispatchOutcome> {
+    const delayMs = Math.min(300_000, Math.max(1000, drainEstimateMs)) * (0.8 + 0.4 * this.random());
+    const retry: RetryTask = { task: job.value, dueAt: Date.now() + Math.round(delayMs), lastError: 'endpoint queue full', lastStatusCode: null };
     await this.persist(() => this.ports.scheduleRetry(retry, job.traceparent));
     return 'retry-scheduled';
   }

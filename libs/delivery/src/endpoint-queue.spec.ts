@@ -42,4 +42,24 @@ describe('EndpointQueue', () => {
     for (let i = 0; i < 20; i++) queue.offer(i);
     assert.equal(started, 5);
   });
+
+  it('estimates how long its waiting tasks take from the recent completion rate', async () => {
+    let clock = 0;
+    const gates: (() => void)[] = [];
+    const queue = new EndpointQueue<number>(
+      { concurrency: 1, maxWaiting: 100, perSecond: null },
+      () => new Promise<void>((resolve) => gates.push(resolve)),
+      () => clock,
+    );
+    for (let i = 0; i < 51; i++) queue.offer(i);
+    assert.equal(queue.drainEstimateMs(), Infinity, 'nothing completed yet');
+    // 10 completions in 1 s: 10/s, so the 40 still waiting take about 4 s.
+    for (let i = 0; i < 10; i++) {
+      clock += 100;
+      gates.shift()!();
+      await new Promise((r) => setImmediate(r));
+    }
+    assert.equal(queue.size(), 40);
+    assert.equal(Math.round(queue.drainEstimateMs()), 4000);
+  });
 });

@@ -18,12 +18,39 @@ export class EndpointQueue<T> {
   private tokens: number;
   private lastRefill = performance.now();
   private timer: NodeJS.Timeout | undefined;
+  /** Completions per second, smoothed over one-second windows (0 until the first window ends). */
+  private rate = 0;
+  private finishedInWindow = 0;
+  private windowStart: number;
 
   constructor(
     private limits: QueueLimits,
     private readonly run: (task: T) => Promise<void>,
+    private readonly now: () => number = () => performance.now(),
   ) {
     this.tokens = limits.perSecond ?? 0;
+    this.windowStart = now();
+  }
+
+  /**
+   * About how long the waiting tasks will take at the recent completion rate (Infinity when none
+   * has completed yet): a task refused now is worth offering again after that long, not sooner.
+   */
+  drainEstimateMs(): number {
+    const elapsed = this.now() - this.windowStart;
+    const rate = this.rate > 0 ? this.rate : elapsed > 0 ? (this.finishedInWindow * 1000) / elapsed : 0;
+    return rate > 0 ? (this.size() / rate) * 1000 : Infinity;
+  }
+
+  private countFinished(): void {
+    this.finishedInWindow++;
+    const now = this.now();
+    const elapsed = now - this.windowStart;
+    if (elapsed < 1000) return;
+    const current = (this.finishedInWindow * 1000) / elapsed;
+    this.rate = this.rate === 0 ? current : (this.rate + current) / 2;
+    this.finishedInWindow = 0;
+    this.windowStart = now;
   }
 
   /** Adopts new limits (the endpoint was edited); running tasks are not interrupted. */
@@ -76,6 +103,7 @@ export class EndpointQueue<T> {
       this.running++;
       void this.run(task).finally(() => {
         this.running--;
+        this.countFinished();
         this.pump();
       });
     }
