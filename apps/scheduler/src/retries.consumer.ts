@@ -82,7 +82,7 @@ export class RetriesConsumer implements OnApplicationBootstrap, BeforeApplicatio
         now: Date.now,
         onStoreError: (error) => this.logger.warn({ err: error }, 'storing retries failed; retrying'),
       },
-      { windowMs: config.SCHEDULER_WINDOW_MS, maxBackground: 20000 },
+      { windowMs: config.SCHEDULER_WINDOW_MS, maxBackground: config.SCHEDULER_INTAKE_BUFFER },
     );
     this.intake = intake;
     this.consumer = await startTrackedConsumer({
