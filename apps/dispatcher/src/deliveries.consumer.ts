@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { AttemptRecorder, createAddressPolicy, Dispatcher, HttpSender } from '@gateway/delivery';
-import { startTrackedConsumer, traceHeaders, type BatchingProducer, type Kafka, type ValidatingConsumer } from '@gateway/kafka';
-import { setEndpointSeriesSource, type Logger } from '@gateway/observability';
+import { traceHeaders, type ValidatingConsumer } from '@gateway/kafka';
+import { setEndpointSeriesSource } from '@gateway/observability';
 import {
   attemptExists,
   cancelDelivery,
@@ -14,8 +19,8 @@ import {
   type DataSource,
   type EndpointTargetRow,
 } from '@gateway/persistence';
-import { CONFIG, DATA_SOURCE, KAFKA, LOGGER, PRODUCER, ReadinessRegistry, TOPICS } from '@gateway/platform';
-import { deliveryTask, type TopicNames } from '@gateway/schemas';
+import { CONFIG, ConsumerHost, DATA_SOURCE } from '@gateway/platform';
+import { deliveryTask } from '@gateway/schemas';
 import type { AppConfig } from './config';
 
 /** Consumes `webhooks.deliveries` and wires the dispatcher to Kafka, PostgreSQL and HTTP. */
@@ -29,12 +34,8 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
 
   constructor(
     @Inject(CONFIG) private readonly config: AppConfig,
-    @Inject(KAFKA) private readonly kafka: Kafka,
-    @Inject(PRODUCER) private readonly producer: BatchingProducer,
+    private readonly host: ConsumerHost,
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
-    @Inject(TOPICS) private readonly topics: TopicNames,
-    @Inject(LOGGER) private readonly logger: Logger,
-    private readonly readiness: ReadinessRegistry,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -45,7 +46,7 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
       'endpoints_changed',
       loadEndpointTargets,
       (rows) => (endpoints = new Map(rows.map((row) => [row.id, row]))),
-      (error) => this.logger.warn({ err: error }, 'endpoint reload failed; keeping the last view'),
+      (error) => this.host.logger.warn({ err: error }, 'endpoint reload failed; keeping the last view'),
     );
     await this.view.start();
     const view = this.view;
@@ -57,7 +58,7 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
     const sender = this.sender;
     this.recorder = new AttemptRecorder(
       (rows) => recordAttempts(this.dataSource, rows),
-      (error) => this.logger.warn({ err: error }, 'recording attempts failed; retrying'),
+      (error) => this.host.logger.warn({ err: error }, 'recording attempts failed; retrying'),
     );
     const recorder = this.recorder;
     this.dispatcher = new Dispatcher(
@@ -68,15 +69,23 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
         record: (row) => recorder.record(row),
         cancel: (deliveryId) => cancelDelivery(this.dataSource, deliveryId),
         scheduleRetry: (retry, traceparent) =>
-          this.producer.send(this.topics.retries, { key: retry.task.endpointId, value: JSON.stringify(retry), headers: traceHeaders(traceparent) }),
+          this.host.producer.send(this.host.topics.retries, {
+            key: retry.task.endpointId,
+            value: JSON.stringify(retry),
+            headers: traceHeaders(traceparent),
+          }),
         deadLetter: (letter, traceparent) =>
-          this.producer.send(this.topics.deadLetter, { key: letter.task.endpointId, value: JSON.stringify(letter), headers: traceHeaders(traceparent) }),
+          this.host.producer.send(this.host.topics.deadLetter, {
+            key: letter.task.endpointId,
+            value: JSON.stringify(letter),
+            headers: traceHeaders(traceparent),
+          }),
         disableEndpoint: (endpointId, reason) => disableEndpoint(this.dataSource, endpointId, reason),
         attemptExists: (deliveryId, attempt) => attemptExists(this.dataSource, deliveryId, attempt),
         setFailing: (endpointId, failing) => setEndpointFailing(this.dataSource, endpointId, failing),
         emitOperational: (type, data) => {
           const id = `evt_op_${randomUUID().replace(/-/g, '')}`;
-          return this.producer.send(this.topics.events, {
+          return this.host.producer.send(this.host.topics.events, {
             key: id,
             value: JSON.stringify({ type, id, data, occurredAt: new Date().toISOString() }),
             headers: traceHeaders(),
@@ -88,25 +97,24 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
         queuePerEndpoint: config.DELIVERY_QUEUE_PER_ENDPOINT,
         maxInFlight: config.DELIVERY_MAX_IN_FLIGHT,
         userAgent: config.DELIVERY_USER_AGENT,
-        breaker: { failureThreshold: config.BREAKER_FAILURE_THRESHOLD, openMs: config.BREAKER_OPEN_MS, maxOpenMs: config.BREAKER_MAX_OPEN_MS },
+        breaker: {
+          failureThreshold: config.BREAKER_FAILURE_THRESHOLD,
+          openMs: config.BREAKER_OPEN_MS,
+          maxOpenMs: config.BREAKER_MAX_OPEN_MS,
+        },
         disableAfterMs: config.ENDPOINT_DISABLE_AFTER_MS,
         endpointSeriesMax: config.METRICS_ENDPOINT_SERIES_MAX,
       },
-      this.logger,
+      this.host.logger,
     );
     const dispatcher = this.dispatcher;
     setEndpointSeriesSource(() => dispatcher.publishEndpointSeries());
-    this.consumer = await startTrackedConsumer({
-      kafka: this.kafka,
-      groupId: `${config.KAFKA_TOPIC_PREFIX}dispatcher`,
-      topic: this.topics.deliveries,
+    this.consumer = await this.host.tracked('deliveries-consumer', {
+      group: 'dispatcher',
+      topic: this.host.topics.deliveries,
       contract: deliveryTask,
-      invalidTopic: this.topics.invalid,
-      producer: this.producer,
-      logger: this.logger,
       accept: (messages) => dispatcher.accept(messages),
     });
-    this.readiness.addConsumer('deliveries-consumer', this.consumer);
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -1,4 +1,9 @@
-import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import {
   claimDedupKeys,
   DedupStage,
@@ -7,11 +12,10 @@ import {
   sourceDefaults,
   SourceRegistry,
 } from '@gateway/ingress';
-import { startValidatingConsumer, traceHeaders, type BatchingProducer, type Kafka, type ValidatingConsumer } from '@gateway/kafka';
-import type { Logger } from '@gateway/observability';
+import { traceHeaders, type ValidatingConsumer } from '@gateway/kafka';
 import type { DataSource } from '@gateway/persistence';
-import { CONFIG, DATA_SOURCE, KAFKA, LOGGER, PRODUCER, ReadinessRegistry, TOPICS } from '@gateway/platform';
-import { inboundMessage, type TopicNames } from '@gateway/schemas';
+import { CONFIG, ConsumerHost, DATA_SOURCE } from '@gateway/platform';
+import { inboundMessage } from '@gateway/schemas';
 import type { AppConfig } from './config';
 
 const PURGE_INTERVAL_MS = 60_000;
@@ -28,13 +32,9 @@ export class JournalConsumer implements OnApplicationBootstrap, BeforeApplicatio
 
   constructor(
     @Inject(CONFIG) private readonly config: AppConfig,
-    @Inject(KAFKA) private readonly kafka: Kafka,
-    @Inject(PRODUCER) private readonly producer: BatchingProducer,
+    private readonly host: ConsumerHost,
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
-    @Inject(TOPICS) private readonly topics: TopicNames,
-    @Inject(LOGGER) private readonly logger: Logger,
     private readonly registry: SourceRegistry,
-    private readonly readiness: ReadinessRegistry,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -43,31 +43,29 @@ export class JournalConsumer implements OnApplicationBootstrap, BeforeApplicatio
       claim: (claims) => claimDedupKeys(this.dataSource, claims),
       markPublished: (refs) => markDedupPublished(this.dataSource, refs),
       publish: (entries) =>
-        this.producer.sendMany(
-          this.topics.inbound,
+        this.host.producer.sendMany(
+          this.host.topics.inbound,
           entries.map(({ message, traceparent }) => ({
             key: inboundMessage.key(message),
             value: JSON.stringify(message),
             headers: traceHeaders(traceparent),
           })),
         ),
-      windowSeconds: (sourceId) => this.registry.get(sourceId)?.dedupWindowSeconds ?? sourceDefaults.dedupWindowSeconds,
+      windowSeconds: (sourceId) =>
+        this.registry.get(sourceId)?.dedupWindowSeconds ?? sourceDefaults.dedupWindowSeconds,
     });
-    this.consumer = await startValidatingConsumer({
-      kafka: this.kafka,
-      groupId: `${this.config.KAFKA_TOPIC_PREFIX}ingress-journal`,
-      topic: this.topics.inboundJournal,
+    this.consumer = await this.host.validating('journal-consumer', {
+      group: 'ingress-journal',
+      topic: this.host.topics.inboundJournal,
       contract: inboundMessage,
-      invalidTopic: this.topics.invalid,
-      producer: this.producer,
-      logger: this.logger,
       handle: (messages) =>
-        stage.handle(messages.map((message) => ({ message: message.value, traceparent: message.traceparent }))),
+        stage.handle(
+          messages.map((message) => ({ message: message.value, traceparent: message.traceparent })),
+        ),
     });
-    this.readiness.addConsumer('journal-consumer', this.consumer);
     this.purgeTimer = setInterval(() => {
       purgeExpiredDedupKeys(this.dataSource).catch((error: unknown) =>
-        this.logger.warn({ err: error }, 'purging expired dedup claims failed; next try in a minute'),
+        this.host.logger.warn({ err: error }, 'purging expired dedup claims failed; next try in a minute'),
       );
     }, PURGE_INTERVAL_MS);
     this.purgeTimer.unref();

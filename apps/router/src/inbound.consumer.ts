@@ -1,11 +1,21 @@
-import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { loadForwardRules, parseEventTypeFrom, toForwardedEvent, type EventTypeFrom, type ForwardRuleRow } from '@gateway/ingress';
-import { startValidatingConsumer, traceHeaders, type AcceptedMessage, type BatchingProducer, type Kafka, type ValidatingConsumer } from '@gateway/kafka';
-import { metrics, type Logger } from '@gateway/observability';
+import {
+  Inject,
+  Injectable,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import {
+  loadForwardRules,
+  parseEventTypeFrom,
+  toForwardedEvent,
+  type EventTypeFrom,
+  type ForwardRuleRow,
+} from '@gateway/ingress';
+import { traceHeaders, type AcceptedMessage, type ValidatingConsumer } from '@gateway/kafka';
+import { metrics } from '@gateway/observability';
 import { LiveView, type DataSource } from '@gateway/persistence';
-import { CONFIG, DATA_SOURCE, KAFKA, LOGGER, PRODUCER, ReadinessRegistry, TOPICS } from '@gateway/platform';
-import { eventMessage, inboundMessage, type InboundMessage, type TopicNames } from '@gateway/schemas';
-import type { AppConfig } from './config';
+import { ConsumerHost, DATA_SOURCE } from '@gateway/platform';
+import { eventMessage, inboundMessage, type InboundMessage } from '@gateway/schemas';
 
 /**
  * Consumes `webhooks.inbound`: a verified inbound webhook of a source with `forward` becomes an
@@ -21,13 +31,8 @@ export class InboundConsumer implements OnApplicationBootstrap, BeforeApplicatio
   private loadedAt = 0;
 
   constructor(
-    @Inject(CONFIG) private readonly config: AppConfig,
-    @Inject(KAFKA) private readonly kafka: Kafka,
-    @Inject(PRODUCER) private readonly producer: BatchingProducer,
+    private readonly host: ConsumerHost,
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
-    @Inject(TOPICS) private readonly topics: TopicNames,
-    @Inject(LOGGER) private readonly logger: Logger,
-    private readonly readiness: ReadinessRegistry,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -36,20 +41,15 @@ export class InboundConsumer implements OnApplicationBootstrap, BeforeApplicatio
       'sources_changed',
       loadForwardRules,
       (rows) => this.setRules(rows),
-      (error) => this.logger.warn({ err: error }, 'forward rules reload failed; keeping the last view'),
+      (error) => this.host.logger.warn({ err: error }, 'forward rules reload failed; keeping the last view'),
     );
     await this.view.start();
-    this.consumer = await startValidatingConsumer({
-      kafka: this.kafka,
-      groupId: `${this.config.KAFKA_TOPIC_PREFIX}router-inbound`,
-      topic: this.topics.inbound,
+    this.consumer = await this.host.validating('inbound-consumer', {
+      group: 'router-inbound',
+      topic: this.host.topics.inbound,
       contract: inboundMessage,
-      invalidTopic: this.topics.invalid,
-      producer: this.producer,
-      logger: this.logger,
       handle: (messages) => this.forward(messages),
     });
-    this.readiness.addConsumer('inbound-consumer', this.consumer);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -59,14 +59,20 @@ export class InboundConsumer implements OnApplicationBootstrap, BeforeApplicatio
 
   private setRules(rows: ForwardRuleRow[]): void {
     const rules = new Map<string, EventTypeFrom | null>();
-    for (const row of rows) rules.set(row.id, row.forward ? parseEventTypeFrom(row.forward.eventTypeFrom) : null);
+    for (const row of rows)
+      rules.set(row.id, row.forward ? parseEventTypeFrom(row.forward.eventTypeFrom) : null);
     this.rules = rules;
     this.loadedAt = Date.now();
   }
 
   private async forward(messages: AcceptedMessage<InboundMessage>[]): Promise<void> {
     // A source newer than the view (its NOTIFY still on its way): reload once before deciding.
-    if (messages.some(({ value }) => !this.rules.has(value.sourceId) && Date.parse(value.receivedAt) >= this.loadedAt - 1000)) {
+    if (
+      messages.some(
+        ({ value }) =>
+          !this.rules.has(value.sourceId) && Date.parse(value.receivedAt) >= this.loadedAt - 1000,
+      )
+    ) {
       await this.view?.reload();
     }
     const events = [];
@@ -80,13 +86,20 @@ export class InboundConsumer implements OnApplicationBootstrap, BeforeApplicatio
       const result = toForwardedEvent(value, rule);
       if (!result.ok) {
         metrics.inboundForwarded.inc({ outcome: result.reason });
-        this.logger.warn({ inboundId: value.id, sourceId: value.sourceId }, 'inbound webhook not forwarded: no event type');
+        this.host.logger.warn(
+          { inboundId: value.id, sourceId: value.sourceId },
+          'inbound webhook not forwarded: no event type',
+        );
         continue;
       }
-      events.push({ key: eventMessage.key(result.event), value: JSON.stringify(result.event), headers: traceHeaders(traceparent) });
+      events.push({
+        key: eventMessage.key(result.event),
+        value: JSON.stringify(result.event),
+        headers: traceHeaders(traceparent),
+      });
     }
     if (events.length === 0) return;
-    await this.producer.sendMany(this.topics.events, events);
+    await this.host.producer.sendMany(this.host.topics.events, events);
     metrics.inboundForwarded.inc({ outcome: 'forwarded' }, events.length);
   }
 }

@@ -1,10 +1,13 @@
-import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { startValidatingConsumer, type BatchingProducer, type Kafka, type ValidatingConsumer } from '@gateway/kafka';
-import type { Logger } from '@gateway/observability';
+import {
+  Inject,
+  Injectable,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import type { ValidatingConsumer } from '@gateway/kafka';
 import { recordDeadLetters, type DataSource } from '@gateway/persistence';
-import { CONFIG, DATA_SOURCE, KAFKA, LOGGER, PRODUCER, TOPICS } from '@gateway/platform';
-import { deadLetter, type TopicNames } from '@gateway/schemas';
-import type { AppConfig } from './config';
+import { ConsumerHost, DATA_SOURCE } from '@gateway/platform';
+import { deadLetter } from '@gateway/schemas';
 
 /** Consumes `webhooks.dead-letter` into the `dead_letters` table, which the API lists and redrives. */
 @Injectable()
@@ -12,23 +15,15 @@ export class DeadLettersConsumer implements OnApplicationBootstrap, BeforeApplic
   private consumer: ValidatingConsumer | undefined;
 
   constructor(
-    @Inject(CONFIG) private readonly config: AppConfig,
-    @Inject(KAFKA) private readonly kafka: Kafka,
-    @Inject(PRODUCER) private readonly producer: BatchingProducer,
+    private readonly host: ConsumerHost,
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
-    @Inject(TOPICS) private readonly topics: TopicNames,
-    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.consumer = await startValidatingConsumer({
-      kafka: this.kafka,
-      groupId: `${this.config.KAFKA_TOPIC_PREFIX}scheduler-dead-letters`,
-      topic: this.topics.deadLetter,
+    this.consumer = await this.host.validating('dead-letters-consumer', {
+      group: 'scheduler-dead-letters',
+      topic: this.host.topics.deadLetter,
       contract: deadLetter,
-      invalidTopic: this.topics.invalid,
-      producer: this.producer,
-      logger: this.logger,
       handle: (messages) =>
         recordDeadLetters(
           this.dataSource,

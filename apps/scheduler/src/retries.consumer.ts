@@ -6,14 +6,8 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import {
-  startTrackedConsumer,
-  traceHeaders,
-  type BatchingProducer,
-  type Kafka,
-  type ValidatingConsumer,
-} from '@gateway/kafka';
-import { metrics, type Logger } from '@gateway/observability';
+import { traceHeaders, type ValidatingConsumer } from '@gateway/kafka';
+import { metrics } from '@gateway/observability';
 import {
   claimDueRetries,
   countPendingRetries,
@@ -22,9 +16,9 @@ import {
   renewRetryLeases,
   type DataSource,
 } from '@gateway/persistence';
-import { CONFIG, DATA_SOURCE, KAFKA, LOGGER, PRODUCER, ReadinessRegistry, TOPICS } from '@gateway/platform';
+import { CONFIG, ConsumerHost, DATA_SOURCE } from '@gateway/platform';
 import { RetryIntake, RetryScheduler } from '@gateway/scheduling';
-import { retryTask, type DeliveryTask, type TopicNames } from '@gateway/schemas';
+import { retryTask, type DeliveryTask } from '@gateway/schemas';
 import type { AppConfig } from './config';
 
 /** Consumes `webhooks.retries` into PostgreSQL (offsets commit after the insert, soon-due retries first) and fires them when due. */
@@ -38,12 +32,8 @@ export class RetriesConsumer implements OnApplicationBootstrap, BeforeApplicatio
 
   constructor(
     @Inject(CONFIG) private readonly config: AppConfig,
-    @Inject(KAFKA) private readonly kafka: Kafka,
-    @Inject(PRODUCER) private readonly producer: BatchingProducer,
+    private readonly host: ConsumerHost,
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
-    @Inject(TOPICS) private readonly topics: TopicNames,
-    @Inject(LOGGER) private readonly logger: Logger,
-    private readonly readiness: ReadinessRegistry,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -53,8 +43,8 @@ export class RetriesConsumer implements OnApplicationBootstrap, BeforeApplicatio
       {
         claimDue: (limit) => claimDueRetries(dataSource, owner, lease, config.SCHEDULER_WINDOW_MS, limit),
         emit: (items) =>
-          this.producer.sendMany(
-            this.topics.deliveries,
+          this.host.producer.sendMany(
+            this.host.topics.deliveries,
             items.map(({ task, traceparent }) => ({
               key: (task as DeliveryTask).endpointId,
               value: JSON.stringify(task),
@@ -70,7 +60,7 @@ export class RetriesConsumer implements OnApplicationBootstrap, BeforeApplicatio
         pollMs: config.SCHEDULER_POLL_MS,
         batch: config.SCHEDULER_BATCH,
       },
-      this.logger,
+      this.host.logger,
     );
     const scheduler = this.scheduler;
     scheduler.start();
@@ -80,19 +70,15 @@ export class RetriesConsumer implements OnApplicationBootstrap, BeforeApplicatio
           insertRetries(dataSource, rows, { owner, leaseMs: lease, windowMs: config.SCHEDULER_WINDOW_MS }),
         adopt: (claimed) => scheduler.adopt(claimed),
         now: Date.now,
-        onStoreError: (error) => this.logger.warn({ err: error }, 'storing retries failed; retrying'),
+        onStoreError: (error) => this.host.logger.warn({ err: error }, 'storing retries failed; retrying'),
       },
       { windowMs: config.SCHEDULER_WINDOW_MS, maxBackground: config.SCHEDULER_INTAKE_BUFFER },
     );
     this.intake = intake;
-    this.consumer = await startTrackedConsumer({
-      kafka: this.kafka,
-      groupId: `${config.KAFKA_TOPIC_PREFIX}scheduler`,
-      topic: this.topics.retries,
+    this.consumer = await this.host.tracked('retries-consumer', {
+      group: 'scheduler',
+      topic: this.host.topics.retries,
       contract: retryTask,
-      invalidTopic: this.topics.invalid,
-      producer: this.producer,
-      logger: this.logger,
       accept: (messages) =>
         intake.accept(
           messages.map(({ value, traceparent, complete }) => ({
@@ -110,11 +96,10 @@ export class RetriesConsumer implements OnApplicationBootstrap, BeforeApplicatio
           })),
         ),
     });
-    this.readiness.addConsumer('retries-consumer', this.consumer);
     this.sampler = setInterval(() => {
       countPendingRetries(dataSource).then(
         (count) => metrics.retriesPending.set(count),
-        (error: unknown) => this.logger.warn({ err: error }, 'counting pending retries failed'),
+        (error: unknown) => this.host.logger.warn({ err: error }, 'counting pending retries failed'),
       );
     }, 5000);
   }

@@ -2,6 +2,7 @@ export { bootService, type BootOptions } from './boot-service';
 export { PlatformModule, type PlatformOptions } from './platform.module';
 export { CONFIG, LOGGER, KAFKA, PRODUCER, DATA_SOURCE, TOPICS, type ReadinessCheck } from './tokens';
 export { ReadinessRegistry } from './readiness-registry';
+export { ConsumerHost } from './consumer-host';
 export { DomainError, ValidationError, NotFoundError, ConflictError } from './domain-error';
 export { ProblemFilter } from './problem.filter';
 export { parseWith } from './parse-with';

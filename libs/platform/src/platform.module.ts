@@ -4,6 +4,7 @@ import { BatchingProducer, checkKafka, createKafka, type Kafka } from '@gateway/
 import { checkPostgres, createDataSource, type DataSource } from '@gateway/persistence';
 import { createLogger, type Logger } from '@gateway/observability';
 import { topicNames } from '@gateway/schemas';
+import { ConsumerHost } from './consumer-host';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
 import { ReadinessRegistry } from './readiness-registry';
@@ -71,9 +72,10 @@ export class PlatformModule {
         { provide: DATA_SOURCE, useValue: dataSource },
         { provide: TOPICS, useValue: topicNames(config.KAFKA_TOPIC_PREFIX) },
         ReadinessRegistry,
+        ConsumerHost,
         PlatformLifecycle,
       ],
-      exports: [CONFIG, LOGGER, KAFKA, PRODUCER, DATA_SOURCE, TOPICS, ReadinessRegistry],
+      exports: [CONFIG, LOGGER, KAFKA, PRODUCER, DATA_SOURCE, TOPICS, ReadinessRegistry, ConsumerHost],
     };
   }
 }

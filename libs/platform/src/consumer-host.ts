@@ -1,0 +1,68 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { z } from 'zod';
+import {
+  startTrackedConsumer,
+  startValidatingConsumer,
+  type BatchingProducer,
+  type Kafka,
+  type TrackedConsumerOptions,
+  type ValidatingConsumer,
+  type ValidatingConsumerOptions,
+} from '@gateway/kafka';
+import type { Logger } from '@gateway/observability';
+import type { TopicNames } from '@gateway/schemas';
+import { ReadinessRegistry } from './readiness-registry';
+import { CONFIG, KAFKA, LOGGER, PRODUCER, TOPICS } from './tokens';
+
+/** What a service's consumer chooses; the host supplies the rest. */
+type Shared = 'kafka' | 'groupId' | 'invalidTopic' | 'producer' | 'logger';
+type Chosen<O> = Omit<O, Shared> & { /** Group name after the topic prefix, e.g. `router`. */ group: string };
+
+/**
+ * Starts the services' Kafka consumers the one way: group `<prefix><group>`, invalid messages to
+ * the invalid topic, the shared producer and logger, and `/health/ready` green only while the
+ * consumer is a member of its group. Also hands consumers the shared producer, topics and logger.
+ */
+@Injectable()
+export class ConsumerHost {
+  constructor(
+    @Inject(CONFIG) private readonly config: { KAFKA_TOPIC_PREFIX: string },
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(PRODUCER) readonly producer: BatchingProducer,
+    @Inject(TOPICS) readonly topics: TopicNames,
+    @Inject(LOGGER) readonly logger: Logger,
+    private readonly readiness: ReadinessRegistry,
+  ) {}
+
+  /** A consumer whose batches are done when `handle` resolves. */
+  async validating<S extends z.ZodType>(
+    name: string,
+    options: Chosen<ValidatingConsumerOptions<S>>,
+  ): Promise<ValidatingConsumer> {
+    const { group, ...chosen } = options;
+    const consumer = await startValidatingConsumer({ ...chosen, ...this.shared(group) });
+    this.readiness.addConsumer(name, consumer);
+    return consumer;
+  }
+
+  /** A consumer whose messages finish one by one, out of order (`complete()`). */
+  async tracked<S extends z.ZodType>(
+    name: string,
+    options: Chosen<TrackedConsumerOptions<S>>,
+  ): Promise<ValidatingConsumer> {
+    const { group, ...chosen } = options;
+    const consumer = await startTrackedConsumer({ ...chosen, ...this.shared(group) });
+    this.readiness.addConsumer(name, consumer);
+    return consumer;
+  }
+
+  private shared(group: string): Pick<ValidatingConsumerOptions<z.ZodType>, Shared> {
+    return {
+      kafka: this.kafka,
+      groupId: `${this.config.KAFKA_TOPIC_PREFIX}${group}`,
+      invalidTopic: this.topics.invalid,
+      producer: this.producer,
+      logger: this.logger,
+    };
+  }
+}
