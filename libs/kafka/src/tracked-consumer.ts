@@ -5,7 +5,14 @@ import { metrics, type Logger } from '@gateway/observability';
 import type { BatchingProducer } from './batching-producer';
 import { decodeMessage } from './decode';
 import { OffsetTracker } from './offset-tracker';
-import { publishInvalid, toAccepted, toInvalid, type AcceptedMessage, type BatchContext, type ValidatingConsumer } from './validating-consumer';
+import {
+  publishInvalid,
+  toAccepted,
+  toInvalid,
+  type AcceptedMessage,
+  type BatchContext,
+  type ValidatingConsumer,
+} from './validating-consumer';
 
 export interface TrackedMessage<T> extends AcceptedMessage<T> {
   /** Marks the message finished; its offset becomes committable once every older one is too. */
@@ -40,7 +47,9 @@ export interface TrackedConsumerOptions<S extends z.ZodType> {
  * batch is accepted, but a partition's committed offset only moves to its oldest unfinished
  * message, so a crash re-sends unfinished work and never skips it.
  */
-export async function startTrackedConsumer<S extends z.ZodType>(options: TrackedConsumerOptions<S>): Promise<ValidatingConsumer> {
+export async function startTrackedConsumer<S extends z.ZodType>(
+  options: TrackedConsumerOptions<S>,
+): Promise<ValidatingConsumer> {
   const { kafka, groupId, topic, contract, logger } = options;
   const consumer = kafka.consumer({
     groupId,
@@ -62,16 +71,35 @@ export async function startTrackedConsumer<S extends z.ZodType>(options: Tracked
     joinedFlag = true;
     markJoined();
   });
+  let stopping = false;
+  let restartTimer: NodeJS.Timeout | undefined;
+  // kafkajs restarts a consumer only after a retriable error; after any other (e.g. "Failed to find
+  // group coordinator" while a broker comes back) it stays down, so this restarts it.
+  const restart = (): void => {
+    restartTimer = setTimeout(() => {
+      if (stopping) return;
+      begin().catch((error: unknown) => {
+        logger.error({ err: error, groupId }, 'consumer restart failed; trying again');
+        restart();
+      });
+    }, 1000);
+  };
   consumer.on(consumer.events.CRASH, (event) => {
     joinedFlag = false;
-    logger.error({ err: event.payload.error, groupId }, 'consumer crashed; kafkajs restarts it');
+    const restarting = event.payload.restart;
+    logger.error(
+      { err: event.payload.error, groupId },
+      restarting ? 'consumer crashed; kafkajs restarts it' : 'consumer crashed; restarting it',
+    );
+    if (!restarting && !stopping) restart();
   });
 
   const commit = async (): Promise<void> => {
     const offsets: { topic: string; partition: number; offset: string }[] = [];
     for (const [partition, tracker] of trackers) {
       const offset = tracker.committable();
-      if (offset !== undefined && committed.get(partition) !== offset) offsets.push({ topic, partition, offset });
+      if (offset !== undefined && committed.get(partition) !== offset)
+        offsets.push({ topic, partition, offset });
     }
     if (offsets.length === 0) return;
     try {
@@ -88,9 +116,12 @@ export async function startTrackedConsumer<S extends z.ZodType>(options: Tracked
     void commit().finally(() => (committing = false));
   }, options.commitIntervalMs ?? 100);
 
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({
+  const begin = async (): Promise<void> => {
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run(runConfig);
+  };
+  const runConfig: Parameters<typeof consumer.run>[0] = {
     autoCommit: false,
     eachBatchAutoResolve: false,
     // One fetch cycle handles every partition at once: a slow partition does not hold the rest.
@@ -119,7 +150,9 @@ export async function startTrackedConsumer<S extends z.ZodType>(options: Tracked
             },
           });
         } else {
-          rejected.push(toInvalid(message, batch.topic, batch.partition, groupId, decoded.reason, decoded.errors));
+          rejected.push(
+            toInvalid(message, batch.topic, batch.partition, groupId, decoded.reason, decoded.errors),
+          );
         }
       }
       if (rejected.length > 0) {
@@ -128,20 +161,31 @@ export async function startTrackedConsumer<S extends z.ZodType>(options: Tracked
       }
       if (accepted.length > 0) {
         metrics.messagesConsumed.inc({ topic: batch.topic, consumer: groupId }, accepted.length);
-        await options.accept(accepted, { topic: batch.topic, partition: batch.partition, heartbeat, isRunning });
+        await options.accept(accepted, {
+          topic: batch.topic,
+          partition: batch.partition,
+          heartbeat,
+          isRunning,
+        });
       }
       resolveOffset(batch.lastOffset());
       await heartbeat();
       const lag = Number(batch.highWatermark) - Number(batch.lastOffset()) - 1;
-      metrics.consumerLag.set({ topic: batch.topic, partition: String(batch.partition), consumer: groupId }, Math.max(0, lag));
+      metrics.consumerLag.set(
+        { topic: batch.topic, partition: String(batch.partition), consumer: groupId },
+        Math.max(0, lag),
+      );
     },
-  });
+  };
+  await begin();
 
   return {
     consumer,
     joined,
     isJoined: () => joinedFlag,
     stop: async (drain?: () => Promise<void>) => {
+      stopping = true;
+      clearTimeout(restartTimer);
       await consumer.stop();
       await drain?.();
       clearInterval(timer);
