@@ -24,9 +24,13 @@ describe('replay, recover, redrive and pending retries through the control API',
     const text = await response.text();
     return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
   };
+  /** Dead letters recorded by the scheduler whose delivery the dispatcher has also marked dead (recover reads the latter). */
   const deadCount = async (eventIds: string[]) => {
     const db = await testDatabase();
-    const rows = await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM dead_letters WHERE event_id = ANY($1)`, [eventIds]);
+    const rows = await db.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM dead_letters l JOIN deliveries d ON d.id = l.delivery_id WHERE l.event_id = ANY($1) AND d.status = 'dead'`,
+      [eventIds],
+    );
     return rows[0].n;
   };
 
