@@ -5,7 +5,7 @@ import { startService } from '@gateway/testing';
 import { freePort } from '@gateway/testing';
 import { waitFor } from '@gateway/testing';
 import { startBenchStack } from './bench-stack';
-import { machine, payloadOfSize, startReceiverFarm, summarize } from './support';
+import { deliveryTuning, machine, payloadOfSize, startReceiverFarm, summarize } from './support';
 
 /**
  * Dispatcher drain: a pre-filled `deliveries` topic (1 KB events) for 50 healthy local endpoints;
@@ -43,7 +43,7 @@ export async function dispatcherDrain(tasks = Number(process.env.BENCH_DRAIN_TAS
     const dispatcher = await startService(
       'dispatcher',
       await freePort(),
-      { KAFKA_BROKERS: stack.kafkaBrokers, DATABASE_URL: stack.databaseUrl, KAFKA_TOPIC_PREFIX: stack.prefix, DELIVERY_ALLOWLIST: '127.0.0.0/8', LOG_LEVEL: 'warn' },
+      { ...deliveryTuning(), KAFKA_BROKERS: stack.kafkaBrokers, DATABASE_URL: stack.databaseUrl, KAFKA_TOPIC_PREFIX: stack.prefix, DELIVERY_ALLOWLIST: '127.0.0.0/8', LOG_LEVEL: 'warn' },
       stack.logDir,
     );
     const ready = Date.now();

@@ -3,7 +3,7 @@ import { startService } from '@gateway/testing';
 import { freePort } from '@gateway/testing';
 import { waitFor } from '@gateway/testing';
 import { startBenchStack } from './bench-stack';
-import { machine, payloadOfSize, startReceiverFarm, summarize } from './support';
+import { deliveryTuning, machine, payloadOfSize, startReceiverFarm, summarize } from './support';
 
 /**
  * End to end, publish -> receiver: events of 1 KB published to `webhooks.events` at a fixed rate by
@@ -19,9 +19,7 @@ export async function outboundEndToEnd(
 ): Promise<void> {
   const stack = await startBenchStack('e2e');
   const farm = await startReceiverFarm(endpoints);
-  // DELIVERY_* settings of the caller's environment reach the dispatcher (a knob for experiments).
-  const tuning = Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('DELIVERY_')));
-  const env = { ...tuning, KAFKA_BROKERS: stack.kafkaBrokers, DATABASE_URL: stack.databaseUrl, KAFKA_TOPIC_PREFIX: stack.prefix, DELIVERY_ALLOWLIST: '127.0.0.0/8', LOG_LEVEL: 'warn' };
+  const env = { ...deliveryTuning(), KAFKA_BROKERS: stack.kafkaBrokers, DATABASE_URL: stack.databaseUrl, KAFKA_TOPIC_PREFIX: stack.prefix, DELIVERY_ALLOWLIST: '127.0.0.0/8', LOG_LEVEL: 'warn' };
   const services = [] as Awaited<ReturnType<typeof startService>>[];
   try {
     // Endpoint i subscribes to the events numbered i modulo the endpoint count: one delivery per event.

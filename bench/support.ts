@@ -56,3 +56,10 @@ export async function metricValue(service: { url: string }, name: string): Promi
   const line = text.split('\n').find((row) => row.startsWith(`${name} `));
   return line ? Number(line.split(' ')[1]) : NaN;
 }
+
+/** DELIVERY_* settings of the caller's environment, passed on to the dispatcher (a knob for experiments). */
+export function deliveryTuning(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter((entry): entry is [string, string] => entry[0].startsWith('DELIVERY_') && entry[1] !== undefined),
+  );
+}

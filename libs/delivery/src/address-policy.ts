@@ -1,4 +1,5 @@
 import { BlockList, isIP } from 'node:net';
+import { boundedMemo } from './bounded-memo';
 
 /** Ranges a delivery may never reach unless allow-listed: private, loopback, link-local, metadata, ... */
 const blockedV4 = [
@@ -37,16 +38,5 @@ export function createAddressPolicy(allowCidrs: readonly string[]): AddressPolic
     return !blocked.check(ip, family);
   };
   // A verdict never changes for a policy; BlockList.check costs ~20 us, and literal-IP endpoints are checked per attempt.
-  const verdicts = new Map<string, boolean>();
-  return {
-    allows(address: string): boolean {
-      let verdict = verdicts.get(address);
-      if (verdict === undefined) {
-        if (verdicts.size >= 4096) verdicts.clear();
-        verdict = judge(address);
-        verdicts.set(address, verdict);
-      }
-      return verdict;
-    },
-  };
+  return { allows: boundedMemo(4096, judge) };
 }

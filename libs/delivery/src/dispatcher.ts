@@ -343,13 +343,11 @@ export class Dispatcher {
         await this.persist(() => this.ports.setFailing(endpoint.id, false));
         await this.persist(() => this.ports.emitOperational('endpoint.recovered', { endpointId: endpoint.id }));
       }
-      this.publishCircuitGauge();
       return;
     }
     const transition = breaker?.onFailure(now);
     if (transition) {
       metrics.circuitTransitions.inc({ to: transition });
-      this.publishCircuitGauge();
       if (endpoint.failingSince === null) {
         endpoint.failingSince = new Date(now).toISOString();
         await this.persist(() => this.ports.setFailing(endpoint.id, true));
@@ -378,8 +376,12 @@ export class Dispatcher {
     return failing;
   }
 
-  /** Rebuilds the per-endpoint failing series (bounded by `endpointSeriesMax`); run when scraped. */
+  /**
+   * Rebuilds the circuit gauges and the per-endpoint failing series (bounded by
+   * `endpointSeriesMax`); run when scraped, so no attempt pays for a walk over every breaker.
+   */
   publishEndpointSeries(now = Date.now()): void {
+    this.publishCircuitGauge();
     publishFailingEndpoints(this.failingEndpoints(), this.settings.endpointSeriesMax, now);
   }
 

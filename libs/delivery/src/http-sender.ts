@@ -1,8 +1,9 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { isIP } from 'node:net';
-import { Agent, request } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
 import type { AttemptResult } from '@gateway/retry';
 import type { AddressPolicy } from './address-policy';
+import { boundedMemo } from './bounded-memo';
 
 export interface SendResult extends AttemptResult {
   durationMs: number;
@@ -34,6 +35,9 @@ type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | Lo
  */
 export class HttpSender {
   private readonly agent: Agent;
+  private readonly bodies = new BodyDeadlines();
+  /** Parsed delivery URLs (endpoints are few and their URLs rarely change). */
+  private readonly target = boundedMemo(10_000, parseTarget);
 
   constructor(private readonly options: SenderOptions) {
     const resolve = options.resolve ?? dnsLookup;
@@ -59,28 +63,24 @@ export class HttpSender {
   async send(url: string, headers: Record<string, string>, body: string): Promise<SendResult> {
     const started = performance.now();
     const finish = (partial: Omit<SendResult, 'durationMs'>): SendResult => ({ ...partial, durationMs: Math.round(performance.now() - started) });
-    let target: URL;
-    try {
-      target = new URL(url);
-      if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new Error(`unsupported scheme ${target.protocol}`);
-    } catch (error) {
-      return finish({ statusCode: null, error: 'invalid-url', errorDetail: (error as Error).message, retryAfterHeader: null, responseBody: null });
+    const target = this.target(url);
+    if ('invalid' in target) {
+      return finish({ statusCode: null, error: 'invalid-url', errorDetail: target.invalid, retryAfterHeader: null, responseBody: null });
     }
-    const host = target.hostname.replace(/^\[|\]$/g, '');
-    if (isIP(host) !== 0 && !this.options.policy.allows(host)) {
-      return finish({ statusCode: null, error: 'ssrf-blocked', errorDetail: `${host} is a blocked address`, retryAfterHeader: null, responseBody: null });
+    if (target.literalHost !== null && !this.options.policy.allows(target.literalHost)) {
+      return finish({ statusCode: null, error: 'ssrf-blocked', errorDetail: `${target.literalHost} is a blocked address`, retryAfterHeader: null, responseBody: null });
     }
     try {
-      const response = await request(target, {
+      // The head must come within the timeout (undici's own coarse timers), the body by the end of it.
+      const response = await request(target.url, {
         method: 'POST',
         headers,
         body,
         dispatcher: this.agent,
         headersTimeout: this.options.timeoutMs,
         bodyTimeout: this.options.timeoutMs,
-        signal: AbortSignal.timeout(this.options.timeoutMs),
       });
-      const responseBody = await readLimited(response.body);
+      const responseBody = await this.bodies.read(response.body, started + this.options.timeoutMs);
       const retryAfter = response.headers['retry-after'];
       return finish({
         statusCode: response.statusCode,
@@ -95,22 +95,82 @@ export class HttpSender {
   }
 
   close(): Promise<void> {
+    this.bodies.stop();
     return this.agent.close();
   }
 }
 
-async function readLimited(body: AsyncIterable<Buffer> & { destroy(): unknown }): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    chunks.push(chunk);
-    size += chunk.length;
-    if (size >= responseBodyLimit) {
-      body.destroy();
-      break;
+type ResponseBody = Dispatcher.ResponseData['body'];
+
+/** The first `responseBodyLimit` bytes of a response body; a longer body is cut off there. */
+function readLimited(body: ResponseBody): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (): void => {
+      // The error listener stays: cutting a long body off makes undici's stream emit one.
+      body.off('data', onData).off('end', done);
+      resolve(Buffer.concat(chunks).subarray(0, responseBodyLimit).toString('utf8'));
+    };
+    const fail = (error: Error): void => {
+      body.off('data', onData).off('end', done).off('error', fail);
+      reject(error);
+    };
+    const onData = (chunk: Buffer): void => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size < responseBodyLimit) return;
+      done();
+      body.destroy(); // the rest is not drained: the connection is dropped instead
+    };
+    body.on('data', onData).on('end', done).on('error', fail);
+  });
+}
+
+/**
+ * Response bodies being read, with their deadlines: one coarse sweep a second ends the late ones,
+ * instead of a timer per request (the head is bounded by undici's `headersTimeout`).
+ */
+class BodyDeadlines {
+  private readonly reading = new Map<ResponseBody, number>();
+  private sweeper: NodeJS.Timeout | undefined;
+
+  async read(body: ResponseBody, deadline: number): Promise<string> {
+    this.reading.set(body, deadline);
+    this.sweeper ??= setInterval(() => this.sweep(), 1000).unref();
+    try {
+      return await readLimited(body);
+    } finally {
+      this.reading.delete(body);
     }
   }
-  return Buffer.concat(chunks).subarray(0, responseBodyLimit).toString('utf8');
+
+  private sweep(): void {
+    const now = performance.now();
+    for (const [body, deadline] of this.reading) {
+      if (deadline > now) continue;
+      this.reading.delete(body);
+      body.destroy(Object.assign(new Error('the response body did not arrive within the timeout'), { code: 'UND_ERR_BODY_TIMEOUT' }));
+    }
+  }
+
+  stop(): void {
+    clearInterval(this.sweeper);
+  }
+}
+
+/** A delivery URL checked once: parsed, http(s) only, and its host when it is a literal address. */
+type Target = { url: URL; literalHost: string | null } | { invalid: string };
+
+function parseTarget(url: string): Target {
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return { invalid: `unsupported scheme ${parsed.protocol}` };
+    const host = parsed.hostname.replace(/^\[|\]$/g, '');
+    return { url: parsed, literalHost: isIP(host) !== 0 ? host : null };
+  } catch (error) {
+    return { invalid: (error as Error).message };
+  }
 }
 
 function classifyError(error: unknown): { error: AttemptResult['error']; errorDetail: string } {

@@ -18,7 +18,7 @@ export function setEndpointSeriesSource(source: (() => void) | undefined): void 
 
 let endpointSeriesFresh = false;
 
-/** Each of the three gauges asks before it is read; one scrape reads them in one turn, so once is enough. */
+/** Each of the four gauges asks before it is read; one scrape reads them in one turn, so once is enough. */
 function refreshEndpointSeries(): void {
   if (endpointSeriesFresh || !endpointSeriesSource) return;
   endpointSeriesFresh = true;
@@ -116,6 +116,7 @@ export const metrics = {
     help: 'Endpoints whose circuit breaker is open or half-open in this dispatcher, by state.',
     labelNames: ['state'] as const,
     registers,
+    collect: refreshEndpointSeries,
   }),
   endpointCircuitState: new Gauge({
     name: `${METRIC_PREFIX}endpoint_circuit_state`,

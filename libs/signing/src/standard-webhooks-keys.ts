@@ -40,3 +40,18 @@ export function parseStandardWebhooksKey(secret: string, position: number): Stan
   const body = secret.startsWith(SYMMETRIC_PREFIX) ? secret.slice(SYMMETRIC_PREFIX.length) : secret;
   return { kind: 'symmetric', key: decode(body, label) };
 }
+
+/** Parsed keys by secret: parsing (base64, and the public half of an Ed25519 key) is not repeated per message. */
+const parsedKeys = new Map<string, StandardWebhooksKey>();
+const PARSED_KEYS_MAX = 10_000;
+
+/** `parseStandardWebhooksKey`, remembered for up to 10,000 secrets (then forgotten all at once). */
+export function standardWebhooksKey(secret: string, position: number): StandardWebhooksKey {
+  let key = parsedKeys.get(secret);
+  if (!key) {
+    key = parseStandardWebhooksKey(secret, position);
+    if (parsedKeys.size >= PARSED_KEYS_MAX) parsedKeys.clear();
+    parsedKeys.set(secret, key);
+  }
+  return key;
+}

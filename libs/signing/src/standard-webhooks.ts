@@ -5,6 +5,7 @@ import { header, noMatch, reject, type Rejection, type RejectionReason } from '.
 import { SigningConfigError } from './signing-error';
 import {
   parseStandardWebhooksKey,
+  standardWebhooksKey,
   PRIVATE_PREFIX,
   PUBLIC_PREFIX,
   SYMMETRIC_PREFIX,
@@ -34,11 +35,22 @@ export interface SignPayloadInput {
   secrets: readonly string[];
 }
 
-const signedContent = (id: string, timestamp: number | string, payload: string | Uint8Array): Buffer =>
-  Buffer.concat([
-    Buffer.from(`${id}.${timestamp}.`),
-    typeof payload === 'string' ? Buffer.from(payload) : payload,
-  ]);
+/** What is signed: `id.timestamp.payload`, kept in two parts (HMAC takes them one after the other). */
+interface SignedContent {
+  prefix: string;
+  payload: string | Uint8Array;
+}
+
+const signedContent = (id: string, timestamp: number | string, payload: string | Uint8Array): SignedContent => ({
+  prefix: `${id}.${timestamp}.`,
+  payload,
+});
+
+const hmacOf = (key: Buffer, content: SignedContent): Buffer => hmac('sha256', key, content.prefix, content.payload);
+
+/** Ed25519 signs one message: the parts joined. */
+const joined = (content: SignedContent): Buffer =>
+  Buffer.concat([Buffer.from(content.prefix), typeof content.payload === 'string' ? Buffer.from(content.payload) : content.payload]);
 
 /** The `webhook-signature` header value: one space-separated entry per secret. */
 export function signPayload({ id, timestamp, payload, secrets }: SignPayloadInput): string {
@@ -53,12 +65,12 @@ export function signPayload({ id, timestamp, payload, secrets }: SignPayloadInpu
   const content = signedContent(id, timestamp, payload);
   return secrets
     .map((secret, position) => {
-      const key = parseStandardWebhooksKey(secret, position);
+      const key = standardWebhooksKey(secret, position);
       switch (key.kind) {
         case 'symmetric':
-          return `v1,${hmac('sha256', key.key, content).toString('base64')}`;
+          return `v1,${hmacOf(key.key, content).toString('base64')}`;
         case 'ed25519-private':
-          return `v1a,${sign(null, content, key.key).toString('base64')}`;
+          return `v1a,${sign(null, joined(content), key.key).toString('base64')}`;
         case 'ed25519-public':
           throw new SigningConfigError(`secret #${position + 1} is a public key (whpk_); it cannot sign`);
       }
@@ -85,17 +97,20 @@ const ED25519_SIGNATURE_LENGTH = 64;
 function matches(
   keys: readonly StandardWebhooksKey[],
   entries: readonly string[][],
-  content: Buffer,
+  content: SignedContent,
 ): boolean {
   // Each HMAC is computed once, however many v1 entries the header lists.
-  const digests = keys.flatMap((key) => (key.kind === 'symmetric' ? [hmac('sha256', key.key, content)] : []));
+  const digests = keys.flatMap((key) => (key.kind === 'symmetric' ? [hmacOf(key.key, content)] : []));
   const publicKeys = keys.flatMap((key) => (key.kind === 'symmetric' ? [] : [key.publicKey]));
+  let message: Buffer | undefined;
   return entries.some(([version, value]) => {
     const signature = decodeBase64(value);
     if (!signature) return false;
     if (version === 'v1') return digests.some((digest) => equalBytes(digest, signature));
     if (version === 'v1a' && signature.length === ED25519_SIGNATURE_LENGTH) {
-      return publicKeys.some((publicKey) => verify(null, content, publicKey, signature));
+      message ??= joined(content);
+      const signed = message;
+      return publicKeys.some((publicKey) => verify(null, signed, publicKey, signature));
     }
     return false; // unknown versions are skipped, never downgraded to
   });
@@ -124,7 +139,7 @@ export function verifyPayload(input: VerifyPayloadInput): VerifyPayloadResult {
   if (entries.length === 0) {
     return reject('malformed-header', 'webhook-signature has no "version,signature" entry');
   }
-  const keys = input.secrets.map(parseStandardWebhooksKey);
+  const keys = input.secrets.map((secret, position) => standardWebhooksKey(secret, position));
   if (!matches(keys, entries, signedContent(id, timestampValue, input.payload))) {
     return noMatch(keys);
   }
