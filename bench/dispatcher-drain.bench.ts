@@ -5,7 +5,7 @@ import { startService } from '@gateway/testing';
 import { freePort } from '@gateway/testing';
 import { waitFor } from '@gateway/testing';
 import { startBenchStack } from './bench-stack';
-import { deliveryTuning, machine, payloadOfSize, startReceiverFarm, summarize } from './support';
+import { cpuSeconds, deliveryTuning, machine, payloadOfSize, startReceiverFarm, summarize } from './support';
 
 /**
  * Dispatcher drain: a pre-filled `deliveries` topic (1 KB events) for 50 healthy local endpoints;
@@ -47,6 +47,8 @@ export async function dispatcherDrain(tasks = Number(process.env.BENCH_DRAIN_TAS
       stack.logDir,
     );
     const ready = Date.now();
+    const cpuAtReady = await cpuSeconds(dispatcher.process.pid);
+    const farmCpuAtReady = await cpuSeconds(farm.pid);
     let firstAt = 0;
     await waitFor('the drain', 600000, async () => {
       const stats = await farm.stats();
@@ -54,6 +56,8 @@ export async function dispatcherDrain(tasks = Number(process.env.BENCH_DRAIN_TAS
       return stats.unique >= tasks;
     }, 100);
     const done = Date.now();
+    const cpuUsed = (await cpuSeconds(dispatcher.process.pid)) - cpuAtReady;
+    const farmCpuUsed = (await cpuSeconds(farm.pid)) - farmCpuAtReady;
     await waitFor('attempt records', 60000, async () => {
       const rows = await stack.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM attempts`);
       return rows[0].n >= tasks;
@@ -68,6 +72,7 @@ export async function dispatcherDrain(tasks = Number(process.env.BENCH_DRAIN_TAS
         `  machine: ${machine()}`,
         `  dispatcher start to ready: ${ready - started} ms; first delivery ${firstAt - ready} ms after ready`,
         `  throughput: ${rate.toFixed(0)} deliveries/s (ready -> last delivery, ${((done - ready) / 1000).toFixed(1)} s)   target >= 8000/s`,
+        `  dispatcher CPU: ${((cpuUsed * 1000) / tasks).toFixed(3)} ms per delivery, ${((cpuUsed / ((done - ready) / 1000)) * 100).toFixed(0)}% of one core; receivers ${((farmCpuUsed / ((done - ready) / 1000)) * 100).toFixed(0)}% of one core`,
         `  attempt duration (client side, from the attempts table): p50 ${attempt.p50} ms, p99 ${attempt.p99} ms, max ${attempt.max} ms   target p99 <= 20 ms`,
         '',
       ].join('\n'),

@@ -7,7 +7,7 @@ import { freePort } from '@gateway/testing';
 import { waitFor } from '@gateway/testing';
 import { startBenchStack } from './bench-stack';
 import type { LoadPhase, PhaseResult } from './ingress-load-process';
-import { machine, summarize } from './support';
+import { cpuSeconds, machine, summarize } from './support';
 
 interface LoadProcess {
   run(phase: Omit<LoadPhase, 'kind'>): Promise<PhaseResult>;
@@ -30,14 +30,6 @@ function startLoadProcess(): Promise<LoadProcess> {
       }),
     );
   });
-}
-
-/** CPU seconds (user + system) a process has used, from /proc. */
-async function cpuSeconds(pid: number | undefined): Promise<number> {
-  if (!pid) return NaN;
-  const { readFile } = await import('node:fs/promises');
-  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** Counters and sums of the ingress's own metrics, to tell which answer and which wait it was. */

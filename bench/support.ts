@@ -21,6 +21,7 @@ export function summarize(values: number[]): { n: number; p50: number; p99: numb
 
 export interface ReceiverFarm {
   urls: string[];
+  pid: number | undefined;
   stats(): Promise<{ received: number; unique: number; latencies: number[] }>;
   stop(): void;
 }
@@ -32,6 +33,7 @@ export function startReceiverFarm(count: number, mode: 'ok' | 'fail' | 'hang' = 
     child.once('message', (message: { kind: string; urls: string[] }) => {
       resolve({
         urls: message.urls,
+        pid: child.pid,
         stats: () =>
           new Promise((done) => {
             child.once('message', (reply: { received: number; unique: number; latencies: number[] }) => done(reply));
@@ -62,4 +64,12 @@ export function deliveryTuning(): Record<string, string> {
   return Object.fromEntries(
     Object.entries(process.env).filter((entry): entry is [string, string] => entry[0].startsWith('DELIVERY_') && entry[1] !== undefined),
   );
+}
+
+/** CPU seconds (user + system) a process has used, from /proc. */
+export async function cpuSeconds(pid: number | undefined): Promise<number> {
+  if (!pid) return NaN;
+  const { readFile } = await import('node:fs/promises');
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
