@@ -14,6 +14,15 @@ export const deliveryConfig = {
   DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(15000).describe('Time an attempt may take once connected: the response head must arrive within it and the body (first 1 KB kept) by its end, checked about every second.'),
   DELIVERY_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(50).max(60000).default(5000).describe('Time to establish a connection to an endpoint.'),
   DELIVERY_CONCURRENCY_PER_ENDPOINT: z.coerce.number().int().min(1).max(1000).default(32).describe('Attempts in flight per endpoint (ordered endpoints: always 1).'),
+  DELIVERY_LOOP_DELAY_TARGET_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(10000)
+    .default(0)
+    .describe(
+      'Opt-in (0: off). Event loop delay (p99 over 250 ms) above which a CPU-bound dispatcher lowers the attempts it has in flight, shared equally by busy endpoints (at least 32 in all, 1 each). Shortens attempt times under saturation; it can lengthen end-to-end latency (ADR 0010).',
+    ),
   DELIVERY_QUEUE_PER_ENDPOINT: z.coerce.number().int().min(1).max(100000).default(10000).describe('Tasks waiting per endpoint; beyond it tasks go to the retry scheduler.'),
   DELIVERY_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(1000000).default(20000).describe('Tasks held by one dispatcher before it stops fetching (backpressure).'),
   BREAKER_FAILURE_THRESHOLD: z.coerce.number().int().min(1).max(10000).default(10).describe('Consecutive failed attempts that open an endpoint\'s circuit.'),

@@ -4,9 +4,11 @@ import type { AttemptRow, EndpointTargetRow } from '@gateway/persistence';
 import { decideNextStep, type NextStep } from '@gateway/retry';
 import type { DeadLetter, DeliveryTask, RetryTask } from '@gateway/schemas';
 import { CircuitBreaker, type BreakerSettings } from './circuit-breaker';
+import type { ConcurrencyBudget } from './concurrency-budget';
 import { EndpointQueue, type QueueLimits } from './endpoint-queue';
 import { publishFailingEndpoints, type FailingEndpoint } from './failing-endpoints';
 import type { SendResult } from './http-sender';
+import type { LoopSample } from './loop-delay';
 import { buildBody, buildHeaders } from './outbound-request';
 
 /** The I/O a dispatch needs; each is a boundary the tests cross with real servers. */
@@ -37,6 +39,8 @@ export interface DispatcherSettings {
   disableAfterMs: number;
   /** Failing endpoints given series of their own (endpoint_id label); the rest are only counted. */
   endpointSeriesMax: number;
+  /** Attempts in flight adapt to the event loop's delay (`adapt`); absent: every endpoint its full cap. */
+  budget?: ConcurrencyBudget;
 }
 
 /** What happened to a delivery task; also the `outcome` label of `gateway_deliveries_total`. */
@@ -87,6 +91,24 @@ export class Dispatcher {
     return this.inFlight;
   }
 
+  /**
+   * One interval of the event loop: the shared budget adapts to it and to the attempts in flight,
+   * and queues start what a grown budget allows.
+   */
+  adapt(loop: LoopSample): void {
+    const budget = this.settings.budget;
+    if (!budget) return;
+    let attempting = 0;
+    let busy = 0;
+    for (const queue of this.queues.values()) {
+      attempting += queue.active();
+      if (queue.active() + queue.size() > 0) busy++;
+    }
+    const grew = budget.observe(loop, attempting, busy);
+    metrics.dispatchBudget.set(budget.value());
+    if (grew) for (const queue of this.queues.values()) queue.resume();
+  }
+
   /** Waits for the work in hand, up to `timeoutMs`; what is left stays uncommitted and is re-sent. */
   async drain(timeoutMs: number): Promise<void> {
     this.stopping = true;
@@ -113,10 +135,12 @@ export class Dispatcher {
   }
 
   private enqueue(endpoint: EndpointTargetRow, job: Job): void {
+    const budget = this.settings.budget;
     const limits: QueueLimits = {
       concurrency: endpoint.ordered ? 1 : this.settings.concurrencyPerEndpoint,
       maxWaiting: endpoint.ordered ? Number.MAX_SAFE_INTEGER : this.settings.queuePerEndpoint,
       perSecond: endpoint.rateLimit?.perSecond ?? null,
+      share: budget && !endpoint.ordered ? (cap) => budget.share(cap) : undefined,
     };
     let queue = this.queues.get(endpoint.id);
     if (!queue) {
@@ -125,6 +149,7 @@ export class Dispatcher {
     } else {
       queue.setLimits(limits);
     }
+    if (queue.active() + queue.size() === 0) budget?.becameBusy();
     if (!queue.offer(job)) void this.settle(job, this.defer(job, queue.drainEstimateMs()));
   }
 

@@ -5,6 +5,8 @@ export interface QueueLimits {
   maxWaiting: number;
   /** Attempts started per second, or null for no limit. */
   perSecond: number | null;
+  /** The part of a shared budget this queue may use now, given its cap (`ConcurrencyBudget.share`). */
+  share?: (cap: number) => number;
 }
 
 /**
@@ -67,6 +69,11 @@ export class EndpointQueue<T> {
     return true;
   }
 
+  /** Starts what the limits allow now (after a shared budget grew). */
+  resume(): void {
+    this.pump();
+  }
+
   size(): number {
     return this.waiting.length - this.head;
   }
@@ -93,7 +100,9 @@ export class EndpointQueue<T> {
   }
 
   private pump(): void {
-    while (this.running < this.limits.concurrency && this.size() > 0 && this.takeToken()) {
+    const { concurrency, share } = this.limits;
+    const slots = share ? share(concurrency) : concurrency;
+    while (this.running < slots && this.size() > 0 && this.takeToken()) {
       const task = this.waiting[this.head];
       this.waiting[this.head++] = undefined as T;
       if (this.head > 1024 && this.head * 2 > this.waiting.length) {

@@ -7,3 +7,5 @@ export { buildBody, buildHeaders } from './outbound-request';
 export { Dispatcher, type DispatcherPorts, type DispatcherSettings, type DispatchOutcome } from './dispatcher';
 export { CircuitBreaker, type BreakerSettings, type BreakerState, type Admission } from './circuit-breaker';
 export { selectFailingSeries, publishFailingEndpoints, type FailingEndpoint, type FailingSeries } from './failing-endpoints';
+export { ConcurrencyBudget, type BudgetSettings } from './concurrency-budget';
+export { watchLoopDelay, type LoopSample } from './loop-delay';

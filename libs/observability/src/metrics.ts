@@ -138,6 +138,11 @@ export const metrics = {
     registers,
     collect: refreshEndpointSeries,
   }),
+  dispatchBudget: new Gauge({
+    name: `${METRIC_PREFIX}dispatcher_concurrency_budget`,
+    help: 'Attempts this dispatcher lets be in flight at once, adapted to its event loop delay (DELIVERY_LOOP_DELAY_TARGET_MS); endpoints share it equally, each within DELIVERY_CONCURRENCY_PER_ENDPOINT.',
+    registers,
+  }),
   circuitTransitions: new Counter({
     name: `${METRIC_PREFIX}circuit_transitions_total`,
     help: 'Circuit breaker transitions, by the state entered.',
