@@ -5,12 +5,13 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { AttemptRecorder, createAddressPolicy, Dispatcher, HttpSender } from '@gateway/delivery';
+import { AttemptRecorder, ConcurrencyBudget, createAddressPolicy, Dispatcher, HttpSender, watchLoopDelay } from '@gateway/delivery';
 import { traceHeaders, type ValidatingConsumer } from '@gateway/kafka';
 import { setEndpointSeriesSource } from '@gateway/observability';
 import {
-  attemptExists,
+  attemptKey,
   cancelDelivery,
+  existingAttempts,
   setEndpointFailing,
   disableEndpoint,
   LiveView,
@@ -19,7 +20,7 @@ import {
   type DataSource,
   type EndpointTargetRow,
 } from '@gateway/persistence';
-import { CONFIG, ConsumerHost, DATA_SOURCE } from '@gateway/platform';
+import { AdaptiveBatcher, CONFIG, ConsumerHost, DATA_SOURCE } from '@gateway/platform';
 import { deliveryTask } from '@gateway/schemas';
 import type { AppConfig } from './config';
 
@@ -31,6 +32,7 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
   private dispatcher: Dispatcher | undefined;
   private sender: HttpSender | undefined;
   private recorder: AttemptRecorder | undefined;
+  private stopLoopWatch: (() => void) | undefined;
 
   constructor(
     @Inject(CONFIG) private readonly config: AppConfig,
@@ -61,6 +63,8 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
       (error) => this.host.logger.warn({ err: error }, 'recording attempts failed; retrying'),
     );
     const recorder = this.recorder;
+    // Retried tasks ask whether their attempt was already made: one statement per batch of them.
+    const attemptLookup = new AdaptiveBatcher((pairs: { deliveryId: string; attempt: number }[]) => existingAttempts(this.dataSource, pairs));
     this.dispatcher = new Dispatcher(
       {
         endpoint: (id) => endpoints.get(id),
@@ -81,7 +85,7 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
             headers: traceHeaders(traceparent),
           }),
         disableEndpoint: (endpointId, reason) => disableEndpoint(this.dataSource, endpointId, reason),
-        attemptExists: (deliveryId, attempt) => attemptExists(this.dataSource, deliveryId, attempt),
+        attemptExists: async (deliveryId, attempt) => (await attemptLookup.send({ deliveryId, attempt })).has(attemptKey(deliveryId, attempt)),
         setFailing: (endpointId, failing) => setEndpointFailing(this.dataSource, endpointId, failing),
         emitOperational: (type, data) => {
           const id = `evt_op_${randomUUID().replace(/-/g, '')}`;
@@ -104,10 +108,15 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
         },
         disableAfterMs: config.ENDPOINT_DISABLE_AFTER_MS,
         endpointSeriesMax: config.METRICS_ENDPOINT_SERIES_MAX,
+        budget:
+          config.DELIVERY_LOOP_DELAY_TARGET_MS > 0
+            ? new ConcurrencyBudget({ targetDelayMs: config.DELIVERY_LOOP_DELAY_TARGET_MS, floor: 32, ceiling: 10_000, initial: 64 })
+            : undefined,
       },
       this.host.logger,
     );
     const dispatcher = this.dispatcher;
+    this.stopLoopWatch = watchLoopDelay(250, (loop) => dispatcher.adapt(loop));
     setEndpointSeriesSource(() => dispatcher.publishEndpointSeries());
     this.consumer = await this.host.tracked('deliveries-consumer', {
       group: 'dispatcher',
@@ -119,6 +128,7 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
 
   async beforeApplicationShutdown(): Promise<void> {
     setEndpointSeriesSource(undefined);
+    this.stopLoopWatch?.();
     const drainMs = Math.max(0, this.config.SHUTDOWN_TIMEOUT_MS - 3000);
     await this.consumer?.stop(async () => {
       await this.dispatcher?.drain(drainMs);

@@ -83,9 +83,19 @@ export async function cancelDelivery(dataSource: DataSource, deliveryId: string)
 }
 
 /** Whether an attempt of a delivery was already made (a retry re-emitted twice is sent once). */
-export async function attemptExists(dataSource: DataSource, deliveryId: string, attempt: number): Promise<boolean> {
-  const rows = await dataSource.query<unknown[]>(`SELECT 1 FROM attempts WHERE delivery_id = $1 AND attempt = $2`, [deliveryId, attempt]);
-  return rows.length > 0;
+/** The key `existingAttempts` answers with: delivery id and attempt number. */
+export const attemptKey = (deliveryId: string, attempt: number): string => `${deliveryId}#${attempt}`;
+
+/** Which of these (delivery, attempt) pairs already have an attempt recorded, in one statement. */
+export async function existingAttempts(dataSource: DataSource, pairs: { deliveryId: string; attempt: number }[]): Promise<Set<string>> {
+  const rows = await dataSource.query<{ deliveryId: string; attempt: number }[]>(
+    `SELECT a.delivery_id AS "deliveryId", a.attempt
+       FROM attempts a
+       JOIN unnest($1::text[], $2::int[]) AS wanted(delivery_id, attempt)
+         ON a.delivery_id = wanted.delivery_id AND a.attempt = wanted.attempt`,
+    [pairs.map((pair) => pair.deliveryId), pairs.map((pair) => pair.attempt)],
+  );
+  return new Set(rows.map((row) => attemptKey(row.deliveryId, row.attempt)));
 }
 
 /** Marks an endpoint failing since now (kept if already failing), or healthy again (null). */

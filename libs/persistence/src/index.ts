@@ -8,7 +8,7 @@ export { SourceEntity } from './entities/source.entity';
 export { listenForChanges, type ChangeListener } from './change-listener';
 export type { DataSource, Repository } from 'typeorm';
 export { loadSubscriptions, recordEvents, claimDeliveries, recordAndClaim, markRouted, type SubscriptionRow, type EventRow } from './routing-store';
-export { loadEndpointTargets, recordAttempts, disableEndpoint, cancelDelivery, attemptExists, setEndpointFailing, type EndpointTargetRow, type AttemptRow } from './dispatch-store';
+export { loadEndpointTargets, recordAttempts, disableEndpoint, cancelDelivery, existingAttempts, attemptKey, setEndpointFailing, type EndpointTargetRow, type AttemptRow } from './dispatch-store';
 export { LiveView } from './live-view';
 export {
   insertRetries,
