@@ -30,6 +30,7 @@ export class BatchingProducer {
   private pending: Pending[] = [];
   private pendingBytes = 0;
   private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
@@ -69,8 +70,17 @@ export class BatchingProducer {
     });
   }
 
+  /**
+   * For callers that have batched already: no linger, the messages leave at the end of this turn
+   * of the event loop, together with whatever else was sent in it.
+   */
   sendMany(topic: string, messages: OutgoingMessage[]): Promise<void> {
-    return Promise.all(messages.map((message) => this.send(topic, message))).then(() => undefined);
+    const sent = Promise.all(messages.map((message) => this.send(topic, message)));
+    this.immediate ??= setImmediate(() => {
+      this.immediate = undefined;
+      this.flush();
+    });
+    return sent.then(() => undefined);
   }
 
   private flush(): void {
