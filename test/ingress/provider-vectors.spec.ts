@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -8,27 +7,13 @@ import { InboundAcceptor, parsePublicBase, registerIngressRoute, SourceRegistry 
 import { topicNames } from '@gateway/schemas';
 import { BatchingProducer, createKafka, ensureTopics } from '@gateway/kafka';
 import { createLogger } from '@gateway/observability';
-import { providerKeySchema } from '@gateway/signing';
+import { providerKeySchema, readProviderVectors } from '@gateway/signing';
 import { collect, testInfra } from '../support/gateway';
 import { repoRoot } from '../support/stack';
 import { waitFor } from '../support/wait-for';
 import { post } from './ingress-support';
 
-interface Vector {
-  id: string;
-  provider: string;
-  secret?: string;
-  public_key?: string;
-  headers: Record<string, string>;
-  body: string;
-  url?: string;
-  timestamp_now: number;
-  tolerance_seconds: number | null;
-  expect: 'valid' | 'invalid';
-  expected_response?: { status: number; json: unknown };
-}
-
-const vectors = JSON.parse(readFileSync(path.join(repoRoot, 'test', 'fixtures', 'provider-vectors.json'), 'utf8')) as Vector[];
+const vectors = readProviderVectors(path.join(repoRoot, 'test', 'fixtures', 'provider-vectors.json'));
 
 /**
  * Every provider vector through the real route (`registerIngressRoute`, as the ingress app mounts

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,26 +8,9 @@ import {
   type ProviderKey,
   type RejectionReason,
 } from './index';
+import { readProviderVectors, type ProviderVector } from './provider-vectors';
 
-/** One case of test/fixtures/provider-vectors.json (a copy of the shared providers.json). */
-interface Vector {
-  id: string;
-  provider: ProviderKey;
-  secret?: string;
-  public_key?: string;
-  headers: Record<string, string>;
-  body: string;
-  url?: string;
-  timestamp_now: number;
-  tolerance_seconds: number | null;
-  expect: 'valid' | 'invalid';
-  reason?: string;
-  expected_response?: { status: number; json: unknown };
-}
-
-const vectors = JSON.parse(
-  readFileSync(path.resolve('test/fixtures/provider-vectors.json'), 'utf8'),
-) as Vector[];
+const vectors = readProviderVectors(path.resolve('test/fixtures/provider-vectors.json'));
 
 // What each kind of negative must be refused for, read from the case id's last segment.
 const reasons: [RegExp, RejectionReason][] = [
@@ -47,7 +29,7 @@ const expectedReason = (id: string) => reasons.find(([pattern]) => pattern.test(
 // Schemes without a timestamp ignore the tolerance; the vectors leave it null for them.
 const NO_TIMESTAMP_TOLERANCE = 300;
 
-function run(vector: Vector): InboundResult {
+function run(vector: ProviderVector): InboundResult {
   const headers = Object.fromEntries(
     Object.entries(vector.headers).map(([name, value]) => [name.toLowerCase(), value]),
   );
