@@ -5,7 +5,7 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { AttemptRecorder, ConcurrencyBudget, createAddressPolicy, Dispatcher, HttpSender, watchLoopDelay } from '@gateway/delivery';
+import { ConcurrencyBudget, createAddressPolicy, Dispatcher, HttpSender, watchLoopDelay } from '@gateway/delivery';
 import { traceHeaders, type ValidatingConsumer } from '@gateway/kafka';
 import { setEndpointSeriesSource } from '@gateway/observability';
 import {
@@ -17,6 +17,7 @@ import {
   LiveView,
   loadEndpointTargets,
   recordAttempts,
+  type AttemptRow,
   type DataSource,
   type EndpointTargetRow,
 } from '@gateway/persistence';
@@ -31,7 +32,6 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
   private view: LiveView<EndpointTargetRow[]> | undefined;
   private dispatcher: Dispatcher | undefined;
   private sender: HttpSender | undefined;
-  private recorder: AttemptRecorder | undefined;
   private stopLoopWatch: (() => void) | undefined;
 
   constructor(
@@ -58,11 +58,9 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
       connectTimeoutMs: config.DELIVERY_CONNECT_TIMEOUT_MS,
     });
     const sender = this.sender;
-    this.recorder = new AttemptRecorder(
-      (rows) => recordAttempts(this.dataSource, rows),
-      (error) => this.host.logger.warn({ err: error }, 'recording attempts failed; retrying'),
-    );
-    const recorder = this.recorder;
+    // Attempt records, many in one transaction. A failed write fails its callers, whose
+    // dispatcher retries them until they are on record: no task finishes before its attempt is.
+    const attemptWriter = new AdaptiveBatcher((rows: AttemptRow[]) => recordAttempts(this.dataSource, rows));
     // Retried tasks ask whether their attempt was already made: one statement per batch of them.
     const attemptLookup = new AdaptiveBatcher((pairs: { deliveryId: string; attempt: number }[]) => existingAttempts(this.dataSource, pairs));
     this.dispatcher = new Dispatcher(
@@ -70,7 +68,7 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
         endpoint: (id) => endpoints.get(id),
         reloadEndpoints: () => view.reload(),
         send: (url, headers, body) => sender.send(url, headers, body),
-        record: (row) => recorder.record(row),
+        record: (row) => attemptWriter.send(row),
         cancel: (deliveryId) => cancelDelivery(this.dataSource, deliveryId),
         scheduleRetry: (retry, traceparent) =>
           this.host.producer.send(this.host.topics.retries, {
@@ -130,9 +128,9 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
     setEndpointSeriesSource(undefined);
     this.stopLoopWatch?.();
     const drainMs = Math.max(0, this.config.SHUTDOWN_TIMEOUT_MS - 3000);
+    // Draining waits for each task's attempt record too (a task finishes only once recorded).
     await this.consumer?.stop(async () => {
       await this.dispatcher?.drain(drainMs);
-      await this.recorder?.flush();
     });
     await this.sender?.close();
     await this.view?.stop();
