@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot, startInfra, type Infra } from './stack';
 
@@ -8,15 +8,19 @@ import { repoRoot, startInfra, type Infra } from './stack';
  * running ones), applies migrations, runs every compiled spec with node's test runner, tears the
  * infrastructure down, and ends with the line `N passed, N failed`.
  */
+/** Compiled specs under `dir` whose source still exists (a stale one left in dist is not run). */
 function specFiles(dir: string): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir)) {
     const full = path.join(dir, entry);
     if (statSync(full).isDirectory()) out.push(...specFiles(full));
-    else if (entry.endsWith('.spec.js')) out.push(full);
+    else if (entry.endsWith('.spec.js') && existsSync(sourceOf(full))) out.push(full);
   }
   return out;
 }
+
+const sourceOf = (compiled: string): string =>
+  path.join(repoRoot, path.relative(path.join(repoRoot, 'dist'), compiled)).replace(/\.js$/, '.ts');
 
 function runNode(args: string[], env: NodeJS.ProcessEnv, onLine?: (line: string) => void): Promise<number> {
   return new Promise((resolve) => {
