@@ -11,7 +11,7 @@ export const deliveryConfig = {
   DELIVERY_ALLOWLIST: cidrList.describe(
     'Comma-separated CIDRs that delivery may reach despite the SSRF guard (private, loopback, link-local, metadata ranges are refused otherwise).',
   ),
-  DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(15000).describe('Time an attempt may take once connected: the response head must arrive within it and the body (first 1 KB kept) by its end, checked about every second.'),
+  DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(15000).describe('Time the response head may take once connected, and then again the body (first 1 KB kept; checked about every second).'),
   DELIVERY_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(50).max(60000).default(5000).describe('Time to establish a connection to an endpoint.'),
   DELIVERY_CONCURRENCY_PER_ENDPOINT: z.coerce.number().int().min(1).max(1000).default(32).describe('Attempts in flight per endpoint (ordered endpoints: always 1).'),
   DELIVERY_LOOP_DELAY_TARGET_MS: z.coerce

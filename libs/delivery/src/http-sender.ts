@@ -71,7 +71,7 @@ export class HttpSender {
       return finish({ statusCode: null, error: 'ssrf-blocked', errorDetail: `${target.literalHost} is a blocked address`, retryAfterHeader: null, responseBody: null });
     }
     try {
-      // The head must come within the timeout (undici's own coarse timers), the body by the end of it.
+      // The head must come within the timeout (undici's own coarse timers), the body within it after the head.
       const response = await request(target.url, {
         method: 'POST',
         headers,
@@ -80,7 +80,7 @@ export class HttpSender {
         headersTimeout: this.options.timeoutMs,
         bodyTimeout: this.options.timeoutMs,
       });
-      const responseBody = await this.bodies.read(response.body, started + this.options.timeoutMs);
+      const responseBody = await this.bodies.read(response.body, performance.now() + this.options.timeoutMs);
       const retryAfter = response.headers['retry-after'];
       return finish({
         statusCode: response.statusCode,
