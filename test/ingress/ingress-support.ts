@@ -48,7 +48,11 @@ export function post(url: string, headers: Record<string, string>, body: string 
  * pieces, stopping as soon as the server answers (it answers 413 and closes without reading the
  * rest; a client that kept writing would get EPIPE or a reset instead of the answer).
  */
-export async function postOversized(url: string, headers: Record<string, string>, body: Buffer, chunked: boolean): Promise<HttpAnswer> {
+/**
+ * Sends a body too large for the source over a raw socket, 16 KB at a time every `pieceDelayMs`
+ * (0: as fast as the socket takes it), stopping once an answer arrives; returns that answer.
+ */
+export async function postOversized(url: string, headers: Record<string, string>, body: Buffer, chunked: boolean, pieceDelayMs = 5): Promise<HttpAnswer> {
   const target = new URL(url);
   const socket = connect(Number(target.port), target.hostname);
   const chunks: Buffer[] = [];
@@ -65,7 +69,7 @@ export async function postOversized(url: string, headers: Record<string, string>
     .join('\r\n');
   socket.write(`POST ${target.pathname} HTTP/1.1\r\n${head}\r\n\r\n`);
   for (let offset = 0; offset < body.length && !answered && !socket.destroyed; offset += 16 * 1024) {
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, pieceDelayMs));
     const piece = body.subarray(offset, offset + 16 * 1024);
     socket.write(chunked ? Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from('\r\n')]) : piece);
   }

@@ -75,6 +75,14 @@ describe('ingress: 404, 413, 415, 429, 503 overload, forwarded headers', () => {
     assert.equal((await post(`${ingress.url}/in/${small}`, github(fits), fits)).status, 200);
   });
 
+  it('delivers the 413 to a client that keeps sending, without resetting the connection first', async () => {
+    const huge = Buffer.alloc(8 * 1024 * 1024, 0x61);
+    for (let i = 0; i < 5; i++) {
+      problem(await postOversized(`${ingress.url}/in/${small}`, { 'content-type': 'application/json' }, huge, false, 0), 413);
+      problem(await postOversized(`${ingress.url}/in/${small}`, { 'content-type': 'application/json' }, huge, true, 0), 413);
+    }
+  });
+
   it("answers 415 where the provider's content type is required", async () => {
     const body = problem(await post(`${ingress.url}/in/${twilio}`, { 'content-type': 'application/json', 'x-twilio-signature': 'AAAA' }, '{"a":1}'), 415);
     assert.equal(body.type, 'urn:gateway:problem:unsupported_media_type');

@@ -3,6 +3,7 @@ import { metrics, SpanKind, startHopSpan, validTraceparent, type HopSpan, type L
 import type { IngressSource } from '../sources/ingress-source';
 import type { InboundAcceptor } from './inbound-acceptor';
 import { answerFor, type IngressOutcome } from './outcome';
+import { lingerOnClose } from './lingering-close';
 import { RateLimiter } from './rate-limiter';
 import { BodyTimeoutError, BodyTooLargeError, readRawBody } from './raw-body';
 import { signedUrl, type PublicBase } from './signed-url';
@@ -76,6 +77,8 @@ export function registerIngressRoute(fastify: FastifyInstance, options: IngressR
       'http.response.status_code': answer.status,
       ...(outcome.kind === 'accepted' || outcome.kind === 'duplicate' ? { 'gateway.inbound.id': outcome.id } : {}),
     });
+    // Refused while the client may still be sending its body: close without a reset.
+    if (answer.headers.connection === 'close') lingerOnClose(reply.raw.socket);
     return reply.code(answer.status).headers(answer.headers).send(answer.body);
   };
 
