@@ -63,6 +63,11 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
     const attemptWriter = new AdaptiveBatcher((rows: AttemptRow[]) => recordAttempts(this.dataSource, rows));
     // Retried tasks ask whether their attempt was already made: one statement per batch of them.
     const attemptLookup = new AdaptiveBatcher((pairs: { deliveryId: string; attempt: number }[]) => existingAttempts(this.dataSource, pairs));
+    // The opt-in budget (ADR 0010); without it nothing watches the event loop.
+    const budget =
+      config.DELIVERY_LOOP_DELAY_TARGET_MS > 0
+        ? new ConcurrencyBudget({ targetDelayMs: config.DELIVERY_LOOP_DELAY_TARGET_MS, floor: 32, ceiling: 10_000, initial: 64 })
+        : undefined;
     this.dispatcher = new Dispatcher(
       {
         endpoint: (id) => endpoints.get(id),
@@ -106,15 +111,12 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
         },
         disableAfterMs: config.ENDPOINT_DISABLE_AFTER_MS,
         endpointSeriesMax: config.METRICS_ENDPOINT_SERIES_MAX,
-        budget:
-          config.DELIVERY_LOOP_DELAY_TARGET_MS > 0
-            ? new ConcurrencyBudget({ targetDelayMs: config.DELIVERY_LOOP_DELAY_TARGET_MS, floor: 32, ceiling: 10_000, initial: 64 })
-            : undefined,
+        budget,
       },
       this.host.logger,
     );
     const dispatcher = this.dispatcher;
-    this.stopLoopWatch = watchLoopDelay(250, (loop) => dispatcher.adapt(loop));
+    if (budget) this.stopLoopWatch = watchLoopDelay(250, (loop) => dispatcher.adapt(loop));
     setEndpointSeriesSource(() => dispatcher.publishEndpointSeries());
     this.consumer = await this.host.tracked('deliveries-consumer', {
       group: 'dispatcher',

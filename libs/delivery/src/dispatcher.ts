@@ -102,7 +102,7 @@ export class Dispatcher {
     let busy = 0;
     for (const queue of this.queues.values()) {
       attempting += queue.active();
-      if (queue.active() + queue.size() > 0) busy++;
+      if (!queue.idle()) busy++;
     }
     const grew = budget.observe(loop, attempting, busy);
     metrics.dispatchBudget.set(budget.value());
@@ -149,7 +149,7 @@ export class Dispatcher {
     } else {
       queue.setLimits(limits);
     }
-    if (queue.active() + queue.size() === 0) budget?.becameBusy();
+    if (queue.idle()) budget?.becameBusy();
     if (!queue.offer(job)) void this.settle(job, this.defer(job, queue.drainEstimateMs()));
   }
 

@@ -74,6 +74,11 @@ export class EndpointQueue<T> {
     this.pump();
   }
 
+  /** Nothing waiting and nothing running. */
+  idle(): boolean {
+    return this.running === 0 && this.size() === 0;
+  }
+
   size(): number {
     return this.waiting.length - this.head;
   }

@@ -40,9 +40,7 @@ export class ConsumerHost {
     options: Chosen<ValidatingConsumerOptions<S>>,
   ): Promise<ValidatingConsumer> {
     const { group, ...chosen } = options;
-    const consumer = await startValidatingConsumer({ ...chosen, ...this.shared(group) });
-    this.readiness.addConsumer(name, consumer);
-    return consumer;
+    return this.ready(name, await startValidatingConsumer({ ...chosen, ...this.shared(group) }));
   }
 
   /** A consumer whose messages finish one by one, out of order (`complete()`). */
@@ -51,7 +49,11 @@ export class ConsumerHost {
     options: Chosen<TrackedConsumerOptions<S>>,
   ): Promise<ValidatingConsumer> {
     const { group, ...chosen } = options;
-    const consumer = await startTrackedConsumer({ ...chosen, ...this.shared(group) });
+    return this.ready(name, await startTrackedConsumer({ ...chosen, ...this.shared(group) }));
+  }
+
+  /** Readiness reports the consumer under `name` from now on. */
+  private ready(name: string, consumer: ValidatingConsumer): ValidatingConsumer {
     this.readiness.addConsumer(name, consumer);
     return consumer;
   }
