@@ -102,9 +102,12 @@ describe('metrics after a small real run', () => {
     failing.behaviour = () => ({ status: 200 });
     await stack.publish([{ type: 'metrics.run', data: {}, id: 'evt_metrics_recover' }]);
     // Deferred while the circuit is open (at most BREAKER_MAX_OPEN_MS), then a successful probe closes it.
+    // An attempt answered 500 just before the switch can still open a circuit once more, so all
+    // three series are waited for together.
     await waitFor('both failing endpoints recovered', 20000, async () => {
       const unlisted = await samples(dispatcher, 'gateway_endpoints_failing_unlisted');
-      return (await samples(dispatcher, 'gateway_endpoint_failing_seconds')).size === 0 && unlisted.get('') === 0;
+      const states = await samples(dispatcher, 'gateway_endpoint_circuit_state');
+      return (await samples(dispatcher, 'gateway_endpoint_failing_seconds')).size === 0 && unlisted.get('') === 0 && states.size === 0;
     });
     assert.equal((await samples(dispatcher, 'gateway_endpoint_circuit_state')).size, 0);
     assert.ok(((await samples(dispatcher, 'gateway_circuit_transitions_total')).get('{to="closed"}') ?? 0) >= 2, 'both circuits closed');
