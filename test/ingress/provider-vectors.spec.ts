@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import Fastify, { type FastifyInstance } from 'fastify';
-import { InboundAcceptor, parsePublicBase, registerIngressRoute, SourceRegistry } from '@gateway/ingress';
+import { createIngressHandler, InboundAcceptor, parsePublicBase, SourceRegistry } from '@gateway/ingress';
 import { topicNames } from '@gateway/schemas';
 import { BatchingProducer, createKafka, ensureTopics } from '@gateway/kafka';
 import { createLogger } from '@gateway/observability';
@@ -16,13 +16,13 @@ import { post } from './ingress-support';
 const vectors = readProviderVectors(path.join(repoRoot, 'test', 'fixtures', 'provider-vectors.json'));
 
 /**
- * Every provider vector through the real route (`registerIngressRoute`, as the ingress app mounts
+ * Every provider vector through the real route (`createIngressHandler`, as the ingress app serves
  * it) over HTTP, with a real producer on real Kafka. In process, because each vector is judged at
  * its own fixed time: the route's clock is set per vector. Twilio and Square sign their own URLs,
  * so those requests arrive as from a trusted proxy (X-Forwarded-Proto/-Host/-Uri).
  */
 describe('provider vectors through POST /in/:sourceId', () => {
-  let app: FastifyInstance;
+  let server: Server;
   let producer: BatchingProducer;
   let baseUrl: string;
   let journal: Awaited<ReturnType<typeof collect>>;
@@ -54,8 +54,7 @@ describe('provider vectors through POST /in/:sourceId', () => {
         rateLimit: null,
       });
     });
-    app = Fastify();
-    registerIngressRoute(app, {
+    const handler = createIngressHandler({
       sources,
       acceptor,
       publicBase: parsePublicBase('https://hooks.example.test'),
@@ -65,14 +64,18 @@ describe('provider vectors through POST /in/:sourceId', () => {
       now: () => nowMs,
       logger,
     });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    server = createServer((request, response) => {
+      if (!handler(request, response)) response.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     journal = await collect(topicNames(prefix).inboundJournal);
   });
 
   after(async () => {
     await journal?.consumer.disconnect();
-    await app?.close();
+    server?.closeAllConnections();
+    await new Promise((resolve) => server?.close(resolve));
     await producer?.disconnect();
   });
 

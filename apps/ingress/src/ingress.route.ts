@@ -1,12 +1,12 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { InboundAcceptor, parsePublicBase, registerIngressRoute, SourceRegistry } from '@gateway/ingress';
+import { createIngressHandler, InboundAcceptor, parsePublicBase, SourceRegistry, type IngressHandler } from '@gateway/ingress';
 import type { Logger } from '@gateway/observability';
 import { LOGGER } from '@gateway/platform';
 import type { AppConfig } from './config';
 
-/** Mounts `POST /in/:sourceId` (a Fastify route of its own: raw bodies, limits before buffering). */
-export function mountIngressRoute(app: NestFastifyApplication, config: AppConfig): void {
-  registerIngressRoute(app.getHttpAdapter().getInstance(), {
+/** `POST /in/:sourceId`, served ahead of Fastify (raw bodies, limits before buffering). */
+export function ingressHandler(app: NestFastifyApplication, config: AppConfig): IngressHandler {
+  return createIngressHandler({
     sources: app.get(SourceRegistry),
     acceptor: app.get(InboundAcceptor),
     publicBase: parsePublicBase(config.PUBLIC_BASE_URL),

@@ -8,13 +8,13 @@ async function main(): Promise<void> {
   // Loaded after telemetry so instrumented modules are patched before first use.
   const { bootService } = await import('@gateway/platform');
   const { AppModule } = await import('./app.module');
-  const { mountIngressRoute } = await import('./ingress.route');
+  const { ingressHandler } = await import('./ingress.route');
   await bootService({
     module: AppModule.register(config),
     port: config.PORT,
     host: config.HOST,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-    configure: (app) => mountIngressRoute(app, config),
+    rawHandler: (app) => ingressHandler(app, config),
   });
 }
 

@@ -10,7 +10,7 @@ export {
 } from './sources/ingress-source';
 export { InboundAcceptor, type AcceptorPorts, type AcceptorOptions, type ReceivedRequest } from './http/inbound-acceptor';
 export { answerFor, type IngressOutcome, type OutcomeKind, type Answer } from './http/outcome';
-export { registerIngressRoute, type IngressRouteOptions } from './http/ingress-route';
+export { createIngressHandler, type IngressHandler, type IngressRouteOptions } from './http/ingress-route';
 export { parsePublicBase, signedUrl, type PublicBase } from './http/signed-url';
 export { dedupKeyOf, inboundIdFor } from './dedup/dedup-key';
 export { DedupStage, type DedupPorts, type JournalEntry } from './dedup/dedup-stage';

@@ -1,5 +1,7 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyServerOptions } from 'fastify';
 import type { DynamicModule, LoggerService } from '@nestjs/common';
 import type { Logger } from '@gateway/observability';
 import { ProblemFilter } from './problem.filter';
@@ -13,7 +15,15 @@ export interface BootOptions {
   bodyLimitBytes?: number;
   /** Runs on the app before it listens (routes, parsers, OpenAPI). */
   configure?(app: NestFastifyApplication): void | Promise<void>;
+  /**
+   * A hot path served on Node's HTTP server ahead of Fastify (the ingress's `POST /in/:sourceId`):
+   * built once the app exists; its handler returns false for requests it leaves to Fastify.
+   */
+  rawHandler?(app: NestFastifyApplication): RawHandler;
 }
+
+export type RawHandler = (request: IncomingMessage, response: ServerResponse) => boolean;
+type FastifyHttpHandler = (request: IncomingMessage, response: ServerResponse) => void;
 
 /** Nest's own messages through pino, so every line is JSON. */
 class PinoNestLogger implements LoggerService {
@@ -25,7 +35,25 @@ class PinoNestLogger implements LoggerService {
 
 /** Starts a service on Fastify with problem+json errors and graceful shutdown on SIGTERM/SIGINT. */
 export async function bootService(options: BootOptions): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimitBytes ?? 1024 * 1024 });
+  // Set once the app exists (the handler needs its providers); the server is made before that.
+  const front: { handler?: RawHandler } = {};
+  const adapter = new FastifyAdapter({
+    bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
+    ...(options.rawHandler
+      ? {
+          // The server Fastify would make, with the raw handler in front of Fastify's own.
+          serverFactory: (fastifyHandler: FastifyHttpHandler, serverOptions: FastifyServerOptions) => {
+            const server = createServer((request, response) => {
+              if (!front.handler?.(request, response)) fastifyHandler(request, response);
+            });
+            server.keepAliveTimeout = serverOptions.keepAliveTimeout ?? 72_000;
+            server.requestTimeout = serverOptions.requestTimeout ?? 0;
+            server.setTimeout(serverOptions.connectionTimeout ?? 0);
+            return server;
+          },
+        }
+      : {}),
+  });
   const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, { bufferLogs: true, abortOnError: false });
   const logger = app.get<Logger>(LOGGER);
   app.useLogger(new PinoNestLogger(logger));
@@ -38,6 +66,7 @@ export async function bootService(options: BootOptions): Promise<NestFastifyAppl
     });
   }
   await options.configure?.(app);
+  front.handler = options.rawHandler?.(app);
   await app.listen(options.port, options.host);
   logger.info({ port: options.port }, 'listening');
   return app;

@@ -1,4 +1,4 @@
-export { bootService, type BootOptions } from './boot-service';
+export { bootService, type BootOptions, type RawHandler } from './boot-service';
 export { PlatformModule, type PlatformOptions } from './platform.module';
 export { CONFIG, LOGGER, KAFKA, PRODUCER, DATA_SOURCE, TOPICS, type ReadinessCheck } from './tokens';
 export { ReadinessRegistry } from './readiness-registry';

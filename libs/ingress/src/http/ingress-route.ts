@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { metrics, SpanKind, startHopSpan, validTraceparent, type HopSpan, type Logger } from '@gateway/observability';
 import type { IngressSource } from '../sources/ingress-source';
 import type { InboundAcceptor } from './inbound-acceptor';
@@ -22,16 +22,14 @@ export interface IngressRouteOptions {
   bodyTimeoutMs?: number;
 }
 
-interface RequestState {
-  startedAt: bigint;
-  /** The request's SERVER span; its traceparent goes with the message to the journal. */
-  span: HopSpan;
-  /** Set once the source is known and the request may be read. */
-  source?: IngressSource;
-}
+/** Handles a request on Node's HTTP server; false when it is not its own (another router takes it). */
+export type IngressHandler = (request: IncomingMessage, response: ServerResponse) => boolean;
+
+/** `/in/<sourceId>`, with or without a query (Twilio and Square sign it). */
+const ingressPath = /^\/in\/([^/?#]+)(?:\?|$)/;
 
 /** Node joins repeated headers except a few; the verifiers read one string per name. */
-function flatHeaders(headers: FastifyRequest['headers']): Record<string, string> {
+function flatHeaders(headers: IncomingMessage['headers']): Record<string, string> {
   const flat: Record<string, string> = {};
   for (const name of Object.keys(headers)) {
     const value = headers[name];
@@ -40,107 +38,114 @@ function flatHeaders(headers: FastifyRequest['headers']): Record<string, string>
   return flat;
 }
 
+function decodedSourceId(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
 /**
- * Mounts `POST /in/:sourceId` on Fastify, in a scope of its own so its body handling touches no
- * other route. Everything cheap is decided in `onRequest`, before a byte of the body is read:
- * load shedding (503), unknown source (404), rate limit (429), declared length (413). The body is
- * then read raw, whatever its content type, counted against the source's limit while it streams.
+ * `POST /in/:sourceId` on Node's HTTP server itself, ahead of the service's Fastify routes: it is
+ * the hot path, and Fastify's request pipeline (hooks, content-type parsing, reply) cost as much
+ * CPU per request as Node's HTTP handling (ADR 0006). Everything cheap is decided before a byte of
+ * the body is read: load shedding (503), unknown source (404), rate limit (429), declared length
+ * (413). The body is then read raw, whatever its content type, counted against the source's limit
+ * while it streams. Other methods and paths are left to Fastify (its 404 and 405 answers).
  */
-export function registerIngressRoute(fastify: FastifyInstance, options: IngressRouteOptions): void {
-  const states = new WeakMap<FastifyRequest, RequestState>();
+export function createIngressHandler(options: IngressRouteOptions): IngressHandler {
   const limiter = new RateLimiter();
   const bodyTimeoutMs = options.bodyTimeoutMs ?? 10_000;
   let inFlight = 0;
+  const released = () => metrics.ingressInFlight.set(--inFlight);
 
-  /** Starts the request's span, continuing the sender's trace when it sent a valid `traceparent`. */
-  const begin = (request: FastifyRequest, sourceId: string): RequestState => {
-    const span = startHopSpan(
+  /** The request's SERVER span, continuing the sender's trace when it sent a valid `traceparent`. */
+  const begin = (request: IncomingMessage, sourceId: string): HopSpan =>
+    startHopSpan(
       'POST /in/:sourceId',
       validTraceparent(request.headers.traceparent),
       { 'http.request.method': 'POST', 'http.route': '/in/:sourceId', 'gateway.source.id': sourceId },
       SpanKind.SERVER,
     );
-    const state: RequestState = { startedAt: process.hrtime.bigint(), span };
-    states.set(request, state);
-    return state;
-  };
 
-  const send = (reply: FastifyReply, state: RequestState, outcome: IngressOutcome) => {
-    const provider = state.source?.provider ?? 'unknown';
+  const send = (response: ServerResponse, span: HopSpan, startedAt: bigint, source: IngressSource | undefined, outcome: IngressOutcome) => {
+    if (response.headersSent) return;
+    const provider = source?.provider ?? 'unknown';
     const answer = answerFor(outcome, provider);
     const labels = { provider, outcome: outcome.kind };
     metrics.ingressRequests.inc(labels);
-    metrics.ingressRequestDuration.observe(labels, Number(process.hrtime.bigint() - state.startedAt) / 1e9);
+    metrics.ingressRequestDuration.observe(labels, Number(process.hrtime.bigint() - startedAt) / 1e9);
     if (outcome.kind === 'unauthorized') metrics.ingressRejections.inc({ provider, reason: outcome.reason });
-    state.span.end(outcome.kind, answer.status >= 500 ? outcome.kind : undefined, {
+    span.end(outcome.kind, answer.status >= 500 ? outcome.kind : undefined, {
       'gateway.provider': provider,
       'http.response.status_code': answer.status,
       ...(outcome.kind === 'accepted' || outcome.kind === 'duplicate' ? { 'gateway.inbound.id': outcome.id } : {}),
     });
     // Refused while the client may still be sending its body: close without a reset.
-    if (answer.headers.connection === 'close') lingerOnClose(reply.raw.socket);
-    return reply.code(answer.status).headers(answer.headers).send(answer.body);
+    if (answer.headers.connection === 'close') lingerOnClose(response.socket);
+    response.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
+    response.end(answer.body);
   };
 
-  void fastify.register(async (scope) => {
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', (request, payload, done) => {
-      const source = states.get(request)?.source;
-      if (!source) return done(new Error('no ingress state for this request'), undefined);
-      readRawBody(payload, source.maxBodyBytes, bodyTimeoutMs).then(
-        (body) => done(null, body),
-        (error: Error) => done(error, undefined),
-      );
-    });
-
-    scope.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
-      const state = states.get(request) ?? begin(request, (request.params as { sourceId?: string } | undefined)?.sourceId ?? '');
-      if (error instanceof BodyTooLargeError) return send(reply, state, { kind: 'too-large', limit: error.limit });
-      if (error instanceof BodyTimeoutError) return send(reply, state, { kind: 'body-timeout' });
-      if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-        return send(reply, state, { kind: 'unsupported-media-type', detail: 'the content-type header is malformed' });
-      }
-      if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
-        return send(reply, state, { kind: 'bad-request', detail: 'the request could not be read' });
-      }
-      options.logger.error({ err: error, sourceId: state.source?.id }, 'ingress request failed');
-      return send(reply, state, { kind: 'error' });
-    });
-
-    scope.post<{ Params: { sourceId: string } }>('/in/:sourceId', {
-      onRequest: async (request, reply) => {
-        const state = begin(request, request.params.sourceId);
-        if (inFlight >= options.maxInFlight) {
-          return send(reply, state, { kind: 'overloaded', retryAfterSeconds: options.retryAfterSeconds });
-        }
-        inFlight++;
-        metrics.ingressInFlight.set(inFlight);
-        reply.raw.once('close', () => metrics.ingressInFlight.set(--inFlight));
-        const source = options.sources.get(request.params.sourceId);
-        if (!source) return send(reply, state, { kind: 'not-found', sourceId: request.params.sourceId });
-        state.source = source;
-        const rate = limiter.take(source.id, source.rateLimit, options.now());
-        if (!rate.allowed) return send(reply, state, { kind: 'rate-limited', retryAfterSeconds: rate.retryAfterSeconds });
-        const declared = Number(request.headers['content-length']);
-        if (declared > source.maxBodyBytes) return send(reply, state, { kind: 'too-large', limit: source.maxBodyBytes });
-        return undefined;
+  const handle = async (request: IncomingMessage, response: ServerResponse, source: IngressSource, span: HopSpan, startedAt: bigint) => {
+    const answer = (outcome: IngressOutcome) => send(response, span, startedAt, source, outcome);
+    let rawBody: Buffer;
+    try {
+      rawBody = await readRawBody(request, source.maxBodyBytes, bodyTimeoutMs);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) return answer({ kind: 'too-large', limit: error.limit });
+      if (error instanceof BodyTimeoutError) return answer({ kind: 'body-timeout' });
+      // The client went away mid-body: nobody is left to answer.
+      span.end('aborted');
+      response.destroy();
+      return;
+    }
+    const outcome = await options.acceptor.accept(
+      source,
+      {
+        method: 'POST',
+        url: signedUrl(options.publicBase, request.url ?? '/', request.headers, options.trustForwardedHeaders),
+        headers: flatHeaders(request.headers),
+        rawBody,
       },
-      handler: async (request, reply) => {
-        const state = states.get(request)!;
-        const source = state.source!;
-        const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-        const outcome = await options.acceptor.accept(
-          source,
-          {
-            method: request.method,
-            url: signedUrl(options.publicBase, request.url, request.headers, options.trustForwardedHeaders),
-            headers: flatHeaders(request.headers),
-            rawBody,
-          },
-          state.span.traceparent,
-        );
-        return send(reply, state, outcome);
-      },
+      span.traceparent,
+    );
+    answer(outcome);
+  };
+
+  return (request, response) => {
+    if (request.method !== 'POST') return false;
+    const match = ingressPath.exec(request.url ?? '');
+    if (!match) return false;
+    const startedAt = process.hrtime.bigint();
+    const sourceId = decodedSourceId(match[1]);
+    const span = begin(request, sourceId);
+    if (inFlight >= options.maxInFlight) {
+      send(response, span, startedAt, undefined, { kind: 'overloaded', retryAfterSeconds: options.retryAfterSeconds });
+      return true;
+    }
+    metrics.ingressInFlight.set(++inFlight);
+    response.once('close', released);
+    const source = options.sources.get(sourceId);
+    if (!source) {
+      send(response, span, startedAt, undefined, { kind: 'not-found', sourceId });
+      return true;
+    }
+    const rate = limiter.take(source.id, source.rateLimit, options.now());
+    if (!rate.allowed) {
+      send(response, span, startedAt, source, { kind: 'rate-limited', retryAfterSeconds: rate.retryAfterSeconds });
+      return true;
+    }
+    const declared = Number(request.headers['content-length']);
+    if (declared > source.maxBodyBytes) {
+      send(response, span, startedAt, source, { kind: 'too-large', limit: source.maxBodyBytes });
+      return true;
+    }
+    handle(request, response, source, span, startedAt).catch((error: unknown) => {
+      options.logger.error({ err: error, sourceId: source.id }, 'ingress request failed');
+      send(response, span, startedAt, source, { kind: 'error' });
     });
-  });
+    return true;
+  };
 }

@@ -13,7 +13,6 @@ export type IngressOutcome =
   | { kind: 'not-found'; sourceId: string }
   | { kind: 'too-large'; limit: number }
   | { kind: 'body-timeout' }
-  | { kind: 'bad-request'; detail: string }
   | { kind: 'rate-limited'; retryAfterSeconds: number }
   | { kind: 'overloaded'; retryAfterSeconds: number }
   | { kind: 'kafka-unavailable'; retryAfterSeconds: number }
@@ -86,8 +85,6 @@ export function answerFor(outcome: IngressOutcome, provider: string): Answer {
       );
     case 'body-timeout':
       return problem(408, 'body_timeout', 'Request Timeout', 'the body did not arrive in time', {}, { connection: 'close' });
-    case 'bad-request':
-      return problem(400, 'bad_request', 'Bad Request', outcome.detail);
     case 'rate-limited':
       return problem(
         429,
