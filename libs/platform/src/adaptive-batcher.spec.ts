@@ -9,7 +9,7 @@ describe('AdaptiveBatcher', () => {
     const batcher = new AdaptiveBatcher<number>((items) => {
       batches.push(items);
       return new Promise((resolve) => acks.push(resolve));
-    }, 1);
+    }, { maxInFlight: 1 });
     const first = batcher.send(1);
     await new Promise((resolve) => setImmediate(resolve));
     const rest = [2, 3, 4].map((n) => batcher.send(n));
@@ -35,8 +35,20 @@ describe('AdaptiveBatcher', () => {
 
   it('caps the batch size', async () => {
     const sizes: number[] = [];
-    const batcher = new AdaptiveBatcher<number>(async (items) => void sizes.push(items.length), 1, 3);
+    const batcher = new AdaptiveBatcher<number>(async (items) => void sizes.push(items.length), { maxInFlight: 1, maxBatch: 3 });
     await Promise.all(Array.from({ length: 7 }, (_, n) => batcher.send(n)));
     assert.deepEqual(sizes, [3, 3, 1]);
+  });
+
+  it('spaces batches by spacingMs, and what arrives meanwhile shares the next one', async () => {
+    const batches: { items: number[]; at: number }[] = [];
+    const batcher = new AdaptiveBatcher<number>(async (items) => void batches.push({ items, at: performance.now() }), { spacingMs: 40 });
+    await batcher.send(1);
+    const rest = [2, 3, 4].map((n) => batcher.send(n));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.equal(batches.length, 1, 'the next batch waits out the spacing');
+    await Promise.all(rest);
+    assert.deepEqual(batches.map((batch) => batch.items), [[1], [2, 3, 4]]);
+    assert.ok(batches[1].at - batches[0].at >= 39, `${batches[1].at - batches[0].at} ms apart`);
   });
 });
