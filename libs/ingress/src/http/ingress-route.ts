@@ -114,6 +114,25 @@ export function createIngressHandler(options: IngressRouteOptions): IngressHandl
     answer(outcome);
   };
 
+  /** Everything decided before the body is read; the accept path continues in `handle`. */
+  const route = (request: IncomingMessage, response: ServerResponse, sourceId: string, span: HopSpan, startedAt: bigint): void => {
+    if (inFlight >= options.maxInFlight) {
+      return send(response, span, startedAt, undefined, { kind: 'overloaded', retryAfterSeconds: options.retryAfterSeconds });
+    }
+    metrics.ingressInFlight.set(++inFlight);
+    response.once('close', released);
+    const source = options.sources.get(sourceId);
+    if (!source) return send(response, span, startedAt, undefined, { kind: 'not-found', sourceId });
+    const rate = limiter.take(source.id, source.rateLimit, options.now());
+    if (!rate.allowed) return send(response, span, startedAt, source, { kind: 'rate-limited', retryAfterSeconds: rate.retryAfterSeconds });
+    const declared = Number(request.headers['content-length']);
+    if (declared > source.maxBodyBytes) return send(response, span, startedAt, source, { kind: 'too-large', limit: source.maxBodyBytes });
+    handle(request, response, source, span, startedAt).catch((error: unknown) => {
+      options.logger.error({ err: error, sourceId: source.id }, 'ingress request failed');
+      send(response, span, startedAt, source, { kind: 'error' });
+    });
+  };
+
   return (request, response) => {
     if (request.method !== 'POST') return false;
     const match = ingressPath.exec(request.url ?? '');
@@ -121,31 +140,13 @@ export function createIngressHandler(options: IngressRouteOptions): IngressHandl
     const startedAt = process.hrtime.bigint();
     const sourceId = decodedSourceId(match[1]);
     const span = begin(request, sourceId);
-    if (inFlight >= options.maxInFlight) {
-      send(response, span, startedAt, undefined, { kind: 'overloaded', retryAfterSeconds: options.retryAfterSeconds });
-      return true;
+    try {
+      route(request, response, sourceId, span, startedAt);
+    } catch (error) {
+      // Node's request event has no one above to catch it: an answer, not a crash.
+      options.logger.error({ err: error, sourceId }, 'ingress request failed');
+      send(response, span, startedAt, undefined, { kind: 'error' });
     }
-    metrics.ingressInFlight.set(++inFlight);
-    response.once('close', released);
-    const source = options.sources.get(sourceId);
-    if (!source) {
-      send(response, span, startedAt, undefined, { kind: 'not-found', sourceId });
-      return true;
-    }
-    const rate = limiter.take(source.id, source.rateLimit, options.now());
-    if (!rate.allowed) {
-      send(response, span, startedAt, source, { kind: 'rate-limited', retryAfterSeconds: rate.retryAfterSeconds });
-      return true;
-    }
-    const declared = Number(request.headers['content-length']);
-    if (declared > source.maxBodyBytes) {
-      send(response, span, startedAt, source, { kind: 'too-large', limit: source.maxBodyBytes });
-      return true;
-    }
-    handle(request, response, source, span, startedAt).catch((error: unknown) => {
-      options.logger.error({ err: error, sourceId: source.id }, 'ingress request failed');
-      send(response, span, startedAt, source, { kind: 'error' });
-    });
     return true;
   };
 }
