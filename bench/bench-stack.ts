@@ -70,10 +70,17 @@ async function dropDatabase(serverUrl: string, url: string): Promise<void> {
   const admin = createDataSource(serverUrl, 1, 'bench-admin');
   await admin.initialize();
   try {
-    await admin.query(`DROP DATABASE IF EXISTS ${new URL(url).pathname.slice(1)} WITH (FORCE)`);
-  } catch (error) {
-    // e.g. an autovacuum worker of another role still in it: the database is left behind, harmlessly.
-    process.stderr.write(`bench: could not drop ${url}: ${(error as Error).message}\n`);
+    // An autovacuum worker (another role's process) may still be in it after a large run: it ends
+    // soon, so a few tries; after that the database is left behind, harmlessly.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await admin.query(`DROP DATABASE IF EXISTS ${new URL(url).pathname.slice(1)} WITH (FORCE)`);
+        return;
+      } catch (error) {
+        if (attempt === 5) return void process.stderr.write(`bench: could not drop ${url}: ${(error as Error).message}\n`);
+        await new Promise((resolve) => setTimeout(resolve, 3000));
+      }
+    }
   } finally {
     await admin.destroy();
   }
