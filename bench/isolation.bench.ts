@@ -50,6 +50,10 @@ export async function isolation(
     // Warm-up on the baseline endpoints, not measured.
     await publishAtRate(stack, producer, baselineIds, rate, 5, 'warmup');
     await waitFor('warm-up delivered', 60000, async () => (await baselineFarm.stats()).unique >= rate * 5, 200);
+    // The same warm-up for the faulty phase's healthy endpoints: their receivers and connections
+    // would otherwise start cold, and the comparison would measure that instead of the faults.
+    await publishAtRate(stack, producer, faultIds.slice(0, healthyFarm.urls.length), rate, 5, 'warmup-healthy');
+    await waitFor('healthy warm-up delivered', 60000, async () => (await healthyFarm.stats()).unique >= rate * 5, 200);
     const heapBefore = await metricValue(dispatcher, 'gateway_nodejs_heap_size_used_bytes');
     const baseline = await phase(stack, producer, baselineIds, baselineFarm, rate, seconds, 'base', 18);
     const faulty = await phase(stack, producer, faultIds, healthyFarm, rate, seconds, 'fault', 18);
