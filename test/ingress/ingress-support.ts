@@ -45,12 +45,9 @@ export function post(url: string, headers: Record<string, string>, body: string 
 
 /**
  * Sends an oversized request over a bare socket, as curl does: the head first, then the body in
- * pieces, stopping as soon as the server answers (it answers 413 and closes without reading the
- * rest; a client that kept writing would get EPIPE or a reset instead of the answer).
- */
-/**
- * Sends a body too large for the source over a raw socket, 16 KB at a time every `pieceDelayMs`
- * (0: as fast as the socket takes it), stopping once an answer arrives; returns that answer.
+ * 16 KB pieces every `pieceDelayMs` (0: as fast as the socket takes them), stopping as soon as the
+ * server answers (it answers 413 and closes without reading the rest; a client that kept writing
+ * would get EPIPE or a reset instead of the answer). Returns that answer.
  */
 export async function postOversized(url: string, headers: Record<string, string>, body: Buffer, chunked: boolean, pieceDelayMs = 5): Promise<HttpAnswer> {
   const target = new URL(url);

@@ -3,11 +3,6 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot, startInfra, type Infra } from './stack';
 
-/**
- * `npm test`: brings up its own Kafka and PostgreSQL (unless KAFKA_BROKERS and DATABASE_URL point at
- * running ones), applies migrations, runs every compiled spec with node's test runner, tears the
- * infrastructure down, and ends with the line `N passed, N failed`.
- */
 /** Compiled specs under `dir` whose source still exists (a stale one left in dist is not run). */
 function specFiles(dir: string): string[] {
   const out: string[] = [];
@@ -43,6 +38,11 @@ function runNode(args: string[], env: NodeJS.ProcessEnv, onLine?: (line: string)
   });
 }
 
+/**
+ * `npm test`: brings up its own Kafka and PostgreSQL (unless KAFKA_BROKERS and DATABASE_URL point at
+ * running ones), applies migrations, runs every compiled spec with node's test runner, tears the
+ * infrastructure down, and ends with the line `N passed, N failed`.
+ */
 async function main(): Promise<number> {
   const filter = process.argv.slice(2);
   const dist = path.join(repoRoot, 'dist');

@@ -60,14 +60,7 @@ export class BatchingProducer {
   }
 
   send(topic: string, message: OutgoingMessage): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const size = message.value.length + message.key.length + 64;
-      if (this.pendingBytes + size > (this.options.maxBatchBytes ?? 512 * 1024)) this.flush();
-      this.pending.push({ topic, message: toKafka(message), enqueuedAt: process.hrtime.bigint(), resolve, reject });
-      this.pendingBytes += size;
-      if (this.pending.length >= (this.options.maxBatch ?? 1000)) this.flush();
-      else this.timer ??= setTimeout(() => this.flush(), this.options.lingerMs ?? 1);
-    });
+    return this.enqueue(topic, message, 'after-linger');
   }
 
   /**
@@ -75,12 +68,24 @@ export class BatchingProducer {
    * of the event loop, together with whatever else was sent in it.
    */
   sendMany(topic: string, messages: OutgoingMessage[]): Promise<void> {
-    const sent = Promise.all(messages.map((message) => this.send(topic, message)));
-    this.immediate ??= setImmediate(() => {
-      this.immediate = undefined;
-      this.flush();
+    return Promise.all(messages.map((message) => this.enqueue(topic, message, 'this-turn'))).then(() => undefined);
+  }
+
+  private enqueue(topic: string, message: OutgoingMessage, leave: 'after-linger' | 'this-turn'): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const size = message.value.length + message.key.length + 64;
+      if (this.pendingBytes + size > (this.options.maxBatchBytes ?? 512 * 1024)) this.flush();
+      this.pending.push({ topic, message: toKafka(message), enqueuedAt: process.hrtime.bigint(), resolve, reject });
+      this.pendingBytes += size;
+      if (this.pending.length >= (this.options.maxBatch ?? 1000)) this.flush();
+      else if (leave === 'this-turn') this.immediate ??= setImmediate(() => this.flushThisTurn());
+      else this.timer ??= setTimeout(() => this.flush(), this.options.lingerMs ?? 1);
     });
-    return sent.then(() => undefined);
+  }
+
+  private flushThisTurn(): void {
+    this.immediate = undefined;
+    this.flush();
   }
 
   private flush(): void {

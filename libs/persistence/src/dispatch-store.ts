@@ -82,11 +82,13 @@ export async function cancelDelivery(dataSource: DataSource, deliveryId: string)
   await dataSource.query(`UPDATE deliveries SET status = 'cancelled', updated_at = now() WHERE id = $1 AND status <> 'delivered'`, [deliveryId]);
 }
 
-/** Whether an attempt of a delivery was already made (a retry re-emitted twice is sent once). */
 /** The key `existingAttempts` answers with: delivery id and attempt number. */
 export const attemptKey = (deliveryId: string, attempt: number): string => `${deliveryId}#${attempt}`;
 
-/** Which of these (delivery, attempt) pairs already have an attempt recorded, in one statement. */
+/**
+ * Which of these (delivery, attempt) pairs already have an attempt recorded, in one statement (a
+ * retry re-emitted twice is sent once).
+ */
 export async function existingAttempts(dataSource: DataSource, pairs: { deliveryId: string; attempt: number }[]): Promise<Set<string>> {
   const rows = await dataSource.query<{ deliveryId: string; attempt: number }[]>(
     `SELECT a.delivery_id AS "deliveryId", a.attempt

@@ -25,6 +25,17 @@ export interface IngressRouteOptions {
 /** Handles a request on Node's HTTP server; false when it is not its own (another router takes it). */
 export type IngressHandler = (request: IncomingMessage, response: ServerResponse) => boolean;
 
+/** One request on its way through the route. */
+interface Exchange {
+  request: IncomingMessage;
+  response: ServerResponse;
+  startedAt: bigint;
+  /** The request's SERVER span; its traceparent goes with the message to the journal. */
+  span: HopSpan;
+  /** Set once the source is known (the metrics' provider label). */
+  source?: IngressSource;
+}
+
 /** `/in/<sourceId>`, with or without a query (Twilio and Square sign it). */
 const ingressPath = /^\/in\/([^/?#]+)(?:\?|$)/;
 
@@ -60,22 +71,14 @@ export function createIngressHandler(options: IngressRouteOptions): IngressHandl
   let inFlight = 0;
   const released = () => metrics.ingressInFlight.set(--inFlight);
 
-  /** The request's SERVER span, continuing the sender's trace when it sent a valid `traceparent`. */
-  const begin = (request: IncomingMessage, sourceId: string): HopSpan =>
-    startHopSpan(
-      'POST /in/:sourceId',
-      validTraceparent(request.headers.traceparent),
-      { 'http.request.method': 'POST', 'http.route': '/in/:sourceId', 'gateway.source.id': sourceId },
-      SpanKind.SERVER,
-    );
-
-  const send = (response: ServerResponse, span: HopSpan, startedAt: bigint, source: IngressSource | undefined, outcome: IngressOutcome) => {
+  const send = (exchange: Exchange, outcome: IngressOutcome) => {
+    const { response, span, source } = exchange;
     if (response.headersSent) return;
     const provider = source?.provider ?? 'unknown';
     const answer = answerFor(outcome, provider);
     const labels = { provider, outcome: outcome.kind };
     metrics.ingressRequests.inc(labels);
-    metrics.ingressRequestDuration.observe(labels, Number(process.hrtime.bigint() - startedAt) / 1e9);
+    metrics.ingressRequestDuration.observe(labels, Number(process.hrtime.bigint() - exchange.startedAt) / 1e9);
     if (outcome.kind === 'unauthorized') metrics.ingressRejections.inc({ provider, reason: outcome.reason });
     span.end(outcome.kind, answer.status >= 500 ? outcome.kind : undefined, {
       'gateway.provider': provider,
@@ -88,14 +91,15 @@ export function createIngressHandler(options: IngressRouteOptions): IngressHandl
     response.end(answer.body);
   };
 
-  const handle = async (request: IncomingMessage, response: ServerResponse, source: IngressSource, span: HopSpan, startedAt: bigint) => {
-    const answer = (outcome: IngressOutcome) => send(response, span, startedAt, source, outcome);
+  /** Reads the body raw and hands it to the acceptor. */
+  const accept = async (exchange: Exchange, source: IngressSource) => {
+    const { request, response, span } = exchange;
     let rawBody: Buffer;
     try {
       rawBody = await readRawBody(request, source.maxBodyBytes, bodyTimeoutMs);
     } catch (error) {
-      if (error instanceof BodyTooLargeError) return answer({ kind: 'too-large', limit: error.limit });
-      if (error instanceof BodyTimeoutError) return answer({ kind: 'body-timeout' });
+      if (error instanceof BodyTooLargeError) return send(exchange, { kind: 'too-large', limit: error.limit });
+      if (error instanceof BodyTimeoutError) return send(exchange, { kind: 'body-timeout' });
       // The client went away mid-body: nobody is left to answer.
       span.end('aborted');
       response.destroy();
@@ -111,25 +115,26 @@ export function createIngressHandler(options: IngressRouteOptions): IngressHandl
       },
       span.traceparent,
     );
-    answer(outcome);
+    send(exchange, outcome);
   };
 
-  /** Everything decided before the body is read; the accept path continues in `handle`. */
-  const route = (request: IncomingMessage, response: ServerResponse, sourceId: string, span: HopSpan, startedAt: bigint): void => {
+  /** Everything decided before the body is read; the accept path continues in `accept`. */
+  const route = (exchange: Exchange, sourceId: string): void => {
     if (inFlight >= options.maxInFlight) {
-      return send(response, span, startedAt, undefined, { kind: 'overloaded', retryAfterSeconds: options.retryAfterSeconds });
+      return send(exchange, { kind: 'overloaded', retryAfterSeconds: options.retryAfterSeconds });
     }
     metrics.ingressInFlight.set(++inFlight);
-    response.once('close', released);
+    exchange.response.once('close', released);
     const source = options.sources.get(sourceId);
-    if (!source) return send(response, span, startedAt, undefined, { kind: 'not-found', sourceId });
+    if (!source) return send(exchange, { kind: 'not-found', sourceId });
+    exchange.source = source;
     const rate = limiter.take(source.id, source.rateLimit, options.now());
-    if (!rate.allowed) return send(response, span, startedAt, source, { kind: 'rate-limited', retryAfterSeconds: rate.retryAfterSeconds });
-    const declared = Number(request.headers['content-length']);
-    if (declared > source.maxBodyBytes) return send(response, span, startedAt, source, { kind: 'too-large', limit: source.maxBodyBytes });
-    handle(request, response, source, span, startedAt).catch((error: unknown) => {
+    if (!rate.allowed) return send(exchange, { kind: 'rate-limited', retryAfterSeconds: rate.retryAfterSeconds });
+    const declared = Number(exchange.request.headers['content-length']);
+    if (declared > source.maxBodyBytes) return send(exchange, { kind: 'too-large', limit: source.maxBodyBytes });
+    accept(exchange, source).catch((error: unknown) => {
       options.logger.error({ err: error, sourceId: source.id }, 'ingress request failed');
-      send(response, span, startedAt, source, { kind: 'error' });
+      send(exchange, { kind: 'error' });
     });
   };
 
@@ -137,15 +142,25 @@ export function createIngressHandler(options: IngressRouteOptions): IngressHandl
     if (request.method !== 'POST') return false;
     const match = ingressPath.exec(request.url ?? '');
     if (!match) return false;
-    const startedAt = process.hrtime.bigint();
     const sourceId = decodedSourceId(match[1]);
-    const span = begin(request, sourceId);
+    const exchange: Exchange = {
+      request,
+      response,
+      startedAt: process.hrtime.bigint(),
+      // The request's SERVER span, continuing the sender's trace when it sent a valid `traceparent`.
+      span: startHopSpan(
+        'POST /in/:sourceId',
+        validTraceparent(request.headers.traceparent),
+        { 'http.request.method': 'POST', 'http.route': '/in/:sourceId', 'gateway.source.id': sourceId },
+        SpanKind.SERVER,
+      ),
+    };
     try {
-      route(request, response, sourceId, span, startedAt);
+      route(exchange, sourceId);
     } catch (error) {
       // Node's request event has no one above to catch it: an answer, not a crash.
       options.logger.error({ err: error, sourceId }, 'ingress request failed');
-      send(response, span, startedAt, undefined, { kind: 'error' });
+      send(exchange, { kind: 'error' });
     }
     return true;
   };
