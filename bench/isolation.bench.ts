@@ -12,6 +12,8 @@ interface PhaseFigures {
   perSecond: number;
   p50: number;
   p99: number;
+  /** p99 (ms) of the deliveries sent in each 2 s of the phase: shows when the tail happened. */
+  timeline: number[];
 }
 
 /**
@@ -100,7 +102,10 @@ async function phase(
   const stats = await healthy.stats();
   const deliveredInTime = Math.min(offered, stats.unique - start);
   const summary = summarize(stats.latencies);
-  return { offered, deliveredInTime, perSecond: deliveredInTime / seconds, p50: summary.p50, p99: summary.p99 };
+  const buckets: number[][] = [];
+  stats.sentAts.forEach((sentAt, i) => (buckets[Math.max(0, Math.floor((sentAt - started) / 2000))] ??= []).push(stats.latencies[i]));
+  const timeline = Array.from(buckets, (bucket) => summarize(bucket ?? []).p99);
+  return { offered, deliveredInTime, perSecond: deliveredInTime / seconds, p50: summary.p50, p99: summary.p99, timeline };
 }
 
 /** Tasks spread evenly over the endpoints, in 10 ms ticks, each stamped with its send time. */
@@ -136,7 +141,7 @@ async function publishAtRate(stack: BenchStack, producer: Producer, endpointIds:
 }
 
 function describe(figures: PhaseFigures): string {
-  return `${figures.deliveredInTime} of ${figures.offered} delivered within the phase (${figures.perSecond.toFixed(0)}/s), publish -> receiver p50 ${figures.p50} ms, p99 ${figures.p99} ms`;
+  return `${figures.deliveredInTime} of ${figures.offered} delivered within the phase (${figures.perSecond.toFixed(0)}/s), publish -> receiver p50 ${figures.p50} ms, p99 ${figures.p99} ms\n    p99 of each 2 s: ${figures.timeline.join(' ')}`;
 }
 
 async function countLines(url: string, pattern: RegExp): Promise<number> {

@@ -11,6 +11,8 @@ const count = Number(process.argv[2] ?? 1);
 const mode = (process.argv[3] ?? 'ok') as 'ok' | 'fail' | 'hang';
 let received = 0;
 let latencies: number[] = [];
+/** The `sentAt` of each timed request, in step with `latencies`. */
+let sentAts: number[] = [];
 const seen = new Set<string>();
 
 async function main(): Promise<void> {
@@ -25,7 +27,10 @@ async function main(): Promise<void> {
         if (typeof id === 'string') seen.add(id);
         try {
           const body = JSON.parse(Buffer.concat(chunks).toString()) as { data?: { sentAt?: number } };
-          if (typeof body.data?.sentAt === 'number') latencies.push(Date.now() - body.data.sentAt);
+          if (typeof body.data?.sentAt === 'number') {
+            latencies.push(Date.now() - body.data.sentAt);
+            sentAts.push(body.data.sentAt);
+          }
         } catch {
           // not one of ours: counted, not timed
         }
@@ -41,8 +46,9 @@ async function main(): Promise<void> {
   process.send?.({ kind: 'ready', urls });
   process.on('message', (message: { kind: string }) => {
     if (message.kind === 'stats') {
-      process.send?.({ kind: 'stats', received, unique: seen.size, latencies });
+      process.send?.({ kind: 'stats', received, unique: seen.size, latencies, sentAts });
       latencies = [];
+      sentAts = [];
     }
   });
 }

@@ -19,10 +19,18 @@ export function summarize(values: number[]): { n: number; p50: number; p99: numb
   return { n: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? NaN };
 }
 
+/** Since the last call: latencies (ms) of timed requests and, in step, their `sentAt` (epoch ms). */
+export interface ReceiverStats {
+  received: number;
+  unique: number;
+  latencies: number[];
+  sentAts: number[];
+}
+
 export interface ReceiverFarm {
   urls: string[];
   pid: number | undefined;
-  stats(): Promise<{ received: number; unique: number; latencies: number[] }>;
+  stats(): Promise<ReceiverStats>;
   stop(): void;
 }
 
@@ -36,7 +44,7 @@ export function startReceiverFarm(count: number, mode: 'ok' | 'fail' | 'hang' = 
         pid: child.pid,
         stats: () =>
           new Promise((done) => {
-            child.once('message', (reply: { received: number; unique: number; latencies: number[] }) => done(reply));
+            child.once('message', (reply: ReceiverStats) => done(reply));
             child.send({ kind: 'stats' });
           }),
         stop: () => child.kill(),

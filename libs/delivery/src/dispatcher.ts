@@ -53,6 +53,9 @@ interface Finishing {
   done: Promise<DispatchOutcome>;
 }
 
+/** Circuit-open hand-offs to the retry topic started per turn of the event loop (`paceHandOff`). */
+const HAND_OFFS_PER_TURN = 50;
+
 const finished = (outcome: DispatchOutcome): Finishing => ({ done: Promise.resolve(outcome) });
 
 /**
@@ -68,6 +71,9 @@ export class Dispatcher {
   private inFlight = 0;
   private waiters: (() => void)[] = [];
   private stopping = false;
+  /** Circuit-open hand-offs started in this turn of the event loop, and the turn's end. */
+  private handOffsThisTurn = 0;
+  private turnEnd: Promise<void> | undefined;
 
   constructor(
     private readonly ports: DispatcherPorts,
@@ -238,7 +244,10 @@ export class Dispatcher {
       const breaker = endpoint.ordered ? undefined : this.breakerFor(endpoint.id);
       const admission = breaker?.admit(now);
       if (admission?.kind === 'defer') {
-        const retry: RetryTask = { task, dueAt: admission.until, lastError: 'circuit open', lastStatusCode: null };
+        await this.paceHandOff();
+        // Spread over a fifth of the wait, so the endpoint's backlog does not all come due at once.
+        const dueAt = admission.until + Math.round(0.2 * Math.max(1000, admission.until - now) * this.random());
+        const retry: RetryTask = { task, dueAt, lastError: 'circuit open', lastStatusCode: null };
         return { done: this.persist(() => this.ports.scheduleRetry(retry, job.traceparent)).then(() => 'retry-scheduled' as const) };
       }
       const secrets = endpoint.secrets.filter((secret) => secret.expiresAt === null || Date.parse(secret.expiresAt) > now).map((secret) => secret.key);
@@ -419,6 +428,29 @@ export class Dispatcher {
     }
     metrics.circuitOpen.set({ state: 'open' }, open);
     metrics.circuitOpen.set({ state: 'half-open' }, halfOpen);
+  }
+
+  /**
+   * When a circuit opens, its endpoint's whole queue (up to `queuePerEndpoint` tasks) is handed to
+   * the retry topic. Done in one go, that is one long stretch of encoding and producing that every
+   * other endpoint's deliveries wait behind; at most `HAND_OFFS_PER_TURN` per turn of the event
+   * loop lets their I/O in between.
+   */
+  private async paceHandOff(): Promise<void> {
+    for (;;) {
+      this.turnEnd ??= new Promise((resolve) =>
+        setImmediate(() => {
+          this.handOffsThisTurn = 0;
+          this.turnEnd = undefined;
+          resolve();
+        }),
+      );
+      if (this.handOffsThisTurn < HAND_OFFS_PER_TURN) {
+        this.handOffsThisTurn++;
+        return;
+      }
+      await this.turnEnd;
+    }
   }
 
   private async persistRead<T>(read: () => Promise<T>): Promise<T> {

@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { TrackedMessage } from '@gateway/kafka';
+import { createLogger } from '@gateway/observability';
+import type { EndpointTargetRow } from '@gateway/persistence';
+import type { DeliveryTask, RetryTask } from '@gateway/schemas';
+import { Dispatcher, type DispatcherPorts } from './dispatcher';
+
+const endpoint: EndpointTargetRow = {
+  id: 'ep_1',
+  url: 'http://127.0.0.1:1/hook',
+  headers: {},
+  ordered: false,
+  enabled: true,
+  rateLimit: null,
+  retryPolicy: null,
+  failingSince: null,
+  secrets: [{ key: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', expiresAt: null }],
+};
+
+function job(n: number, completed: number[]): TrackedMessage<DeliveryTask> {
+  const task: DeliveryTask = {
+    deliveryId: `dlv_${n}`,
+    endpointId: endpoint.id,
+    attempt: 1,
+    event: { id: `evt_${n}`, type: 'test.pacing', data: { n }, tenant: null, occurredAt: new Date(0).toISOString() },
+    orderingKey: null,
+    publishedAt: Date.now(),
+  };
+  return { value: task, key: endpoint.id, offset: String(n), timestamp: Date.now(), traceparent: undefined, complete: () => completed.push(n) };
+}
+
+describe('Dispatcher, circuit-open hand-offs', () => {
+  it('hands an opened circuit’s queue to the retry topic at most 50 per turn of the event loop, due dates spread', async () => {
+    let turn = 0;
+    let ticking = true;
+    const tick = () => {
+      turn++;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const handOffs: { turn: number; retry: RetryTask }[] = [];
+    const ports: DispatcherPorts = {
+      endpoint: () => endpoint,
+      reloadEndpoints: async () => undefined,
+      // The first attempt fails and opens the circuit (threshold 1); it answers after the queue has filled.
+      send: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return { statusCode: 500, error: null, retryAfterHeader: null, durationMs: 20, errorDetail: null, responseBody: null };
+      },
+      record: async () => undefined,
+      cancel: async () => undefined,
+      scheduleRetry: async (retry) => {
+        handOffs.push({ turn, retry });
+      },
+      deadLetter: async () => undefined,
+      disableEndpoint: async () => undefined,
+      attemptExists: async () => false,
+      setFailing: async () => undefined,
+      emitOperational: async () => undefined,
+    };
+    const dispatcher = new Dispatcher(
+      ports,
+      {
+        concurrencyPerEndpoint: 1,
+        queuePerEndpoint: 1000,
+        maxInFlight: 1000,
+        userAgent: 'test',
+        breaker: { failureThreshold: 1, openMs: 10_000, maxOpenMs: 10_000 },
+        disableAfterMs: 86_400_000,
+        endpointSeriesMax: 0,
+      },
+      createLogger('test', 'silent'),
+    );
+    const completed: number[] = [];
+    const openedAt = Date.now();
+    await dispatcher.accept(Array.from({ length: 201 }, (_, n) => job(n, completed)));
+    const deadline = Date.now() + 5000;
+    while (completed.length < 201 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    ticking = false;
+
+    assert.equal(completed.length, 201, 'every task completed');
+    const deferred = handOffs.filter((handOff) => handOff.retry.lastError === 'circuit open');
+    assert.equal(deferred.length, 200, 'the 200 queued behind the failed attempt were handed off');
+    const perTurn = new Map<number, number>();
+    for (const handOff of deferred) perTurn.set(handOff.turn, (perTurn.get(handOff.turn) ?? 0) + 1);
+    assert.ok(Math.max(...perTurn.values()) <= 50, `at most 50 hand-offs in one turn, got ${Math.max(...perTurn.values())}`);
+    assert.ok(perTurn.size >= 4, `spread over at least 4 turns, got ${perTurn.size}`);
+    const dues = deferred.map((handOff) => handOff.retry.dueAt - openedAt);
+    assert.ok(Math.min(...dues) >= 10_000, 'none due before the circuit half-opens');
+    assert.ok(Math.max(...dues) <= 12_500, 'all due within a fifth of the open period after it');
+    assert.ok(Math.max(...dues) - Math.min(...dues) >= 500, 'the due dates are spread, not one instant');
+  });
+});
