@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { Kafka } from 'kafkajs';
 import { createKafka, defaultTopicSpecs, ensureTopics } from '@gateway/kafka';
 import { createLogger } from '@gateway/observability';
 import { createDataSource, type DataSource } from '@gateway/persistence';
@@ -59,11 +60,26 @@ export async function startBenchStack(name: string, partitions = 8): Promise<Ben
       return ids;
     },
     stop: async () => {
+      // On a shared broker, this run's topics go too: a long-lived dev broker otherwise gathers
+      // thousands of partitions, and its heap and pauses with them, skewing later runs.
+      if (!infra) await deleteTopics(kafka, Object.values(topics));
       await db.destroy();
       await dropDatabase(serverUrl, databaseUrl);
       await infra?.stop();
     },
   };
+}
+
+async function deleteTopics(kafka: Kafka, names: string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.deleteTopics({ topics: names, timeout: 30000 });
+  } catch (error) {
+    process.stderr.write(`bench: could not delete this run's topics: ${(error as Error).message}\n`);
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 async function dropDatabase(serverUrl: string, url: string): Promise<void> {

@@ -37,6 +37,14 @@ async function scrape(url: string): Promise<Map<string, number>> {
   const values = new Map<string, number>();
   const text = await (await fetch(`${url}/metrics`)).text();
   for (const line of text.split('\n')) {
+    // Two histograms, summed over their labels: how many requests (journal acks) took over 10 ms.
+    const histogram = /^gateway_(ingress_request|kafka_produce)_duration_seconds_(bucket|count)\{([^}]*)\} ([0-9.e+-]+)$/.exec(line);
+    if (histogram) {
+      const [, name, kind, labels, value] = histogram;
+      const counted = (name === 'ingress_request' || labels.includes('journal"')) && (kind === 'count' || labels.includes('le="0.01"'));
+      const key = `${name}:${kind === 'bucket' ? 'fast' : 'all'}`;
+      if (counted) values.set(key, (values.get(key) ?? 0) + Number(value));
+    }
     const match = /^(gateway_ingress_requests_total\{[^}]*outcome="([^"]+)"[^}]*\}|gateway_kafka_produce_duration_seconds_(sum|count)\{topic="[^"]*journal"\}) ([0-9.e+-]+)$/.exec(line);
     if (!match) continue;
     const key = match[2] ? `outcome:${match[2]}` : `produce:${match[3]}`;
@@ -53,7 +61,11 @@ function serverSide(before: Map<string, number>, after: Map<string, number>): st
     .join(', ');
   const produces = delta('produce:count');
   const ack = produces > 0 ? ((delta('produce:sum') / produces) * 1000).toFixed(1) : '-';
-  return `    ingress saw: ${outcomes || 'nothing'}; mean journal ack ${ack} ms`;
+  const slow = (name: string) => {
+    const all = delta(`${name}:all`);
+    return all > 0 ? `${(((all - delta(`${name}:fast`)) / all) * 100).toFixed(2)} %` : '-';
+  };
+  return `    ingress saw: ${outcomes || 'nothing'}; mean journal ack ${ack} ms; over 10 ms: ${slow('ingress_request')} of requests (arrival to answer), ${slow('kafka_produce')} of journal acks`;
 }
 
 const fmt = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : '-');
