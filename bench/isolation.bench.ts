@@ -3,7 +3,7 @@ import { deliveryIdFor } from '@gateway/routing';
 import type { DeliveryTask } from '@gateway/schemas';
 import { freePort, startService, waitFor } from '@gateway/testing';
 import { startBenchStack, type BenchStack } from './bench-stack';
-import { machine, metricValue, payloadOfSize, startReceiverFarm, summarize, type ReceiverFarm } from './support';
+import { machine, metricValue, p99Timeline, payloadOfSize, startReceiverFarm, summarize, type ReceiverFarm } from './support';
 
 interface PhaseFigures {
   offered: number;
@@ -102,9 +102,7 @@ async function phase(
   const stats = await healthy.stats();
   const deliveredInTime = Math.min(offered, stats.unique - start);
   const summary = summarize(stats.latencies);
-  const buckets: number[][] = [];
-  stats.sentAts.forEach((sentAt, i) => (buckets[Math.max(0, Math.floor((sentAt - started) / 2000))] ??= []).push(stats.latencies[i]));
-  const timeline = Array.from(buckets, (bucket) => summarize(bucket ?? []).p99);
+  const timeline = p99Timeline(stats, started);
   return { offered, deliveredInTime, perSecond: deliveredInTime / seconds, p50: summary.p50, p99: summary.p99, timeline };
 }
 

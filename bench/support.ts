@@ -27,6 +27,13 @@ export interface ReceiverStats {
   sentAts: number[];
 }
 
+/** p99 (ms) of the requests sent in each `bucketMs` from `from` (epoch ms): when the tail happened. */
+export function p99Timeline(stats: Pick<ReceiverStats, 'latencies' | 'sentAts'>, from: number, bucketMs = 2000): number[] {
+  const buckets: number[][] = [];
+  stats.sentAts.forEach((sentAt, i) => (buckets[Math.max(0, Math.floor((sentAt - from) / bucketMs))] ??= []).push(stats.latencies[i]));
+  return Array.from(buckets, (bucket) => summarize(bucket ?? []).p99);
+}
+
 export interface ReceiverFarm {
   urls: string[];
   pid: number | undefined;
