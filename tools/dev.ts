@@ -11,6 +11,9 @@ import { repoRoot, startInfra, type Infra } from '@gateway/testing';
  * answers on those ports), applies migrations, creates topics, runs the five services with prefixed
  * logs, and on Ctrl-C stops everything it started.
  */
+/** The control API's token in `npm run dev` unless ADMIN_TOKEN is set (the README uses it too). */
+const DEV_ADMIN_TOKEN = 'dev-admin-token-local';
+
 const colors = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m', '\x1b[34m'];
 const reset = '\x1b[0m';
 const services = Object.keys(servicePorts) as (keyof typeof servicePorts)[];
@@ -40,7 +43,7 @@ function prefixed(child: ChildProcess, label: string, color: string): void {
 async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    ADMIN_TOKEN: process.env.ADMIN_TOKEN ?? 'dev-admin-token',
+    ADMIN_TOKEN: process.env.ADMIN_TOKEN ?? DEV_ADMIN_TOKEN,
     DELIVERY_ALLOWLIST: process.env.DELIVERY_ALLOWLIST ?? '127.0.0.0/8',
     PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${servicePorts.ingress}`,
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
