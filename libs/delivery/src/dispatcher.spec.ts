@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { TrackedMessage } from '@gateway/kafka';
-import { createLogger } from '@gateway/observability';
+import { createLogger, metrics } from '@gateway/observability';
 import type { EndpointTargetRow } from '@gateway/persistence';
 import type { DeliveryTask, RetryTask } from '@gateway/schemas';
 import { Dispatcher, type DispatcherPorts } from './dispatcher';
@@ -30,7 +30,48 @@ function job(n: number, completed: number[]): TrackedMessage<DeliveryTask> {
   return { value: task, key: endpoint.id, offset: String(n), timestamp: Date.now(), traceparent: undefined, complete: () => completed.push(n) };
 }
 
-describe('Dispatcher, circuit-open hand-offs', () => {
+/**
+ * A dispatcher whose one endpoint answers 500 after `answerMs`, with a circuit that opens at the
+ * first failure for `openMs`; `onRetry` sees every hand-off to the retry topic.
+ */
+function failingDispatcher(openMs: number, answerMs: number, onRetry: (retry: RetryTask) => void): Dispatcher {
+  const ports: DispatcherPorts = {
+    endpoint: () => endpoint,
+    reloadEndpoints: async () => undefined,
+    send: async () => {
+      await new Promise((resolve) => setTimeout(resolve, answerMs));
+      return { statusCode: 500, error: null, retryAfterHeader: null, durationMs: answerMs, errorDetail: null, responseBody: null };
+    },
+    record: async () => undefined,
+    cancel: async () => undefined,
+    scheduleRetry: async (retry) => onRetry(retry),
+    deadLetter: async () => undefined,
+    disableEndpoint: async () => undefined,
+    attemptExists: async () => false,
+    setFailing: async () => undefined,
+    emitOperational: async () => undefined,
+  };
+  return new Dispatcher(
+    ports,
+    {
+      concurrencyPerEndpoint: 1,
+      queuePerEndpoint: 1000,
+      maxInFlight: 1000,
+      userAgent: 'test',
+      breaker: { failureThreshold: 1, openMs, maxOpenMs: openMs },
+      disableAfterMs: 86_400_000,
+      endpointSeriesMax: 0,
+    },
+    createLogger('test', 'silent'),
+  );
+}
+
+async function settle(completed: number[], count: number): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (completed.length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+describe('Dispatcher, circuit breaker', () => {
   it('hands an opened circuit’s queue to the retry topic at most 50 per turn of the event loop, due dates spread', async () => {
     let turn = 0;
     let ticking = true;
@@ -40,43 +81,11 @@ describe('Dispatcher, circuit-open hand-offs', () => {
     };
     setImmediate(tick);
     const handOffs: { turn: number; retry: RetryTask }[] = [];
-    const ports: DispatcherPorts = {
-      endpoint: () => endpoint,
-      reloadEndpoints: async () => undefined,
-      // The first attempt fails and opens the circuit (threshold 1); it answers after the queue has filled.
-      send: async () => {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        return { statusCode: 500, error: null, retryAfterHeader: null, durationMs: 20, errorDetail: null, responseBody: null };
-      },
-      record: async () => undefined,
-      cancel: async () => undefined,
-      scheduleRetry: async (retry) => {
-        handOffs.push({ turn, retry });
-      },
-      deadLetter: async () => undefined,
-      disableEndpoint: async () => undefined,
-      attemptExists: async () => false,
-      setFailing: async () => undefined,
-      emitOperational: async () => undefined,
-    };
-    const dispatcher = new Dispatcher(
-      ports,
-      {
-        concurrencyPerEndpoint: 1,
-        queuePerEndpoint: 1000,
-        maxInFlight: 1000,
-        userAgent: 'test',
-        breaker: { failureThreshold: 1, openMs: 10_000, maxOpenMs: 10_000 },
-        disableAfterMs: 86_400_000,
-        endpointSeriesMax: 0,
-      },
-      createLogger('test', 'silent'),
-    );
+    const dispatcher = failingDispatcher(10_000, 20, (retry) => handOffs.push({ turn, retry }));
     const completed: number[] = [];
     const openedAt = Date.now();
     await dispatcher.accept(Array.from({ length: 201 }, (_, n) => job(n, completed)));
-    const deadline = Date.now() + 5000;
-    while (completed.length < 201 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    await settle(completed, 201);
     ticking = false;
 
     assert.equal(completed.length, 201, 'every task completed');
@@ -90,5 +99,18 @@ describe('Dispatcher, circuit-open hand-offs', () => {
     assert.ok(Math.min(...dues) >= 10_000, 'none due before the circuit half-opens');
     assert.ok(Math.max(...dues) <= 12_500, 'all due within a fifth of the open period after it');
     assert.ok(Math.max(...dues) - Math.min(...dues) >= 500, 'the due dates are spread, not one instant');
+  });
+
+  it('counts the half-open probe as a circuit transition', async () => {
+    const probes = async () => (await metrics.circuitTransitions.get()).values.find((value) => value.labels.to === 'half-open')?.value ?? 0;
+    const before = await probes();
+    const completed: number[] = [];
+    const dispatcher = failingDispatcher(100, 1, () => undefined);
+    await dispatcher.accept([job(1, completed)]);
+    await settle(completed, 1);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await dispatcher.accept([job(2, completed)]);
+    await settle(completed, 2);
+    assert.equal((await probes()) - before, 1);
   });
 });

@@ -242,7 +242,10 @@ export class Dispatcher {
       const now = Date.now();
       // Ordered endpoints hold their own head instead: deferring it would break their order.
       const breaker = endpoint.ordered ? undefined : this.breakerFor(endpoint.id);
+      const stateBefore = breaker?.state;
       const admission = breaker?.admit(now);
+      // The open period ended: this attempt is the half-open probe.
+      if (breaker && breaker.state !== stateBefore) metrics.circuitTransitions.inc({ to: breaker.state });
       if (admission?.kind === 'defer') {
         await this.paceHandOff();
         // Spread over a fifth of the wait, so the endpoint's backlog does not all come due at once.
