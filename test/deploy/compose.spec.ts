@@ -81,6 +81,12 @@ describe('compose.yaml', () => {
       (config.services.api.environment?.ADMIN_TOKEN ?? '').length >= 16,
       'ADMIN_TOKEN default long enough for the api',
     );
+    assert.ok(config.services.ingress.environment?.PUBLIC_BASE_URL, 'the ingress knows its public URL');
+    assert.equal(
+      config.services.api.environment?.PUBLIC_BASE_URL,
+      config.services.ingress.environment?.PUBLIC_BASE_URL,
+      'the api advertises the URL the ingress verifies against',
+    );
     assert.deepEqual(config.services.migrate.command, ['migrate']);
     assert.deepEqual(config.services.topics.command, ['provision-topics']);
     assert.equal(config.services.topics.depends_on?.kafka?.condition, 'service_healthy');

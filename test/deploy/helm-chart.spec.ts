@@ -41,6 +41,7 @@ import {
   valueSets,
   type K8sObject,
 } from './deploy-support';
+import { repoRoot } from '../support/stack';
 
 const services = Object.keys(servicePorts) as ServiceName[];
 const fullname = 'gw-webhook-gateway';
@@ -341,10 +342,25 @@ describe('Helm chart', () => {
     assert.equal(objects.filter((object) => object.metadata.name.endsWith('-dashboards')).length, 0);
   });
 
-  it('refuses an ADMIN_TOKEN shorter than the api accepts', () => {
+  it("renders the README's install command as written (run by bash, `helm template` for `helm upgrade --install`)", () => {
+    const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    const command = /^helm upgrade --install gateway deploy\/helm .*?(?:\\\n.*?)*$/m.exec(readme)?.[0];
+    assert.ok(command, 'the README has a helm upgrade --install command');
+    const script = command.replace('helm upgrade --install gateway deploy/helm', `${tool('helm').join(' ')} template gateway ${chartDir}`);
+    const result = run(['bash', '-c', script]);
+    assert.equal(result.status, 0, result.stderr);
+    const objects = parseYamlDocuments<K8sObject & { data?: Record<string, string> }>(result.stdout, 'helm template');
+    const config = objects.find((object) => object.kind === 'ConfigMap' && object.data?.KAFKA_BROKERS);
+    assert.equal(config?.data?.KAFKA_BROKERS, 'kafka-0.kafka:9092,kafka-1.kafka:9092');
+  });
+
+  it('refuses an ADMIN_TOKEN the api would refuse (short, or with spaces)', () => {
     const result = run([...tool('helm'), 'template', 'gw', chartDir, '--set', 'secret.adminToken=short']);
     assert.notEqual(result.status, 0);
     assert.match(result.stderr, /secret.adminToken must be at least 16 characters/);
+    const spaced = run([...tool('helm'), 'template', 'gw', chartDir, '--set', 'secret.adminToken=long enough but spaced']);
+    assert.notEqual(spaced.status, 0);
+    assert.match(spaced.stderr, /secret.adminToken must be printable ASCII without spaces/);
   });
 
   it('production values: existing Secret, Ingress for ingress and api, ServiceMonitor, PrometheusRule, dashboards', () => {
