@@ -57,7 +57,13 @@ describe('npm run dev', () => {
   });
 
   after(async () => {
-    if (dev.exitCode === null) dev.kill('SIGKILL');
+    // After a failure: Ctrl-C first, so the services it started stop too (a killed parent leaves them).
+    if (dev.exitCode === null) {
+      const exited = new Promise((resolve) => dev.once('exit', resolve));
+      dev.kill('SIGINT');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 20000))]);
+      if (dev.exitCode === null) dev.kill('SIGKILL');
+    }
     receiver.close();
   });
 
