@@ -6,7 +6,8 @@ const blockedV4 = [
   ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
   ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
 ] as const;
-const blockedV6 = [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96]] as const;
+// ::/96: unspecified, loopback and the deprecated IPv4-compatible form (::a.b.c.d); IPv4-mapped ones are judged as IPv4.
+const blockedV6 = [['::', 96], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96]] as const;
 
 export interface AddressPolicy {
   /** Whether a resolved IP address may be connected to. */
