@@ -69,4 +69,24 @@ describe('router consumes webhooks.events and dead-letters malformed messages', 
       (await counter(router, /^gateway_messages_consumed_total\{topic="[^"]+events"/)) >= before + 1,
     );
   });
+
+  it('sends an event holding a NUL character (PostgreSQL cannot store it) to the invalid topic, naming where, and goes on', async () => {
+    const consumed = await counter(router, /^gateway_messages_consumed_total\{topic="[^"]+events"/);
+    const invalidBefore = invalid.messages.length;
+    await producer.send({
+      topic: topics.events,
+      messages: [
+        { key: 'k2', value: JSON.stringify({ type: 'user.created', id: 'evt_nul', data: { profile: { note: 'a\u0000b' } } }) },
+        { key: 'k2', value: JSON.stringify({ type: 'user.created', id: 'evt_after_nul', data: { note: 'a\\u0000b is only text' } }) },
+      ],
+    });
+    await waitFor('the NUL event on the invalid topic', 15000, () => invalid.messages.length > invalidBefore);
+    const rejected = JSON.parse(invalid.messages.at(-1)!.value) as InvalidMessage;
+    assert.equal(rejected.reason, 'schema');
+    assert.deepEqual(rejected.errors.map((error) => error.path), ['data.profile.note']);
+    assert.match(rejected.errors[0].message, /NUL/);
+    await waitFor('the event behind it consumed (and recorded)', 15000, async () =>
+      (await counter(router, /^gateway_messages_consumed_total\{topic="[^"]+events"/)) >= consumed + 1,
+    );
+  });
 });

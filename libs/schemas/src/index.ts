@@ -1,5 +1,5 @@
 export { topicNames, type TopicKey, type TopicNames } from './topics';
-export { jsonValue, type JsonValue } from './json';
+export { jsonValue, nulCharacterPath, NUL_CHARACTER_MESSAGE, type JsonValue } from './json';
 export { eventMessage, type EventMessage } from './messages/event.message';
 export { inboundMessage, type InboundMessage } from './messages/inbound.message';
 export { deliveryTask, type DeliveryTask } from './messages/delivery.message';
