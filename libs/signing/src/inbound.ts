@@ -70,5 +70,6 @@ export const accept = (
 export const header = (request: { headers: Record<string, string> }, name: string): string | null =>
   (Object.hasOwn(request.headers, name) && request.headers[name]) || null;
 
-export const noMatch = (secrets: readonly unknown[]): Rejection<'bad-signature'> =>
-  reject('bad-signature', `no signature matched any of ${secrets.length} secret(s)`);
+/** The answer to anyone on the Internet: it does not tell how many secrets the source has (a rotation). */
+export const noMatch = (): Rejection<'bad-signature'> =>
+  reject('bad-signature', 'no signature matched the source\'s secrets');

@@ -11,6 +11,7 @@ export {
 export { verifyInbound, providerKeys, providerKeySchema, type ProviderKey } from './verify-inbound';
 export { genericHmacOptionsSchema, type GenericHmacOptions } from './providers/generic-hmac';
 export { SigningConfigError } from './signing-error';
+export { isFormEncoded } from './body';
 export { readProviderVectors, type ProviderVector } from './provider-vectors';
 export type {
   InboundRequest,

@@ -105,6 +105,14 @@ void describe('signPayload and verifyPayload', () => {
     assert.equal(reasonOf(check('no-comma-here', [SECRET])), 'malformed-header');
   });
 
+  void it('checks at most 16 distinct entries: a longer list is malformed, repeats count once', () => {
+    const good = signPayload({ id: ID, timestamp: TS, payload: PAYLOAD, secrets: [SECRET] });
+    const filler = Array.from({ length: 16 }, (_, n) => `v1a,${Buffer.alloc(64, n).toString('base64')}`);
+    assert.equal(reasonOf(check([...filler, good].join(' '), [SECRET])), 'malformed-header');
+    assert.equal(reasonOf(check([...filler.slice(0, 15), good].join(' '), [SECRET])), 'ok');
+    assert.equal(reasonOf(check([...Array<string>(100).fill(filler[0]), good].join(' '), [SECRET])), 'ok');
+  });
+
   void it('refuses ids that would make the signed content ambiguous', () => {
     assert.throws(
       () => signPayload({ id: 'a.b', timestamp: TS, payload: '', secrets: [SECRET] }),

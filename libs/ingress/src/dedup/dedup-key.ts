@@ -1,11 +1,15 @@
 import { createHash } from 'node:crypto';
+import { isFormEncoded } from '@gateway/signing';
 
 const sha256 = (data: string | Buffer): Buffer => createHash('sha256').update(data).digest();
 
-/** Mailgun's signed `token` (JSON `signature.token`, or the form field). */
+/**
+ * Mailgun's signed `token` (JSON `signature.token`, or the form field), read as the verifier read
+ * the body: by the same content-type rule, so a body verified as JSON is never read as a form here.
+ */
 function mailgunToken(rawBody: Buffer, contentType: string | null): string | null {
   const text = rawBody.toString('utf8');
-  if ((contentType ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) {
+  if (isFormEncoded(contentType)) {
     return new URLSearchParams(text).get('token');
   }
   try {

@@ -42,7 +42,7 @@ export const discord: ProviderVerifier = (request, settings) => {
   }
   const content = Buffer.concat([Buffer.from(timestampValue), request.rawBody]);
   const keys = settings.secrets.map(publicKey);
-  if (!keys.some((key) => verify(null, content, key, signature))) return noMatch(settings.secrets);
+  if (!keys.some((key) => verify(null, content, key, signature))) return noMatch();
   const late = checkTimestamp(timestamp, request.now, settings.toleranceSeconds);
   if (late) return late;
   const body = parseJsonObject(request.rawBody);

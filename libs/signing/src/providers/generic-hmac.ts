@@ -76,7 +76,7 @@ export const genericHmac: ProviderVerifier = (request, settings) => {
       hmac(options.algorithm, secret, head, request.rawBody),
     )
   ) {
-    return noMatch(settings.secrets);
+    return noMatch();
   }
   const late = timestamp === null ? null : checkTimestamp(timestamp, request.now, settings.toleranceSeconds);
   if (late) return late;

@@ -11,7 +11,7 @@ export const intercom: ProviderVerifier = (request, settings) => {
   const digest = value.startsWith(PREFIX) ? decodeHex(value.slice(PREFIX.length)) : null;
   if (!digest) return reject('malformed-header', 'x-hub-signature is not "sha1=<hex>"');
   if (!findSecret(settings.secrets, [digest], (secret) => hmac('sha1', secret, request.rawBody))) {
-    return noMatch(settings.secrets);
+    return noMatch();
   }
   const notification = parseJsonObject(request.rawBody);
   return accept(stringAt(notification, 'id'), stringAt(notification, 'topic'));

@@ -13,7 +13,7 @@ export const linear: ProviderVerifier = (request, settings) => {
   const digest = decodeHex(value);
   if (!digest) return reject('malformed-header', 'linear-signature is not hex');
   if (!findSecret(settings.secrets, [digest], (secret) => hmac('sha256', secret, request.rawBody))) {
-    return noMatch(settings.secrets);
+    return noMatch();
   }
   const body = parseJsonObject(request.rawBody);
   const sentAt = body?.webhookTimestamp;

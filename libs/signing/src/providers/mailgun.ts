@@ -42,7 +42,7 @@ export const mailgun: ProviderVerifier = (request, settings) => {
     return reject('malformed-header', 'signature timestamp or signature is malformed');
   }
   if (!findSecret(settings.secrets, [digest], (secret) => hmac('sha256', secret, timestampValue, token))) {
-    return noMatch(settings.secrets);
+    return noMatch();
   }
   const late = checkTimestamp(timestamp, request.now, settings.toleranceSeconds);
   if (late) return late;

@@ -21,7 +21,7 @@ export const paddle: ProviderVerifier = (request, settings) => {
   if (
     !findSecret(settings.secrets, signatures, (secret) => hmac('sha256', secret, `${ts}:`, request.rawBody))
   ) {
-    return noMatch(settings.secrets);
+    return noMatch();
   }
   // Paddle's SDK has no lower bound (a future ts passes), and neither do we.
   const late = checkTimestamp(timestamp, request.now, settings.toleranceSeconds, 'past-only');

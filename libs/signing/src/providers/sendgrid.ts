@@ -37,7 +37,7 @@ export const sendgrid: ProviderVerifier = (request, settings) => {
   if (!signature) return reject('malformed-header', `${SIGNATURE} is not base64`);
   const content = Buffer.concat([Buffer.from(timestampValue), request.rawBody]);
   const keys = settings.secrets.map(publicKey);
-  if (!keys.some((key) => verify('sha256', content, key, signature))) return noMatch(settings.secrets);
+  if (!keys.some((key) => verify('sha256', content, key, signature))) return noMatch();
   const late = checkTimestamp(timestamp, request.now, settings.toleranceSeconds);
   if (late) return late;
   // The body is a batch of events, each with its own sg_event_id: no single id or type.

@@ -20,7 +20,7 @@ export const slack: ProviderVerifier = (request, settings) => {
   const digest = value.startsWith(PREFIX) ? decodeHex(value.slice(PREFIX.length)) : null;
   if (!digest) return reject('malformed-header', 'x-slack-signature is not "v0=<hex>"');
   const expected = (secret: string) => hmac('sha256', secret, `v0:${timestampValue}:`, request.rawBody);
-  if (!findSecret(settings.secrets, [digest], expected)) return noMatch(settings.secrets);
+  if (!findSecret(settings.secrets, [digest], expected)) return noMatch();
   const late = checkTimestamp(timestamp, request.now, settings.toleranceSeconds);
   if (late) return late;
   // Slash commands and interactivity are form-encoded: no event id or type to read.

@@ -19,7 +19,7 @@ export const square: ProviderVerifier = (request, settings) => {
   if (
     !findSecret(settings.secrets, [digest], (secret) => hmac('sha256', secret, request.url, request.rawBody))
   ) {
-    return noMatch(settings.secrets);
+    return noMatch();
   }
   const event = parseJsonObject(request.rawBody);
   return accept(stringAt(event, 'event_id'), stringAt(event, 'type'));

@@ -21,7 +21,7 @@ export const stripe: ProviderVerifier = (request, settings) => {
   if (
     !findSecret(settings.secrets, signatures, (secret) => hmac('sha256', secret, `${t}.`, request.rawBody))
   ) {
-    return noMatch(settings.secrets);
+    return noMatch();
   }
   // Stripe's SDK checks age only; a future t is accepted there, so it is here.
   const late = checkTimestamp(timestamp, request.now, settings.toleranceSeconds, 'past-only');

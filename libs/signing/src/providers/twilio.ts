@@ -53,7 +53,7 @@ export const twilio: ProviderVerifier = (request, settings) => {
   const urls = portVariants(request.url);
   const matches = (secret: string) =>
     urls.some((url) => equalBytes(hmac('sha1', secret, url, params), digest));
-  if (!settings.secrets.some(matches)) return noMatch(settings.secrets);
+  if (!settings.secrets.some(matches)) return noMatch();
   if (bodyHash !== null && !equalBytes(decodeHex(bodyHash) ?? Buffer.alloc(0), sha256(request.rawBody))) {
     return reject('bad-signature', 'the body does not match bodySHA256');
   }
