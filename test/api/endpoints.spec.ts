@@ -275,10 +275,13 @@ describe('control API: auth, endpoints, secrets, validation, OpenAPI', () => {
               'webhook-id': 'x',
               'X-Ok': 'fine',
               'Transfer-Encoding': 'chunked',
+              Expect: '100-continue',
+              'Content-Type': 'text/plain',
+              traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
             },
           })
         ).sort(),
-        ['headers.Connection', 'headers.Transfer-Encoding', 'headers.webhook-id'],
+        ['headers.Connection', 'headers.Content-Type', 'headers.Expect', 'headers.Transfer-Encoding', 'headers.traceparent', 'headers.webhook-id'],
       );
       assert.deepEqual(await refused({ url: 'https://r.example', secret: 'whsec_short' }), ['secret']);
       assert.deepEqual(await refused({ url: 'https://r.example', secret: 'plain-password-of-some-length' }), [

@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 /**
  * Names an operator may not set: hop-by-hop headers (RFC 9110 §7.6.1) would break the connection's
- * framing, `host` and `content-length` are the request's own, and `webhook-*` carry the signature.
+ * framing, `host`, `content-length` and `expect` are the request's own, and `webhook-*`,
+ * `content-type` and `traceparent` are the gateway's.
  */
 const reservedNames = new Set([
   'connection',
@@ -16,7 +17,12 @@ const reservedNames = new Set([
   'upgrade',
   'host',
   'content-length',
+  // Not hop-by-hop, but it changes the framing (100-continue), and undici refuses to send it.
+  'expect',
 ]);
+
+/** Set by the gateway on every delivery; a custom value would be dropped without a word. */
+const gatewayNames = new Set(['content-type', 'traceparent']);
 
 const tokenName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
 const fieldValue = /^[\t\x20-\x7e\x80-\xff]{0,4096}$/;
@@ -35,6 +41,8 @@ export const customHeaders = z
         ctx.addIssue({ code: 'custom', path: [name], message: 'not a valid header name' });
       else if (lower.startsWith('webhook-'))
         ctx.addIssue({ code: 'custom', path: [name], message: 'webhook-* headers are set by the gateway' });
+      else if (gatewayNames.has(lower))
+        ctx.addIssue({ code: 'custom', path: [name], message: `"${lower}" is set by the gateway` });
       else if (reservedNames.has(lower))
         ctx.addIssue({
           code: 'custom',
