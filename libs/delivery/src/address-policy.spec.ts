@@ -5,7 +5,7 @@ import { createAddressPolicy } from './address-policy';
 describe('address policy (SSRF guard)', () => {
   const policy = createAddressPolicy([]);
   it('refuses private, loopback, link-local, metadata and mapped addresses', () => {
-    for (const address of ['10.0.0.1', '127.0.0.1', '169.254.169.254', '172.16.5.4', '192.168.1.1', '0.0.0.0', '::1', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '::ffff:7f00:1', '::7f00:1', '::', '100.64.0.1']) {
+    for (const address of ['10.0.0.1', '127.0.0.1', '169.254.169.254', '172.16.5.4', '192.168.1.1', '0.0.0.0', '::1', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '::ffff:7f00:1', '::7f00:1', '::', '64:ff9b:1::a9fe:a9fe', '2002:a9fe:a9fe::', '2001:0:4136:e378::1', '100.64.0.1']) {
       assert.equal(policy.allows(address), false, address);
     }
   });

@@ -7,7 +7,11 @@ const blockedV4 = [
   ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
 ] as const;
 // ::/96: unspecified, loopback and the deprecated IPv4-compatible form (::a.b.c.d); IPv4-mapped ones are judged as IPv4.
-const blockedV6 = [['::', 96], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96]] as const;
+// NAT64 (64:ff9b::/96, local-use 64:ff9b:1::/48), 6to4 (2002::/16) and Teredo (2001::/32) embed an IPv4
+// address that a translator inside the network may reach: refused as a whole.
+const blockedV6 = [
+  ['::', 96], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['2002::', 16], ['2001::', 32],
+] as const;
 
 export interface AddressPolicy {
   /** Whether a resolved IP address may be connected to. */
