@@ -391,7 +391,10 @@ describe('Helm chart', () => {
       assert.ok(ingress.spec.tls?.length, 'TLS on');
     }
     const inbound = ingresses.find((ingress) => ingress.metadata.name === `${fullname}-ingress`)!;
-    assert.equal(inbound.spec.rules[0].http.paths[0].path, '/in');
+    assert.deepEqual(inbound.spec.rules[0].http.paths.map((rule) => rule.path), ['/in']);
+    // The api's Ingress routes the API and its documentation only: /metrics and /health stay inside.
+    const api = ingresses.find((ingress) => ingress.metadata.name === `${fullname}-api`)!;
+    assert.deepEqual(api.spec.rules[0].http.paths.map((rule) => rule.path), ['/v1', '/openapi.json', '/docs']);
     const configMap = findObject(objects, 'ConfigMap', fullname) as K8sObject & {
       data: Record<string, string>;
     };
