@@ -59,13 +59,15 @@ export class AdaptiveBatcher<T, R = void> {
   private schedule(): void {
     if (this.scheduled || this.inFlight >= this.maxInFlight || this.pending.length === 0) return;
     this.scheduled = true;
+    const remaining = () => this.lastSentAt + this.spacingMs - performance.now();
     const run = () => {
+      // A timer may fire up to a millisecond before its delay by this clock: wait out the rest.
+      if (remaining() > 0) return void setTimeout(run, Math.ceil(remaining()));
       this.scheduled = false;
       this.flush();
     };
-    const wait = this.lastSentAt + this.spacingMs - performance.now();
     // After the current I/O callbacks: the calls made in this turn share the batch.
-    if (wait > 0) setTimeout(run, wait);
+    if (remaining() > 0) setTimeout(run, Math.ceil(remaining()));
     else setImmediate(run);
   }
 
