@@ -32,23 +32,27 @@ function startLoadProcess(): Promise<LoadProcess> {
   });
 }
 
-/** Counters and sums of the ingress's own metrics, to tell which answer and which wait it was. */
+/**
+ * Counters and sums of the ingress's own metrics, to tell which answer and which wait it was:
+ * answers by outcome, and for requests (arrival to answer) and journal writes (to the Kafka ack)
+ * the count, the sum and how many were within 10 ms.
+ */
 async function scrape(url: string): Promise<Map<string, number>> {
   const values = new Map<string, number>();
+  const add = (key: string, value: number) => values.set(key, (values.get(key) ?? 0) + value);
   const text = await (await fetch(`${url}/metrics`)).text();
   for (const line of text.split('\n')) {
-    // Two histograms, summed over their labels: how many requests (journal acks) took over 10 ms.
-    const histogram = /^gateway_(ingress_request|kafka_produce)_duration_seconds_(bucket|count)\{([^}]*)\} ([0-9.e+-]+)$/.exec(line);
-    if (histogram) {
-      const [, name, kind, labels, value] = histogram;
-      const counted = (name === 'ingress_request' || labels.includes('journal"')) && (kind === 'count' || labels.includes('le="0.01"'));
-      const key = `${name}:${kind === 'bucket' ? 'fast' : 'all'}`;
-      if (counted) values.set(key, (values.get(key) ?? 0) + Number(value));
-    }
-    const match = /^(gateway_ingress_requests_total\{[^}]*outcome="([^"]+)"[^}]*\}|gateway_kafka_produce_duration_seconds_(sum|count)\{topic="[^"]*journal"\}) ([0-9.e+-]+)$/.exec(line);
-    if (!match) continue;
-    const key = match[2] ? `outcome:${match[2]}` : `produce:${match[3]}`;
-    values.set(key, (values.get(key) ?? 0) + Number(match[4]));
+    const sample = /^(\w+)\{([^}]*)\} ([0-9.e+-]+)$/.exec(line);
+    if (!sample) continue;
+    const [, name, labels, raw] = sample;
+    const value = Number(raw);
+    const outcome = /outcome="([^"]+)"/.exec(labels)?.[1];
+    if (name === 'gateway_ingress_requests_total' && outcome) add(`outcome:${outcome}`, value);
+    const timed = /^gateway_(ingress_request|kafka_produce)_duration_seconds_(bucket|sum|count)$/.exec(name);
+    if (!timed || (timed[1] === 'kafka_produce' && !labels.includes('journal"'))) continue;
+    const what = timed[1] === 'ingress_request' ? 'request' : 'journal';
+    if (timed[2] !== 'bucket') add(`${what}:${timed[2]}`, value);
+    else if (labels.includes('le="0.01"')) add(`${what}:within-10ms`, value);
   }
   return values;
 }
@@ -59,13 +63,13 @@ function serverSide(before: Map<string, number>, after: Map<string, number>): st
     .filter((key) => key.startsWith('outcome:') && delta(key) > 0)
     .map((key) => `${key.slice(8)} ${delta(key)}`)
     .join(', ');
-  const produces = delta('produce:count');
-  const ack = produces > 0 ? ((delta('produce:sum') / produces) * 1000).toFixed(1) : '-';
-  const slow = (name: string) => {
-    const all = delta(`${name}:all`);
-    return all > 0 ? `${(((all - delta(`${name}:fast`)) / all) * 100).toFixed(2)} %` : '-';
+  const writes = delta('journal:count');
+  const ack = writes > 0 ? ((delta('journal:sum') / writes) * 1000).toFixed(1) : '-';
+  const slow = (what: string) => {
+    const all = delta(`${what}:count`);
+    return all > 0 ? `${(((all - delta(`${what}:within-10ms`)) / all) * 100).toFixed(2)} %` : '-';
   };
-  return `    ingress saw: ${outcomes || 'nothing'}; mean journal ack ${ack} ms; over 10 ms: ${slow('ingress_request')} of requests (arrival to answer), ${slow('kafka_produce')} of journal acks`;
+  return `    ingress saw: ${outcomes || 'nothing'}; mean journal ack ${ack} ms; over 10 ms: ${slow('request')} of requests (arrival to answer), ${slow('journal')} of journal acks`;
 }
 
 const fmt = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : '-');

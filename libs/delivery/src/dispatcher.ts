@@ -10,6 +10,7 @@ import { publishFailingEndpoints, type FailingEndpoint } from './failing-endpoin
 import type { SendResult } from './http-sender';
 import type { LoopSample } from './loop-delay';
 import { buildBody, buildHeaders } from './outbound-request';
+import { TurnPacer } from './turn-pacer';
 
 /** The I/O a dispatch needs; each is a boundary the tests cross with real servers. */
 export interface DispatcherPorts {
@@ -53,7 +54,7 @@ interface Finishing {
   done: Promise<DispatchOutcome>;
 }
 
-/** Circuit-open hand-offs to the retry topic started per turn of the event loop (`paceHandOff`). */
+/** Circuit-open hand-offs to the retry topic started per turn of the event loop. */
 const HAND_OFFS_PER_TURN = 50;
 
 const finished = (outcome: DispatchOutcome): Finishing => ({ done: Promise.resolve(outcome) });
@@ -71,9 +72,12 @@ export class Dispatcher {
   private inFlight = 0;
   private waiters: (() => void)[] = [];
   private stopping = false;
-  /** Circuit-open hand-offs started in this turn of the event loop, and the turn's end. */
-  private handOffsThisTurn = 0;
-  private turnEnd: Promise<void> | undefined;
+  /**
+   * When a circuit opens, its endpoint's whole queue (up to `queuePerEndpoint` tasks) is handed to
+   * the retry topic. Done in one go, that is one long stretch of encoding and producing that every
+   * other endpoint's deliveries wait behind; paced, their I/O gets in between.
+   */
+  private readonly handOffs = new TurnPacer(HAND_OFFS_PER_TURN);
 
   constructor(
     private readonly ports: DispatcherPorts,
@@ -247,7 +251,7 @@ export class Dispatcher {
       // The open period ended: this attempt is the half-open probe.
       if (breaker && breaker.state !== stateBefore) metrics.circuitTransitions.inc({ to: breaker.state });
       if (admission?.kind === 'defer') {
-        await this.paceHandOff();
+        await this.handOffs.next();
         // Spread over a fifth of the wait, so the endpoint's backlog does not all come due at once.
         const dueAt = admission.until + Math.round(0.2 * Math.max(1000, admission.until - now) * this.random());
         const retry: RetryTask = { task, dueAt, lastError: 'circuit open', lastStatusCode: null };
@@ -431,29 +435,6 @@ export class Dispatcher {
     }
     metrics.circuitOpen.set({ state: 'open' }, open);
     metrics.circuitOpen.set({ state: 'half-open' }, halfOpen);
-  }
-
-  /**
-   * When a circuit opens, its endpoint's whole queue (up to `queuePerEndpoint` tasks) is handed to
-   * the retry topic. Done in one go, that is one long stretch of encoding and producing that every
-   * other endpoint's deliveries wait behind; at most `HAND_OFFS_PER_TURN` per turn of the event
-   * loop lets their I/O in between.
-   */
-  private async paceHandOff(): Promise<void> {
-    for (;;) {
-      this.turnEnd ??= new Promise((resolve) =>
-        setImmediate(() => {
-          this.handOffsThisTurn = 0;
-          this.turnEnd = undefined;
-          resolve();
-        }),
-      );
-      if (this.handOffsThisTurn < HAND_OFFS_PER_TURN) {
-        this.handOffsThisTurn++;
-        return;
-      }
-      await this.turnEnd;
-    }
   }
 
   private async persistRead<T>(read: () => Promise<T>): Promise<T> {

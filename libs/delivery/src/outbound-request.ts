@@ -4,6 +4,9 @@ import type { DeliveryTask } from '@gateway/schemas';
 /** Headers an endpoint's custom headers may never replace. */
 const reserved = new Set(['webhook-id', 'webhook-timestamp', 'webhook-signature', 'content-type', 'content-length', 'traceparent', 'host']);
 
+/** Whether the sender sets this header itself (lower-case name): a custom value for it is dropped. */
+export const isGatewayHeader = (name: string): boolean => reserved.has(name);
+
 /** The Standard Webhooks body: `{ type, timestamp, data }` with `data` exactly as published. */
 export function buildBody(task: DeliveryTask): string {
   return JSON.stringify({ type: task.event.type, timestamp: task.event.occurredAt, data: task.event.data });
@@ -23,7 +26,7 @@ export function buildHeaders(input: {
   nowSeconds: number;
 }): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(input.customHeaders)) if (!reserved.has(name.toLowerCase())) headers[name] = value;
+  for (const [name, value] of Object.entries(input.customHeaders)) if (!isGatewayHeader(name.toLowerCase())) headers[name] = value;
   headers['content-type'] = 'application/json';
   headers['user-agent'] = input.userAgent;
   headers['webhook-id'] = input.task.deliveryId;

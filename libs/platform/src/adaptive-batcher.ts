@@ -59,16 +59,15 @@ export class AdaptiveBatcher<T, R = void> {
   private schedule(): void {
     if (this.scheduled || this.inFlight >= this.maxInFlight || this.pending.length === 0) return;
     this.scheduled = true;
-    const remaining = () => this.lastSentAt + this.spacingMs - performance.now();
+    // A timer may fire up to a millisecond before its delay by this clock: `run` waits out the rest.
     const run = () => {
-      // A timer may fire up to a millisecond before its delay by this clock: wait out the rest.
-      if (remaining() > 0) return void setTimeout(run, Math.ceil(remaining()));
+      const wait = this.lastSentAt + this.spacingMs - performance.now();
+      if (wait > 0) return void setTimeout(run, Math.ceil(wait));
       this.scheduled = false;
       this.flush();
     };
     // After the current I/O callbacks: the calls made in this turn share the batch.
-    if (remaining() > 0) setTimeout(run, Math.ceil(remaining()));
-    else setImmediate(run);
+    setImmediate(run);
   }
 
   private flush(): void {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isGatewayHeader } from '@gateway/delivery';
 
 /**
  * Names an operator may not set: hop-by-hop headers (RFC 9110 §7.6.1) would break the connection's
@@ -21,9 +22,6 @@ const reservedNames = new Set([
   'expect',
 ]);
 
-/** Set by the gateway on every delivery; a custom value would be dropped without a word. */
-const gatewayNames = new Set(['content-type', 'traceparent']);
-
 const tokenName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
 const fieldValue = /^[\t\x20-\x7e\x80-\xff]{0,4096}$/;
 
@@ -41,7 +39,8 @@ export const customHeaders = z
         ctx.addIssue({ code: 'custom', path: [name], message: 'not a valid header name' });
       else if (lower.startsWith('webhook-'))
         ctx.addIssue({ code: 'custom', path: [name], message: 'webhook-* headers are set by the gateway' });
-      else if (gatewayNames.has(lower))
+      // The sender's own list (content-type, traceparent, ...): a custom value would be dropped without a word.
+      else if (isGatewayHeader(lower))
         ctx.addIssue({ code: 'custom', path: [name], message: `"${lower}" is set by the gateway` });
       else if (reservedNames.has(lower))
         ctx.addIssue({
