@@ -124,6 +124,7 @@ describe('ingress: 404, 413, 415, 429, 503 overload, forwarded headers', () => {
       assert.equal(body.type, 'urn:gateway:problem:overloaded');
       assert.equal(answer.headers['retry-after'], '7');
       assert.ok(Date.now() - started < 200, 'answered without waiting');
+      assert.equal(await metricValue(ingress, 'gateway_ingress_admission_limit'), 3, 'an idle loop leaves the limit at INGRESS_MAX_IN_FLIGHT');
     } finally {
       for (const slow of held) slow.destroy();
       await waitFor('the held slots to free', 5000, async () => (await metricValue(ingress, 'gateway_ingress_in_flight_requests')) === 0);

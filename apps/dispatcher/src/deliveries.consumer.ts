@@ -5,7 +5,7 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { ConcurrencyBudget, createAddressPolicy, Dispatcher, HttpSender, watchLoopDelay } from '@gateway/delivery';
+import { ConcurrencyBudget, createAddressPolicy, Dispatcher, HttpSender } from '@gateway/delivery';
 import { traceHeaders, type ValidatingConsumer } from '@gateway/kafka';
 import { setEndpointSeriesSource } from '@gateway/observability';
 import {
@@ -21,7 +21,7 @@ import {
   type DataSource,
   type EndpointTargetRow,
 } from '@gateway/persistence';
-import { AdaptiveBatcher, CONFIG, ConsumerHost, DATA_SOURCE } from '@gateway/platform';
+import { AdaptiveBatcher, CONFIG, ConsumerHost, DATA_SOURCE, watchLoopDelay } from '@gateway/platform';
 import { deliveryTask } from '@gateway/schemas';
 import type { AppConfig } from './config';
 

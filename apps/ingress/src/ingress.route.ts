@@ -1,12 +1,13 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createIngressHandler, InboundAcceptor, parsePublicBase, SourceRegistry, type IngressHandler } from '@gateway/ingress';
-import type { Logger } from '@gateway/observability';
-import { LOGGER } from '@gateway/platform';
+import { metrics, type Logger } from '@gateway/observability';
+import { LOGGER, LoopLimit, watchLoopDelay } from '@gateway/platform';
 import type { AppConfig } from './config';
 
 /** `POST /in/:sourceId`, served ahead of Fastify (raw bodies, limits before buffering). */
 export function ingressHandler(app: NestFastifyApplication, config: AppConfig): IngressHandler {
   return createIngressHandler({
+    admission: admissionLimit(config),
     sources: app.get(SourceRegistry),
     acceptor: app.get(InboundAcceptor),
     publicBase: parsePublicBase(config.PUBLIC_BASE_URL),
@@ -16,4 +17,21 @@ export function ingressHandler(app: NestFastifyApplication, config: AppConfig): 
     now: Date.now,
     logger: app.get<Logger>(LOGGER),
   });
+}
+
+/**
+ * The admission limit adapted to the event loop (ADR 0011), watched for the process's lifetime.
+ * It shrinks from itself, not from the requests in flight at the moment of a sample: that count
+ * swings from one millisecond to the next, and a limit cut to it refused normal bursts.
+ */
+function admissionLimit(config: AppConfig): LoopLimit | undefined {
+  metrics.ingressAdmissionLimit.set(config.INGRESS_MAX_IN_FLIGHT);
+  if (config.INGRESS_LOOP_DELAY_TARGET_MS === 0) return undefined;
+  const ceiling = config.INGRESS_MAX_IN_FLIGHT;
+  const limit = new LoopLimit({ targetDelayMs: config.INGRESS_LOOP_DELAY_TARGET_MS, floor: Math.min(32, ceiling), ceiling, initial: ceiling });
+  watchLoopDelay(250, (loop) => {
+    limit.observe(loop);
+    metrics.ingressAdmissionLimit.set(limit.value());
+  });
+  return limit;
 }

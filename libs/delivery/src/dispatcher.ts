@@ -1,6 +1,7 @@
 import type { TrackedMessage } from '@gateway/kafka';
 import { metrics, SpanKind, startHopSpan, type Logger } from '@gateway/observability';
 import type { AttemptRow, EndpointTargetRow } from '@gateway/persistence';
+import type { LoopSample } from '@gateway/platform';
 import { decideNextStep, type NextStep } from '@gateway/retry';
 import type { DeadLetter, DeliveryTask, RetryTask } from '@gateway/schemas';
 import { CircuitBreaker, type BreakerSettings } from './circuit-breaker';
@@ -8,7 +9,6 @@ import type { ConcurrencyBudget } from './concurrency-budget';
 import { EndpointQueue, type QueueLimits } from './endpoint-queue';
 import { publishFailingEndpoints, type FailingEndpoint } from './failing-endpoints';
 import type { SendResult } from './http-sender';
-import type { LoopSample } from './loop-delay';
 import { buildBody, buildHeaders } from './outbound-request';
 import { TurnPacer } from './turn-pacer';
 

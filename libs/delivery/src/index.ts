@@ -7,4 +7,3 @@ export { Dispatcher, type DispatcherPorts, type DispatcherSettings, type Dispatc
 export { CircuitBreaker, type BreakerSettings, type BreakerState, type Admission } from './circuit-breaker';
 export { selectFailingSeries, publishFailingEndpoints, type FailingEndpoint, type FailingSeries } from './failing-endpoints';
 export { ConcurrencyBudget, type BudgetSettings } from './concurrency-budget';
-export { watchLoopDelay, type LoopSample } from './loop-delay';

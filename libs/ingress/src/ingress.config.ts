@@ -32,6 +32,15 @@ export const ingressConfig = {
     .max(1_000_000)
     .default(256)
     .describe('Requests one ingress process handles at once; beyond it the answer is 503 with Retry-After (load shedding).'),
+  INGRESS_LOOP_DELAY_TARGET_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(10000)
+    .default(20)
+    .describe(
+      'Event loop delay (p99 over 250 ms) above which a CPU-bound ingress admits fewer requests at once (down to 32, up again to INGRESS_MAX_IN_FLIGHT while the loop keeps up); the excess is answered 503 at once instead of waiting for the CPU. 0: off, only INGRESS_MAX_IN_FLIGHT bounds (ADR 0011).',
+    ),
   INGRESS_ACK_TIMEOUT_MS: z.coerce
     .number()
     .int()

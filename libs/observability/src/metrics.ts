@@ -173,6 +173,11 @@ export const metrics = {
     help: 'Ingress requests being handled by this process (bounded by INGRESS_MAX_IN_FLIGHT).',
     registers,
   }),
+  ingressAdmissionLimit: new Gauge({
+    name: `${METRIC_PREFIX}ingress_admission_limit`,
+    help: 'Requests this ingress process admits at once now: INGRESS_MAX_IN_FLIGHT, lowered while its event loop is late and busy (INGRESS_LOOP_DELAY_TARGET_MS, ADR 0011); beyond it the answer is 503 overloaded.',
+    registers,
+  }),
   ingressSourcesLoaded: new Gauge({
     name: `${METRIC_PREFIX}ingress_sources_loaded`,
     help: "Sources in the ingress's in-memory view.",

@@ -7,3 +7,5 @@ export { DomainError, ValidationError, NotFoundError, ConflictError } from './do
 export { ProblemFilter } from './problem.filter';
 export { parseWith } from './parse-with';
 export { AdaptiveBatcher } from './adaptive-batcher';
+export { watchLoopDelay, type LoopSample } from './loop-delay';
+export { LoopLimit, type LoopLimitSettings } from './loop-limit';

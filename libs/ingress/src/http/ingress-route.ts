@@ -15,6 +15,8 @@ export interface IngressRouteOptions {
   trustForwardedHeaders: boolean;
   /** Requests handled at once by this process; beyond it: 503 (load shedding). */
   maxInFlight: number;
+  /** A lower bound of the moment, adapted to the event loop (`LoopLimit`, ADR 0011); none: maxInFlight only. */
+  admission?: { value(): number };
   retryAfterSeconds: number;
   /** Epoch milliseconds (the rate limiter's clock). */
   now(): number;
@@ -120,7 +122,7 @@ export function createIngressHandler(options: IngressRouteOptions): IngressHandl
 
   /** Everything decided before the body is read; the accept path continues in `accept`. */
   const route = (exchange: Exchange, sourceId: string): void => {
-    if (inFlight >= options.maxInFlight) {
+    if (inFlight >= Math.min(options.maxInFlight, options.admission?.value() ?? Infinity)) {
       return send(exchange, { kind: 'overloaded', retryAfterSeconds: options.retryAfterSeconds });
     }
     metrics.ingressInFlight.set(++inFlight);
