@@ -114,3 +114,48 @@ describe('Dispatcher, circuit breaker', () => {
     assert.equal((await probes()) - before, 1);
   });
 });
+
+describe('Dispatcher, copies of a task', () => {
+  it('completes a copy of a task under way only after the original, so its offset cannot pass the original', async () => {
+    let answer: () => void = () => undefined;
+    let sends = 0;
+    let recorded = 0;
+    const ports: DispatcherPorts = {
+      endpoint: () => endpoint,
+      reloadEndpoints: async () => undefined,
+      send: async () => {
+        sends++;
+        await new Promise<void>((resolve) => (answer = resolve));
+        return { statusCode: 200, error: null, retryAfterHeader: null, durationMs: 1, errorDetail: null, responseBody: null };
+      },
+      record: async () => {
+        recorded++;
+      },
+      cancel: async () => undefined,
+      scheduleRetry: async () => undefined,
+      deadLetter: async () => undefined,
+      disableEndpoint: async () => undefined,
+      attemptExists: async () => false,
+      setFailing: async () => undefined,
+      emitOperational: async () => undefined,
+    };
+    const dispatcher = new Dispatcher(
+      ports,
+      { concurrencyPerEndpoint: 4, queuePerEndpoint: 100, maxInFlight: 100, userAgent: 'test', breaker: { failureThreshold: 5, openMs: 1000, maxOpenMs: 1000 }, disableAfterMs: 86_400_000, endpointSeriesMax: 0 },
+      createLogger('test', 'silent'),
+    );
+    const completed: number[] = [];
+    const original = job(7, completed);
+    // The same task read again (a rebalance re-sends what was not committed), as another message.
+    const copy = { ...job(7, completed), offset: '8', complete: () => completed.push(8) };
+    await dispatcher.accept([original]);
+    await dispatcher.accept([copy]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(sends, 1, 'the copy is not sent again');
+    assert.deepEqual(completed, [], 'nothing completes while the original is in flight');
+    answer();
+    await settle(completed, 2);
+    assert.equal(recorded, 1);
+    assert.deepEqual(completed, [7, 8], 'the copy completes after the original');
+  });
+});

@@ -68,7 +68,11 @@ export class Dispatcher {
   private readonly queues = new Map<string, EndpointQueue<Job>>();
   private readonly breakers = new Map<string, CircuitBreaker>();
   /** (delivery, attempt) pairs being attempted here: a duplicate task is not sent twice. */
-  private readonly attempting = new Set<string>();
+  /**
+   * Attempts under way, by delivery and attempt number: each one's durable follow-up. A second copy
+   * of the same task (Kafka re-sends uncommitted tasks after a rebalance) completes only after it.
+   */
+  private readonly attempting = new Map<string, Promise<DispatchOutcome>>();
   private inFlight = 0;
   private waiters: (() => void)[] = [];
   private stopping = false;
@@ -211,19 +215,33 @@ export class Dispatcher {
 
   private async deliver(job: Job): Promise<Finishing> {
     const key = `${job.value.deliveryId}\u0000${job.value.attempt}`;
-    if (this.attempting.has(key)) return finished('skipped');
+    // A copy of a task under way is skipped, but completes only once the original's follow-up is
+    // durable (and never if that fails): completing it at once let its offset be committed past
+    // the original while it was still in flight, so a crash then lost the original's retry.
+    const original = this.attempting.get(key);
+    if (original) return { done: original.then(() => 'skipped') };
     if (job.value.attempt > 1 && (await this.persistRead(() => this.ports.attemptExists(job.value.deliveryId, job.value.attempt)))) return finished('skipped');
-    this.attempting.add(key);
+    let settled: { resolve(outcome: DispatchOutcome): void; reject(error: unknown): void } = { resolve: () => undefined, reject: () => undefined };
+    const followUp = new Promise<DispatchOutcome>((resolve, reject) => (settled = { resolve, reject }));
+    followUp.catch(() => undefined);
+    this.attempting.set(key, followUp);
     let result: Finishing;
     try {
       result = await this.attemptUntilSettled(job);
     } catch (error) {
       this.attempting.delete(key);
+      settled.reject(error);
       throw error;
     }
     result.done.then(
-      () => this.attempting.delete(key),
-      () => this.attempting.delete(key),
+      (outcome) => {
+        this.attempting.delete(key);
+        settled.resolve(outcome);
+      },
+      (error: unknown) => {
+        this.attempting.delete(key);
+        settled.reject(error);
+      },
     );
     return result;
   }
