@@ -73,6 +73,14 @@ const errors = {
   notFound: problemAnswer('No such id.'),
 };
 
+/** Replay, recover, retry and redrive: Kafka did not acknowledge the tasks. */
+const kafkaUnavailable = {
+  ...problemAnswer(
+    'Kafka did not acknowledge the tasks; retry after `Retry-After` seconds (some may have been sent: receivers see the same webhook-id again).',
+  ),
+  headers: { 'Retry-After': { schema: { type: 'integer' } } },
+};
+
 /** One operation: its summary, answers, and the problems every /v1 route can give. */
 function operation(summary: string, responses: Json, extra: Json = {}): Json {
   return {
@@ -182,21 +190,21 @@ function paths(): Json {
     '/v1/endpoints/{id}/recover': {
       post: operation(
         "Send again every failed (retrying or dead) delivery of an endpoint created since a time",
-        { '202': answer('How many deliveries were sent again.', 'Count'), '404': errors.notFound },
+        { '202': answer('How many deliveries were sent again.', 'Count'), '404': errors.notFound, '503': kafkaUnavailable },
         { tags: ['retries'], parameters: [idParameter('endpoint')], ...body('Recover') },
       ),
     },
     '/v1/deliveries/{id}/retry': {
       post: operation(
         'Send one delivery again, as its next attempt (same webhook-id)',
-        { '202': answer('The attempt that was queued.', 'ReplayedDelivery'), '404': errors.notFound },
+        { '202': answer('The attempt that was queued.', 'ReplayedDelivery'), '404': errors.notFound, '503': kafkaUnavailable },
         { tags: ['retries'], parameters: [idParameter('delivery')] },
       ),
     },
     '/v1/events/{id}/replay': {
       post: operation(
         "Deliver an event again to its current subscribers",
-        { '202': answer('How many deliveries were sent.', 'Count'), '404': errors.notFound },
+        { '202': answer('How many deliveries were sent.', 'Count'), '404': errors.notFound, '503': kafkaUnavailable },
         { tags: ['retries'], parameters: [idParameter('event')] },
       ),
     },
@@ -210,7 +218,7 @@ function paths(): Json {
     '/v1/dead-letters/redrive': {
       post: operation(
         'Send matching dead letters (not yet redriven) again',
-        { '202': answer('How many deliveries were sent again.', 'Count') },
+        { '202': answer('How many deliveries were sent again.', 'Count'), '503': kafkaUnavailable },
         { tags: ['retries'], ...body('Redrive', false) },
       ),
     },

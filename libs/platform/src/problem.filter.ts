@@ -1,7 +1,11 @@
 import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { KafkaUnavailableError } from '@gateway/kafka';
 import type { Logger } from '@gateway/observability';
 import { DomainError, ValidationError } from './domain-error';
+
+/** Retry-After of a 503 whose cause is a Kafka write that was not acknowledged. */
+const kafkaRetryAfterSeconds = 5;
 
 const titles: Record<number, string> = {
   400: 'Bad Request',
@@ -21,11 +25,16 @@ const titles: Record<number, string> = {
 export class ProblemFilter implements ExceptionFilter {
   constructor(private readonly logger: Logger) {}
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  catch(thrown: unknown, host: ArgumentsHost): void {
+    // A Kafka write that was not acknowledged (replay, recover, redrive...): 503, never a false 2xx.
+    const exception =
+      thrown instanceof KafkaUnavailableError
+        ? new DomainError('kafka_unavailable', 503, 'Kafka did not acknowledge the write; retry later', { retryAfter: kafkaRetryAfterSeconds })
+        : thrown;
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const problem = this.toProblem(exception);
-    if (problem.status >= 500) this.logger.error({ err: exception, url: request.url }, 'request failed');
+    if (problem.status >= 500) this.logger.error({ err: thrown, url: request.url }, 'request failed');
     const retryAfter = exception instanceof DomainError ? exception.extra.retryAfter : undefined;
     const headers = typeof retryAfter === 'number' ? { 'retry-after': String(retryAfter) } : {};
     void reply.status(problem.status).headers({ ...headers, 'content-type': 'application/problem+json' }).send(problem);

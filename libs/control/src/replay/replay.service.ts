@@ -44,11 +44,9 @@ export class ReplayService {
     return { count: rows.length };
   }
 
+  /** Dead letters stay unmarked unless Kafka acknowledged their tasks (the store's transaction). */
   async redrive(body: RedriveBody): Promise<{ count: number }> {
-    const ids = await this.store.takeDeadLetters(body);
-    const rows = (await Promise.all(ids.map((id) => this.store.delivery(id)))).filter((row): row is ReplayRow => row !== undefined);
-    await this.emitAll(rows.map(toTask));
-    return { count: rows.length };
+    return { count: await this.store.redriveDeadLetters(body, (rows) => this.emitAll(rows.map(toTask))) };
   }
 
   /** Sends the event to its current subscribers: existing deliveries as their next attempt, new subscribers as attempt 1. */

@@ -42,18 +42,34 @@ export class ReplayStore {
     );
   }
 
-  /** Marks matching dead letters redriven and returns their deliveries, in one statement. */
-  async takeDeadLetters(filter: { endpointId?: string; since?: string; until?: string }): Promise<string[]> {
+  /**
+   * Marks matching dead letters redriven and hands their deliveries to `send`, in one transaction:
+   * if sending fails (Kafka did not acknowledge), nothing stays marked and a later redrive finds
+   * them again. A commit that fails after the send leaves them unmarked too: sent twice at worst.
+   */
+  async redriveDeadLetters(
+    filter: { endpointId?: string; since?: string; until?: string },
+    send: (rows: ReplayRow[]) => Promise<void>,
+  ): Promise<number> {
     const sql = new SqlConditions();
     sql.and('redriven_at IS NULL');
     if (filter.endpointId !== undefined) sql.and(`endpoint_id = ${sql.param(filter.endpointId)}`);
     if (filter.since !== undefined) sql.and(`dead_at >= ${sql.param(filter.since)}::timestamptz`);
     if (filter.until !== undefined) sql.and(`dead_at < ${sql.param(filter.until)}::timestamptz`);
-    const [rows] = await this.dataSource.query<UpdateResult<{ deliveryId: string }>>(
-      `UPDATE dead_letters SET redriven_at = now() ${sql.where()} RETURNING delivery_id AS "deliveryId"`,
-      sql.params,
-    );
-    return [...new Set(rows.map((row) => row.deliveryId))];
+    return this.dataSource.transaction(async (manager) => {
+      const [taken] = await manager.query<UpdateResult<{ deliveryId: string }>>(
+        `UPDATE dead_letters SET redriven_at = now() ${sql.where()} RETURNING delivery_id AS "deliveryId"`,
+        sql.params,
+      );
+      const ids = [...new Set(taken.map((row) => row.deliveryId))];
+      if (ids.length === 0) return 0;
+      const rows = await manager.query<ReplayRow[]>(
+        `SELECT ${replayColumns} FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.id = ANY($1::text[]) ORDER BY d.created_at`,
+        [ids],
+      );
+      await send(rows);
+      return rows.length;
+    });
   }
 
   async endpointExists(id: string): Promise<boolean> {
