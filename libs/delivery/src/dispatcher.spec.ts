@@ -27,7 +27,25 @@ function job(n: number, completed: number[]): TrackedMessage<DeliveryTask> {
     orderingKey: null,
     publishedAt: Date.now(),
   };
-  return { value: task, key: endpoint.id, offset: String(n), timestamp: Date.now(), traceparent: undefined, complete: () => completed.push(n) };
+  return { value: task, key: endpoint.id, partition: 0, offset: String(n), timestamp: Date.now(), traceparent: undefined, complete: () => completed.push(n) };
+}
+
+/** Ports that do nothing, with `overrides` for what a spec watches. */
+function fakePorts(overrides: Partial<DispatcherPorts>): DispatcherPorts {
+  return {
+    endpoint: () => endpoint,
+    reloadEndpoints: async () => undefined,
+    send: async () => ({ statusCode: 200, error: null, retryAfterHeader: null, durationMs: 1, errorDetail: null, responseBody: null }),
+    record: async () => undefined,
+    cancel: async () => undefined,
+    scheduleRetry: async () => undefined,
+    deadLetter: async () => undefined,
+    disableEndpoint: async () => undefined,
+    attemptExists: async () => false,
+    setFailing: async () => undefined,
+    emitOperational: async () => undefined,
+    ...overrides,
+  };
 }
 
 /**
@@ -35,22 +53,13 @@ function job(n: number, completed: number[]): TrackedMessage<DeliveryTask> {
  * first failure for `openMs`; `onRetry` sees every hand-off to the retry topic.
  */
 function failingDispatcher(openMs: number, answerMs: number, onRetry: (retry: RetryTask) => void): Dispatcher {
-  const ports: DispatcherPorts = {
-    endpoint: () => endpoint,
-    reloadEndpoints: async () => undefined,
+  const ports = fakePorts({
     send: async () => {
       await new Promise((resolve) => setTimeout(resolve, answerMs));
       return { statusCode: 500, error: null, retryAfterHeader: null, durationMs: answerMs, errorDetail: null, responseBody: null };
     },
-    record: async () => undefined,
-    cancel: async () => undefined,
     scheduleRetry: async (retry) => onRetry(retry),
-    deadLetter: async () => undefined,
-    disableEndpoint: async () => undefined,
-    attemptExists: async () => false,
-    setFailing: async () => undefined,
-    emitOperational: async () => undefined,
-  };
+  });
   return new Dispatcher(
     ports,
     {
@@ -120,9 +129,7 @@ describe('Dispatcher, copies of a task', () => {
     let answer: () => void = () => undefined;
     let sends = 0;
     let recorded = 0;
-    const ports: DispatcherPorts = {
-      endpoint: () => endpoint,
-      reloadEndpoints: async () => undefined,
+    const ports = fakePorts({
       send: async () => {
         sends++;
         await new Promise<void>((resolve) => (answer = resolve));
@@ -131,14 +138,7 @@ describe('Dispatcher, copies of a task', () => {
       record: async () => {
         recorded++;
       },
-      cancel: async () => undefined,
-      scheduleRetry: async () => undefined,
-      deadLetter: async () => undefined,
-      disableEndpoint: async () => undefined,
-      attemptExists: async () => false,
-      setFailing: async () => undefined,
-      emitOperational: async () => undefined,
-    };
+    });
     const dispatcher = new Dispatcher(
       ports,
       { concurrencyPerEndpoint: 4, queuePerEndpoint: 100, maxInFlight: 100, userAgent: 'test', breaker: { failureThreshold: 5, openMs: 1000, maxOpenMs: 1000 }, disableAfterMs: 86_400_000, endpointSeriesMax: 0 },
@@ -157,5 +157,52 @@ describe('Dispatcher, copies of a task', () => {
     await settle(completed, 2);
     assert.equal(recorded, 1);
     assert.deepEqual(completed, [7, 8], 'the copy completes after the original');
+  });
+});
+
+describe('Dispatcher, a failing ordered endpoint', () => {
+  it('holds its backlog outside the in-flight gate, pauses its partition when the backlog is full, and resumes it once half is gone', async () => {
+    const ordered: EndpointTargetRow = { ...endpoint, id: 'ep_ordered', ordered: true, retryPolicy: { maxAttempts: 50, baseSeconds: 0.02, factor: 1, capSeconds: 0.02 } };
+    const healthy: EndpointTargetRow = { ...endpoint, id: 'ep_healthy' };
+    let broken = true;
+    const delivered: string[] = [];
+    const paused: number[] = [];
+    const resumed: number[] = [];
+    const ports = fakePorts({
+      endpoint: (id) => (id === ordered.id ? ordered : healthy),
+      send: async (_url, headers) => {
+        const target = headers['x-target'] ?? '';
+        if (target === ordered.id && broken) return { statusCode: 500, error: null, retryAfterHeader: null, durationMs: 1, errorDetail: null, responseBody: null };
+        delivered.push(target);
+        return { statusCode: 200, error: null, retryAfterHeader: null, durationMs: 1, errorDetail: null, responseBody: null };
+      },
+      pausePartition: (partition) => paused.push(partition),
+      resumePartition: (partition) => resumed.push(partition),
+    });
+    ordered.headers = { 'x-target': ordered.id };
+    healthy.headers = { 'x-target': healthy.id };
+    const dispatcher = new Dispatcher(
+      ports,
+      { concurrencyPerEndpoint: 4, queuePerEndpoint: 4, maxInFlight: 3, userAgent: 'test', breaker: { failureThreshold: 1000, openMs: 1000, maxOpenMs: 1000 }, disableAfterMs: 86_400_000, endpointSeriesMax: 0 },
+      createLogger('test', 'silent'),
+    );
+    const completed: number[] = [];
+    const task = (n: number, target: EndpointTargetRow, partition: number) => {
+      const base = job(n, completed);
+      return { ...base, partition, value: { ...base.value, endpointId: target.id } };
+    };
+    // Ten tasks behind a failing ordered head: more than maxInFlight (3), yet accept returns.
+    const accepted = dispatcher.accept(Array.from({ length: 10 }, (_, i) => task(i, ordered, 5)));
+    const settledInTime = await Promise.race([accepted.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 1000))]);
+    assert.equal(settledInTime, true, 'the ordered backlog does not close the gate for everyone');
+    assert.ok(paused.includes(5), 'its partition is paused once its backlog reaches queuePerEndpoint');
+    await dispatcher.accept([task(100, healthy, 6)]);
+    await settle(completed, 1);
+    assert.deepEqual(completed, [100], 'another endpoint is delivered while the ordered head fails');
+    assert.deepEqual(resumed, []);
+    broken = false;
+    await settle(completed, 11);
+    assert.deepEqual(completed.slice(1), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 'the ordered backlog is delivered in order');
+    assert.deepEqual(resumed, [5]);
   });
 });

@@ -26,6 +26,13 @@ export interface DispatcherPorts {
   setFailing(endpointId: string, failing: boolean): Promise<void>;
   /** Publishes an operational event (endpoint.disabled, endpoint.recovered, delivery.exhausted) to the events topic. */
   emitOperational(type: OperationalEventType, data: Record<string, string | number | null>): Promise<void>;
+  /**
+   * Stops fetching one partition of the deliveries topic, and starts it again: an ordered
+   * endpoint's backlog is full, and its tasks cannot go to the retry topic without losing their
+   * order. Called again while the backlog stays full (idempotent). Absent: never paused.
+   */
+  pausePartition?(partition: number): void;
+  resumePartition?(partition: number): void;
 }
 
 export type OperationalEventType = 'endpoint.disabled' | 'endpoint.recovered' | 'delivery.exhausted';
@@ -67,13 +74,21 @@ const finished = (outcome: DispatchOutcome): Finishing => ({ done: Promise.resol
 export class Dispatcher {
   private readonly queues = new Map<string, EndpointQueue<Job>>();
   private readonly breakers = new Map<string, CircuitBreaker>();
-  /** (delivery, attempt) pairs being attempted here: a duplicate task is not sent twice. */
   /**
    * Attempts under way, by delivery and attempt number: each one's durable follow-up. A second copy
    * of the same task (Kafka re-sends uncommitted tasks after a rebalance) completes only after it.
    */
   private readonly attempting = new Map<string, Promise<DispatchOutcome>>();
   private inFlight = 0;
+  /**
+   * Tasks of ordered endpoints, counted apart from the `maxInFlight` gate: a failing ordered head
+   * holds its endpoint's later tasks, and counted with the rest they stopped every endpoint once
+   * enough had gathered. Each ordered endpoint is bounded instead by pausing its partition.
+   */
+  private ordered = 0;
+  private readonly orderedJobs = new WeakSet<Job>();
+  /** Paused partitions, with the ordered endpoints whose full backlog holds each. */
+  private readonly holds = new Map<number, Set<string>>();
   private waiters: (() => void)[] = [];
   private stopping = false;
   /**
@@ -96,9 +111,13 @@ export class Dispatcher {
       this.inFlight++;
       this.place(job);
     }
-    while (this.inFlight >= this.settings.maxInFlight && !this.stopping) {
+    while (this.gateClosed() && !this.stopping) {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
+  }
+
+  private gateClosed(): boolean {
+    return this.inFlight - this.ordered >= this.settings.maxInFlight;
   }
 
   inFlightCount(): number {
@@ -164,7 +183,39 @@ export class Dispatcher {
       queue.setLimits(limits);
     }
     if (queue.idle()) budget?.becameBusy();
-    if (!queue.offer(job)) void this.settle(job, this.defer(job, queue.drainEstimateMs()));
+    if (!queue.offer(job)) return void this.settle(job, this.defer(job, queue.drainEstimateMs()));
+    if (!endpoint.ordered) return;
+    this.orderedJobs.add(job);
+    this.ordered++;
+    if (queue.size() >= this.settings.queuePerEndpoint) this.hold(job.partition, endpoint.id);
+  }
+
+  /** An ordered endpoint's backlog is full: its partition stops fetching until half of it is gone. */
+  private hold(partition: number, endpointId: string): void {
+    let holders = this.holds.get(partition);
+    if (!holders) {
+      holders = new Set();
+      this.holds.set(partition, holders);
+    }
+    if (!holders.has(endpointId)) {
+      this.logger.warn({ endpointId, partition }, 'ordered endpoint backlog full; its partition is paused until half of it is delivered (endpoints sharing the partition wait)');
+    }
+    holders.add(endpointId);
+    metrics.dispatchPausedPartitions.set(this.holds.size);
+    this.ports.pausePartition?.(partition);
+  }
+
+  private release(job: Job): void {
+    const holders = this.holds.get(job.partition);
+    const endpointId = job.value.endpointId;
+    if (!holders?.has(endpointId)) return;
+    if ((this.queues.get(endpointId)?.size() ?? 0) > this.settings.queuePerEndpoint / 2) return;
+    holders.delete(endpointId);
+    if (holders.size > 0) return;
+    this.holds.delete(job.partition);
+    metrics.dispatchPausedPartitions.set(this.holds.size);
+    this.logger.info({ endpointId, partition: job.partition }, 'ordered endpoint backlog halved; its partition fetches again');
+    this.ports.resumePartition?.(job.partition);
   }
 
   /** Counts the outcome and completes the task; an unexpected failure leaves it uncommitted. */
@@ -177,7 +228,11 @@ export class Dispatcher {
       this.logger.error({ err: error, deliveryId: job.value.deliveryId }, 'delivery left unfinished; it is re-sent after a restart');
     } finally {
       this.inFlight--;
-      if (this.inFlight < this.settings.maxInFlight) for (const wake of this.waiters.splice(0)) wake();
+      if (this.orderedJobs.delete(job)) {
+        this.ordered--;
+        this.release(job);
+      }
+      if (!this.gateClosed()) for (const wake of this.waiters.splice(0)) wake();
     }
   }
 

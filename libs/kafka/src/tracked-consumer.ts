@@ -68,6 +68,10 @@ export async function startTrackedConsumer<S extends z.ZodType>(
   consumer.on(consumer.events.GROUP_JOIN, () => {
     trackers = new Map();
     committed.clear();
+    // Partitions paused for a held-up key (an ordered endpoint) start the new generation fetching;
+    // whoever paused them pauses again if its backlog is still there.
+    const paused = consumer.paused();
+    if (paused.length > 0) consumer.resume(paused);
     joinedFlag = true;
     markJoined();
   });
@@ -142,7 +146,7 @@ export async function startTrackedConsumer<S extends z.ZodType>(
         if (decoded.ok) {
           let done = false;
           accepted.push({
-            ...toAccepted(message, decoded.value),
+            ...toAccepted(message, decoded.value, batch.partition),
             complete: () => {
               if (done) return;
               done = true;

@@ -9,6 +9,7 @@ import { startTrackedConsumer } from './tracked-consumer';
 export interface AcceptedMessage<T> {
   value: T;
   key: string | null;
+  partition: number;
   offset: string;
   timestamp: number;
   traceparent: string | undefined;
@@ -64,10 +65,11 @@ export async function startValidatingConsumer<S extends z.ZodType>(
   });
 }
 
-export function toAccepted<T>(message: KafkaMessage, value: T): AcceptedMessage<T> {
+export function toAccepted<T>(message: KafkaMessage, value: T, partition: number): AcceptedMessage<T> {
   return {
     value,
     key: message.key ? message.key.toString('utf8') : null,
+    partition,
     offset: message.offset,
     timestamp: Number(message.timestamp),
     traceparent: traceparentOf(message.headers),

@@ -143,6 +143,11 @@ export const metrics = {
     help: 'Attempts this dispatcher lets be in flight at once, adapted to its event loop delay (DELIVERY_LOOP_DELAY_TARGET_MS); endpoints share it equally, each within DELIVERY_CONCURRENCY_PER_ENDPOINT.',
     registers,
   }),
+  dispatchPausedPartitions: new Gauge({
+    name: `${METRIC_PREFIX}dispatcher_paused_partitions`,
+    help: 'Partitions of the deliveries topic this dispatcher stopped fetching because an ordered endpoint on them holds DELIVERY_QUEUE_PER_ENDPOINT tasks behind a failing head; the other endpoints of such a partition wait with it.',
+    registers,
+  }),
   circuitTransitions: new Counter({
     name: `${METRIC_PREFIX}circuit_transitions_total`,
     help: 'Circuit breaker transitions, by the state entered.',
