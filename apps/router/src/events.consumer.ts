@@ -11,6 +11,7 @@ import {
   markRouted,
   recordAndClaim,
   type DataSource,
+  type DeliveryClaim,
   type EventRow,
   type SubscriptionRow,
 } from '@gateway/persistence';
@@ -35,7 +36,7 @@ export class EventsConsumer implements OnApplicationBootstrap, BeforeApplication
   async onApplicationBootstrap(): Promise<void> {
     // The partitions' batches of one fetch arrive together: one statement records them all.
     const claims = new AdaptiveBatcher<
-      { events: EventRow[]; rows: { id: string; eventId: string; endpointId: string }[] },
+      { events: EventRow[]; rows: DeliveryClaim[] },
       Set<string>
     >(
       (batches) =>

@@ -10,9 +10,10 @@ import { AddDeliveryRoutedAt1764100800000 } from './migrations/1764100800000-Add
 import { AddRetryToken1764118800000 } from './migrations/1764118800000-AddRetryToken';
 import { CreateRetriesAndDeadLetters1764104400000 } from './migrations/1764104400000-CreateRetriesAndDeadLetters';
 import { CreateInboundDedup1764111600000 } from './migrations/1764111600000-CreateInboundDedup';
+import { AddDeliveryClaimedBy1764180000000 } from './migrations/1764180000000-AddDeliveryClaimedBy';
 
 export const entities = [EndpointEntity, EndpointSecretEntity, EventEntity, DeliveryEntity, AttemptEntity, SourceEntity];
-export const migrations = [CreateCoreTables1764097200000, AddDeliveryRoutedAt1764100800000, CreateRetriesAndDeadLetters1764104400000, CreateInboundDedup1764111600000, AddRetryToken1764118800000];
+export const migrations = [CreateCoreTables1764097200000, AddDeliveryRoutedAt1764100800000, CreateRetriesAndDeadLetters1764104400000, CreateInboundDedup1764111600000, AddRetryToken1764118800000, AddDeliveryClaimedBy1764180000000];
 
 /** The TypeORM data source; schema changes only through migrations (never `synchronize`). */
 export function createDataSource(url: string, poolSize = 10, applicationName = 'gateway'): DataSource {

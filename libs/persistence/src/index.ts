@@ -7,7 +7,7 @@ export { AttemptEntity } from './entities/attempt.entity';
 export { SourceEntity } from './entities/source.entity';
 export { listenForChanges, type ChangeListener } from './change-listener';
 export type { DataSource, Repository } from 'typeorm';
-export { loadSubscriptions, recordEvents, claimDeliveries, recordAndClaim, markRouted, type SubscriptionRow, type EventRow } from './routing-store';
+export { loadSubscriptions, recordAndClaim, markRouted, type SubscriptionRow, type EventRow, type DeliveryClaim } from './routing-store';
 export { loadEndpointTargets, recordAttempts, disableEndpoint, cancelDelivery, existingAttempts, attemptKey, setEndpointFailing, type EndpointTargetRow, type AttemptRow } from './dispatch-store';
 export { LiveView } from './live-view';
 export {

@@ -23,42 +23,6 @@ export async function loadSubscriptions(dataSource: DataSource): Promise<Subscri
   );
 }
 
-/** Records events once (a duplicate id keeps the first). One statement per batch. */
-export async function recordEvents(dataSource: DataSource, events: EventRow[]): Promise<void> {
-  if (events.length === 0) return;
-  await dataSource.query(
-    `INSERT INTO events (id, type, tenant, data, occurred_at)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::timestamptz[])
-     ON CONFLICT (id) DO NOTHING`,
-    [
-      events.map((event) => event.id),
-      events.map((event) => event.type),
-      events.map((event) => event.tenant),
-      events.map((event) => JSON.stringify(event.data)),
-      events.map((event) => event.occurredAt),
-    ],
-  );
-}
-
-/**
- * Inserts deliveries and returns the ids to emit: new ones, and existing ones whose task was never
- * acknowledged by Kafka. A delivery already routed (duplicate event id) is not returned.
- */
-export async function claimDeliveries(
-  dataSource: DataSource,
-  deliveries: { id: string; eventId: string; endpointId: string }[],
-): Promise<Set<string>> {
-  if (deliveries.length === 0) return new Set();
-  const rows = await dataSource.query<{ id: string }[]>(
-    `INSERT INTO deliveries (id, event_id, endpoint_id)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
-     ON CONFLICT (id) DO UPDATE SET updated_at = deliveries.updated_at WHERE deliveries.routed_at IS NULL
-     RETURNING id`,
-    [deliveries.map((row) => row.id), deliveries.map((row) => row.eventId), deliveries.map((row) => row.endpointId)],
-  );
-  return new Set(rows.map((row) => row.id));
-}
-
 /** Marks deliveries whose tasks Kafka acknowledged. */
 export async function markRouted(dataSource: DataSource, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
@@ -71,15 +35,25 @@ const firstOfEach = <T extends { id: string }>(rows: T[]): T[] => {
   return rows.filter((row) => !seen.has(row.id) && seen.add(row.id));
 };
 
+/** A delivery to claim, and the Kafka message (`topic:partition:offset`) that claims it. */
+export interface DeliveryClaim {
+  id: string;
+  eventId: string;
+  endpointId: string;
+  claimedBy: string;
+}
+
 /**
  * Records a batch's events and claims its deliveries in one round trip (a data-modifying CTE):
- * returns the delivery ids to emit (new, or never acknowledged by Kafka). An id repeated in the
- * batch (an event published twice) is claimed once.
+ * returns the delivery ids to emit. A delivery is claimed when it is new, or when it was never
+ * marked routed and the same message claimed it before (re-read after a crash or a failed emit).
+ * Another message with the same event id (published twice) is a duplicate, also while the first
+ * copy's mark is still on its way; so is an id repeated in the batch.
  */
 export async function recordAndClaim(
   dataSource: DataSource,
   allEvents: EventRow[],
-  allDeliveries: { id: string; eventId: string; endpointId: string }[],
+  allDeliveries: DeliveryClaim[],
 ): Promise<Set<string>> {
   const events = firstOfEach(allEvents);
   const deliveries = firstOfEach(allDeliveries);
@@ -89,9 +63,11 @@ export async function recordAndClaim(
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::timestamptz[])
        ON CONFLICT (id) DO NOTHING
      )
-     INSERT INTO deliveries (id, event_id, endpoint_id)
-     SELECT * FROM unnest($6::text[], $7::text[], $8::text[])
-     ON CONFLICT (id) DO UPDATE SET updated_at = deliveries.updated_at WHERE deliveries.routed_at IS NULL
+     INSERT INTO deliveries (id, event_id, endpoint_id, claimed_by)
+     SELECT * FROM unnest($6::text[], $7::text[], $8::text[], $9::text[])
+     ON CONFLICT (id) DO UPDATE SET claimed_by = COALESCE(deliveries.claimed_by, EXCLUDED.claimed_by)
+       WHERE deliveries.routed_at IS NULL
+         AND (deliveries.claimed_by IS NULL OR deliveries.claimed_by = EXCLUDED.claimed_by)
      RETURNING id`,
     [
       events.map((event) => event.id),
@@ -102,6 +78,7 @@ export async function recordAndClaim(
       deliveries.map((row) => row.id),
       deliveries.map((row) => row.eventId),
       deliveries.map((row) => row.endpointId),
+      deliveries.map((row) => row.claimedBy),
     ],
   );
   return new Set(rows.map((row) => row.id));

@@ -1,11 +1,18 @@
 import type { AcceptedMessage } from '@gateway/kafka';
 import { metrics, startHopSpan, type HopSpan } from '@gateway/observability';
-import type { EventRow, SubscriptionRow } from '@gateway/persistence';
+import type { DeliveryClaim, EventRow, SubscriptionRow } from '@gateway/persistence';
 import type { DeliveryTask, EventMessage } from '@gateway/schemas';
 import { deliveryIdFor } from './delivery-id';
 import { eventIdFor } from './event-id';
 import type { PayloadFilter } from './payload-filter';
 import { buildMatcher } from './subscription-matcher';
+
+/** A task to emit, and the message (`topic:partition:offset`) that claims its delivery. */
+interface Planned {
+  task: DeliveryTask;
+  traceparent: string | undefined;
+  claimedBy: string;
+}
 
 /** The I/O the router needs, so the routing steps read in order and tests can see each one. */
 export interface RouterPorts {
@@ -14,7 +21,7 @@ export interface RouterPorts {
    * (new, or never acknowledged by Kafka). The set may be shared with other batches recorded in the
    * same statement: an id is taken by deleting it, so it is emitted once.
    */
-  recordAndClaim(events: EventRow[], deliveries: { id: string; eventId: string; endpointId: string }[]): Promise<Set<string>>;
+  recordAndClaim(events: EventRow[], deliveries: DeliveryClaim[]): Promise<Set<string>>;
   emit(tasks: { task: DeliveryTask; traceparent: string | undefined }[]): Promise<void>;
   markRouted(ids: string[]): Promise<void>;
 }
@@ -45,7 +52,7 @@ export class EventRouter {
 
   async route(messages: AcceptedMessage<EventMessage>[], topic: string, partition: number): Promise<void> {
     const events: EventRow[] = [];
-    const planned: { task: DeliveryTask; traceparent: string | undefined }[] = [];
+    const planned: Planned[] = [];
     const spans: HopSpan[] = [];
     for (const message of messages) {
       const value = message.value;
@@ -72,6 +79,7 @@ export class EventRouter {
             publishedAt: message.timestamp,
           },
           traceparent: span.traceparent,
+          claimedBy: `${topic}:${partition}:${message.offset}`,
         });
       }
     }
@@ -84,13 +92,14 @@ export class EventRouter {
     }
   }
 
-  private async recordAndEmit(events: EventRow[], planned: { task: DeliveryTask; traceparent: string | undefined }[]): Promise<void> {
+  private async recordAndEmit(events: EventRow[], planned: Planned[]): Promise<void> {
     const toEmit = await this.ports.recordAndClaim(
       events,
-      planned.map(({ task }) => ({
+      planned.map(({ task, claimedBy }) => ({
         id: task.deliveryId,
         eventId: task.event.id,
         endpointId: task.endpointId,
+        claimedBy,
       })),
     );
     if (planned.length === 0) return;
@@ -98,7 +107,7 @@ export class EventRouter {
     if (emitting.length < planned.length)
       metrics.eventsRouted.inc({ outcome: 'duplicate' }, planned.length - emitting.length);
     if (emitting.length === 0) return;
-    await this.ports.emit(emitting);
+    await this.ports.emit(emitting.map(({ task, traceparent }) => ({ task, traceparent })));
     metrics.deliveriesEmitted.inc(emitting.length);
     // Off the critical path: a crash before it only means a duplicate event id published later
     // could be routed once more (at least once); the tasks themselves are already durable.

@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { markRouted, recordAndClaim, type DataSource, type EventRow } from '@gateway/persistence';
+import { closeTestDatabase, insertEndpoint, useTestDatabase } from '../support/endpoints';
+import { freshDatabase } from '../support/gateway';
+
+/**
+ * The router's claim (real PostgreSQL): a delivery is emitted once per event id and endpoint, also
+ * when a second copy of the event comes before the first copy's "routed" mark; the message that
+ * claimed it may claim it again (it is re-read after a crash or a failed emit).
+ */
+describe('router claim: one delivery per event id and endpoint', () => {
+  let db: DataSource;
+  let endpointId: string;
+  const event: EventRow = { id: 'evt_claim_1', type: 'claim.test', tenant: null, data: { n: 1 }, occurredAt: new Date().toISOString() };
+
+  before(async () => {
+    db = await useTestDatabase(await freshDatabase());
+    endpointId = (await insertEndpoint({ url: 'http://127.0.0.1:1/hook' })).id;
+  });
+
+  after(closeTestDatabase);
+
+  const claim = (deliveryId: string, claimedBy: string) => recordAndClaim(db, [event], [{ id: deliveryId, eventId: event.id, endpointId, claimedBy }]);
+
+  it('refuses a second copy from another message before the mark, and gives the claim back to the same message', async () => {
+    assert.deepEqual([...(await claim('dlv_claim_1', 'events:0:10'))], ['dlv_claim_1'], 'new: claimed');
+    assert.deepEqual([...(await claim('dlv_claim_1', 'events:2:57'))], [], 'the same event published again, not yet marked routed: a duplicate');
+    assert.deepEqual([...(await claim('dlv_claim_1', 'events:0:10'))], ['dlv_claim_1'], 'the claiming message read again (crash before the emit): claimed again');
+    await markRouted(db, ['dlv_claim_1']);
+    assert.deepEqual([...(await claim('dlv_claim_1', 'events:0:10'))], [], 'routed: never again');
+  });
+
+  it('lets any message claim a delivery recorded without a claimant (rows from before the column), and keeps the first', async () => {
+    await db.query(`INSERT INTO deliveries (id, event_id, endpoint_id) VALUES ('dlv_claim_2', $1, $2)`, [event.id, endpointId]);
+    assert.deepEqual([...(await claim('dlv_claim_2', 'events:1:5'))], ['dlv_claim_2']);
+    assert.deepEqual([...(await claim('dlv_claim_2', 'events:3:9'))], []);
+  });
+});
