@@ -28,7 +28,9 @@ export function buildHeaders(input: {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(input.customHeaders)) if (!isGatewayHeader(name.toLowerCase())) headers[name] = value;
   headers['content-type'] = 'application/json';
-  headers['user-agent'] = input.userAgent;
+  // An endpoint's own User-Agent (some receivers allow-list by it) replaces the gateway's: two
+  // user-agent lines would reach the receiver otherwise.
+  if (!Object.keys(headers).some((name) => name.toLowerCase() === 'user-agent')) headers['user-agent'] = input.userAgent;
   headers['webhook-id'] = input.task.deliveryId;
   headers['webhook-timestamp'] = String(input.nowSeconds);
   headers['webhook-signature'] = signPayload({
