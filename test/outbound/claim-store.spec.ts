@@ -31,6 +31,17 @@ describe('router claim: one delivery per event id and endpoint', () => {
     assert.deepEqual([...(await claim('dlv_claim_1', 'events:0:10'))], [], 'routed: never again');
   });
 
+  it('gives the claim back to its message when it comes in one statement behind a copy from another message', async () => {
+    assert.deepEqual([...(await claim('dlv_claim_3', 'events:0:20'))], ['dlv_claim_3']);
+    // A restart re-reads both partitions in one fetch, and the other copy's batch comes first.
+    const merged = await recordAndClaim(db, [event], [
+      { id: 'dlv_claim_3', eventId: event.id, endpointId, claimedBy: 'events:2:70' },
+      { id: 'dlv_claim_3', eventId: event.id, endpointId, claimedBy: 'events:0:20' },
+    ]);
+    assert.deepEqual([...merged], ['dlv_claim_3'], 'claimed (and emitted once for the statement)');
+    assert.deepEqual([...(await claim('dlv_claim_3', 'events:1:3'))], [], 'a third message is still a duplicate');
+  });
+
   it('lets any message claim a delivery recorded without a claimant (rows from before the column), and keeps the first', async () => {
     await db.query(`INSERT INTO deliveries (id, event_id, endpoint_id) VALUES ('dlv_claim_2', $1, $2)`, [event.id, endpointId]);
     assert.deepEqual([...(await claim('dlv_claim_2', 'events:1:5'))], ['dlv_claim_2']);

@@ -206,3 +206,30 @@ describe('Dispatcher, a failing ordered endpoint', () => {
     assert.deepEqual(resumed, [5]);
   });
 });
+
+describe('Dispatcher, partition pause refused', () => {
+  it('logs a refused pause or resume (KafkaJS consumer stopped) instead of rejecting a settle', async () => {
+    const ordered: EndpointTargetRow = { ...endpoint, id: 'ep_ordered_2', ordered: true };
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const refuse = () => {
+        throw new Error('Consumer group was not initialized');
+      };
+      const dispatcher = new Dispatcher(
+        fakePorts({ endpoint: () => ordered, pausePartition: refuse, resumePartition: refuse }),
+        { concurrencyPerEndpoint: 1, queuePerEndpoint: 2, maxInFlight: 100, userAgent: 'test', breaker: { failureThreshold: 5, openMs: 1000, maxOpenMs: 1000 }, disableAfterMs: 86_400_000, endpointSeriesMax: 0 },
+        createLogger('test', 'silent'),
+      );
+      const completed: number[] = [];
+      await dispatcher.accept(Array.from({ length: 6 }, (_, n) => ({ ...job(n, completed), value: { ...job(n, completed).value, endpointId: ordered.id } })));
+      await settle(completed, 6);
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(completed, [0, 1, 2, 3, 4, 5]);
+      assert.deepEqual(unhandled, []);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});

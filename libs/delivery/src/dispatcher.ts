@@ -187,10 +187,15 @@ export class Dispatcher {
     if (!endpoint.ordered) return;
     this.orderedJobs.add(job);
     this.ordered++;
-    if (queue.size() >= this.settings.queuePerEndpoint) this.hold(job.partition, endpoint.id);
+    // Bounded per endpoint, and all ordered backlogs together by DELIVERY_MAX_IN_FLIGHT.
+    if (queue.size() >= this.settings.queuePerEndpoint || this.ordered >= this.settings.maxInFlight) this.hold(job.partition, endpoint.id);
   }
 
-  /** An ordered endpoint's backlog is full: its partition stops fetching until half of it is gone. */
+  /**
+   * An ordered endpoint's backlog is full (or all of them together are): its partition stops
+   * fetching until half of it is gone. A pause lost to a consumer restart is made again by the next
+   * task over the limit.
+   */
   private hold(partition: number, endpointId: string): void {
     let holders = this.holds.get(partition);
     if (!holders) {
@@ -202,20 +207,31 @@ export class Dispatcher {
     }
     holders.add(endpointId);
     metrics.dispatchPausedPartitions.set(this.holds.size);
-    this.ports.pausePartition?.(partition);
+    this.partitionPort(() => this.ports.pausePartition?.(partition), partition, 'pause');
   }
 
-  private release(job: Job): void {
-    const holders = this.holds.get(job.partition);
-    const endpointId = job.value.endpointId;
-    if (!holders?.has(endpointId)) return;
-    if ((this.queues.get(endpointId)?.size() ?? 0) > this.settings.queuePerEndpoint / 2) return;
-    holders.delete(endpointId);
-    if (holders.size > 0) return;
-    this.holds.delete(job.partition);
-    metrics.dispatchPausedPartitions.set(this.holds.size);
-    this.logger.info({ endpointId, partition: job.partition }, 'ordered endpoint backlog halved; its partition fetches again');
-    this.ports.resumePartition?.(job.partition);
+  /** Resumes the partitions whose holding backlogs are down to half (checked as ordered tasks finish). */
+  private releaseDrained(): void {
+    if (this.ordered > this.settings.maxInFlight / 2) return;
+    for (const [partition, holders] of this.holds) {
+      for (const endpointId of holders) {
+        if ((this.queues.get(endpointId)?.size() ?? 0) <= this.settings.queuePerEndpoint / 2) holders.delete(endpointId);
+      }
+      if (holders.size > 0) continue;
+      this.holds.delete(partition);
+      metrics.dispatchPausedPartitions.set(this.holds.size);
+      this.logger.info({ partition }, 'ordered backlog halved; the partition fetches again');
+      this.partitionPort(() => this.ports.resumePartition?.(partition), partition, 'resume');
+    }
+  }
+
+  /** KafkaJS refuses pause and resume while its consumer is stopped or restarting: logged, never thrown. */
+  private partitionPort(call: () => void, partition: number, what: string): void {
+    try {
+      call();
+    } catch (error) {
+      this.logger.warn({ err: error, partition }, `partition ${what} refused; the next ordered task retries it`);
+    }
   }
 
   /** Counts the outcome and completes the task; an unexpected failure leaves it uncommitted. */
@@ -228,11 +244,10 @@ export class Dispatcher {
       this.logger.error({ err: error, deliveryId: job.value.deliveryId }, 'delivery left unfinished; it is re-sent after a restart');
     } finally {
       this.inFlight--;
-      if (this.orderedJobs.delete(job)) {
-        this.ordered--;
-        this.release(job);
-      }
+      const ordered = this.orderedJobs.delete(job);
+      if (ordered) this.ordered--;
       if (!this.gateClosed()) for (const wake of this.waiters.splice(0)) wake();
+      if (ordered && this.holds.size > 0) this.releaseDrained();
     }
   }
 
@@ -275,13 +290,18 @@ export class Dispatcher {
     // the original while it was still in flight, so a crash then lost the original's retry.
     const original = this.attempting.get(key);
     if (original) return { done: original.then(() => 'skipped') };
-    if (job.value.attempt > 1 && (await this.persistRead(() => this.ports.attemptExists(job.value.deliveryId, job.value.attempt)))) return finished('skipped');
+    // Registered before the lookup below, so two copies arriving together are not both sent.
     let settled: { resolve(outcome: DispatchOutcome): void; reject(error: unknown): void } = { resolve: () => undefined, reject: () => undefined };
     const followUp = new Promise<DispatchOutcome>((resolve, reject) => (settled = { resolve, reject }));
     followUp.catch(() => undefined);
     this.attempting.set(key, followUp);
     let result: Finishing;
     try {
+      if (job.value.attempt > 1 && (await this.persistRead(() => this.ports.attemptExists(job.value.deliveryId, job.value.attempt)))) {
+        this.attempting.delete(key);
+        settled.resolve('skipped');
+        return finished('skipped');
+      }
       result = await this.attemptUntilSettled(job);
     } catch (error) {
       this.attempting.delete(key);

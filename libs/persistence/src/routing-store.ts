@@ -43,12 +43,24 @@ export interface DeliveryClaim {
   claimedBy: string;
 }
 
+/** Each delivery id once, with every message of the statement that proposes it (newline-separated). */
+function claimsById(claims: DeliveryClaim[]): DeliveryClaim[] {
+  const byId = new Map<string, DeliveryClaim>();
+  for (const claim of claims) {
+    const first = byId.get(claim.id);
+    if (!first) byId.set(claim.id, { ...claim });
+    else if (!first.claimedBy.split('\n').includes(claim.claimedBy)) first.claimedBy += `\n${claim.claimedBy}`;
+  }
+  return [...byId.values()];
+}
+
 /**
  * Records a batch's events and claims its deliveries in one round trip (a data-modifying CTE):
- * returns the delivery ids to emit. A delivery is claimed when it is new, or when it was never
- * marked routed and the same message claimed it before (re-read after a crash or a failed emit).
- * Another message with the same event id (published twice) is a duplicate, also while the first
- * copy's mark is still on its way; so is an id repeated in the batch.
+ * returns the delivery ids to emit (the batches of one statement share the set, so each id is
+ * emitted once). `claimed_by` keeps the messages that claimed a delivery. It is claimed when it is
+ * new, or when it was never marked routed and one of those messages proposes it again (re-read
+ * after a crash or a failed emit), whichever batch of the statement it comes with. A copy of the
+ * event id from any other message is a duplicate, also while the first copy's mark is on its way.
  */
 export async function recordAndClaim(
   dataSource: DataSource,
@@ -56,7 +68,7 @@ export async function recordAndClaim(
   allDeliveries: DeliveryClaim[],
 ): Promise<Set<string>> {
   const events = firstOfEach(allEvents);
-  const deliveries = firstOfEach(allDeliveries);
+  const deliveries = claimsById(allDeliveries);
   const rows = await dataSource.query<{ id: string }[]>(
     `WITH recorded AS (
        INSERT INTO events (id, type, tenant, data, occurred_at)
@@ -67,7 +79,8 @@ export async function recordAndClaim(
      SELECT * FROM unnest($6::text[], $7::text[], $8::text[], $9::text[])
      ON CONFLICT (id) DO UPDATE SET claimed_by = COALESCE(deliveries.claimed_by, EXCLUDED.claimed_by)
        WHERE deliveries.routed_at IS NULL
-         AND (deliveries.claimed_by IS NULL OR deliveries.claimed_by = EXCLUDED.claimed_by)
+         AND (deliveries.claimed_by IS NULL
+              OR string_to_array(deliveries.claimed_by, E'\\n') && string_to_array(EXCLUDED.claimed_by, E'\\n'))
      RETURNING id`,
     [
       events.map((event) => event.id),
