@@ -12,8 +12,10 @@ describe('replay, recover, redrive and pending retries through the control API',
   let broken = true;
   const flappy = new Receiver(() => (broken ? { status: 500 } : { status: 200 }));
   const slow = new Receiver(() => ({ status: 503 }));
+  const orderedDown = new Receiver(() => ({ status: 500 }));
   let flappyEndpoint: EndpointFixture;
   let slowEndpoint: EndpointFixture;
+  let orderedEndpoint: EndpointFixture;
 
   const api = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${stack.services.api.url}${path}`, {
@@ -37,17 +39,20 @@ describe('replay, recover, redrive and pending retries through the control API',
   before(async () => {
     await flappy.start();
     await slow.start();
+    await orderedDown.start();
     stack = await startOutbound(['api', 'router', 'dispatcher', 'scheduler'], { ADMIN_TOKEN: token, BREAKER_FAILURE_THRESHOLD: '1000' }, async () => {
       flappyEndpoint = await insertEndpoint({ url: flappy.url, eventTypes: ['flap.*'], retryPolicy: { maxAttempts: 1, baseSeconds: 1, factor: 1, capSeconds: 1 } });
       slowEndpoint = await insertEndpoint({ url: slow.url, eventTypes: ['slow.*'], retryPolicy: { maxAttempts: 5, baseSeconds: 3600, factor: 1, capSeconds: 3600 } });
+      orderedEndpoint = await insertEndpoint({ url: orderedDown.url, eventTypes: ['ord.*'], ordered: true, retryPolicy: { maxAttempts: 5, baseSeconds: 3600, factor: 1, capSeconds: 3600 } });
     });
-    await stack.routerSees(2);
+    await stack.routerSees(3);
   });
 
   after(async () => {
     await stack?.stop();
     await flappy.stop();
     await slow.stop();
+    await orderedDown.stop();
   });
 
   it('lists dead letters and redrives them once the endpoint is fixed, with the same webhook-id', async () => {
@@ -124,5 +129,18 @@ describe('replay, recover, redrive and pending retries through the control API',
     const db = await testDatabase();
     const left = await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM retries WHERE endpoint_id = $1`, [slowEndpoint.id]);
     assert.equal(left[0].n, 0);
+  });
+
+  it("lists an ordered endpoint's head, which its dispatcher retries in place, as a pending retry", async () => {
+    await stack.publish([{ type: 'ord.one', data: {}, id: 'evt_ordered_pending' }]);
+    const listed = await waitFor('the ordered head as a pending retry', 15000, async () => {
+      const page = await api('GET', `/v1/endpoints/${orderedEndpoint.id}/retries`);
+      return (page.body.data as unknown[] | undefined)?.length === 1 ? page.body : null;
+    });
+    const retry = (listed.data as { eventId: string; attempt: number; dueAt: string; lastStatusCode: number }[])[0];
+    assert.equal(retry.eventId, 'evt_ordered_pending');
+    assert.ok(retry.attempt >= 2);
+    assert.equal(retry.lastStatusCode, 500);
+    assert.ok(Date.parse(retry.dueAt) > Date.now() - 1000, 'with its due time');
   });
 });

@@ -105,16 +105,27 @@ export class ReplayStore {
     );
   }
 
+  /**
+   * An endpoint's pending retries, by due time: the scheduler's, and an ordered endpoint's head,
+   * which its dispatcher retries in place (known from the delivery row and its last attempt).
+   */
   listRetries(endpointId: string, after: CursorPosition | undefined, limit: number) {
     const sql = new SqlConditions();
-    sql.and(`endpoint_id = ${sql.param(endpointId)}`);
-    if (after) sql.and(`(due_at, delivery_id) > (${sql.param(after[0])}::timestamptz, ${sql.param(after[1])})`);
+    const endpoint = sql.param(endpointId);
+    if (after) sql.and(`("dueAt", "deliveryId") > (${sql.param(after[0])}::timestamptz, ${sql.param(after[1])})`);
     return this.dataSource.query<
       { deliveryId: string; eventId: string; attempt: number; dueAt: Date; lastError: string | null; lastStatusCode: number | null; sortKey: string }[]
     >(
-      `SELECT delivery_id AS "deliveryId", task->'event'->>'id' AS "eventId", attempt, due_at AS "dueAt", last_error AS "lastError",
-              last_status_code AS "lastStatusCode", ${exactTime('due_at')} AS "sortKey"
-       FROM retries ${sql.where()} ORDER BY due_at, delivery_id LIMIT ${sql.param(limit)}`,
+      `SELECT *, ${exactTime('"dueAt"')} AS "sortKey" FROM (
+         SELECT delivery_id AS "deliveryId", task->'event'->>'id' AS "eventId", attempt, due_at AS "dueAt",
+                last_error AS "lastError", last_status_code AS "lastStatusCode"
+         FROM retries WHERE endpoint_id = ${endpoint}
+         UNION ALL
+         SELECT d.id, d.event_id, d.attempts + 1, d.next_attempt_at, a.error, a.status_code
+         FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id AND e.ordered
+         LEFT JOIN attempts a ON a.delivery_id = d.id AND a.attempt = d.attempts
+         WHERE d.endpoint_id = ${endpoint} AND d.status = 'retrying' AND d.next_attempt_at IS NOT NULL
+       ) pending ${sql.where()} ORDER BY "dueAt", "deliveryId" LIMIT ${sql.param(limit)}`,
       sql.params,
     );
   }
