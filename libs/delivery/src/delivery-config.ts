@@ -24,7 +24,7 @@ export const deliveryConfig = {
       'Opt-in (0: off). Event loop delay (p99 over 250 ms) above which a CPU-bound dispatcher lowers the attempts it has in flight, shared equally by busy endpoints (at least 32 in all, 1 each). Shortens attempt times under saturation; it can lengthen end-to-end latency (ADR 0010).',
     ),
   DELIVERY_QUEUE_PER_ENDPOINT: z.coerce.number().int().min(1).max(100000).default(10000).describe('Tasks waiting per endpoint; beyond it tasks go to the retry scheduler. An ordered endpoint cannot defer them without losing their order: at this many it pauses its partition of the deliveries topic until half are delivered (ADR 0005).'),
-  DELIVERY_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(1000000).default(20000).describe('Tasks held by one dispatcher before it stops fetching (backpressure); ordered endpoints\' backlogs are bounded by DELIVERY_QUEUE_PER_ENDPOINT instead.'),
+  DELIVERY_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(1000000).default(20000).describe('Tasks held by one dispatcher before it stops fetching (backpressure). Ordered endpoints\' backlogs count apart: each is bounded by DELIVERY_QUEUE_PER_ENDPOINT and all together by this number, by pausing their partitions.'),
   BREAKER_FAILURE_THRESHOLD: z.coerce.number().int().min(1).max(10000).default(10).describe('Consecutive failed attempts that open an endpoint\'s circuit.'),
   BREAKER_OPEN_MS: z.coerce.number().int().min(100).max(3600000).default(30000).describe('First open period of a circuit before a half-open probe.'),
   BREAKER_MAX_OPEN_MS: z.coerce.number().int().min(100).max(86400000).default(600000).describe('Longest open period (it doubles after each failed probe).'),

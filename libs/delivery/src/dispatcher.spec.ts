@@ -233,3 +233,28 @@ describe('Dispatcher, partition pause refused', () => {
     }
   });
 });
+
+describe('Dispatcher, an ordered endpoint failing for long', () => {
+  it('is disabled after ENDPOINT_DISABLE_AFTER_MS of continuous failure, like the others (it has no circuit)', async () => {
+    const ordered: EndpointTargetRow = { ...endpoint, id: 'ep_ordered_3', ordered: true, retryPolicy: { maxAttempts: 50, baseSeconds: 0.01, factor: 1, capSeconds: 0.01 } };
+    const disabled: string[] = [];
+    const operational: string[] = [];
+    const dispatcher = new Dispatcher(
+      fakePorts({
+        endpoint: () => ordered,
+        send: async () => ({ statusCode: 500, error: null, retryAfterHeader: null, durationMs: 1, errorDetail: null, responseBody: null }),
+        disableEndpoint: async (endpointId) => void disabled.push(endpointId),
+        emitOperational: async (type) => void operational.push(type),
+      }),
+      { concurrencyPerEndpoint: 1, queuePerEndpoint: 100, maxInFlight: 100, userAgent: 'test', breaker: { failureThreshold: 1, openMs: 1000, maxOpenMs: 1000 }, disableAfterMs: 100, endpointSeriesMax: 0 },
+      createLogger('test', 'silent'),
+    );
+    const completed: number[] = [];
+    await dispatcher.accept([{ ...job(1, completed), value: { ...job(1, completed).value, endpointId: ordered.id } }]);
+    await settle(completed, 1);
+    assert.deepEqual(disabled, [ordered.id]);
+    assert.deepEqual(operational, ['endpoint.disabled']);
+    assert.equal(ordered.enabled, false);
+    assert.deepEqual(completed, [1], 'its head is then cancelled and completed');
+  });
+});

@@ -480,12 +480,12 @@ export class Dispatcher {
       return;
     }
     const transition = breaker?.onFailure(now);
-    if (transition) {
-      metrics.circuitTransitions.inc({ to: transition });
-      if (endpoint.failingSince === null) {
-        endpoint.failingSince = new Date(now).toISOString();
-        await this.persist(() => this.ports.setFailing(endpoint.id, true));
-      }
+    if (transition) metrics.circuitTransitions.inc({ to: transition });
+    // The failing streak starts when the circuit opens; an ordered endpoint has no circuit (its
+    // head is retried in place), so its streak starts with its first failed attempt.
+    if ((transition || !breaker) && endpoint.failingSince === null) {
+      endpoint.failingSince = new Date(now).toISOString();
+      await this.persist(() => this.ports.setFailing(endpoint.id, true));
     }
     if (endpoint.failingSince !== null && endpoint.enabled && now - Date.parse(endpoint.failingSince) >= this.settings.disableAfterMs) {
       endpoint.enabled = false;
