@@ -95,6 +95,22 @@ describe('replay, recover, redrive and pending retries through the control API',
     assert.deepEqual(sent, ['late-1', 'late-2']);
   });
 
+  it('recover also re-sends deliveries cancelled while the endpoint was disabled', async () => {
+    broken = true;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const since = new Date().toISOString();
+    await stack.publish([{ type: 'flap.cancelled', data: { n: 'cancelled' }, id: 'evt_recover_cancelled' }]);
+    await waitFor('the failure', 15000, async () => (await deadCount(['evt_recover_cancelled'])) === 1);
+    // As the dispatcher leaves a delivery whose endpoint was disabled in the meantime.
+    const db = await testDatabase();
+    await db.query(`UPDATE deliveries SET status = 'cancelled' WHERE event_id = 'evt_recover_cancelled'`);
+    broken = false;
+    const before = flappy.requests.length;
+    const recovered = await api('POST', `/v1/endpoints/${flappyEndpoint.id}/recover`, { since });
+    assert.deepEqual(recovered.body, { count: 1 });
+    await waitFor('the recovered delivery', 15000, () => flappy.requests.length === before + 1);
+  });
+
   it('retries one delivery on request, as its next attempt', async () => {
     const db = await testDatabase();
     const rows = await db.query<{ id: string }[]>(`SELECT id FROM deliveries WHERE event_id = 'evt_recover_early'`);

@@ -189,7 +189,7 @@ function paths(): Json {
     },
     '/v1/endpoints/{id}/recover': {
       post: operation(
-        "Send again every failed (retrying or dead) delivery of an endpoint created since a time",
+        "Send again every failed delivery (retrying, dead, or cancelled while the endpoint was disabled) of an endpoint created since a time",
         { '202': answer('How many deliveries were sent again.', 'Count'), '404': errors.notFound, '503': kafkaUnavailable },
         { tags: ['retries'], parameters: [idParameter('endpoint')], ...body('Recover') },
       ),

@@ -42,7 +42,7 @@ export type DeadLetterView = z.infer<typeof deadLetterView>;
 export const redriveBody = z.object({ endpointId: z.string().min(1).optional(), ...window }).strict();
 export type RedriveBody = z.infer<typeof redriveBody>;
 
-/** `POST /v1/endpoints/:id/recover`: every failed (retrying or dead) delivery created in the window. */
+/** `POST /v1/endpoints/:id/recover`: every failed (retrying, dead or cancelled) delivery created in the window. */
 export const recoverBody = z.object({ since: time.describe('From this time (ISO-8601, inclusive).'), until: window.until }).strict();
 export type RecoverBody = z.infer<typeof recoverBody>;
 

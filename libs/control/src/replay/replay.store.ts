@@ -30,10 +30,14 @@ export class ReplayStore {
     return rows[0];
   }
 
-  /** An endpoint's failed deliveries (retrying or dead) created in the window. */
+  /**
+   * An endpoint's failed deliveries created in the window: retrying, dead, or cancelled (cancelled
+   * when their endpoint was disabled, after a long outage or a 410, or had no signing secret; once
+   * it is fixed and enabled again, recover is how they are sent).
+   */
   failedDeliveries(endpointId: string, since: string, until: string | undefined): Promise<ReplayRow[]> {
     const sql = new SqlConditions();
-    sql.and(`d.endpoint_id = ${sql.param(endpointId)}`).and(`d.status IN ('retrying', 'dead')`);
+    sql.and(`d.endpoint_id = ${sql.param(endpointId)}`).and(`d.status IN ('retrying', 'dead', 'cancelled')`);
     sql.and(`d.created_at >= ${sql.param(since)}::timestamptz`);
     if (until !== undefined) sql.and(`d.created_at < ${sql.param(until)}::timestamptz`);
     return this.dataSource.query<ReplayRow[]>(
