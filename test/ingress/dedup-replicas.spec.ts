@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { InboundMessage } from '@gateway/schemas';
 import { generateSecret, signPayload } from '@gateway/signing';
@@ -33,6 +34,7 @@ function webhook(id: string): { headers: Record<string, string>; body: string } 
 describe('ingress: a duplicate is published once, even across two replicas', () => {
   let replicas: RunningService[] = [];
   let sourceId: string;
+  let githubSourceId: string;
   let inbound: Awaited<ReturnType<typeof collect>>;
   let journal: Awaited<ReturnType<typeof collect>>;
 
@@ -41,9 +43,10 @@ describe('ingress: a duplicate is published once, even across two replicas', () 
     const databaseUrl = await freshDatabase();
     const db = await useTestDatabase(databaseUrl);
     sourceId = await insertSource(db, { provider: 'standard-webhooks', secrets: [secret] });
+    githubSourceId = await insertSource(db, { provider: 'github', secrets: [secret] });
     const env = { KAFKA_BROKERS: testInfra().kafkaBrokers, DATABASE_URL: databaseUrl, KAFKA_TOPIC_PREFIX: prefix };
     replicas = await Promise.all([0, 1].map(async () => startService('ingress', await freePort(), env, logDir)));
-    await Promise.all(replicas.map((replica) => ingressSees(replica, 1)));
+    await Promise.all(replicas.map((replica) => ingressSees(replica, 2)));
     inbound = await collect(topics.inbound);
     journal = await collect(topics.inboundJournal);
   });
@@ -88,5 +91,23 @@ describe('ingress: a duplicate is published once, even across two replicas', () 
     assert.equal(ids.size, inbound.messages.length, 'no inbound id appears twice');
     const dropped = (await Promise.all(replicas.map((replica) => metricValue(replica, 'gateway_inbound_dedup_total', 'outcome="duplicate"')))).reduce((a, b) => a + b, 0);
     assert.equal(dropped, 11, 'the dedup consumer dropped one copy of each event');
+  });
+
+  it('takes a captured GitHub request sent again under a fresh X-GitHub-Delivery (unsigned) for a duplicate', async () => {
+    const github = (delivery: string, body: string) =>
+      post(`${replicas[0].url}/in/${githubSourceId}`, {
+        'content-type': 'application/json',
+        'x-github-event': 'push',
+        'x-github-delivery': delivery,
+        'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
+      }, body);
+    const captured = JSON.stringify({ ref: 'refs/heads/main', after: uniqueId('sha') });
+    const [original, replayed] = [uniqueId('gh'), uniqueId('gh')];
+    assert.equal((await github(original, captured)).status, 200);
+    assert.equal((await github(replayed, captured)).status, 200, 'answered like any duplicate');
+    const sentinel = uniqueId('gh');
+    assert.equal((await github(sentinel, JSON.stringify({ ref: 'refs/heads/main', after: sentinel }))).status, 200);
+    await waitFor('the sentinel on webhooks.inbound', 20000, () => copiesOf(inbound.messages, sentinel) === 1);
+    assert.equal(copiesOf(inbound.messages, original) + copiesOf(inbound.messages, replayed), 1, 'published once');
   });
 });

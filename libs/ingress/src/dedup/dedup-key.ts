@@ -46,6 +46,26 @@ export function dedupKeyOf(
 }
 
 /**
+ * Providers whose event id travels in a header their signature does not cover: GitHub's
+ * `X-GitHub-Delivery`, Shopify's `X-Shopify-Webhook-Id`, Twilio's `I-Twilio-Idempotency-Token`,
+ * Linear's `Linear-Delivery`, GitLab's `Idempotency-Key`, a generic source's id header.
+ */
+const unsignedIdProviders = new Set(['github', 'shopify', 'twilio', 'linear', 'gitlab', 'generic-hmac']);
+
+/**
+ * Every key under which a request counts as a copy of an earlier one; the first names the event
+ * (its inbound id). Where the provider's id is not signed, a captured request sent again with a
+ * fresh id would pass as new, so the signed body is a second key: a byte-identical body within the
+ * window is a duplicate whatever id it carries. (Two different events with byte-identical bodies
+ * would count as one; these providers' payloads carry their own ids and times.)
+ */
+export function dedupKeysOf(provider: string, providerEventId: string | null, rawBody: Buffer, contentType: string | null): string[] {
+  const key = dedupKeyOf(provider, providerEventId, rawBody, contentType);
+  if (providerEventId === null || !unsignedIdProviders.has(provider)) return [key];
+  return [key, `body:${sha256(rawBody).toString('hex')}`];
+}
+
+/**
  * The inbound webhook's id: the same for every copy of one event, so a consumer (and the router's
  * forwarding, whose event id it becomes) can deduplicate even the rare copy published twice.
  */

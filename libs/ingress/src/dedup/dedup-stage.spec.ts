@@ -25,7 +25,8 @@ class FakeTable {
   };
 }
 
-function entry(sourceId: string, eventId: string | null, receivedAt = '2026-01-01T00:00:00.000Z', body = '{}'): JournalEntry {
+/** A GitHub webhook; its body names the delivery unless one is given (GitHub's bodies differ per event). */
+function entry(sourceId: string, eventId: string | null, receivedAt = '2026-01-01T00:00:00.000Z', body = JSON.stringify({ delivery: eventId })): JournalEntry {
   const dedupKey = dedupKeyOf('github', eventId, Buffer.from(body), 'application/json');
   const message: InboundMessage = {
     id: inboundIdFor(sourceId, dedupKey),
@@ -65,6 +66,16 @@ describe('DedupStage', () => {
       published.map((item) => `${item.message.sourceId}/${item.message.providerEventId}`),
       ['a/e1', 'a/e2', 'b/e1'],
     );
+  });
+
+  it('takes a signed body sent again under a fresh unsigned id (GitHub) for a duplicate, and claims both keys', async () => {
+    const table = new FakeTable();
+    const { dedup, published } = stage(table);
+    const captured = '{"action":"opened","number":7}';
+    await dedup.handle([entry('a', 'delivery-1', undefined, captured)]);
+    await dedup.handle([entry('a', 'delivery-2', undefined, captured), entry('a', 'delivery-3', undefined, '{"action":"closed","number":7}')]);
+    assert.deepEqual(published.map((item) => item.message.providerEventId), ['delivery-1', 'delivery-3']);
+    assert.equal([...table.rows.values()].filter((row) => row.published).length, 4, 'id and body keys of the two published');
   });
 
   it('deduplicates providers without an event id by their exact body', async () => {

@@ -1,6 +1,6 @@
 import { metrics } from '@gateway/observability';
 import type { InboundMessage } from '@gateway/schemas';
-import { dedupKeyOf } from './dedup-key';
+import { dedupKeysOf } from './dedup-key';
 import { claimRef, type DedupClaim, type DedupRef } from './dedup.store';
 
 export interface JournalEntry {
@@ -17,8 +17,8 @@ export interface DedupPorts {
   windowSeconds(sourceId: string): number;
 }
 
-const keyOf = (message: InboundMessage): string =>
-  dedupKeyOf(message.provider, message.providerEventId, Buffer.from(message.bodyBase64, 'base64'), message.contentType);
+const keysOf = (message: InboundMessage): string[] =>
+  dedupKeysOf(message.provider, message.providerEventId, Buffer.from(message.bodyBase64, 'base64'), message.contentType);
 
 /**
  * The step between the ingress journal and the inbound topic that makes "published once" hold
@@ -31,41 +31,36 @@ export class DedupStage {
   constructor(private readonly ports: DedupPorts) {}
 
   async handle(entries: JournalEntry[]): Promise<void> {
-    const candidates: { entry: JournalEntry; claim: DedupClaim | null }[] = [];
+    // Each message's claims: one per dedup key (two where the provider's id is unsigned); none
+    // without a window. It wins only with every one of them.
+    const candidates: { entry: JournalEntry; claims: DedupClaim[] }[] = [];
     const seen = new Set<string>();
     let duplicates = 0;
     for (const entry of entries) {
       const { message } = entry;
       const window = this.ports.windowSeconds(message.sourceId);
       if (window <= 0) {
-        candidates.push({ entry, claim: null });
+        candidates.push({ entry, claims: [] });
         continue;
       }
-      const dedupKey = keyOf(message);
-      const ref = claimRef({ sourceId: message.sourceId, dedupKey });
-      if (seen.has(ref)) {
+      const refs = keysOf(message).map((dedupKey) => ({ sourceId: message.sourceId, dedupKey }));
+      if (refs.some((ref) => seen.has(claimRef(ref)))) {
         duplicates++;
         continue;
       }
-      seen.add(ref);
+      for (const ref of refs) seen.add(claimRef(ref));
       const receivedMs = Date.parse(message.receivedAt);
+      const expiresAt = new Date(receivedMs + window * 1000).toISOString();
       candidates.push({
         entry,
-        claim: {
-          sourceId: message.sourceId,
-          dedupKey,
-          inboundId: message.id,
-          receivedAt: message.receivedAt,
-          expiresAt: new Date(receivedMs + window * 1000).toISOString(),
-        },
+        claims: refs.map((ref) => ({ ...ref, inboundId: message.id, receivedAt: message.receivedAt, expiresAt })),
       });
     }
-    const claims = candidates.flatMap((candidate) => (candidate.claim ? [candidate.claim] : []));
-    const won = await this.ports.claim(claims);
-    const winners = candidates.filter((candidate) => !candidate.claim || won.has(claimRef(candidate.claim)));
+    const won = await this.ports.claim(candidates.flatMap((candidate) => candidate.claims));
+    const winners = candidates.filter((candidate) => candidate.claims.every((claim) => won.has(claimRef(claim))));
     duplicates += candidates.length - winners.length;
     if (winners.length > 0) await this.ports.publish(winners.map((winner) => winner.entry));
-    const marked = winners.flatMap((winner) => (winner.claim ? [winner.claim] : []));
+    const marked = winners.flatMap((winner) => winner.claims);
     await this.ports.markPublished(marked.map(({ sourceId, dedupKey }) => ({ sourceId, dedupKey })));
     if (winners.length > 0) metrics.inboundDedup.inc({ outcome: 'published' }, winners.length);
     if (duplicates > 0) metrics.inboundDedup.inc({ outcome: 'duplicate' }, duplicates);
