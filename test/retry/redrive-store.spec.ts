@@ -43,4 +43,27 @@ describe('redrive: dead letters stay unmarked when their tasks are not acknowled
     assert.ok((await redrivenAt()) instanceof Date);
     assert.equal(await store.redriveDeadLetters({ endpointId }, async () => undefined), 0, 'redriven once');
   });
+
+  it('marks chunk by chunk: a chunk whose send fails stays unmarked, the ones sent before stay marked', async () => {
+    for (const n of [2, 3]) {
+      await db.query(`INSERT INTO events (id, type, data, occurred_at) VALUES ($1, 'rd.more', '{}', now())`, [`evt_rd_${n}`]);
+      await db.query(`INSERT INTO deliveries (id, event_id, endpoint_id, status, attempts) VALUES ($1, $2, $3, 'dead', 1)`, [`dlv_rd_${n}`, `evt_rd_${n}`, endpointId]);
+      await db.query(
+        `INSERT INTO dead_letters (delivery_id, attempt, endpoint_id, event_id, dead_at, last_error, last_status_code, task)
+         VALUES ($1, 1, $2, $3, now() + make_interval(secs => $4), 'HTTP 500', 500, '{}')`,
+        [`dlv_rd_${n}`, endpointId, `evt_rd_${n}`, n],
+      );
+    }
+    const store = new ReplayStore(db);
+    let sends = 0;
+    const failSecond = async () => {
+      if (++sends === 2) throw new KafkaUnavailableError('kafka write failed: test');
+    };
+    await assert.rejects(store.redriveDeadLetters({ endpointId }, failSecond, 1), KafkaUnavailableError);
+    const marked = await db.query<{ id: string }[]>(
+      `SELECT delivery_id AS id FROM dead_letters WHERE delivery_id IN ('dlv_rd_2', 'dlv_rd_3') AND redriven_at IS NOT NULL`,
+    );
+    assert.deepEqual(marked.map((row) => row.id), ['dlv_rd_2'], 'the first chunk was sent and stays marked; the failed one does not');
+    assert.equal(await store.redriveDeadLetters({ endpointId }, async () => undefined, 1), 1, 'a later redrive sends the rest');
+  });
 });

@@ -44,7 +44,7 @@ export class ReplayService {
     return { count: rows.length };
   }
 
-  /** Dead letters stay unmarked unless Kafka acknowledged their tasks (the store's transaction). */
+  /** Dead letters stay unmarked unless Kafka acknowledged their tasks (the store's transaction per chunk). */
   async redrive(body: RedriveBody): Promise<{ count: number }> {
     return { count: await this.store.redriveDeadLetters(body, (rows) => this.emitAll(rows.map(toTask))) };
   }

@@ -47,33 +47,45 @@ export class ReplayStore {
   }
 
   /**
-   * Marks matching dead letters redriven and hands their deliveries to `send`, in one transaction:
-   * if sending fails (Kafka did not acknowledge), nothing stays marked and a later redrive finds
-   * them again. A commit that fails after the send leaves them unmarked too: sent twice at worst.
+   * Marks matching dead letters redriven and hands their deliveries to `send`, a chunk at a time,
+   * each chunk in its own transaction: if sending fails (Kafka did not acknowledge), that chunk
+   * stays unmarked and a later redrive finds it again (earlier chunks were sent and stay marked).
+   * A commit that fails after the send leaves its chunk unmarked too: sent twice at worst. Chunks
+   * keep each transaction's locks short; a concurrent redrive skips the rows one holds.
    */
   async redriveDeadLetters(
     filter: { endpointId?: string; since?: string; until?: string },
     send: (rows: ReplayRow[]) => Promise<void>,
+    chunk = 500,
   ): Promise<number> {
     const sql = new SqlConditions();
     sql.and('redriven_at IS NULL');
     if (filter.endpointId !== undefined) sql.and(`endpoint_id = ${sql.param(filter.endpointId)}`);
     if (filter.since !== undefined) sql.and(`dead_at >= ${sql.param(filter.since)}::timestamptz`);
     if (filter.until !== undefined) sql.and(`dead_at < ${sql.param(filter.until)}::timestamptz`);
-    return this.dataSource.transaction(async (manager) => {
-      const [taken] = await manager.query<UpdateResult<{ deliveryId: string }>>(
-        `UPDATE dead_letters SET redriven_at = now() ${sql.where()} RETURNING delivery_id AS "deliveryId"`,
-        sql.params,
-      );
-      const ids = [...new Set(taken.map((row) => row.deliveryId))];
-      if (ids.length === 0) return 0;
-      const rows = await manager.query<ReplayRow[]>(
-        `SELECT ${replayColumns} FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.id = ANY($1::text[]) ORDER BY d.created_at`,
-        [ids],
-      );
-      await send(rows);
-      return rows.length;
-    });
+    const limit = sql.param(chunk);
+    let count = 0;
+    for (;;) {
+      const sent = await this.dataSource.transaction(async (manager) => {
+        const [taken] = await manager.query<UpdateResult<{ deliveryId: string }>>(
+          `UPDATE dead_letters SET redriven_at = now()
+           WHERE (delivery_id, attempt) IN (
+             SELECT delivery_id, attempt FROM dead_letters ${sql.where()} ORDER BY dead_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+           RETURNING delivery_id AS "deliveryId"`,
+          sql.params,
+        );
+        const ids = [...new Set(taken.map((row) => row.deliveryId))];
+        if (ids.length === 0) return undefined;
+        const rows = await manager.query<ReplayRow[]>(
+          `SELECT ${replayColumns} FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.id = ANY($1::text[]) ORDER BY d.created_at`,
+          [ids],
+        );
+        await send(rows);
+        return rows.length;
+      });
+      if (sent === undefined) return count;
+      count += sent;
+    }
   }
 
   async endpointExists(id: string): Promise<boolean> {
