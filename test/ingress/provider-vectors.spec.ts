@@ -59,7 +59,7 @@ describe('provider vectors through POST /in/:sourceId', () => {
       acceptor,
       publicBase: parsePublicBase('https://hooks.example.test'),
       trustForwardedHeaders: true,
-      maxInFlight: 100,
+      admitted: () => 100,
       retryAfterSeconds: 1,
       now: () => nowMs,
       logger,

@@ -11,10 +11,7 @@ import {
   type PublishedEventView,
 } from '@gateway/control';
 import { found, KafkaUnavailableProblem, PayloadTooLargeError } from './problems';
-import { parseWith } from '@gateway/platform';
-
-/** Seconds a client should wait before retrying when Kafka did not acknowledge. */
-const kafkaRetryAfterSeconds = 5;
+import { KAFKA_RETRY_AFTER_SECONDS, parseWith } from '@gateway/platform';
 
 @Controller('v1/events')
 export class EventsController {
@@ -39,7 +36,7 @@ export class EventsController {
           `event ${result.id} is ${result.bytes} bytes as JSON; the limit is about 1 MB`,
         );
       case 'kafka-unavailable':
-        throw new KafkaUnavailableProblem(result.id, kafkaRetryAfterSeconds);
+        throw new KafkaUnavailableProblem(result.id, KAFKA_RETRY_AFTER_SECONDS);
     }
   }
 

@@ -96,8 +96,8 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
         attemptExists: async (deliveryId, attempt) => (await attemptLookup.send({ deliveryId, attempt })).has(attemptKey(deliveryId, attempt)),
         setFailing: (endpointId, failing) => setEndpointFailing(this.dataSource, endpointId, failing),
         // A full ordered backlog pauses its partition (the consumer exists by the time a task arrives).
-        pausePartition: (partition) => this.consumer?.consumer.pause([{ topic: this.host.topics.deliveries, partitions: [partition] }]),
-        resumePartition: (partition) => this.consumer?.consumer.resume([{ topic: this.host.topics.deliveries, partitions: [partition] }]),
+        pausePartition: (partition) => this.consumer?.pause(partition),
+        resumePartition: (partition) => this.consumer?.resume(partition),
         emitOperational: (type, data) => {
           const id = `evt_op_${randomUUID().replace(/-/g, '')}`;
           return this.host.producer.send(this.host.topics.events, {

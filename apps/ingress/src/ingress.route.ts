@@ -7,12 +7,11 @@ import type { AppConfig } from './config';
 /** `POST /in/:sourceId`, served ahead of Fastify (raw bodies, limits before buffering). */
 export function ingressHandler(app: NestFastifyApplication, config: AppConfig): IngressHandler {
   return createIngressHandler({
-    admission: admissionLimit(config),
+    admitted: admissionLimit(config),
     sources: app.get(SourceRegistry),
     acceptor: app.get(InboundAcceptor),
     publicBase: parsePublicBase(config.PUBLIC_BASE_URL),
     trustForwardedHeaders: config.TRUST_FORWARDED_HEADERS,
-    maxInFlight: config.INGRESS_MAX_IN_FLIGHT,
     retryAfterSeconds: config.INGRESS_RETRY_AFTER_SECONDS,
     now: Date.now,
     logger: app.get<Logger>(LOGGER),
@@ -20,18 +19,19 @@ export function ingressHandler(app: NestFastifyApplication, config: AppConfig): 
 }
 
 /**
- * The admission limit adapted to the event loop (ADR 0011), watched for the process's lifetime.
- * It shrinks from itself, not from the requests in flight at the moment of a sample: that count
- * swings from one millisecond to the next, and a limit cut to it refused normal bursts.
+ * How many requests are admitted at once: INGRESS_MAX_IN_FLIGHT, or a limit under it adapted to the
+ * event loop (ADR 0011), watched for the process's lifetime. It shrinks from itself, not from the
+ * requests in flight at the moment of a sample: that count swings from one millisecond to the
+ * next, and a limit cut to it refused normal bursts.
  */
-function admissionLimit(config: AppConfig): LoopLimit | undefined {
-  metrics.ingressAdmissionLimit.set(config.INGRESS_MAX_IN_FLIGHT);
-  if (config.INGRESS_LOOP_DELAY_TARGET_MS === 0) return undefined;
+function admissionLimit(config: AppConfig): () => number {
   const ceiling = config.INGRESS_MAX_IN_FLIGHT;
+  metrics.ingressAdmissionLimit.set(ceiling);
+  if (config.INGRESS_LOOP_DELAY_TARGET_MS === 0) return () => ceiling;
   const limit = new LoopLimit({ targetDelayMs: config.INGRESS_LOOP_DELAY_TARGET_MS, floor: Math.min(32, ceiling), ceiling, initial: ceiling });
   watchLoopDelay(250, (loop) => {
     limit.observe(loop);
     metrics.ingressAdmissionLimit.set(limit.value());
   });
-  return limit;
+  return () => limit.value();
 }

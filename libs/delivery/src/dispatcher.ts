@@ -283,42 +283,26 @@ export class Dispatcher {
     void this.settle(job, done);
   }
 
-  private async deliver(job: Job): Promise<Finishing> {
+  private deliver(job: Job): Promise<Finishing> {
     const key = `${job.value.deliveryId}\u0000${job.value.attempt}`;
     // A copy of a task under way is skipped, but completes only once the original's follow-up is
     // durable (and never if that fails): completing it at once let its offset be committed past
     // the original while it was still in flight, so a crash then lost the original's retry.
     const original = this.attempting.get(key);
-    if (original) return { done: original.then(() => 'skipped') };
-    // Registered before the lookup below, so two copies arriving together are not both sent.
-    let settled: { resolve(outcome: DispatchOutcome): void; reject(error: unknown): void } = { resolve: () => undefined, reject: () => undefined };
-    const followUp = new Promise<DispatchOutcome>((resolve, reject) => (settled = { resolve, reject }));
-    followUp.catch(() => undefined);
+    if (original) return Promise.resolve({ done: original.then(() => 'skipped' as const) });
+    const finishing = this.attemptOnce(job);
+    // Registered in this turn, before the attempt lookup, so two copies arriving together are not both sent.
+    const followUp = finishing.then((result) => result.done);
     this.attempting.set(key, followUp);
-    let result: Finishing;
-    try {
-      if (job.value.attempt > 1 && (await this.persistRead(() => this.ports.attemptExists(job.value.deliveryId, job.value.attempt)))) {
-        this.attempting.delete(key);
-        settled.resolve('skipped');
-        return finished('skipped');
-      }
-      result = await this.attemptUntilSettled(job);
-    } catch (error) {
-      this.attempting.delete(key);
-      settled.reject(error);
-      throw error;
-    }
-    result.done.then(
-      (outcome) => {
-        this.attempting.delete(key);
-        settled.resolve(outcome);
-      },
-      (error: unknown) => {
-        this.attempting.delete(key);
-        settled.reject(error);
-      },
-    );
-    return result;
+    const forget = () => void this.attempting.delete(key);
+    followUp.then(forget, forget);
+    return finishing;
+  }
+
+  /** One task's attempts, unless an earlier run of the dispatcher already made this one. */
+  private async attemptOnce(job: Job): Promise<Finishing> {
+    if (job.value.attempt > 1 && (await this.persistRead(() => this.ports.attemptExists(job.value.deliveryId, job.value.attempt)))) return finished('skipped');
+    return this.attemptUntilSettled(job);
   }
 
   private breakerFor(endpointId: string): CircuitBreaker {

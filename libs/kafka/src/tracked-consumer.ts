@@ -187,6 +187,8 @@ export async function startTrackedConsumer<S extends z.ZodType>(
     consumer,
     joined,
     isJoined: () => joinedFlag,
+    pause: (partition) => consumer.pause([{ topic, partitions: [partition] }]),
+    resume: (partition) => consumer.resume([{ topic, partitions: [partition] }]),
     stop: async (drain?: () => Promise<void>) => {
       stopping = true;
       clearTimeout(restartTimer);

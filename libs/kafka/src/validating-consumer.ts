@@ -43,6 +43,12 @@ export interface ValidatingConsumer {
   /** Resolves once the consumer has joined its group (tests publish only after this). */
   readonly joined: Promise<void>;
   isJoined(): boolean;
+  /**
+   * Stops fetching one partition of the topic, and starts it again. KafkaJS refuses both while the
+   * consumer is stopped or restarting (it throws); a rebalance resumes every paused partition.
+   */
+  pause(partition: number): void;
+  resume(partition: number): void;
   /** Stops fetching, lets `drain` finish the work in hand, commits what finished, disconnects. */
   stop(drain?: () => Promise<void>): Promise<void>;
 }

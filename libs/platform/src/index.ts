@@ -4,7 +4,7 @@ export { CONFIG, LOGGER, KAFKA, PRODUCER, DATA_SOURCE, TOPICS, type ReadinessChe
 export { ReadinessRegistry } from './readiness-registry';
 export { ConsumerHost } from './consumer-host';
 export { DomainError, ValidationError, NotFoundError, ConflictError } from './domain-error';
-export { ProblemFilter } from './problem.filter';
+export { ProblemFilter, KAFKA_RETRY_AFTER_SECONDS } from './problem.filter';
 export { parseWith } from './parse-with';
 export { AdaptiveBatcher } from './adaptive-batcher';
 export { watchLoopDelay, type LoopSample } from './loop-delay';

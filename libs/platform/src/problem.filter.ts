@@ -5,7 +5,7 @@ import type { Logger } from '@gateway/observability';
 import { DomainError, ValidationError } from './domain-error';
 
 /** Retry-After of a 503 whose cause is a Kafka write that was not acknowledged. */
-const kafkaRetryAfterSeconds = 5;
+export const KAFKA_RETRY_AFTER_SECONDS = 5;
 
 const titles: Record<number, string> = {
   400: 'Bad Request',
@@ -29,7 +29,7 @@ export class ProblemFilter implements ExceptionFilter {
     // A Kafka write that was not acknowledged (replay, recover, redrive...): 503, never a false 2xx.
     const exception =
       thrown instanceof KafkaUnavailableError
-        ? new DomainError('kafka_unavailable', 503, 'Kafka did not acknowledge the write; retry later', { retryAfter: kafkaRetryAfterSeconds })
+        ? new DomainError('kafka_unavailable', 503, 'Kafka did not acknowledge the write; retry later', { retryAfter: KAFKA_RETRY_AFTER_SECONDS })
         : thrown;
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const request = host.switchToHttp().getRequest<FastifyRequest>();

@@ -13,10 +13,11 @@ export interface IngressRouteOptions {
   acceptor: InboundAcceptor;
   publicBase: PublicBase;
   trustForwardedHeaders: boolean;
-  /** Requests handled at once by this process; beyond it: 503 (load shedding). */
-  maxInFlight: number;
-  /** A lower bound of the moment, adapted to the event loop (`LoopLimit`, ADR 0011); none: maxInFlight only. */
-  admission?: { value(): number };
+  /**
+   * Requests this process handles at once now; beyond it: 503 (load shedding). INGRESS_MAX_IN_FLIGHT,
+   * or a limit under it adapted to the event loop (`LoopLimit`, ADR 0011).
+   */
+  admitted(): number;
   retryAfterSeconds: number;
   /** Epoch milliseconds (the rate limiter's clock). */
   now(): number;
@@ -122,7 +123,7 @@ export function createIngressHandler(options: IngressRouteOptions): IngressHandl
 
   /** Everything decided before the body is read; the accept path continues in `accept`. */
   const route = (exchange: Exchange, sourceId: string): void => {
-    if (inFlight >= Math.min(options.maxInFlight, options.admission?.value() ?? Infinity)) {
+    if (inFlight >= options.admitted()) {
       return send(exchange, { kind: 'overloaded', retryAfterSeconds: options.retryAfterSeconds });
     }
     metrics.ingressInFlight.set(++inFlight);
