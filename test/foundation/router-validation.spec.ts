@@ -61,6 +61,7 @@ describe('router consumes webhooks.events and dead-letters malformed messages', 
 
   it('keeps consuming after malformed messages', async () => {
     const before = await counter(router, /^gateway_messages_consumed_total\{topic="[^"]+events"/);
+    const invalidBefore = invalid.messages.length;
     await producer.send({
       topic: topics.events,
       messages: [{ value: '{' }, { value: JSON.stringify({ type: 'user.created', data: null }) }],
@@ -68,6 +69,7 @@ describe('router consumes webhooks.events and dead-letters malformed messages', 
     await waitFor('the next valid message', 15000, async () =>
       (await counter(router, /^gateway_messages_consumed_total\{topic="[^"]+events"/)) >= before + 1,
     );
+    await waitFor('the malformed one on the invalid topic', 15000, () => invalid.messages.length > invalidBefore);
   });
 
   it('sends an event holding a NUL character (PostgreSQL cannot store it) to the invalid topic, naming where, and goes on', async () => {
@@ -80,8 +82,12 @@ describe('router consumes webhooks.events and dead-letters malformed messages', 
         { key: 'k2', value: JSON.stringify({ type: 'user.created', id: 'evt_after_nul', data: { note: 'a\\u0000b is only text' } }) },
       ],
     });
-    await waitFor('the NUL event on the invalid topic', 15000, () => invalid.messages.length > invalidBefore);
-    const rejected = JSON.parse(invalid.messages.at(-1)!.value) as InvalidMessage;
+    const isNulEvent = (message: { value: string }): boolean => {
+      const item = JSON.parse(message.value) as InvalidMessage;
+      return Buffer.from(item.valueBase64 ?? '', 'base64').toString().includes('"evt_nul"');
+    };
+    await waitFor('the NUL event on the invalid topic', 15000, () => invalid.messages.slice(invalidBefore).some(isNulEvent));
+    const rejected = JSON.parse(invalid.messages.slice(invalidBefore).find(isNulEvent)!.value) as InvalidMessage;
     assert.equal(rejected.reason, 'schema');
     assert.deepEqual(rejected.errors.map((error) => error.path), ['data.profile.note']);
     assert.match(rejected.errors[0].message, /NUL/);
