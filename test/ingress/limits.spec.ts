@@ -33,7 +33,7 @@ describe('ingress: 404, 413, 415, 429, 503 overload, forwarded headers', () => {
     const databaseUrl = await freshDatabase();
     const db = await useTestDatabase(databaseUrl);
     small = await insertSource(db, { provider: 'github', secrets: [secret], maxBodyBytes: 2048 });
-    limited = await insertSource(db, { provider: 'github', secrets: [secret], rateLimit: { perSecond: 0.5, burst: 2 } });
+    limited = await insertSource(db, { provider: 'github', secrets: [secret], rateLimit: { perSecond: 0.05, burst: 2 } });
     twilio = await insertSource(db, { provider: 'twilio', secrets: [secret] });
     mailgun = await insertSource(db, { provider: 'mailgun', secrets: [secret] });
     ({ ingress } = (await startServices(['ingress'], {
@@ -123,7 +123,7 @@ describe('ingress: 404, 413, 415, 429, 503 overload, forwarded headers', () => {
       const body = problem(answer, 503);
       assert.equal(body.type, 'urn:gateway:problem:overloaded');
       assert.equal(answer.headers['retry-after'], '7');
-      assert.ok(Date.now() - started < 200, 'answered without waiting');
+      assert.ok(Date.now() - started < 1000, 'answered without waiting (for a body or a slot)');
       assert.equal(await metricValue(ingress, 'gateway_ingress_admission_limit'), 3, 'an idle loop leaves the limit at INGRESS_MAX_IN_FLIGHT');
     } finally {
       for (const slow of held) slow.destroy();

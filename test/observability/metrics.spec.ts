@@ -55,6 +55,7 @@ describe('metrics after a small real run', () => {
   it('router: consumed, invalid, routed, emitted, lag', async () => {
     const router = stack.services.router;
     assert.ok(total(await samples(router, 'gateway_messages_consumed_total')) >= 6);
+    await waitFor('the invalid message counted', 10000, async () => total(await samples(router, 'gateway_invalid_messages_total')) >= 1);
     assert.equal(total(await samples(router, 'gateway_invalid_messages_total')), 1);
     const routed = await samples(router, 'gateway_events_routed_total');
     assert.ok((routed.get('{outcome="matched"}') ?? 0) >= 6);

@@ -32,7 +32,7 @@ describe('outbound: a failing ordered endpoint with a backlog larger than the in
         url: ordered.url,
         eventTypes: ['seq.*'],
         ordered: true,
-        retryPolicy: { maxAttempts: 50, baseSeconds: 0.2, factor: 1, capSeconds: 0.2 },
+        retryPolicy: { maxAttempts: 50, baseSeconds: 1, factor: 1, capSeconds: 1 },
       });
       for (const receiver of healthy) healthyEndpoints.push(await insertEndpoint({ url: receiver.url, eventTypes: ['tick.*'] }));
     });

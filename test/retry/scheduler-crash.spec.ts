@@ -22,7 +22,7 @@ describe('two schedulers share the retries; kill -9 of one loses nothing', () =>
   before(async () => {
     await receiver.start();
     stack = await startOutbound(['router', 'dispatcher', 'scheduler'], { BREAKER_FAILURE_THRESHOLD: '10000' }, async () => {
-      await insertEndpoint({ url: receiver.url, retryPolicy: { maxAttempts: 3, baseSeconds: 6, factor: 1, capSeconds: 6 } });
+      await insertEndpoint({ url: receiver.url, retryPolicy: { maxAttempts: 3, baseSeconds: 20, factor: 1, capSeconds: 20 } });
     });
     stack.services.scheduler2 = await startService('scheduler', await freePort(), { KAFKA_BROKERS: process.env.KAFKA_BROKERS!, ...stack.env }, logDir);
     await stack.routerSees(1);
@@ -46,7 +46,7 @@ describe('two schedulers share the retries; kill -9 of one loses nothing', () =>
     assert.ok(pendingAtKill >= 700, `${pendingAtKill} retries pending when one scheduler died`);
     // The other scheduler takes over the dead one's claims when their leases end; restart the dead one too.
     stack.services.scheduler = await startService('scheduler', await freePort(), { KAFKA_BROKERS: process.env.KAFKA_BROKERS!, ...stack.env }, logDir);
-    await waitFor('every delivery delivered', 60000, async () => {
+    await waitFor('every delivery delivered', 90000, async () => {
       const rows = await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM deliveries WHERE status = 'delivered'`);
       return rows[0].n === total;
     }, 200);
