@@ -4,7 +4,7 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { traceHeaders, type ValidatingConsumer } from '@gateway/kafka';
+import { newestTimestamp, traceHeaders, type ValidatingConsumer } from '@gateway/kafka';
 import {
   LiveView,
   loadSubscriptions,
@@ -65,19 +65,24 @@ export class EventsConsumer implements OnApplicationBootstrap, BeforeApplication
       },
       (error) => this.host.logger.warn({ err: error }, 'marking deliveries routed failed'),
     );
-    this.view = new LiveView(
+    const view = new LiveView(
       this.dataSource,
       'endpoints_changed',
       loadSubscriptions,
       (rows) => router.setSubscriptions(rows),
       (error) => this.host.logger.warn({ err: error }, 'subscription reload failed; keeping the last view'),
     );
-    await this.view.start();
+    this.view = view;
+    await view.start();
     this.consumer = await this.host.validating('events-consumer', {
       group: 'router',
       topic: this.host.topics.events,
       contract: eventMessage,
-      handle: (messages, batch) => router.route(messages, batch.topic, batch.partition),
+      handle: async (messages, batch) => {
+        // An endpoint created just before these events were published: its NOTIFY may still be on its way.
+        await view.freshFor(newestTimestamp(messages));
+        return router.route(messages, batch.topic, batch.partition);
+      },
     });
   }
 

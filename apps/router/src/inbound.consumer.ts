@@ -11,7 +11,7 @@ import {
   type EventTypeFrom,
   type ForwardRuleRow,
 } from '@gateway/ingress';
-import { traceHeaders, type AcceptedMessage, type ValidatingConsumer } from '@gateway/kafka';
+import { newestTimestamp, traceHeaders, type AcceptedMessage, type ValidatingConsumer } from '@gateway/kafka';
 import { metrics } from '@gateway/observability';
 import { LiveView, type DataSource } from '@gateway/persistence';
 import { ConsumerHost, DATA_SOURCE } from '@gateway/platform';
@@ -28,7 +28,6 @@ export class InboundConsumer implements OnApplicationBootstrap, BeforeApplicatio
   private view: LiveView<ForwardRuleRow[]> | undefined;
   /** Source id -> where its event type comes from (null: the source does not forward). */
   private rules = new Map<string, EventTypeFrom | null>();
-  private loadedAt = 0;
 
   constructor(
     private readonly host: ConsumerHost,
@@ -62,19 +61,11 @@ export class InboundConsumer implements OnApplicationBootstrap, BeforeApplicatio
     for (const row of rows)
       rules.set(row.id, row.forward ? parseEventTypeFrom(row.forward.eventTypeFrom) : null);
     this.rules = rules;
-    this.loadedAt = Date.now();
   }
 
   private async forward(messages: AcceptedMessage<InboundMessage>[]): Promise<void> {
-    // A source newer than the view (its NOTIFY still on its way): reload once before deciding.
-    if (
-      messages.some(
-        ({ value }) =>
-          !this.rules.has(value.sourceId) && Date.parse(value.receivedAt) >= this.loadedAt - 1000,
-      )
-    ) {
-      await this.view?.reload();
-    }
+    // A source created or changed just before these webhooks: its NOTIFY may still be on its way.
+    await this.view?.freshFor(newestTimestamp(messages));
     const events = [];
     for (const { value, traceparent } of messages) {
       const rule = this.rules.get(value.sourceId);

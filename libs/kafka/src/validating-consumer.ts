@@ -119,3 +119,8 @@ export async function publishInvalid(
     );
   }
 }
+
+/** The latest producer timestamp of a batch's messages (-Infinity for none). */
+export function newestTimestamp(messages: readonly { timestamp: number }[]): number {
+  return messages.reduce((newest, message) => Math.max(newest, message.timestamp), -Infinity);
+}

@@ -2,6 +2,12 @@ import type { DataSource } from 'typeorm';
 import type { PoolClient } from 'pg';
 
 export interface ChangeListener {
+  /**
+   * A round trip on the listening connection. PostgreSQL delivers a session's pending
+   * notifications before it answers a query, so once this resolves, `onChange` has seen every
+   * change committed before the call. False while the connection is being re-established.
+   */
+  sync(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -38,6 +44,11 @@ export async function listenForChanges(
   };
   await connect();
   return {
+    sync: async () => {
+      if (!client) return false;
+      await client.query('SELECT 1');
+      return true;
+    },
     close: async () => {
       closed = true;
       if (client) {

@@ -1,6 +1,44 @@
 import type { DataSource } from 'typeorm';
 import { listenForChanges, type ChangeListener } from './change-listener';
 
+/** How far a message's timestamp may trail the clock of whoever changed the table (clock skew). */
+const SKEW_MS = 1000;
+
+/**
+ * Runs a task so that each caller's promise settles after a run that started after the call: while
+ * one runs, one more is queued behind it, shared by every caller meanwhile.
+ */
+class RunAfterCall {
+  private running: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
+
+  constructor(private readonly task: () => Promise<void>) {}
+
+  run(): Promise<void> {
+    if (!this.running) return this.start();
+    this.queued ??= this.running
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = undefined;
+        return this.start();
+      });
+    return this.queued;
+  }
+
+  /** The last run started or queued, if any. */
+  latest(): Promise<void> | undefined {
+    return this.queued ?? this.running;
+  }
+
+  private start(): Promise<void> {
+    const run = this.task().finally(() => {
+      if (this.running === run) this.running = undefined;
+    });
+    this.running = run;
+    return run;
+  }
+}
+
 /**
  * An in-memory copy of some table data: loaded at start, reloaded when PostgreSQL NOTIFYs a change
  * (debounced), on demand, and every `safetyReloadMs` in case a notification was missed. A failed
@@ -10,7 +48,12 @@ export class LiveView<T> {
   private listener: ChangeListener | undefined;
   private timer: NodeJS.Timeout | undefined;
   private pending: NodeJS.Timeout | undefined;
-  private inFlight: Promise<void> | undefined;
+  private readonly loads = new RunAfterCall(() => this.loadOnce());
+  private readonly syncs = new RunAfterCall(() => this.syncOnce());
+  /** A change was notified (or a load failed) and no load started since. */
+  private stale = false;
+  /** Every change committed before this time (local clock) is in the copy. */
+  private freshAsOf = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -33,18 +76,60 @@ export class LiveView<T> {
     await this.listener?.close();
   }
 
-  /** Reloads now (joining a reload already running). */
+  /**
+   * Reloads: resolves once a load that started after this call has been applied. A load already
+   * running may have read before the change that asked for this one, so one more is queued behind
+   * it (shared by every caller meanwhile).
+   */
   reload(): Promise<void> {
-    this.inFlight ??= this.load(this.dataSource)
-      .then((value) => this.onLoad(value))
-      .finally(() => (this.inFlight = undefined));
-    return this.inFlight;
+    return this.loads.run();
   }
 
   scheduleReload(delayMs = 20): void {
+    this.stale = true;
     this.pending ??= setTimeout(() => {
       this.pending = undefined;
       this.reload().catch(this.onError);
     }, delayMs);
+  }
+
+  /**
+   * Makes the copy hold every change committed before a message stamped `timestampMs` was
+   * produced: the writer of a message that depends on a change (an event published right after
+   * its endpoint was created) committed that change first. Older messages pass at once; newer
+   * ones wait for a round trip on the listening connection and any reload it brings. Rejects when
+   * PostgreSQL cannot be reached, so the caller retries rather than decides on a stale copy.
+   */
+  async freshFor(timestampMs: number): Promise<void> {
+    if (timestampMs < this.freshAsOf - SKEW_MS) return;
+    return this.syncs.run();
+  }
+
+  private async syncOnce(): Promise<void> {
+    const started = Date.now();
+    if (await this.listener?.sync()) {
+      // The notifications are in: load now if they asked for it, else finish the load under way.
+      clearTimeout(this.pending);
+      this.pending = undefined;
+      if (this.stale) await this.reload();
+      else await this.loads.latest();
+    } else {
+      // Not listening (reconnecting): only a full load started now is known to be fresh.
+      await this.reload();
+    }
+    this.freshAsOf = Math.max(this.freshAsOf, started);
+  }
+
+  private async loadOnce(): Promise<void> {
+    // A load reads every change committed before it started.
+    const started = Date.now();
+    this.stale = false;
+    try {
+      this.onLoad(await this.load(this.dataSource));
+      this.freshAsOf = Math.max(this.freshAsOf, started);
+    } catch (error) {
+      this.stale = true;
+      throw error;
+    }
   }
 }
