@@ -94,11 +94,12 @@ describe('outbound: publish on Kafka, fan out, signed deliveries', () => {
 
   it('delivers an event id published twice only once per endpoint', async () => {
     const before = receivers[0].requests.length;
-    const message = { value: JSON.stringify({ type: 'order.created', data: { n: 1 }, id: 'evt_dup_1' }) };
+    // One key: the marker comes after the duplicate on the same partition.
+    const message = { key: 'dup', value: JSON.stringify({ type: 'order.created', data: { n: 1 }, id: 'evt_dup_1' }) };
     await producer.send({ topic: topics.events, messages: [message] });
     await waitFor('the first copy', 15000, () => receivers[0].requests.length === before + 1);
     await producer.send({ topic: topics.events, messages: [message] });
-    const marker = { value: JSON.stringify({ type: 'order.created', data: { n: 2 }, id: 'evt_dup_marker' }) };
+    const marker = { key: 'dup', value: JSON.stringify({ type: 'order.created', data: { n: 2 }, id: 'evt_dup_marker' }) };
     await producer.send({ topic: topics.events, messages: [marker] });
     await waitFor('the marker after the duplicate', 15000, () => receivers[0].requests.some((request) => parsed(request.body).data.n === 2));
     const copies = receivers[0].requests.filter((request) => parsed(request.body).data.n === 1 && parsed(request.body).type === 'order.created');

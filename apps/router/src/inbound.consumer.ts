@@ -73,7 +73,10 @@ export class InboundConsumer implements OnApplicationBootstrap, BeforeApplicatio
         metrics.inboundForwarded.inc({ outcome: 'unknown-source' });
         continue;
       }
-      if (rule === null) continue;
+      if (rule === null) {
+        metrics.inboundForwarded.inc({ outcome: 'not-forwarding' });
+        continue;
+      }
       const result = toForwardedEvent(value, rule);
       if (!result.ok) {
         metrics.inboundForwarded.inc({ outcome: result.reason });

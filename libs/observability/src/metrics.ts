@@ -196,7 +196,7 @@ export const metrics = {
   }),
   inboundForwarded: new Counter({
     name: `${METRIC_PREFIX}inbound_forwarded_total`,
-    help: 'Inbound webhooks of sources with forwarding, by outcome (forwarded to the events topic, no-type, unknown-source).',
+    help: 'Inbound webhooks read by the router, by outcome (forwarded to the events topic, no-type, unknown-source, not-forwarding: the source does not forward).',
     labelNames: ['outcome'] as const,
     registers,
   }),
