@@ -14,7 +14,7 @@ import { traceHeaders, type BatchingProducer } from '@gateway/kafka';
 import { SpanKind, startHopSpan } from '@gateway/observability';
 import { cancelEndpointRetries, type DataSource } from '@gateway/persistence';
 import { DATA_SOURCE, PRODUCER, TOPICS } from '@gateway/platform';
-import type { TopicNames } from '@gateway/schemas';
+import { stringifyJson, type TopicNames } from '@gateway/schemas';
 
 function required(dataSource: DataSource | null): DataSource {
   if (!dataSource) throw new Error('the api needs DATABASE_URL');
@@ -47,7 +47,7 @@ export const controlProviders: Provider[] = [
         (tasks) =>
           producer.sendMany(
             topics.deliveries,
-            tasks.map((task) => ({ key: task.endpointId, value: JSON.stringify(task), headers: traceHeaders() })),
+            tasks.map((task) => ({ key: task.endpointId, value: stringifyJson(task), headers: traceHeaders() })),
           ),
         (endpointId) => cancelEndpointRetries(required(db), endpointId),
       ),

@@ -22,7 +22,7 @@ import {
   type EndpointTargetRow,
 } from '@gateway/persistence';
 import { AdaptiveBatcher, CONFIG, ConsumerHost, DATA_SOURCE, watchLoopDelay } from '@gateway/platform';
-import { deliveryTask } from '@gateway/schemas';
+import { deliveryTask, stringifyJson } from '@gateway/schemas';
 import type { AppConfig } from './config';
 
 /** Least time between two attempt-record statements. */
@@ -83,13 +83,13 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
         scheduleRetry: (retry, traceparent) =>
           this.host.producer.send(this.host.topics.retries, {
             key: retry.task.endpointId,
-            value: JSON.stringify(retry),
+            value: stringifyJson(retry),
             headers: traceHeaders(traceparent),
           }),
         deadLetter: (letter, traceparent) =>
           this.host.producer.send(this.host.topics.deadLetter, {
             key: letter.task.endpointId,
-            value: JSON.stringify(letter),
+            value: stringifyJson(letter),
             headers: traceHeaders(traceparent),
           }),
         disableEndpoint: (endpointId, reason) => disableEndpoint(this.dataSource, endpointId, reason),

@@ -17,7 +17,7 @@ import {
 } from '@gateway/persistence';
 import { AdaptiveBatcher, ConsumerHost, DATA_SOURCE } from '@gateway/platform';
 import { EventRouter } from '@gateway/routing';
-import { eventMessage } from '@gateway/schemas';
+import { eventMessage, stringifyJson } from '@gateway/schemas';
 
 /** Least time between two "routed" marks: fewer, larger statements under load. */
 const RECORD_SPACING_MS = 50;
@@ -58,7 +58,7 @@ export class EventsConsumer implements OnApplicationBootstrap, BeforeApplication
             this.host.topics.deliveries,
             tasks.map(({ task, traceparent }) => ({
               key: task.endpointId,
-              value: JSON.stringify(task),
+              value: stringifyJson(task),
               headers: traceHeaders(traceparent),
             })),
           ),

@@ -15,7 +15,7 @@ import { newestTimestamp, traceHeaders, type AcceptedMessage, type ValidatingCon
 import { metrics } from '@gateway/observability';
 import { LiveView, type DataSource } from '@gateway/persistence';
 import { ConsumerHost, DATA_SOURCE } from '@gateway/platform';
-import { eventMessage, inboundMessage, type InboundMessage } from '@gateway/schemas';
+import { eventMessage, inboundMessage, stringifyJson, type InboundMessage } from '@gateway/schemas';
 
 /**
  * Consumes `webhooks.inbound`: a verified inbound webhook of a source with `forward` becomes an
@@ -88,7 +88,7 @@ export class InboundConsumer implements OnApplicationBootstrap, BeforeApplicatio
       }
       events.push({
         key: eventMessage.key(result.event),
-        value: JSON.stringify(result.event),
+        value: stringifyJson(result.event),
         headers: traceHeaders(traceparent),
       });
     }

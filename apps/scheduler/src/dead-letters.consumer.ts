@@ -7,7 +7,7 @@ import {
 import type { ValidatingConsumer } from '@gateway/kafka';
 import { recordDeadLetters, type DataSource } from '@gateway/persistence';
 import { ConsumerHost, DATA_SOURCE } from '@gateway/platform';
-import { deadLetter } from '@gateway/schemas';
+import { deadLetter, stringifyJson } from '@gateway/schemas';
 
 /** Consumes `webhooks.dead-letter` into the `dead_letters` table, which the API lists and redrives. */
 @Injectable()
@@ -35,7 +35,7 @@ export class DeadLettersConsumer implements OnApplicationBootstrap, BeforeApplic
             deadAt: value.deadAt,
             lastError: value.lastError,
             lastStatusCode: value.lastStatusCode,
-            task: JSON.stringify(value.task),
+            task: stringifyJson(value.task),
           })),
         ),
     });

@@ -18,7 +18,7 @@ import {
 } from '@gateway/persistence';
 import { CONFIG, ConsumerHost, DATA_SOURCE } from '@gateway/platform';
 import { RetryIntake, RetryScheduler } from '@gateway/scheduling';
-import { retryTask, type DeliveryTask } from '@gateway/schemas';
+import { retryTask, stringifyJson, type DeliveryTask } from '@gateway/schemas';
 import type { AppConfig } from './config';
 
 /** Consumes `webhooks.retries` into PostgreSQL (offsets commit after the insert, soon-due retries first) and fires them when due. */
@@ -47,7 +47,7 @@ export class RetriesConsumer implements OnApplicationBootstrap, BeforeApplicatio
             this.host.topics.deliveries,
             items.map(({ task, traceparent }) => ({
               key: (task as DeliveryTask).endpointId,
-              value: JSON.stringify(task),
+              value: stringifyJson(task),
               headers: traceHeaders(traceparent ?? undefined),
             })),
           ),
@@ -87,7 +87,7 @@ export class RetriesConsumer implements OnApplicationBootstrap, BeforeApplicatio
               attempt: value.task.attempt,
               endpointId: value.task.endpointId,
               dueAt: value.dueAt,
-              task: JSON.stringify(value.task),
+              task: stringifyJson(value.task),
               traceparent: traceparent ?? null,
               lastError: value.lastError,
               lastStatusCode: value.lastStatusCode,

@@ -1,3 +1,5 @@
+import { stringifyJson } from '@gateway/schemas';
+
 /** Collects `AND`-ed conditions and their positional parameters for one query. */
 export class SqlConditions {
   readonly params: unknown[] = [];
@@ -28,3 +30,7 @@ export const exactTime = (column: string): string =>
 
 /** TypeORM's `query` answers UPDATE and DELETE with `[rows, rowCount]` (other commands with rows). */
 export type UpdateResult<R> = [rows: R[], rowCount: number];
+
+/** jsonb parameters go as JSON text: pg would otherwise send a JS array as a PostgreSQL array. */
+export const json = (value: unknown): string | null =>
+  value === null || value === undefined ? null : stringifyJson(value);

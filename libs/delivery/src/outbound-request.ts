@@ -1,5 +1,5 @@
 import { signPayload } from '@gateway/signing';
-import type { DeliveryTask } from '@gateway/schemas';
+import { stringifyJson, type DeliveryTask } from '@gateway/schemas';
 
 /** Headers an endpoint's custom headers may never replace. */
 const reserved = new Set(['webhook-id', 'webhook-timestamp', 'webhook-signature', 'content-type', 'content-length', 'traceparent', 'host']);
@@ -9,7 +9,7 @@ export const isGatewayHeader = (name: string): boolean => reserved.has(name);
 
 /** The Standard Webhooks body: `{ type, timestamp, data }` with `data` exactly as published. */
 export function buildBody(task: DeliveryTask): string {
-  return JSON.stringify({ type: task.event.type, timestamp: task.event.occurredAt, data: task.event.data });
+  return stringifyJson({ type: task.event.type, timestamp: task.event.occurredAt, data: task.event.data });
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { NUL_CHARACTER_MESSAGE, nulCharacterPath } from '@gateway/schemas';
+import { NUL_CHARACTER_MESSAGE, nulCharacterPath, parseJson } from '@gateway/schemas';
 
 export type Decoded<T> =
   | { ok: true; value: T }
@@ -10,7 +10,7 @@ export function decodeMessage<S extends z.ZodType>(schema: S, raw: Buffer | null
   let parsed: unknown;
   const text = raw ? raw.toString('utf8') : '';
   try {
-    parsed = JSON.parse(text);
+    parsed = parseJson(text);
   } catch (error) {
     return { ok: false, reason: 'not-json', errors: [{ path: '', message: (error as Error).message }] };
   }

@@ -1,4 +1,6 @@
+import { types } from 'pg';
 import { DataSource } from 'typeorm';
+import { parseJson } from '@gateway/schemas';
 import { AttemptEntity } from './entities/attempt.entity';
 import { DeliveryEntity } from './entities/delivery.entity';
 import { EndpointSecretEntity } from './entities/endpoint-secret.entity';
@@ -11,6 +13,11 @@ import { AddRetryToken1764118800000 } from './migrations/1764118800000-AddRetryT
 import { CreateRetriesAndDeadLetters1764104400000 } from './migrations/1764104400000-CreateRetriesAndDeadLetters';
 import { CreateInboundDedup1764111600000 } from './migrations/1764111600000-CreateInboundDedup';
 import { AddDeliveryClaimedBy1764180000000 } from './migrations/1764180000000-AddDeliveryClaimedBy';
+
+// json and jsonb columns keep integers beyond 2^53 exact (event data, stored tasks), as the
+// Kafka consumers do; they are written back with stringifyJson.
+types.setTypeParser(types.builtins.JSON, parseJson);
+types.setTypeParser(types.builtins.JSONB, parseJson);
 
 export const entities = [EndpointEntity, EndpointSecretEntity, EventEntity, DeliveryEntity, AttemptEntity, SourceEntity];
 export const migrations = [CreateCoreTables1764097200000, AddDeliveryRoutedAt1764100800000, CreateRetriesAndDeadLetters1764104400000, CreateInboundDedup1764111600000, AddRetryToken1764118800000, AddDeliveryClaimedBy1764180000000];

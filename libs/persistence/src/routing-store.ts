@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { stringifyJson } from '@gateway/schemas';
 
 export interface SubscriptionRow {
   id: string;
@@ -86,7 +87,7 @@ export async function recordAndClaim(
       events.map((event) => event.id),
       events.map((event) => event.type),
       events.map((event) => event.tenant),
-      events.map((event) => JSON.stringify(event.data)),
+      events.map((event) => stringifyJson(event.data)),
       events.map((event) => event.occurredAt),
       deliveries.map((row) => row.id),
       deliveries.map((row) => row.eventId),

@@ -4,6 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { FastifyServerOptions } from 'fastify';
 import type { DynamicModule, LoggerService } from '@nestjs/common';
 import type { Logger } from '@gateway/observability';
+import { mayHoldExactNumbers, parseJson, stringifyJson } from '@gateway/schemas';
 import { ProblemFilter } from './problem.filter';
 import { LOGGER } from './tokens';
 
@@ -54,7 +55,12 @@ export async function bootService(options: BootOptions): Promise<NestFastifyAppl
         }
       : {}),
   });
-  const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, { bufferLogs: true, abortOnError: false });
+  const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+    // Nest would register its own JSON parser at init; exactJson() replaces Fastify's instead.
+    bodyParser: false,
+  });
   const logger = app.get<Logger>(LOGGER);
   app.useLogger(new PinoNestLogger(logger));
   app.useGlobalFilters(new ProblemFilter(logger));
@@ -65,9 +71,28 @@ export async function bootService(options: BootOptions): Promise<NestFastifyAppl
       setTimeout(() => process.exit(1), options.shutdownTimeoutMs).unref();
     });
   }
+  exactJson(app);
   await options.configure?.(app);
   front.handler = options.rawHandler?.(app);
   await app.listen(options.port, options.host);
   logger.info({ port: options.port }, 'listening');
   return app;
+}
+
+/**
+ * JSON bodies and answers keep integers beyond 2^53 exact (ExactNumber), as the Kafka consumers do:
+ * Fastify's own parser still checks the body (syntax, prototype poisoning), and a body that may
+ * hold such an integer is parsed again, exactly.
+ */
+function exactJson(app: NestFastifyApplication): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  const checked = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    void checked(request, body as string, (error: Error | null, value?: unknown) => {
+      if (error || !mayHoldExactNumbers(body as string)) return done(error, value);
+      done(null, parseJson(body as string));
+    });
+  });
+  fastify.setReplySerializer((payload) => stringifyJson(payload));
 }

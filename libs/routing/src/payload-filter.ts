@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { jsonValue, type JsonValue } from '@gateway/schemas';
+import { ExactNumber, jsonValue, type JsonValue } from '@gateway/schemas';
 import { compilePath, jsonEqual } from './json-path';
 
 // The filter language is described for users in libs/routing/README.md; keep the two in step.
 
-const comparable = z.union([z.number(), z.string()], { error: 'expected a number or a string' });
+const exactNumber = z.custom<ExactNumber>((value) => value instanceof ExactNumber);
+const comparable = z.union([z.number(), z.string(), exactNumber], { error: 'expected a number or a string' });
 const listOfValues = z.array(jsonValue).max(1000);
 
 const operatorShape = {
@@ -135,7 +136,11 @@ function isOneOf(list: JsonValue): Predicate {
  * which fails every comparison.
  */
 function orderAgainst(operand: JsonValue): (value: unknown) => number {
-  if (typeof operand === 'number') return (value) => (typeof value === 'number' ? value - operand : NaN);
+  // An integer beyond 2^53 (ExactNumber) orders by its nearest Number.
+  if (operand instanceof ExactNumber) return orderAgainst(Number(operand));
+  if (typeof operand === 'number') {
+    return (value) => (typeof value === 'number' || value instanceof ExactNumber ? Number(value) - operand : NaN);
+  }
   if (typeof operand === 'string') {
     return (value) => (typeof value === 'string' ? (value < operand ? -1 : value > operand ? 1 : 0) : NaN);
   }
@@ -186,7 +191,7 @@ function compileCondition(path: string, condition: JsonValue): Predicate {
   const tests = Object.entries(condition).map(([name, operand]) => {
     if (!Object.hasOwn(operatorShape, name))
       throw new InvalidFilterError(`unknown operator "${name}" at "${path}"`);
-    return compileOperator(name as OperatorName, operand);
+    return compileOperator(name as OperatorName, operand as JsonValue);
   });
   const test = allOf(tests);
   return (data) => test(read(data));

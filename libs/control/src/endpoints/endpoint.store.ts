@@ -1,6 +1,6 @@
 import type { DataSource } from '@gateway/persistence';
 import type { CursorPosition } from '../pagination';
-import { exactTime, SqlConditions, type UpdateResult } from '../sql';
+import { exactTime, json, SqlConditions, type UpdateResult } from '../sql';
 import type { CreateEndpoint, EndpointView, UpdateEndpoint } from './endpoint.schemas';
 
 export type EndpointRow = Omit<EndpointView, 'createdAt' | 'updatedAt'> & {
@@ -14,9 +14,6 @@ const columns = `id, url, description, event_types AS "eventTypes", filter, tena
   disabled_reason AS "disabledReason", created_at AS "createdAt", updated_at AS "updatedAt",
   ${exactTime('created_at')} AS "sortKey"`;
 
-/** jsonb parameters go as JSON text: pg would otherwise send a JS array as a PostgreSQL array. */
-const json = (value: unknown): string | null =>
-  value === null || value === undefined ? null : JSON.stringify(value);
 
 /** How each updatable field is written. */
 const updatable: {

@@ -1,6 +1,6 @@
 import type { BatchingProducer } from '@gateway/kafka';
 import { validTraceparent } from '@gateway/observability';
-import { eventMessage, type EventMessage } from '@gateway/schemas';
+import { eventMessage, stringifyJson, type EventMessage } from '@gateway/schemas';
 import { newEventId } from '../ids';
 
 /** Keeps one record well under Kafka's default 1 MB `message.max.bytes`. */
@@ -36,7 +36,7 @@ export class EventPublisher {
   /** `traceparent` is the caller's; it travels on when no span of ours is active. */
   async publish(input: EventMessage, traceparent?: string): Promise<PublishOutcome> {
     const event = completeEvent(input, new Date());
-    const value = JSON.stringify(event);
+    const value = stringifyJson(event);
     const bytes = Buffer.byteLength(value);
     if (bytes > maxEventBytes) return { outcome: 'too-large', id: event.id, bytes };
     const fallback = validTraceparent(traceparent);

@@ -1,6 +1,6 @@
 import type { DataSource } from '@gateway/persistence';
 import type { CursorPosition } from '../pagination';
-import { exactTime, SqlConditions, type UpdateResult } from '../sql';
+import { exactTime, json, SqlConditions, type UpdateResult } from '../sql';
 import type { CreateSource, UpdateSource } from './source.schemas';
 
 export interface SourceRecord {
@@ -23,9 +23,6 @@ const columns = `id, name, provider, secrets, tolerance_seconds AS "toleranceSec
   dedup_window_seconds AS "dedupWindowSeconds", forward, rate_limit AS "rateLimit", options,
   created_at AS "createdAt", updated_at AS "updatedAt", ${exactTime('created_at')} AS "sortKey"`;
 
-/** jsonb parameters go as JSON text: pg would otherwise send a JS array as a PostgreSQL array. */
-const json = (value: unknown): string | null =>
-  value === null || value === undefined ? null : JSON.stringify(value);
 
 const updatable: { [K in keyof Required<UpdateSource>]: { column: string; jsonb?: true } } = {
   name: { column: 'name' },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { DataSource } from '@gateway/persistence';
-import type { EventMessage, InboundMessage, JsonValue } from '@gateway/schemas';
+import { parseJson, type EventMessage, type InboundMessage, type JsonValue } from '@gateway/schemas';
 
 /** Where a forwarded event's type comes from. */
 export type EventTypeFrom =
@@ -44,7 +44,7 @@ export function normalizeEventType(value: string): string | null {
 function bodyOf(message: InboundMessage): { json: JsonValue | undefined; raw: Buffer } {
   const raw = Buffer.from(message.bodyBase64, 'base64');
   try {
-    return { json: JSON.parse(raw.toString('utf8')) as JsonValue, raw };
+    return { json: parseJson(raw.toString('utf8')) as JsonValue, raw };
   } catch {
     return { json: undefined, raw };
   }
