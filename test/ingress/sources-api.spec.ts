@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Page, SourceView } from '@gateway/control';
-import { generateSecret } from '@gateway/signing';
+import { generateSecret, signPayload } from '@gateway/signing';
 import { controlClient, isProblem, problemPaths, type ApiCall, type Problem } from '../api/control-client';
 import { freshDatabase, freshTopics, startServices } from '../support/gateway';
 import type { RunningService } from '../support/services';
@@ -113,5 +113,19 @@ describe('control API: sources', () => {
     assert.deepEqual(Object.keys(document.paths['/v1/sources']).sort(), ['get', 'post']);
     assert.deepEqual(Object.keys(document.paths['/v1/sources/{id}']).sort(), ['delete', 'get', 'patch']);
     for (const name of ['CreateSource', 'UpdateSource', 'Source', 'SourcePage']) assert.ok(document.components.schemas[name], name);
+  });
+
+  it('accepts a webhook sent the moment its source is created (the ingress catches up on an unknown id)', async () => {
+    for (let n = 0; n < 3; n++) {
+      const secret = generateSecret();
+      const body = `{"type":"first.call","n":${n}}`;
+      const at = Math.floor(Date.now() / 1000);
+      const id = `msg_${randomUUID()}`;
+      const headers = { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(at), 'webhook-signature': signPayload({ id, timestamp: at, payload: body, secrets: [secret] }) };
+      const created = await call<SourceView>('POST', '/v1/sources', { name: `instant-${n}`, provider: 'standard-webhooks', secrets: [secret] });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const first = await post(`${services.ingress.url}/in/${created.body.id}`, headers, body);
+      assert.equal(first.status, 200, first.text);
+    }
   });
 });

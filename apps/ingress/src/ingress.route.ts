@@ -3,12 +3,15 @@ import { createIngressHandler, InboundAcceptor, parsePublicBase, SourceRegistry,
 import { metrics, type Logger } from '@gateway/observability';
 import { LOGGER, LoopLimit, watchLoopDelay } from '@gateway/platform';
 import type { AppConfig } from './config';
+import { SourcesView } from './sources.view';
 
 /** `POST /in/:sourceId`, served ahead of Fastify (raw bodies, limits before buffering). */
 export function ingressHandler(app: NestFastifyApplication, config: AppConfig): IngressHandler {
+  const registry = app.get(SourceRegistry);
+  const view = app.get(SourcesView);
   return createIngressHandler({
     admitted: admissionLimit(config),
-    sources: app.get(SourceRegistry),
+    sources: { get: (id) => registry.get(id), catchUp: () => view.catchUp() },
     acceptor: app.get(InboundAcceptor),
     publicBase: parsePublicBase(config.PUBLIC_BASE_URL),
     trustForwardedHeaders: config.TRUST_FORWARDED_HEADERS,

@@ -35,6 +35,11 @@ export class SourcesView implements OnApplicationBootstrap, BeforeApplicationShu
     await this.view.start();
   }
 
+  /** Holds every source change committed before this call once it resolves (ADR 0012). */
+  catchUp(): Promise<void> {
+    return this.view?.freshFor(Date.now()) ?? Promise.resolve();
+  }
+
   async beforeApplicationShutdown(): Promise<void> {
     await this.view?.stop();
   }

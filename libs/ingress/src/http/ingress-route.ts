@@ -9,7 +9,11 @@ import { BodyTimeoutError, BodyTooLargeError, readRawBody } from './raw-body';
 import { signedUrl, type PublicBase } from './signed-url';
 
 export interface IngressRouteOptions {
-  sources: { get(id: string): IngressSource | undefined };
+  sources: {
+    get(id: string): IngressSource | undefined;
+    /** Brings the sources up to date with every change committed so far (a source created just now). */
+    catchUp?(): Promise<void>;
+  };
   acceptor: InboundAcceptor;
   publicBase: PublicBase;
   trustForwardedHeaders: boolean;
@@ -129,7 +133,23 @@ export function createIngressHandler(options: IngressRouteOptions): IngressHandl
     metrics.ingressInFlight.set(++inFlight);
     exchange.response.once('close', released);
     const source = options.sources.get(sourceId);
-    if (!source) return send(exchange, { kind: 'not-found', sourceId });
+    if (source) return admit(exchange, source);
+    // Perhaps created a moment ago, its NOTIFY still on its way: look once more after catching up.
+    const catchUp = options.sources.catchUp?.() ?? Promise.resolve();
+    catchUp
+      .catch((error: unknown) => options.logger.warn({ err: error }, 'sources could not catch up; answering from the last copy'))
+      .then(() => {
+        const fresh = options.sources.get(sourceId);
+        return fresh ? admit(exchange, fresh) : send(exchange, { kind: 'not-found', sourceId });
+      })
+      .catch((error: unknown) => {
+        options.logger.error({ err: error, sourceId }, 'ingress request failed');
+        send(exchange, { kind: 'error' });
+      });
+  };
+
+  /** A known source: rate limit and declared length, then the body. */
+  const admit = (exchange: Exchange, source: IngressSource): void => {
     exchange.source = source;
     const rate = limiter.take(source.id, source.rateLimit, options.now());
     if (!rate.allowed) return send(exchange, { kind: 'rate-limited', retryAfterSeconds: rate.retryAfterSeconds });
