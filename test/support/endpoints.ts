@@ -41,10 +41,13 @@ export async function insertEndpoint(input: {
   const db = await testDatabase();
   const id = `ep_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
   const secret = generateSecret();
-  await db.query(
-    `INSERT INTO endpoints (id, url, event_types, tenant, filter, ordered, headers, retry_policy) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [id, input.url, input.eventTypes ?? ['*'], input.tenant ?? null, input.filter ? JSON.stringify(input.filter) : null, input.ordered ?? false, JSON.stringify(input.headers ?? {}), input.retryPolicy ? JSON.stringify(input.retryPolicy) : null],
-  );
-  await db.query(`INSERT INTO endpoint_secrets (endpoint_id, key) VALUES ($1, $2)`, [id, secret]);
+  // One transaction, as the control API does: a view loaded in between would see an endpoint without a secret.
+  await db.transaction(async (manager) => {
+    await manager.query(
+      `INSERT INTO endpoints (id, url, event_types, tenant, filter, ordered, headers, retry_policy) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [id, input.url, input.eventTypes ?? ['*'], input.tenant ?? null, input.filter ? JSON.stringify(input.filter) : null, input.ordered ?? false, JSON.stringify(input.headers ?? {}), input.retryPolicy ? JSON.stringify(input.retryPolicy) : null],
+    );
+    await manager.query(`INSERT INTO endpoint_secrets (endpoint_id, key) VALUES ($1, $2)`, [id, secret]);
+  });
   return { id, secret };
 }

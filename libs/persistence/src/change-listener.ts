@@ -1,11 +1,15 @@
 import type { DataSource } from 'typeorm';
 import type { PoolClient } from 'pg';
 
+/** How long a sync round trip may take before the listening connection is given up. */
+const SYNC_TIMEOUT_MS = 2000;
+
 export interface ChangeListener {
   /**
    * A round trip on the listening connection. PostgreSQL delivers a session's pending
    * notifications before it answers a query, so once this resolves, `onChange` has seen every
-   * change committed before the call. False while the connection is being re-established.
+   * change committed before the call. False while the connection is being re-established;
+   * rejects (and reconnects) when the connection fails or does not answer within 2 s.
    */
   sync(): Promise<boolean>;
   close(): Promise<void>;
@@ -24,15 +28,24 @@ export async function listenForChanges(
   const driver = dataSource.driver as unknown as { master: { connect(): Promise<PoolClient> } };
   let client: PoolClient | undefined;
   let closed = false;
+  /** Gives up a broken connection (an error, or no answer in time) and reconnects. */
+  const drop = (broken: PoolClient): void => {
+    if (client !== broken) return;
+    client = undefined;
+    broken.release(true);
+    if (!closed) setTimeout(() => void reconnect(), 1000);
+  };
   const connect = async (): Promise<void> => {
-    client = await driver.master.connect();
-    client.on('notification', (message) => onChange(message.payload));
-    client.on('error', () => {
-      client?.release(true);
-      client = undefined;
-      if (!closed) setTimeout(() => void reconnect(), 1000);
-    });
-    await client.query(`LISTEN ${channel}`);
+    const next = await driver.master.connect();
+    next.on('notification', (message) => onChange(message.payload));
+    next.on('error', () => drop(next));
+    try {
+      await next.query(`LISTEN ${channel}`);
+    } catch (error) {
+      next.release(true);
+      throw error;
+    }
+    client = next;
   };
   const reconnect = async (): Promise<void> => {
     try {
@@ -45,8 +58,21 @@ export async function listenForChanges(
   await connect();
   return {
     sync: async () => {
-      if (!client) return false;
-      await client.query('SELECT 1');
+      const current = client;
+      if (!current) return false;
+      // A connection dropped silently (a NAT, a failover) would hold every caller until TCP gives up.
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`the listening connection did not answer within ${SYNC_TIMEOUT_MS} ms`)), SYNC_TIMEOUT_MS);
+      });
+      try {
+        await Promise.race([current.query('SELECT 1'), late]);
+      } catch (error) {
+        drop(current);
+        throw error;
+      } finally {
+        clearTimeout(timer);
+      }
       return true;
     },
     close: async () => {

@@ -32,7 +32,8 @@ export function createDataSource(url: string, poolSize = 10, applicationName = '
     synchronize: false,
     migrationsRun: false,
     migrationsTableName: 'schema_migrations',
-    extra: { max: poolSize, application_name: applicationName, connectionTimeoutMillis: 3000 },
+    // keepAlive: a connection dropped without a reset (NAT, failover) is noticed, not waited on.
+    extra: { max: poolSize, application_name: applicationName, connectionTimeoutMillis: 3000, keepAlive: true },
   });
 }
 

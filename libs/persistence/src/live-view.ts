@@ -15,6 +15,8 @@ class RunAfterCall {
   constructor(private readonly task: () => Promise<void>) {}
 
   run(): Promise<void> {
+    // Between a run's end and the queued one's start, `running` is already cleared: join the queue.
+    if (this.queued) return this.queued;
     if (!this.running) return this.start();
     this.queued ??= this.running
       .catch(() => undefined)

@@ -91,7 +91,14 @@ function exactJson(app: NestFastifyApplication): void {
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     void checked(request, body as string, (error: Error | null, value?: unknown) => {
       if (error || !mayHoldExactNumbers(body as string)) return done(error, value);
-      done(null, parseJson(body as string));
+      let exact: unknown;
+      try {
+        exact = parseJson((body as string).replace(/^\uFEFF/, ''));
+      } catch (failure) {
+        // Valid for JSON.parse but not for the exact parser (nesting deep enough to exhaust its stack).
+        return done(Object.assign(failure as Error, { statusCode: 400 }), undefined);
+      }
+      done(null, exact);
     });
   });
   fastify.setReplySerializer((payload) => stringifyJson(payload));

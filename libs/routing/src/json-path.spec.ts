@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { parseJson } from '@gateway/schemas';
 import { compilePath, jsonEqual } from './json-path';
 
 void describe('compilePath', () => {
@@ -34,5 +35,16 @@ void describe('jsonEqual', () => {
     assert.equal(jsonEqual([], {}), false);
     assert.equal(jsonEqual(null, {}), false);
     assert.equal(jsonEqual('1', 1), false);
+  });
+});
+
+void describe('integers beyond 2^53 (ExactNumber)', () => {
+  void it('equal only the same digits, and are not walked into', () => {
+    const data = parseJson('{"n":12345678901234567890,"o":{"digits":"12345678901234567890"}}') as Record<string, unknown>;
+    const same = parseJson('12345678901234567890');
+    assert.equal(jsonEqual(data.n, same), true);
+    assert.equal(jsonEqual(data.n, parseJson('12345678901234567891')), false);
+    assert.equal(jsonEqual(data.o, same), false, 'an object with a digits field is not the number');
+    assert.equal(compilePath('n.digits')(data), undefined);
   });
 });

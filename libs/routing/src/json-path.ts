@@ -1,3 +1,5 @@
+import { ExactNumber } from '@gateway/schemas';
+
 /** A dotted path compiled once into a reader; `undefined` means "missing" (JSON has no undefined). */
 export function compilePath(path: string): (data: unknown) => unknown {
   // Array indices are recognised once here, so the reader does no parsing per call.
@@ -5,7 +7,8 @@ export function compilePath(path: string): (data: unknown) => unknown {
   return (data) => {
     let current = data;
     for (const step of steps) {
-      if (typeof current !== 'object' || current === null) return undefined;
+      // An ExactNumber is a number, not an object to walk into.
+      if (typeof current !== 'object' || current === null || current instanceof ExactNumber) return undefined;
       if (Array.isArray(current)) {
         if (typeof step !== 'number') return undefined;
         current = current[step] as unknown;
@@ -22,6 +25,9 @@ export function compilePath(path: string): (data: unknown) => unknown {
 /** Structural equality of JSON values: arrays in order, objects by key regardless of key order. */
 export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
+  if (a instanceof ExactNumber || b instanceof ExactNumber) {
+    return a instanceof ExactNumber && b instanceof ExactNumber && a.digits === b.digits;
+  }
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   if (Array.isArray(a) && Array.isArray(b)) {

@@ -23,6 +23,11 @@ describe('exact JSON numbers', () => {
     assert.equal(Number(n), 12345678901234567000);
   });
 
+  it('keeps the last value of a repeated key, as JSON.parse does, on the exact path too', () => {
+    const value = parseJson('{"a":1,"a":2,"card":"4111111111111111","n":12345678901234567890}') as { a: number };
+    assert.equal(value.a, 2);
+  });
+
   it('refuses invalid JSON on both paths', () => {
     assert.throws(() => parseJson('{"a":'));
     assert.throws(() => parseJson('{"a":12345678901234567890'));

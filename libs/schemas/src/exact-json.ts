@@ -44,7 +44,8 @@ export const mayHoldExactNumbers = (text: string): boolean => LONG_DIGITS.test(t
  */
 export function parseJson(text: string): unknown {
   if (!mayHoldExactNumbers(text)) return JSON.parse(text);
-  return parseLossless(text, null, numberOf);
+  // As JSON.parse: a repeated key keeps its last value.
+  return parseLossless(text, null, { parseNumber: numberOf, onDuplicateKey: ({ newValue }) => newValue });
 }
 
 /** JSON.stringify that writes ExactNumbers as their digits. */

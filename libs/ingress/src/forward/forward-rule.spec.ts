@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { InboundMessage } from '@gateway/schemas';
+import { stringifyJson, type InboundMessage } from '@gateway/schemas';
 import { eventTypeFromSchema, normalizeEventType, parseEventTypeFrom, toForwardedEvent } from './forward-rule';
 
 const message = (body: string, extra: Partial<InboundMessage> = {}): InboundMessage => ({
@@ -53,6 +53,18 @@ describe('forward rules', () => {
     const binary = toForwardedEvent(message('\u0001not json', { contentType: 'application/octet-stream' }), { kind: 'provider' });
     assert.ok(binary.ok);
     assert.deepEqual(binary.event.data, { bodyBase64: Buffer.from('\u0001not json').toString('base64') });
+  });
+
+  it('forwards a body holding NUL as base64 (PostgreSQL cannot store NUL), and keeps its large integers exact', () => {
+    for (const body of ['{"title":"\\u0000exact:42"}', 'a=%00&b=1']) {
+      const contentType = body.startsWith('{') ? 'application/json' : 'application/x-www-form-urlencoded';
+      const forwarded = toForwardedEvent(message(body, { contentType }), { kind: 'provider' });
+      assert.ok(forwarded.ok);
+      assert.deepEqual(forwarded.event.data, { bodyBase64: Buffer.from(body).toString('base64') }, body);
+    }
+    const big = toForwardedEvent(message('{"id":12345678901234567890}'), { kind: 'provider' });
+    assert.ok(big.ok);
+    assert.equal(stringifyJson(big.event.data), '{"id":12345678901234567890}');
   });
 
   it('normalizes types to what the events contract accepts', () => {

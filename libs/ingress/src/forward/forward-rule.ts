@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { DataSource } from '@gateway/persistence';
-import { parseJson, type EventMessage, type InboundMessage, type JsonValue } from '@gateway/schemas';
+import { nulCharacterPath, parseJson, type EventMessage, type InboundMessage, type JsonValue } from '@gateway/schemas';
 
 /** Where a forwarded event's type comes from. */
 export type EventTypeFrom =
@@ -60,8 +60,16 @@ function at(value: JsonValue | undefined, path: string[]): unknown {
   return current;
 }
 
-/** The body as event data: parsed JSON, form fields, or else the bytes in base64. */
+/**
+ * The body as event data: parsed JSON, form fields, or else the bytes in base64. A body holding NUL
+ * (which PostgreSQL cannot store) goes as base64 too, so the event is still delivered.
+ */
 function dataOf(message: InboundMessage, json: JsonValue | undefined, raw: Buffer): JsonValue {
+  const parsed = parsedDataOf(message, json, raw);
+  return parsed !== undefined && nulCharacterPath(parsed) === null ? parsed : { bodyBase64: message.bodyBase64 };
+}
+
+function parsedDataOf(message: InboundMessage, json: JsonValue | undefined, raw: Buffer): JsonValue | undefined {
   if (json !== undefined) return json;
   if ((message.contentType ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) {
     const form: Record<string, string | string[]> = {};
@@ -71,7 +79,7 @@ function dataOf(message: InboundMessage, json: JsonValue | undefined, raw: Buffe
     }
     return form;
   }
-  return { bodyBase64: message.bodyBase64 };
+  return undefined;
 }
 
 export type ForwardResult = { ok: true; event: EventMessage } | { ok: false; reason: 'no-type' };

@@ -76,6 +76,7 @@ export function createIngressHandler(options: IngressRouteOptions): IngressHandl
   const limiter = new RateLimiter();
   const bodyTimeoutMs = options.bodyTimeoutMs ?? 10_000;
   let inFlight = 0;
+  let catchUpWarnedAt = -Infinity;
   const released = () => metrics.ingressInFlight.set(--inFlight);
 
   const send = (exchange: Exchange, outcome: IngressOutcome) => {
@@ -137,7 +138,12 @@ export function createIngressHandler(options: IngressRouteOptions): IngressHandl
     // Perhaps created a moment ago, its NOTIFY still on its way: look once more after catching up.
     const catchUp = options.sources.catchUp?.() ?? Promise.resolve();
     catchUp
-      .catch((error: unknown) => options.logger.warn({ err: error }, 'sources could not catch up; answering from the last copy'))
+      .catch((error: unknown) => {
+        // At most one warning a minute: a flood of unknown ids during an outage is not a log flood.
+        if (options.now() - catchUpWarnedAt < 60_000) return;
+        catchUpWarnedAt = options.now();
+        options.logger.warn({ err: error }, 'sources could not catch up; answering from the last copy');
+      })
       .then(() => {
         const fresh = options.sources.get(sourceId);
         return fresh ? admit(exchange, fresh) : send(exchange, { kind: 'not-found', sourceId });
