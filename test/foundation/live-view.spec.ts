@@ -34,13 +34,17 @@ describe('LiveView: an in-memory copy of a table, current on change', () => {
     }
   });
 
-  it('lets a message older than its last load pass without a round trip', async () => {
-    let loads = 0;
-    const view = new LiveView(db, 'endpoints_changed', async (source) => (loads++, countEndpoints(source)), () => undefined, () => undefined, 60000);
+  it('lets a message older than its last load pass at once, without waiting for a change', async () => {
+    let seen = -1;
+    const view = new LiveView(db, 'endpoints_changed', countEndpoints, (n) => (seen = n), () => undefined, 60000);
     await view.start();
     try {
+      const before = seen;
+      await insertEndpoint({ url: 'http://127.0.0.1:9/old' });
       await view.freshFor(Date.now() - 60000);
-      assert.equal(loads, 1);
+      assert.equal(seen, before, 'a message produced before the change does not wait for it');
+      await view.freshFor(Date.now());
+      assert.equal(seen, before + 1);
     } finally {
       await view.stop();
     }

@@ -76,7 +76,7 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
     this.dispatcher = new Dispatcher(
       {
         endpoint: (id) => endpoints.get(id),
-        reloadEndpoints: () => view.reload(),
+        catchUpEndpoints: () => view.freshFor(Date.now()),
         send: (url, headers, body) => sender.send(url, headers, body),
         record: (row) => attemptWriter.send(row),
         cancel: (deliveryId) => cancelDelivery(this.dataSource, deliveryId),

@@ -34,7 +34,7 @@ function job(n: number, completed: number[]): TrackedMessage<DeliveryTask> {
 function fakePorts(overrides: Partial<DispatcherPorts>): DispatcherPorts {
   return {
     endpoint: () => endpoint,
-    reloadEndpoints: async () => undefined,
+    catchUpEndpoints: async () => undefined,
     send: async () => ({ statusCode: 200, error: null, retryAfterHeader: null, durationMs: 1, errorDetail: null, responseBody: null }),
     record: async () => undefined,
     cancel: async () => undefined,

@@ -15,7 +15,8 @@ import { TurnPacer } from './turn-pacer';
 /** The I/O a dispatch needs; each is a boundary the tests cross with real servers. */
 export interface DispatcherPorts {
   endpoint(id: string): EndpointTargetRow | undefined;
-  reloadEndpoints(): Promise<void>;
+  /** Resolves once the endpoints hold every change committed before the call. */
+  catchUpEndpoints(): Promise<void>;
   send(url: string, headers: Record<string, string>, body: string): Promise<SendResult>;
   record(row: AttemptRow): Promise<void>;
   cancel(deliveryId: string): Promise<void>;
@@ -153,8 +154,8 @@ export class Dispatcher {
   private place(job: Job): void {
     const endpoint = this.ports.endpoint(job.value.endpointId);
     if (endpoint) return this.enqueue(endpoint, job);
-    // The router saw this endpoint, so the view may just be behind: reload once before giving up.
-    void this.ports.reloadEndpoints().then(
+    // The router saw this endpoint, so the view may just be behind: catch up once before giving up.
+    void this.ports.catchUpEndpoints().then(
       () => {
         const fresh = this.ports.endpoint(job.value.endpointId);
         if (fresh) this.enqueue(fresh, job);
