@@ -111,6 +111,7 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
         concurrencyPerEndpoint: config.DELIVERY_CONCURRENCY_PER_ENDPOINT,
         queuePerEndpoint: config.DELIVERY_QUEUE_PER_ENDPOINT,
         maxInFlight: config.DELIVERY_MAX_IN_FLIGHT,
+        holdDrainMaxMs: config.DELIVERY_HOLD_DRAIN_MAX_MS,
         userAgent: config.DELIVERY_USER_AGENT,
         breaker: {
           failureThreshold: config.BREAKER_FAILURE_THRESHOLD,

@@ -26,6 +26,11 @@ export class CircuitBreaker {
     this.openFor = settings.openMs;
   }
 
+  /** Closed, and its last attempt (if any) succeeded: the endpoint itself is keeping up. */
+  healthy(): boolean {
+    return this.state === 'closed' && this.failures === 0;
+  }
+
   admit(now: number): Admission {
     if (this.state === 'closed') return { kind: 'attempt' };
     if (this.state === 'open' && now >= this.openUntil) this.state = 'half-open';

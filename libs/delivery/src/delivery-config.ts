@@ -23,7 +23,24 @@ export const deliveryConfig = {
     .describe(
       'Opt-in (0: off). Event loop delay (p99 over 250 ms) above which a CPU-bound dispatcher lowers the attempts it has in flight, shared equally by busy endpoints (at least 32 in all, 1 each). Shortens attempt times under saturation; it can lengthen end-to-end latency (ADR 0010).',
     ),
-  DELIVERY_QUEUE_PER_ENDPOINT: z.coerce.number().int().min(1).max(100000).default(10000).describe('Tasks waiting per endpoint; beyond it tasks go to the retry scheduler. An ordered endpoint cannot defer them without losing their order: at this many it pauses its partition of the deliveries topic until half are delivered (ADR 0005).'),
+  DELIVERY_QUEUE_PER_ENDPOINT: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100000)
+    .default(10000)
+    .describe(
+      'Tasks waiting per endpoint. Beyond it, a healthy endpoint that drains fast enough (DELIVERY_HOLD_DRAIN_MAX_MS) and an ordered endpoint pause their partition of the deliveries topic until half are delivered (ADR 0005, 0014); any other endpoint\'s excess goes to the retry scheduler.',
+    ),
+  DELIVERY_HOLD_DRAIN_MAX_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(600000)
+    .default(60000)
+    .describe(
+      'An endpoint whose queue is full, whose circuit is closed and whose last attempt succeeded, and whose waiting tasks drain within this many ms at its recent rate, is not sent through the retry scheduler: its partition of the deliveries topic pauses until half are delivered (endpoints sharing the partition wait meanwhile). 0: always defer (ADR 0014).',
+    ),
   DELIVERY_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(1000000).default(20000).describe('Tasks held by one dispatcher before it stops fetching (backpressure). Ordered endpoints\' backlogs count apart: each is bounded by DELIVERY_QUEUE_PER_ENDPOINT and all together by this number, by pausing their partitions.'),
   BREAKER_FAILURE_THRESHOLD: z.coerce.number().int().min(1).max(10000).default(10).describe('Consecutive failed attempts that open an endpoint\'s circuit.'),
   BREAKER_OPEN_MS: z.coerce.number().int().min(100).max(3600000).default(30000).describe('First open period of a circuit before a half-open probe.'),

@@ -207,6 +207,63 @@ describe('Dispatcher, a failing ordered endpoint', () => {
   });
 });
 
+describe('Dispatcher, a full queue', () => {
+  /**
+   * One endpoint, one slot, room for 4 waiting: a first task, then 10 at once. `firstStatus`
+   * answers the first task (the rest get 200 after 5 ms).
+   */
+  async function overflow(firstStatus: number, holdDrainMaxMs: number | undefined) {
+    const retries: RetryTask[] = [];
+    const paused: number[] = [];
+    const resumed: number[] = [];
+    let sent = 0;
+    const ports = fakePorts({
+      send: async () => {
+        const statusCode = sent++ === 0 ? firstStatus : 200;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return { statusCode, error: null, retryAfterHeader: null, durationMs: 5, errorDetail: null, responseBody: null };
+      },
+      scheduleRetry: async (retry) => void retries.push(retry),
+      pausePartition: (partition) => paused.push(partition),
+      resumePartition: (partition) => resumed.push(partition),
+    });
+    const dispatcher = new Dispatcher(
+      ports,
+      { concurrencyPerEndpoint: 1, queuePerEndpoint: 4, maxInFlight: 100, holdDrainMaxMs, userAgent: 'test', breaker: { failureThreshold: 10, openMs: 1000, maxOpenMs: 1000 }, disableAfterMs: 86_400_000, endpointSeriesMax: 0 },
+      createLogger('test', 'silent'),
+    );
+    const completed: number[] = [];
+    // The first task gives the endpoint a completion rate and a last outcome.
+    await dispatcher.accept([{ ...job(0, completed), partition: 3 }]);
+    await settle(completed, 1);
+    await dispatcher.accept(Array.from({ length: 10 }, (_, i) => ({ ...job(i + 1, completed), partition: 3 })));
+    await settle(completed, 11);
+    return { retries, paused, resumed, completed };
+  }
+
+  it('keeps the excess of a healthy endpoint that drains soon, pausing its partition until half is delivered', async () => {
+    const { retries, paused, resumed, completed } = await overflow(200, 15_000);
+    assert.deepEqual(retries, [], 'nothing goes through the retry scheduler');
+    assert.deepEqual(paused.slice(0, 1), [3]);
+    assert.deepEqual(resumed, [3]);
+    assert.deepEqual(completed, Array.from({ length: 11 }, (_, i) => i), 'every task is delivered, in order');
+  });
+
+  it('defers the excess when the endpoint’s last attempt failed, its queue drains too slowly, or holding is off', async () => {
+    for (const [firstStatus, holdDrainMaxMs] of [
+      [500, 15_000],
+      [200, 1],
+      [200, undefined],
+      [200, 0],
+    ] as const) {
+      const { retries, paused } = await overflow(firstStatus, holdDrainMaxMs);
+      const deferred = retries.filter((retry) => retry.lastError === 'endpoint queue full');
+      assert.equal(deferred.length, 5, `${firstStatus}, ${holdDrainMaxMs}: the 5 over the queue's bound are deferred`);
+      assert.deepEqual(paused, []);
+    }
+  });
+});
+
 describe('Dispatcher, partition pause refused', () => {
   it('logs a refused pause or resume (KafkaJS consumer stopped) instead of rejecting a settle', async () => {
     const ordered: EndpointTargetRow = { ...endpoint, id: 'ep_ordered_2', ordered: true };

@@ -43,6 +43,11 @@ export interface DispatcherSettings {
   concurrencyPerEndpoint: number;
   queuePerEndpoint: number;
   maxInFlight: number;
+  /**
+   * A healthy endpoint whose full queue drains within this long pauses its partition instead of
+   * deferring its excess to the retry scheduler (ADR 0014). Absent or 0: always defer.
+   */
+  holdDrainMaxMs?: number;
   userAgent: string;
   breaker: BreakerSettings;
   disableAfterMs: number;
@@ -64,6 +69,13 @@ interface Finishing {
 
 /** Circuit-open hand-offs to the retry topic started per turn of the event loop. */
 const HAND_OFFS_PER_TURN = 50;
+
+/**
+ * Tasks a held endpoint's queue takes over its bound: the rest of a fetch already under way when
+ * its partition paused (1 MB a partition, so about 1,000 tasks of 1 KB). Beyond it (a pause that
+ * did not take), the excess is deferred after all.
+ */
+const HELD_OVERSHOOT = 5000;
 
 const finished = (outcome: DispatchOutcome): Finishing => ({ done: Promise.resolve(outcome) });
 
@@ -88,8 +100,8 @@ export class Dispatcher {
    */
   private ordered = 0;
   private readonly orderedJobs = new WeakSet<Job>();
-  /** Paused partitions, with the ordered endpoints whose full backlog holds each. */
-  private readonly holds = new Map<number, Set<string>>();
+  /** Paused partitions, with the endpoints whose full backlog holds each (true: an ordered one). */
+  private readonly holds = new Map<number, Map<string, boolean>>();
   private waiters: (() => void)[] = [];
   private stopping = false;
   /**
@@ -184,44 +196,67 @@ export class Dispatcher {
       queue.setLimits(limits);
     }
     if (queue.idle()) budget?.becameBusy();
-    if (!queue.offer(job)) return void this.settle(job, this.defer(job, queue.drainEstimateMs()));
-    if (!endpoint.ordered) return;
+    if (endpoint.ordered) return this.enqueueOrdered(endpoint, queue, job);
+    if (queue.offer(job)) return;
+    // Once held, the rest of what was fetched before the pause stays too; the decision is not re-made per task.
+    const held = this.holds.get(job.partition)?.has(endpoint.id) === true;
+    if ((held || this.keepsUp(endpoint, queue)) && queue.offer(job, this.settings.queuePerEndpoint + HELD_OVERSHOOT)) return this.hold(job.partition, endpoint.id, false);
+    void this.settle(job, this.defer(job, queue.drainEstimateMs()));
+  }
+
+  private enqueueOrdered(endpoint: EndpointTargetRow, queue: EndpointQueue<Job>, job: Job): void {
+    queue.offer(job);
     this.orderedJobs.add(job);
     this.ordered++;
     // Bounded per endpoint, and all ordered backlogs together by DELIVERY_MAX_IN_FLIGHT.
-    if (queue.size() >= this.settings.queuePerEndpoint || this.ordered >= this.settings.maxInFlight) this.hold(job.partition, endpoint.id);
+    if (queue.size() >= this.settings.queuePerEndpoint || this.ordered >= this.settings.maxInFlight) this.hold(job.partition, endpoint.id, true);
   }
 
   /**
-   * An ordered endpoint's backlog is full (or all of them together are): its partition stops
-   * fetching until half of it is gone. A pause lost to a consumer restart is made again by the next
-   * task over the limit.
+   * The endpoint answers (circuit closed, last attempt a success) and its full queue drains within
+   * the limit at its recent pace: it keeps up, and what is behind is the dispatcher. Its excess
+   * then waits in Kafka (a paused partition) rather than taking a round trip through the retry
+   * scheduler, which under saturation added more work than it saved (ADR 0014).
    */
-  private hold(partition: number, endpointId: string): void {
+  private keepsUp(endpoint: EndpointTargetRow, queue: EndpointQueue<Job>): boolean {
+    const limitMs = this.settings.holdDrainMaxMs ?? 0;
+    return limitMs > 0 && this.breakerFor(endpoint.id).healthy() && queue.drainEstimateMs() <= limitMs;
+  }
+
+  /**
+   * An endpoint's backlog is full (an ordered one's, or all ordered ones together, or a healthy
+   * one's that drains soon): its partition stops fetching until half of it is gone. A pause lost to
+   * a consumer restart is made again by the next task over the limit.
+   */
+  private hold(partition: number, endpointId: string, ordered: boolean): void {
     let holders = this.holds.get(partition);
     if (!holders) {
-      holders = new Set();
+      holders = new Map();
       this.holds.set(partition, holders);
     }
     if (!holders.has(endpointId)) {
-      this.logger.warn({ endpointId, partition }, 'ordered endpoint backlog full; its partition is paused until half of it is delivered (endpoints sharing the partition wait)');
+      metrics.dispatchPartitionPauses.inc({ reason: ordered ? 'ordered' : 'draining' });
+      const fields = { endpointId, partition };
+      if (ordered) this.logger.warn(fields, 'ordered endpoint backlog full; its partition is paused until half of it is delivered (endpoints sharing the partition wait)');
+      else this.logger.info(fields, 'endpoint queue full and draining; its partition is paused until half of it is delivered (endpoints sharing the partition wait)');
     }
-    holders.add(endpointId);
+    holders.set(endpointId, ordered);
     metrics.dispatchPausedPartitions.set(this.holds.size);
     this.partitionPort(() => this.ports.pausePartition?.(partition), partition, 'pause');
   }
 
-  /** Resumes the partitions whose holding backlogs are down to half (checked as ordered tasks finish). */
+  /** Resumes the partitions whose holding backlogs are down to half (checked as tasks finish). */
   private releaseDrained(): void {
-    if (this.ordered > this.settings.maxInFlight / 2) return;
+    const orderedFull = this.ordered > this.settings.maxInFlight / 2;
     for (const [partition, holders] of this.holds) {
-      for (const endpointId of holders) {
+      for (const [endpointId, ordered] of holders) {
+        if (ordered && orderedFull) continue;
         if ((this.queues.get(endpointId)?.size() ?? 0) <= this.settings.queuePerEndpoint / 2) holders.delete(endpointId);
       }
       if (holders.size > 0) continue;
       this.holds.delete(partition);
       metrics.dispatchPausedPartitions.set(this.holds.size);
-      this.logger.info({ partition }, 'ordered backlog halved; the partition fetches again');
+      this.logger.info({ partition }, 'backlog halved; the partition fetches again');
       this.partitionPort(() => this.ports.resumePartition?.(partition), partition, 'resume');
     }
   }
@@ -231,7 +266,7 @@ export class Dispatcher {
     try {
       call();
     } catch (error) {
-      this.logger.warn({ err: error, partition }, `partition ${what} refused; the next ordered task retries it`);
+      this.logger.warn({ err: error, partition }, `partition ${what} refused; the next task over the limit retries it`);
     }
   }
 
@@ -248,7 +283,7 @@ export class Dispatcher {
       const ordered = this.orderedJobs.delete(job);
       if (ordered) this.ordered--;
       if (!this.gateClosed()) for (const wake of this.waiters.splice(0)) wake();
-      if (ordered && this.holds.size > 0) this.releaseDrained();
+      if (this.holds.size > 0) this.releaseDrained();
     }
   }
 

@@ -43,7 +43,7 @@ describe('EndpointQueue', () => {
     assert.equal(started, 5);
   });
 
-  it('estimates how long its waiting tasks take from the recent completion rate', async () => {
+  it('estimates how long its waiting tasks take from the time a task holds its slot', async () => {
     let clock = 0;
     const gates: (() => void)[] = [];
     const queue = new EndpointQueue<number>(
@@ -61,5 +61,23 @@ describe('EndpointQueue', () => {
     }
     assert.equal(queue.size(), 40);
     assert.equal(Math.round(queue.drainEstimateMs()), 4000);
+    // An idle minute does not change it: the estimate comes from busy time.
+    clock += 60_000;
+    assert.equal(Math.round(queue.drainEstimateMs()), 4000);
+  });
+
+  it('counts every slot, and a rate limit slower than the slots', async () => {
+    let clock = 0;
+    const gates: (() => void)[] = [];
+    const limits = { concurrency: 4, maxWaiting: 100, perSecond: null as number | null };
+    const queue = new EndpointQueue<number>(limits, () => new Promise<void>((resolve) => gates.push(resolve)), () => clock);
+    for (let i = 0; i < 45; i++) queue.offer(i);
+    clock += 200;
+    gates.shift()!();
+    await new Promise((r) => setImmediate(r));
+    // 40 waiting, 200 ms a task, 4 slots: 2 s.
+    assert.equal(Math.round(queue.drainEstimateMs()), 2000);
+    queue.setLimits({ ...limits, perSecond: 5 });
+    assert.equal(Math.round(queue.drainEstimateMs()), 8000, 'at 5/s, 40 take 8 s');
   });
 });

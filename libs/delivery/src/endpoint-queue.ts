@@ -20,10 +20,8 @@ export class EndpointQueue<T> {
   private tokens: number;
   private lastRefill = performance.now();
   private timer: NodeJS.Timeout | undefined;
-  /** Completions per second, smoothed over one-second windows (0 until the first window ends). */
-  private rate = 0;
-  private finishedInWindow = 0;
-  private windowStart: number;
+  /** How long a task holds its slot, smoothed (undefined until the first one ends). */
+  private smoothedRunMs: number | undefined;
 
   constructor(
     private limits: QueueLimits,
@@ -31,28 +29,29 @@ export class EndpointQueue<T> {
     private readonly now: () => number = () => performance.now(),
   ) {
     this.tokens = limits.perSecond ?? 0;
-    this.windowStart = now();
   }
 
   /**
-   * About how long the waiting tasks will take at the recent completion rate (Infinity when none
-   * has completed yet): a task refused now is worth offering again after that long, not sooner.
+   * About how long the waiting tasks will take (Infinity when none has completed yet): the recent
+   * time a task holds its slot over the slots there are (Little's law), or the rate limit if that is
+   * slower. Measured while busy, so an idle spell does not make a burst look slow to drain. A task
+   * refused now is worth offering again after that long, not sooner.
    */
   drainEstimateMs(): number {
-    const elapsed = this.now() - this.windowStart;
-    const rate = this.rate > 0 ? this.rate : elapsed > 0 ? (this.finishedInWindow * 1000) / elapsed : 0;
-    return rate > 0 ? (this.size() / rate) * 1000 : Infinity;
+    if (this.smoothedRunMs === undefined) return Infinity;
+    const { concurrency, share, perSecond } = this.limits;
+    const slots = Math.max(1, share ? share(concurrency) : concurrency);
+    const perTaskMs = Math.max(this.smoothedRunMs / slots, perSecond ? 1000 / perSecond : 0);
+    return this.size() * perTaskMs;
   }
 
-  private countFinished(): void {
-    this.finishedInWindow++;
-    const now = this.now();
-    const elapsed = now - this.windowStart;
-    if (elapsed < 1000) return;
-    const current = (this.finishedInWindow * 1000) / elapsed;
-    this.rate = this.rate === 0 ? current : (this.rate + current) / 2;
-    this.finishedInWindow = 0;
-    this.windowStart = now;
+  /** The smoothed time a task holds its slot (undefined until one has finished). */
+  meanRunMs(): number | undefined {
+    return this.smoothedRunMs;
+  }
+
+  private countFinished(runMs: number): void {
+    this.smoothedRunMs = this.smoothedRunMs === undefined ? runMs : this.smoothedRunMs + 0.1 * (runMs - this.smoothedRunMs);
   }
 
   /** Adopts new limits (the endpoint was edited); running tasks are not interrupted. */
@@ -61,9 +60,12 @@ export class EndpointQueue<T> {
     this.pump();
   }
 
-  /** Queues a task; false when the queue is full (the caller defers it elsewhere). */
-  offer(task: T): boolean {
-    if (this.size() >= this.limits.maxWaiting) return false;
+  /**
+   * Queues a task; false when the queue holds `maxWaiting` tasks (the caller defers it elsewhere).
+   * `room` raises that bound for this one call (the caller has paused the task's source).
+   */
+  offer(task: T, room = this.limits.maxWaiting): boolean {
+    if (this.size() >= room) return false;
     this.waiting.push(task);
     this.pump();
     return true;
@@ -115,9 +117,10 @@ export class EndpointQueue<T> {
         this.head = 0;
       }
       this.running++;
+      const startedAt = this.now();
       void this.run(task).finally(() => {
         this.running--;
-        this.countFinished();
+        this.countFinished(this.now() - startedAt);
         this.pump();
       });
     }

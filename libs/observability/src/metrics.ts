@@ -145,7 +145,13 @@ export const metrics = {
   }),
   dispatchPausedPartitions: new Gauge({
     name: `${METRIC_PREFIX}dispatcher_paused_partitions`,
-    help: 'Partitions of the deliveries topic this dispatcher stopped fetching because an ordered endpoint on them holds DELIVERY_QUEUE_PER_ENDPOINT tasks behind a failing head; the other endpoints of such a partition wait with it.',
+    help: 'Partitions of the deliveries topic this dispatcher stopped fetching because an endpoint on them holds DELIVERY_QUEUE_PER_ENDPOINT tasks (an ordered one behind a failing head, or a healthy one draining them: ADR 0014); the other endpoints of such a partition wait with it.',
+    registers,
+  }),
+  dispatchPartitionPauses: new Counter({
+    name: `${METRIC_PREFIX}dispatcher_partition_pauses_total`,
+    help: 'Endpoints whose full queue paused their partition of the deliveries topic, by reason: ordered (a backlog behind its head) or draining (a healthy endpoint the dispatcher is behind on, ADR 0014).',
+    labelNames: ['reason'] as const,
     registers,
   }),
   circuitTransitions: new Counter({
