@@ -249,6 +249,32 @@ describe('Dispatcher, a full queue', () => {
     assert.deepEqual(completed, Array.from({ length: 11 }, (_, i) => i), 'every task is delivered, in order');
   });
 
+  it('lets go of a held partition as soon as the endpoint fails, before half its queue is gone', async () => {
+    const resumedAfter: number[] = [];
+    const completed: number[] = [];
+    let sent = 0;
+    const ports = fakePorts({
+      send: async () => {
+        const statusCode = sent++ < 2 ? 200 : 500;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return { statusCode, error: null, retryAfterHeader: null, durationMs: 5, errorDetail: null, responseBody: null };
+      },
+      pausePartition: () => undefined,
+      resumePartition: () => resumedAfter.push(completed.length),
+    });
+    const dispatcher = new Dispatcher(
+      ports,
+      { concurrencyPerEndpoint: 1, queuePerEndpoint: 4, maxInFlight: 100, holdDrainMaxMs: 15_000, userAgent: 'test', breaker: { failureThreshold: 100, openMs: 1000, maxOpenMs: 1000 }, disableAfterMs: 86_400_000, endpointSeriesMax: 0 },
+      createLogger('test', 'silent'),
+    );
+    await dispatcher.accept([{ ...job(0, completed), partition: 3 }]);
+    await settle(completed, 1);
+    await dispatcher.accept(Array.from({ length: 10 }, (_, i) => ({ ...job(i + 1, completed), partition: 3 })));
+    await settle(completed, 11);
+    // Held with 1 running and 9 waiting; the third attempt fails: released with about 7 still waiting.
+    assert.ok(resumedAfter.length > 0 && resumedAfter[0] <= 4, `released after ${resumedAfter[0]} completions`);
+  });
+
   it('defers the excess when the endpoint’s last attempt failed, its queue drains too slowly, or holding is off', async () => {
     for (const [firstStatus, holdDrainMaxMs] of [
       [500, 15_000],

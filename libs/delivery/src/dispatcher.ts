@@ -65,6 +65,8 @@ type Job = TrackedMessage<DeliveryTask>;
 /** A task whose attempt is over; `done` settles when its durable follow-up has. */
 interface Finishing {
   done: Promise<DispatchOutcome>;
+  /** An HTTP attempt was made (not a skip or a hand-off): its time counts toward the drain estimate. */
+  attempted?: boolean;
 }
 
 /** Circuit-open hand-offs to the retry topic started per turn of the event loop. */
@@ -200,7 +202,9 @@ export class Dispatcher {
     if (queue.offer(job)) return;
     // Once held, the rest of what was fetched before the pause stays too; the decision is not re-made per task.
     const held = this.holds.get(job.partition)?.has(endpoint.id) === true;
-    if ((held || this.keepsUp(endpoint, queue)) && queue.offer(job, this.settings.queuePerEndpoint + HELD_OVERSHOOT)) return this.hold(job.partition, endpoint.id, false);
+    // Within the in-flight gate too, so one held endpoint does not stop every partition.
+    const room = Math.min(this.settings.queuePerEndpoint + HELD_OVERSHOOT, this.settings.maxInFlight);
+    if ((held || this.keepsUp(endpoint.id, queue)) && queue.offer(job, room)) return this.hold(job.partition, endpoint.id, false);
     void this.settle(job, this.defer(job, queue.drainEstimateMs()));
   }
 
@@ -218,9 +222,9 @@ export class Dispatcher {
    * then waits in Kafka (a paused partition) rather than taking a round trip through the retry
    * scheduler, which under saturation added more work than it saved (ADR 0014).
    */
-  private keepsUp(endpoint: EndpointTargetRow, queue: EndpointQueue<Job>): boolean {
+  private keepsUp(endpointId: string, queue: EndpointQueue<Job>): boolean {
     const limitMs = this.settings.holdDrainMaxMs ?? 0;
-    return limitMs > 0 && this.breakerFor(endpoint.id).healthy() && queue.drainEstimateMs() <= limitMs;
+    return limitMs > 0 && this.breakerFor(endpointId).healthy() && queue.drainEstimateMs(this.settings.queuePerEndpoint) <= limitMs;
   }
 
   /**
@@ -245,13 +249,19 @@ export class Dispatcher {
     this.partitionPort(() => this.ports.pausePartition?.(partition), partition, 'pause');
   }
 
-  /** Resumes the partitions whose holding backlogs are down to half (checked as tasks finish). */
+  /**
+   * Resumes the partitions whose holding backlogs are down to half (checked as tasks finish). A
+   * healthy endpoint that no longer keeps up (it failed, or slowed down) lets go at once: what it
+   * holds drains, and its further excess is deferred.
+   */
   private releaseDrained(): void {
     const orderedFull = this.ordered > this.settings.maxInFlight / 2;
     for (const [partition, holders] of this.holds) {
       for (const [endpointId, ordered] of holders) {
         if (ordered && orderedFull) continue;
-        if ((this.queues.get(endpointId)?.size() ?? 0) <= this.settings.queuePerEndpoint / 2) holders.delete(endpointId);
+        const queue = this.queues.get(endpointId);
+        const drained = !queue || queue.size() <= this.settings.queuePerEndpoint / 2;
+        if (drained || (!ordered && !this.keepsUp(endpointId, queue))) holders.delete(endpointId);
       }
       if (holders.size > 0) continue;
       this.holds.delete(partition);
@@ -309,14 +319,18 @@ export class Dispatcher {
    * Runs a task in its endpoint's slot. The slot is freed as soon as the attempt has an answer; the
    * durable follow-up (attempt record, retry hand-off) finishes outside it and completes the task.
    */
-  private async start(job: Job): Promise<void> {
+  private async start(job: Job): Promise<boolean> {
     let done: Promise<DispatchOutcome>;
+    let attempted = false;
     try {
-      done = (await this.deliver(job)).done;
+      const finishing = await this.deliver(job);
+      done = finishing.done;
+      attempted = finishing.attempted === true;
     } catch (error) {
       done = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     void this.settle(job, done);
+    return attempted;
   }
 
   private deliver(job: Job): Promise<Finishing> {
@@ -411,7 +425,7 @@ export class Dispatcher {
       });
       await this.trackHealth(endpoint, breaker, step.kind === 'delivered');
       if (step.kind !== 'retry' || !endpoint.ordered) {
-        return { done: this.follow(step, task, endpoint, attemptRow, lastError, result.statusCode, span.traceparent) as Promise<DispatchOutcome> };
+        return { done: this.follow(step, task, endpoint, attemptRow, lastError, result.statusCode, span.traceparent) as Promise<DispatchOutcome>, attempted: true };
       }
       await this.follow(step, task, endpoint, attemptRow, lastError, result.statusCode, span.traceparent);
       // An ordered endpoint retries its head in place: later tasks for it wait, nobody else does.

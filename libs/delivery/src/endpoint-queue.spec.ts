@@ -66,6 +66,22 @@ describe('EndpointQueue', () => {
     assert.equal(Math.round(queue.drainEstimateMs()), 4000);
   });
 
+  it('leaves out of its estimate the runs that made no attempt (skips, hand-offs)', async () => {
+    let clock = 0;
+    let attempt = true;
+    const queue = new EndpointQueue<number>({ concurrency: 1, maxWaiting: 100, perSecond: null }, async () => {
+      clock += attempt ? 100 : 1;
+      return attempt;
+    }, () => clock);
+    queue.offer(0);
+    await new Promise((r) => setImmediate(r));
+    attempt = false;
+    for (let i = 0; i < 50; i++) queue.offer(i);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(queue.size(), 0);
+    assert.equal(Math.round(queue.drainEstimateMs(10)), 1000, 'still 100 ms a task, from the one real attempt');
+  });
+
   it('counts every slot, and a rate limit slower than the slots', async () => {
     let clock = 0;
     const gates: (() => void)[] = [];

@@ -25,24 +25,25 @@ export class EndpointQueue<T> {
 
   constructor(
     private limits: QueueLimits,
-    private readonly run: (task: T) => Promise<void>,
+    /** Runs a task in a slot; resolving false says it made no attempt, and its time is not counted. */
+    private readonly run: (task: T) => Promise<boolean | void>,
     private readonly now: () => number = () => performance.now(),
   ) {
     this.tokens = limits.perSecond ?? 0;
   }
 
   /**
-   * About how long the waiting tasks will take (Infinity when none has completed yet): the recent
+   * About how long `count` tasks (the waiting ones) will take (Infinity when none has completed yet): the recent
    * time a task holds its slot over the slots there are (Little's law), or the rate limit if that is
    * slower. Measured while busy, so an idle spell does not make a burst look slow to drain. A task
    * refused now is worth offering again after that long, not sooner.
    */
-  drainEstimateMs(): number {
+  drainEstimateMs(count = this.size()): number {
     if (this.smoothedRunMs === undefined) return Infinity;
     const { concurrency, share, perSecond } = this.limits;
     const slots = Math.max(1, share ? share(concurrency) : concurrency);
     const perTaskMs = Math.max(this.smoothedRunMs / slots, perSecond ? 1000 / perSecond : 0);
-    return this.size() * perTaskMs;
+    return count * perTaskMs;
   }
 
   /** The smoothed time a task holds its slot (undefined until one has finished). */
@@ -118,11 +119,12 @@ export class EndpointQueue<T> {
       }
       this.running++;
       const startedAt = this.now();
-      void this.run(task).finally(() => {
+      const finish = (attempted: boolean | void) => {
         this.running--;
-        this.countFinished(this.now() - startedAt);
+        if (attempted !== false) this.countFinished(this.now() - startedAt);
         this.pump();
-      });
+      };
+      this.run(task).then(finish, () => finish(false));
     }
   }
 }
