@@ -27,6 +27,8 @@ import type { AppConfig } from './config';
 
 /** Least time between two attempt-record statements. */
 const ATTEMPT_RECORD_SPACING_MS = 25;
+/** Least time between two warnings that the endpoints could not be reloaded. */
+const STALE_WARNING_MS = 60_000;
 
 /** Consumes `webhooks.deliveries` and wires the dispatcher to Kafka, PostgreSQL and HTTP. */
 @Injectable()
@@ -131,8 +133,22 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
       group: 'dispatcher',
       topic: this.host.topics.deliveries,
       contract: deliveryTask,
-      accept: (messages) => dispatcher.accept(messages),
+      accept: async (messages) => {
+        // A change committed before these tasks were routed (a new URL, a disabled endpoint): the
+        // router made its copy fresh first (ADR 0012), so the NOTIFY is here too, maybe still in
+        // its 20 ms debounce. Without PostgreSQL, the copy in hand is used.
+        await view.caughtUp().catch((error: unknown) => this.warnStale(error));
+        return dispatcher.accept(messages);
+      },
     });
+  }
+
+  private lastStaleWarning = 0;
+
+  private warnStale(error: unknown): void {
+    if (Date.now() - this.lastStaleWarning < STALE_WARNING_MS) return;
+    this.lastStaleWarning = Date.now();
+    this.host.logger.warn({ err: error }, 'endpoints could not be reloaded; delivering with the copy in hand (warned once a minute)');
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -96,6 +96,18 @@ export class LiveView<T> {
   }
 
   /**
+   * Without a round trip: loads at once a change already notified (skipping the debounce), or waits
+   * for the load under way. Enough for messages written by a process that made its own copy fresh
+   * first (the router's `freshFor`): the notification reached every listener then, this one too.
+   */
+  caughtUp(): Promise<void> {
+    if (!this.stale) return this.loads.latest() ?? Promise.resolve();
+    clearTimeout(this.pending);
+    this.pending = undefined;
+    return this.reload();
+  }
+
+  /**
    * Makes the copy hold every change committed before a message stamped `timestampMs` was
    * produced: the writer of a message that depends on a change (an event published right after
    * its endpoint was created) committed that change first. Older messages pass at once; newer
