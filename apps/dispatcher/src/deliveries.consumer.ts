@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { ConcurrencyBudget, createAddressPolicy, Dispatcher, HttpSender } from '@gateway/delivery';
 import { traceHeaders, type ValidatingConsumer } from '@gateway/kafka';
-import { setEndpointSeriesSource } from '@gateway/observability';
+import { setEndpointSeriesSource, throttledWarning } from '@gateway/observability';
 import {
   attemptKey,
   cancelDelivery,
@@ -27,8 +27,6 @@ import type { AppConfig } from './config';
 
 /** Least time between two attempt-record statements. */
 const ATTEMPT_RECORD_SPACING_MS = 25;
-/** Least time between two warnings that the endpoints could not be reloaded. */
-const STALE_WARNING_MS = 60_000;
 
 /** Consumes `webhooks.deliveries` and wires the dispatcher to Kafka, PostgreSQL and HTTP. */
 @Injectable()
@@ -129,6 +127,7 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
     const dispatcher = this.dispatcher;
     if (budget) this.stopLoopWatch = watchLoopDelay(250, (loop) => dispatcher.adapt(loop));
     setEndpointSeriesSource(() => dispatcher.publishEndpointSeries());
+    const warnStale = throttledWarning(this.host.logger, 'endpoints could not be reloaded; delivering with the copy in hand');
     this.consumer = await this.host.tracked('deliveries-consumer', {
       group: 'dispatcher',
       topic: this.host.topics.deliveries,
@@ -137,18 +136,10 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
         // A change committed before these tasks were routed (a new URL, a disabled endpoint): the
         // router made its copy fresh first (ADR 0012), so the NOTIFY is here too, maybe still in
         // its 20 ms debounce. Without PostgreSQL, the copy in hand is used.
-        await view.caughtUp().catch((error: unknown) => this.warnStale(error));
+        await view.caughtUp().catch(warnStale);
         return dispatcher.accept(messages);
       },
     });
-  }
-
-  private lastStaleWarning = 0;
-
-  private warnStale(error: unknown): void {
-    if (Date.now() - this.lastStaleWarning < STALE_WARNING_MS) return;
-    this.lastStaleWarning = Date.now();
-    this.host.logger.warn({ err: error }, 'endpoints could not be reloaded; delivering with the copy in hand (warned once a minute)');
   }
 
   async beforeApplicationShutdown(): Promise<void> {

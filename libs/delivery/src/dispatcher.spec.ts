@@ -209,40 +209,45 @@ describe('Dispatcher, a failing ordered endpoint', () => {
 
 describe('Dispatcher, a full queue', () => {
   /**
-   * One endpoint, one slot, room for 4 waiting: a first task, then 10 at once. `firstStatus`
-   * answers the first task (the rest get 200 after 5 ms).
+   * One endpoint, one slot, room for 4 waiting: a first task, then 10 at once. `statusOf` answers
+   * the n-th attempt, after 5 ms.
    */
-  async function overflow(firstStatus: number, holdDrainMaxMs: number | undefined) {
+  async function overflow(statusOf: (n: number) => number, holdDrainMaxMs: number | undefined) {
     const retries: RetryTask[] = [];
     const paused: number[] = [];
     const resumed: number[] = [];
+    /** How many tasks had completed at each resume. */
+    const resumedAfter: number[] = [];
+    const completed: number[] = [];
     let sent = 0;
     const ports = fakePorts({
       send: async () => {
-        const statusCode = sent++ === 0 ? firstStatus : 200;
+        const statusCode = statusOf(sent++);
         await new Promise((resolve) => setTimeout(resolve, 5));
         return { statusCode, error: null, retryAfterHeader: null, durationMs: 5, errorDetail: null, responseBody: null };
       },
       scheduleRetry: async (retry) => void retries.push(retry),
       pausePartition: (partition) => paused.push(partition),
-      resumePartition: (partition) => resumed.push(partition),
+      resumePartition: (partition) => {
+        resumed.push(partition);
+        resumedAfter.push(completed.length);
+      },
     });
     const dispatcher = new Dispatcher(
       ports,
       { concurrencyPerEndpoint: 1, queuePerEndpoint: 4, maxInFlight: 100, holdDrainMaxMs, userAgent: 'test', breaker: { failureThreshold: 10, openMs: 1000, maxOpenMs: 1000 }, disableAfterMs: 86_400_000, endpointSeriesMax: 0 },
       createLogger('test', 'silent'),
     );
-    const completed: number[] = [];
     // The first task gives the endpoint a completion rate and a last outcome.
     await dispatcher.accept([{ ...job(0, completed), partition: 3 }]);
     await settle(completed, 1);
     await dispatcher.accept(Array.from({ length: 10 }, (_, i) => ({ ...job(i + 1, completed), partition: 3 })));
     await settle(completed, 11);
-    return { retries, paused, resumed, completed };
+    return { retries, paused, resumed, resumedAfter, completed };
   }
 
   it('keeps the excess of a healthy endpoint that drains soon, pausing its partition until half is delivered', async () => {
-    const { retries, paused, resumed, completed } = await overflow(200, 15_000);
+    const { retries, paused, resumed, completed } = await overflow(() => 200, 15_000);
     assert.deepEqual(retries, [], 'nothing goes through the retry scheduler');
     assert.deepEqual(paused.slice(0, 1), [3]);
     assert.deepEqual(resumed, [3]);
@@ -250,28 +255,9 @@ describe('Dispatcher, a full queue', () => {
   });
 
   it('lets go of a held partition as soon as the endpoint fails, before half its queue is gone', async () => {
-    const resumedAfter: number[] = [];
-    const completed: number[] = [];
-    let sent = 0;
-    const ports = fakePorts({
-      send: async () => {
-        const statusCode = sent++ < 2 ? 200 : 500;
-        await new Promise((resolve) => setTimeout(resolve, 5));
-        return { statusCode, error: null, retryAfterHeader: null, durationMs: 5, errorDetail: null, responseBody: null };
-      },
-      pausePartition: () => undefined,
-      resumePartition: () => resumedAfter.push(completed.length),
-    });
-    const dispatcher = new Dispatcher(
-      ports,
-      { concurrencyPerEndpoint: 1, queuePerEndpoint: 4, maxInFlight: 100, holdDrainMaxMs: 15_000, userAgent: 'test', breaker: { failureThreshold: 100, openMs: 1000, maxOpenMs: 1000 }, disableAfterMs: 86_400_000, endpointSeriesMax: 0 },
-      createLogger('test', 'silent'),
-    );
-    await dispatcher.accept([{ ...job(0, completed), partition: 3 }]);
-    await settle(completed, 1);
-    await dispatcher.accept(Array.from({ length: 10 }, (_, i) => ({ ...job(i + 1, completed), partition: 3 })));
-    await settle(completed, 11);
-    // Held with 1 running and 9 waiting; the third attempt fails: released with about 7 still waiting.
+    // Held with 1 running and 9 waiting; the third attempt fails (the circuit stays closed below 10
+    // failures): released with about 7 still waiting.
+    const { resumedAfter } = await overflow((n) => (n < 2 ? 200 : 500), 15_000);
     assert.ok(resumedAfter.length > 0 && resumedAfter[0] <= 4, `released after ${resumedAfter[0]} completions`);
   });
 
@@ -282,7 +268,7 @@ describe('Dispatcher, a full queue', () => {
       [200, undefined],
       [200, 0],
     ] as const) {
-      const { retries, paused } = await overflow(firstStatus, holdDrainMaxMs);
+      const { retries, paused } = await overflow((n) => (n === 0 ? firstStatus : 200), holdDrainMaxMs);
       const deferred = retries.filter((retry) => retry.lastError === 'endpoint queue full');
       assert.equal(deferred.length, 5, `${firstStatus}, ${holdDrainMaxMs}: the 5 over the queue's bound are deferred`);
       assert.deepEqual(paused, []);

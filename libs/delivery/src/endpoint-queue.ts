@@ -46,11 +46,6 @@ export class EndpointQueue<T> {
     return count * perTaskMs;
   }
 
-  /** The smoothed time a task holds its slot (undefined until one has finished). */
-  meanRunMs(): number | undefined {
-    return this.smoothedRunMs;
-  }
-
   private countFinished(runMs: number): void {
     this.smoothedRunMs = this.smoothedRunMs === undefined ? runMs : this.smoothedRunMs + 0.1 * (runMs - this.smoothedRunMs);
   }

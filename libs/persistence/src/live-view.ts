@@ -122,11 +122,8 @@ export class LiveView<T> {
   private async syncOnce(): Promise<void> {
     const started = Date.now();
     if (await this.listener?.sync()) {
-      // The notifications are in: load now if they asked for it, else finish the load under way.
-      clearTimeout(this.pending);
-      this.pending = undefined;
-      if (this.stale) await this.reload();
-      else await this.loads.latest();
+      // The notifications are in.
+      await this.caughtUp();
     } else {
       // Not listening (reconnecting): only a full load started now is known to be fresh.
       await this.reload();

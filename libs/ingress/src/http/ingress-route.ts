@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { metrics, SpanKind, startHopSpan, validTraceparent, type HopSpan, type Logger } from '@gateway/observability';
+import { metrics, SpanKind, startHopSpan, throttledWarning, validTraceparent, type HopSpan, type Logger } from '@gateway/observability';
 import type { IngressSource } from '../sources/ingress-source';
 import type { InboundAcceptor } from './inbound-acceptor';
 import { answerFor, type IngressOutcome } from './outcome';
@@ -76,7 +76,8 @@ export function createIngressHandler(options: IngressRouteOptions): IngressHandl
   const limiter = new RateLimiter();
   const bodyTimeoutMs = options.bodyTimeoutMs ?? 10_000;
   let inFlight = 0;
-  let catchUpWarnedAt = -Infinity;
+  // A flood of unknown ids during an outage is not a log flood.
+  const warnCatchUp = throttledWarning(options.logger, 'sources could not catch up; answering from the last copy', 60_000, options.now);
   const released = () => metrics.ingressInFlight.set(--inFlight);
 
   const send = (exchange: Exchange, outcome: IngressOutcome) => {
@@ -138,12 +139,7 @@ export function createIngressHandler(options: IngressRouteOptions): IngressHandl
     // Perhaps created a moment ago, its NOTIFY still on its way: look once more after catching up.
     const catchUp = options.sources.catchUp?.() ?? Promise.resolve();
     catchUp
-      .catch((error: unknown) => {
-        // At most one warning a minute: a flood of unknown ids during an outage is not a log flood.
-        if (options.now() - catchUpWarnedAt < 60_000) return;
-        catchUpWarnedAt = options.now();
-        options.logger.warn({ err: error }, 'sources could not catch up; answering from the last copy');
-      })
+      .catch(warnCatchUp)
       .then(() => {
         const fresh = options.sources.get(sourceId);
         return fresh ? admit(exchange, fresh) : send(exchange, { kind: 'not-found', sourceId });
