@@ -49,6 +49,8 @@ describe('AdaptiveBatcher', () => {
     assert.equal(batches.length, 1, 'the next batch waits out the spacing');
     await Promise.all(rest);
     assert.deepEqual(batches.map((batch) => batch.items), [[1], [2, 3, 4]]);
-    assert.ok(batches[1].at - batches[0].at >= 39.9, `${batches[1].at - batches[0].at} ms apart`);
+    // The batcher spaces from the instant before it calls sendMany; this spec can only stamp inside
+    // the call, which a GC pause on a loaded machine delays by a fraction of a millisecond (CI saw 39.7).
+    assert.ok(batches[1].at - batches[0].at >= 39, `${batches[1].at - batches[0].at} ms apart`);
   });
 });
