@@ -9,12 +9,13 @@ import { startBenchStack } from './bench-stack';
 import type { LoadPhase, PhaseResult } from './ingress-load-process';
 import { cpuSeconds, machine, summarize } from './support';
 
-interface LoadProcess {
+export interface LoadProcess {
   run(phase: Omit<LoadPhase, 'kind'>): Promise<PhaseResult>;
   stop(): void;
 }
 
-function startLoadProcess(): Promise<LoadProcess> {
+/** The ingress load generator in a process of its own (ingress-load-process.ts). */
+export function startLoadProcess(): Promise<LoadProcess> {
   const child = fork(path.join(__dirname, 'ingress-load-process.js'), [], { stdio: 'inherit' });
   return new Promise((resolve) => {
     child.once('message', () =>

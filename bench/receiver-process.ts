@@ -35,7 +35,8 @@ async function main(): Promise<void> {
           // not one of ours: counted, not timed
         }
         if (mode === 'hang') return;
-        response.writeHead(mode === 'fail' ? 500 : 200, { 'content-type': 'text/plain' });
+        // An explicit length: the ingress load generator (machine-ceiling) reads answers by it.
+        response.writeHead(mode === 'fail' ? 500 : 200, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(mode) });
         response.end(mode);
       });
     });

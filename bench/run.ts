@@ -1,5 +1,6 @@
 import { dispatcherDrain } from './dispatcher-drain.bench';
 import { isolation } from './isolation.bench';
+import { machineCeiling } from './machine-ceiling.bench';
 import { outboundEndToEnd } from './outbound-e2e.bench';
 import { ingressThroughput } from './ingress-throughput.bench';
 import { routerProbe } from './router-probe';
@@ -13,6 +14,7 @@ const benches: Record<string, () => Promise<void>> = {
   'ingress-throughput': () => ingressThroughput(),
   scheduler: () => schedulerBench(),
   'router-hop': () => routerProbe(),
+  'machine-ceiling': () => machineCeiling(),
 };
 
 async function main(): Promise<void> {
