@@ -139,6 +139,7 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
         await view.caughtUp().catch(warnStale);
         return dispatcher.accept(messages);
       },
+      onRejoin: () => dispatcher.rejoined(),
     });
   }
 

@@ -276,6 +276,45 @@ describe('Dispatcher, a full queue', () => {
   });
 });
 
+describe('Dispatcher, a rejoin of the consumer group', () => {
+  it('forgets the holds KafkaJS resumed (gauge back to 0), and pauses again with the next task over the limit', async () => {
+    const ordered: EndpointTargetRow = { ...endpoint, id: 'ep_ordered_rejoin', ordered: true };
+    const paused: number[] = [];
+    const resumed: number[] = [];
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const dispatcher = new Dispatcher(
+      fakePorts({
+        endpoint: () => ordered,
+        send: async () => {
+          await gate;
+          return { statusCode: 200, error: null, retryAfterHeader: null, durationMs: 1, errorDetail: null, responseBody: null };
+        },
+        pausePartition: (partition) => paused.push(partition),
+        resumePartition: (partition) => resumed.push(partition),
+      }),
+      { concurrencyPerEndpoint: 1, queuePerEndpoint: 2, maxInFlight: 100, userAgent: 'test', breaker: { failureThreshold: 5, openMs: 1000, maxOpenMs: 1000 }, disableAfterMs: 86_400_000, endpointSeriesMax: 0 },
+      createLogger('test', 'silent'),
+    );
+    const gauge = async () => (await metrics.dispatchPausedPartitions.get()).values[0]?.value;
+    const completed: number[] = [];
+    const task = (n: number) => ({ ...job(n, completed), partition: 5, value: { ...job(n, completed).value, endpointId: ordered.id } });
+    await dispatcher.accept([0, 1, 2].map(task));
+    assert.deepEqual(paused, [5]);
+    assert.equal(await gauge(), 1);
+    dispatcher.rejoined();
+    assert.equal(await gauge(), 0, 'the rejoin resumed the partition');
+    await dispatcher.accept([task(3)]);
+    assert.deepEqual(paused, [5, 5], 'still over its limit: paused again');
+    assert.equal(await gauge(), 1);
+    open();
+    await settle(completed, 4);
+    assert.deepEqual(completed, [0, 1, 2, 3]);
+    assert.deepEqual(resumed, [5]);
+    assert.equal(await gauge(), 0);
+  });
+});
+
 describe('Dispatcher, partition pause refused', () => {
   it('logs a refused pause or resume (KafkaJS consumer stopped) instead of rejecting a settle', async () => {
     const ordered: EndpointTargetRow = { ...endpoint, id: 'ep_ordered_2', ordered: true };

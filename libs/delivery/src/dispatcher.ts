@@ -250,6 +250,18 @@ export class Dispatcher {
   }
 
   /**
+   * The consumer joined its group again and resumed every paused partition: the holds (and the
+   * paused-partitions gauge) start from nothing, and a backlog still over its limit pauses its
+   * partition again with its next task.
+   */
+  rejoined(): void {
+    if (this.holds.size === 0) return;
+    this.logger.info({ partitions: [...this.holds.keys()] }, 'consumer rejoined its group; held partitions fetch again until a backlog over its limit pauses them');
+    this.holds.clear();
+    metrics.dispatchPausedPartitions.set(0);
+  }
+
+  /**
    * Resumes the partitions whose holding backlogs are down to half (checked as tasks finish). A
    * healthy endpoint that no longer keeps up (it failed, or slowed down) lets go at once: what it
    * holds drains, and its further excess is deferred.

@@ -39,6 +39,11 @@ export interface TrackedConsumerOptions<S extends z.ZodType> {
    * rejection makes kafkajs consume the batch again.
    */
   accept(messages: TrackedMessage<z.infer<S>>[], batch: BatchContext): Promise<void>;
+  /**
+   * Called after each join of the group, once every paused partition was resumed: whoever paused
+   * one forgets it (and pauses again if its backlog is still there).
+   */
+  onRejoin?(): void;
 }
 
 /**
@@ -72,6 +77,7 @@ export async function startTrackedConsumer<S extends z.ZodType>(
     // whoever paused them pauses again if its backlog is still there.
     const paused = consumer.paused();
     if (paused.length > 0) consumer.resume(paused);
+    options.onRejoin?.();
     joinedFlag = true;
     markJoined();
   });
