@@ -129,7 +129,7 @@ async function memory(stack: BenchStack, pendingCounts: number[]): Promise<void>
     if (target > stored) {
       await stack.db.query(
         `INSERT INTO retries (delivery_id, attempt, endpoint_id, due_at, task, last_error)
-         SELECT 'msg_mem_' || g, 2, 'ep_mem', now() + interval '1 day' + g * interval '1 millisecond', $1::jsonb, 'HTTP 503'
+         SELECT 'msg_mem_' || g, 2, 'ep_mem', now() + interval '1 day' + g * interval '1 millisecond', $1::json, 'HTTP 503'
          FROM generate_series($2::int, $3::int - 1) AS g`,
         [template, stored, target],
       );

@@ -163,7 +163,7 @@ describe('control API: publishing events and reading the event log', () => {
         ['e4', 'customer.created', 30],
       ] as const) {
         await db.query(
-          `INSERT INTO events (id, type, tenant, data, occurred_at, received_at) VALUES ($1, $2, $3, $4::jsonb, $5, $6)`,
+          `INSERT INTO events (id, type, tenant, data, occurred_at, received_at) VALUES ($1, $2, $3, $4::json, $5, $6)`,
           [
             id(name),
             type,

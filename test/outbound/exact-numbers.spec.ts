@@ -7,10 +7,14 @@ import { Receiver } from '../support/receiver';
 import { waitFor } from '../support/wait-for';
 
 const token = 'exact-numbers-admin-token-0123456789';
-/** Beyond 2^53: JSON.parse would turn these into 12345678901234567000 and 9007199254740992. */
-const data = '{"id":12345678901234567890,"list":[9007199254740993,-98765432109876543210],"small":1.5}';
+/**
+ * Beyond 2^53: JSON.parse would turn these into 12345678901234567000 and 9007199254740992; and
+ * decimals beyond a double's 15-17 digits, which it would turn into 1234567890.1234567 and
+ * -0.00012345678901234568.
+ */
+const data = '{"id":12345678901234567890,"list":[9007199254740993,-98765432109876543210],"small":1.5,"price":1234567890.123456789012,"rate":-0.000123456789012345678901}';
 
-describe('integers beyond 2^53 in event data arrive digit for digit', () => {
+describe('numbers a double cannot hold in event data arrive digit for digit', () => {
   let stack: OutboundStack;
   let failFirst = true;
   const flaky = new Receiver(() => {
@@ -43,7 +47,7 @@ describe('integers beyond 2^53 in event data arrive digit for digit', () => {
     await filtered.stop();
   });
 
-  it('through Kafka, the router, a failed attempt, the retry scheduler and the dispatcher, signed over the exact bytes', async () => {
+  it('through Kafka, the router, a failed attempt, the retry scheduler and the dispatcher, signed over the exact bytes, the retry byte for byte the first attempt', async () => {
     await stack.producer.send({ topic: stack.topics.events, messages: [{ value: `{"type":"big.kafka","id":"evt_big_kafka","data":${data}}` }] });
     await waitFor('the first attempt and its retry', 20000, () => flaky.requests.length === 2);
     for (const request of flaky.requests) {
@@ -60,7 +64,6 @@ describe('integers beyond 2^53 in event data arrive digit for digit', () => {
     await waitFor('the delivery through the filter', 20000, () => filtered.requests.length === 1);
     assert.ok(filtered.requests[0].body.endsWith(`"data":${data}}`), filtered.requests[0].body);
     const logged = await (await api('GET', '/v1/events/evt_big_api')).text();
-    assert.match(logged, /"id":12345678901234567890/);
-    assert.match(logged, /9007199254740993/);
+    assert.ok(logged.includes(`"data":${data}`), `the event log keeps the digits and the key order: ${logged}`);
   });
 });

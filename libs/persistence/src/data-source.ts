@@ -13,14 +13,15 @@ import { AddRetryToken1764118800000 } from './migrations/1764118800000-AddRetryT
 import { CreateRetriesAndDeadLetters1764104400000 } from './migrations/1764104400000-CreateRetriesAndDeadLetters';
 import { CreateInboundDedup1764111600000 } from './migrations/1764111600000-CreateInboundDedup';
 import { AddDeliveryClaimedBy1764180000000 } from './migrations/1764180000000-AddDeliveryClaimedBy';
+import { KeepPayloadText1764190000000 } from './migrations/1764190000000-KeepPayloadText';
 
-// json and jsonb columns keep integers beyond 2^53 exact (event data, stored tasks), as the
+// json and jsonb columns keep numbers a double cannot hold exact (event data, stored tasks), as the
 // Kafka consumers do; they are written back with stringifyJson.
 types.setTypeParser(types.builtins.JSON, parseJson);
 types.setTypeParser(types.builtins.JSONB, parseJson);
 
 export const entities = [EndpointEntity, EndpointSecretEntity, EventEntity, DeliveryEntity, AttemptEntity, SourceEntity];
-export const migrations = [CreateCoreTables1764097200000, AddDeliveryRoutedAt1764100800000, CreateRetriesAndDeadLetters1764104400000, CreateInboundDedup1764111600000, AddRetryToken1764118800000, AddDeliveryClaimedBy1764180000000];
+export const migrations = [CreateCoreTables1764097200000, AddDeliveryRoutedAt1764100800000, CreateRetriesAndDeadLetters1764104400000, CreateInboundDedup1764111600000, AddRetryToken1764118800000, AddDeliveryClaimedBy1764180000000, KeepPayloadText1764190000000];
 
 /** The TypeORM data source; schema changes only through migrations (never `synchronize`). */
 export function createDataSource(url: string, poolSize = 10, applicationName = 'gateway'): DataSource {

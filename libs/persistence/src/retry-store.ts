@@ -56,7 +56,7 @@ export async function insertRetries(
     `INSERT INTO retries (delivery_id, attempt, endpoint_id, due_at, task, traceparent, last_error, last_status_code, claimed_by, claimed_until)
      SELECT u.delivery_id, u.attempt, u.endpoint_id, to_timestamp(u.due_ms / 1000.0), u.task, u.traceparent, u.last_error, u.last_status_code,
             CASE WHEN u.due_ms <= $9 THEN $10 END, CASE WHEN u.due_ms <= $9 THEN now() + make_interval(secs => $11 / 1000.0) END
-     FROM unnest($1::text[], $2::int[], $3::text[], $4::float8[], $5::jsonb[], $6::text[], $7::text[], $8::int[])
+     FROM unnest($1::text[], $2::int[], $3::text[], $4::float8[], $5::json[], $6::text[], $7::text[], $8::int[])
           AS u(delivery_id, attempt, endpoint_id, due_ms, task, traceparent, last_error, last_status_code)
      ON CONFLICT (delivery_id, attempt) DO UPDATE SET
        due_at = EXCLUDED.due_at, task = EXCLUDED.task, traceparent = EXCLUDED.traceparent, last_error = EXCLUDED.last_error,
@@ -151,7 +151,7 @@ export async function recordDeadLetters(dataSource: DataSource, rows: DeadLetter
   if (rows.length === 0) return;
   await dataSource.query(
     `INSERT INTO dead_letters (delivery_id, attempt, endpoint_id, event_id, dead_at, last_error, last_status_code, task)
-     SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::int[], $8::jsonb[])
+     SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::int[], $8::json[])
      ON CONFLICT (delivery_id, attempt) DO NOTHING`,
     [
       rows.map((row) => row.deliveryId),

@@ -73,7 +73,7 @@ export async function recordAndClaim(
   const rows = await dataSource.query<{ id: string }[]>(
     `WITH recorded AS (
        INSERT INTO events (id, type, tenant, data, occurred_at)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::timestamptz[])
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::json[], $5::timestamptz[])
        ON CONFLICT (id) DO NOTHING
      )
      INSERT INTO deliveries (id, event_id, endpoint_id, claimed_by)

@@ -47,4 +47,9 @@ void describe('integers beyond 2^53 (ExactNumber)', () => {
     assert.equal(jsonEqual(data.o, same), false, 'an object with a digits field is not the number');
     assert.equal(compilePath('n.digits')(data), undefined);
   });
+
+  void it('equal by value however written, decimals too', () => {
+    assert.equal(jsonEqual(parseJson('0.123456789012345678901'), parseJson('1.23456789012345678901000e-1')), true);
+    assert.equal(jsonEqual(parseJson('0.123456789012345678901'), parseJson('0.123456789012345678902')), false);
+  });
 });

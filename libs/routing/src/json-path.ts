@@ -26,7 +26,7 @@ export function compilePath(path: string): (data: unknown) => unknown {
 export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a instanceof ExactNumber || b instanceof ExactNumber) {
-    return a instanceof ExactNumber && b instanceof ExactNumber && a.digits === b.digits;
+    return a instanceof ExactNumber && b instanceof ExactNumber && a.equals(b);
   }
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ExactNumber, parseJson, stringifyJson } from './exact-json';
+import { canonicalDecimal, ExactNumber, parseJson, stringifyJson } from './exact-json';
 
 describe('exact JSON numbers', () => {
   it('keeps integers beyond 2^53 digit for digit, through parse and stringify', () => {
@@ -12,9 +12,26 @@ describe('exact JSON numbers', () => {
   });
 
   it('leaves every other number a Number, as JSON.parse does', () => {
-    const text = '{"safe":9007199254740991,"float":1234567890123456.5,"exp":1e400,"small":-0.25,"digits":"12345678901234567890"}';
+    const text = '{"safe":9007199254740991,"float":1234567890123456.5,"round":0.30000000000000004,"exp":1e300,"small":-0.25,"digits":"12345678901234567890"}';
     assert.deepEqual(parseJson(text), JSON.parse(text));
     assert.equal(stringifyJson(parseJson(text)), JSON.stringify(JSON.parse(text)));
+  });
+
+  it('keeps decimals a double cannot hold, and exponents beyond its range, as written', () => {
+    const text = '{"price":1234567890.123456789012,"rate":-0.000123456789012345678901,"tiny":1e-400,"huge":-1.5E+400,"list":[0.1,0.0025]}';
+    const value = parseJson(text) as { price: unknown; list: unknown[] };
+    assert.ok(value.price instanceof ExactNumber);
+    assert.deepEqual(value.list, [0.1, 0.0025], 'a decimal a double spells back stays a Number');
+    assert.equal(stringifyJson(value), text);
+    assert.equal(JSON.stringify(JSON.parse(text)).includes('null'), true, 'JSON.parse alone would write 1e400 as null');
+  });
+
+  it('spells a decimal value one way (canonicalDecimal)', () => {
+    assert.equal(canonicalDecimal('-1.50e3'), '-15e2');
+    assert.equal(canonicalDecimal('-1500'), '-15e2');
+    assert.equal(canonicalDecimal('0.000'), '0');
+    assert.equal(canonicalDecimal('0.0025'), '25e-4');
+    assert.equal(canonicalDecimal(String(2.5e-3)), '25e-4');
   });
 
   it('compares an exact number as its approximate value', () => {

@@ -1,16 +1,35 @@
 import { parse as parseLossless } from 'lossless-json';
 
-/** What an ExactNumber becomes inside JSON.stringify's output, until stringifyJson puts the digits back. */
+/** What an ExactNumber becomes inside JSON.stringify's output, until stringifyJson puts the literal back. */
 const MARK = '\u0000exact:';
-const MARKED = /"\\u0000exact:(-?\d+)"/g;
-/** A number literal that may not fit a double exactly has at least 16 digits in a row. */
-const LONG_DIGITS = /\d{16}/;
+const MARKED = /"\\u0000exact:(-?[0-9.eE+-]+)"/g;
+/**
+ * A number literal that a double may not hold: 16 or more significant digits (a decimal point may
+ * sit among them), or an exponent of three digits (beyond 1e308 or below 5e-324).
+ */
+const MAY_NOT_FIT = /(?:\d\.?){16}|\d[eE][+-]?\d{3}/;
 const INTEGER = /^-?\d+$/;
+const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
 
 /**
- * An integer beyond Number's exact range (2^53), carried as its digits so that a payload leaves as
- * it came: JSON.parse would round 12345678901234567890 to 12345678901234567000. Compares as an
- * approximate Number (valueOf).
+ * A decimal literal as its value's one spelling: sign, significant digits, exponent
+ * (`-1.50e3` and `-1500` both give `-15e2`). Comparing two of them compares exact values.
+ */
+export function canonicalDecimal(literal: string): string {
+  const match = DECIMAL.exec(literal);
+  if (!match) return literal;
+  const [, sign, whole, fraction = '', exponent = '0'] = match;
+  const digits = `${whole}${fraction}`.replace(/^0+/, '');
+  if (digits === '') return '0';
+  const significant = digits.replace(/0+$/, '');
+  return `${sign}${significant}e${Number(exponent) - fraction.length + (digits.length - significant.length)}`;
+}
+
+/**
+ * A number a double cannot hold, carried as its literal so that a payload leaves as it came:
+ * JSON.parse would round 12345678901234567890 to 12345678901234567000, 0.12345678901234567890123
+ * to 0.12345678901234568, and make 1e400 Infinity (written `null`). Compares as an approximate
+ * Number (valueOf); `equals` compares exact values.
  */
 export class ExactNumber {
   constructor(readonly digits: string) {}
@@ -23,6 +42,11 @@ export class ExactNumber {
     return this.digits;
   }
 
+  /** The same value, however written (`1.50e3` equals `1500.0`). */
+  equals(other: ExactNumber): boolean {
+    return canonicalDecimal(this.digits) === canonicalDecimal(other.digits);
+  }
+
   /**
    * A marked string that stringifyJson turns back into the bare digits. The mark starts with NUL,
    * which no accepted value holds (PostgreSQL cannot store it; every boundary refuses it).
@@ -32,15 +56,19 @@ export class ExactNumber {
   }
 }
 
-const numberOf = (literal: string): number | ExactNumber =>
-  INTEGER.test(literal) && !Number.isSafeInteger(Number(literal)) ? new ExactNumber(literal) : Number(literal);
+/** A Number where it holds the literal's exact value (a safe integer, or a decimal it spells back), else an ExactNumber. */
+function numberOf(literal: string): number | ExactNumber {
+  const value = Number(literal);
+  if (INTEGER.test(literal)) return Number.isSafeInteger(value) ? value : new ExactNumber(literal);
+  return Number.isFinite(value) && canonicalDecimal(String(value)) === canonicalDecimal(literal) ? value : new ExactNumber(literal);
+}
 
-/** Whether JSON text may hold an integer beyond 2^53 (a run of 16 digits). */
-export const mayHoldExactNumbers = (text: string): boolean => LONG_DIGITS.test(text);
+/** Whether JSON text may hold a number a double cannot (16 significant digits, or a 3-digit exponent). */
+export const mayHoldExactNumbers = (text: string): boolean => MAY_NOT_FIT.test(text);
 
 /**
- * JSON.parse, except that integers beyond 2^53 become ExactNumbers. Text without a run of 16 digits
- * cannot hold one and takes JSON.parse itself.
+ * JSON.parse, except that numbers a double cannot hold become ExactNumbers. Text without 16 digits
+ * in a row (a decimal point aside) or a 3-digit exponent cannot hold one and takes JSON.parse itself.
  */
 export function parseJson(text: string): unknown {
   if (!mayHoldExactNumbers(text)) return JSON.parse(text);
@@ -48,7 +76,7 @@ export function parseJson(text: string): unknown {
   return parseLossless(text, null, { parseNumber: numberOf, onDuplicateKey: ({ newValue }) => newValue });
 }
 
-/** JSON.stringify that writes ExactNumbers as their digits. */
+/** JSON.stringify that writes ExactNumbers as their literals. */
 export function stringifyJson(value: unknown): string {
   const text = JSON.stringify(value);
   return text.includes('\\u0000exact:') ? text.replace(MARKED, '$1') : text;

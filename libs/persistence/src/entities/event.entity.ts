@@ -5,7 +5,7 @@ export class EventEntity {
   @PrimaryColumn('text') id!: string;
   @Column('text') type!: string;
   @Column('text', { nullable: true }) tenant!: string | null;
-  @Column('jsonb') data!: unknown;
+  @Column('json') data!: unknown;
   @Column('timestamptz', { name: 'occurred_at' }) occurredAt!: Date;
   @Column('timestamptz', { name: 'received_at' }) receivedAt!: Date;
 }
