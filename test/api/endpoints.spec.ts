@@ -250,6 +250,12 @@ describe('control API: auth, endpoints, secrets, validation, OpenAPI', () => {
       assert.match(error.message, /unknown operator "\$gtt"/);
     });
 
+    it('refuses a filter number beyond a double\'s range (jsonb cannot store it): 400, not 500', async () => {
+      const answer = await call<Problem>('POST', '/v1/endpoints', undefined, { raw: '{"url":"https://r.example","filter":{"amount":{"$gt":1e1001}}}' });
+      assert.ok(isProblem(answer, 400), JSON.stringify(answer.body));
+      assert.ok(problemPaths(answer).some((path) => path.startsWith('filter')), JSON.stringify(answer.body.errors));
+    });
+
     it('names a bad retry policy field', async () => {
       const policy = { maxAttempts: 0, baseSeconds: 5, factor: 2, capSeconds: 60 };
       assert.deepEqual(await refused({ url: 'https://r.example', retryPolicy: policy }), [

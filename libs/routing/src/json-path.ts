@@ -25,9 +25,9 @@ export function compilePath(path: string): (data: unknown) => unknown {
 /** Structural equality of JSON values: arrays in order, objects by key regardless of key order. */
 export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (a instanceof ExactNumber || b instanceof ExactNumber) {
-    return a instanceof ExactNumber && b instanceof ExactNumber && a.equals(b);
-  }
+  // A number a double cannot hold equals another number of the same value, however written.
+  if (a instanceof ExactNumber) return (b instanceof ExactNumber || typeof b === 'number') && a.equals(b);
+  if (b instanceof ExactNumber) return typeof a === 'number' && b.equals(a);
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   if (Array.isArray(a) && Array.isArray(b)) {

@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { parseJson } from '@gateway/schemas';
 import { compileFilter, InvalidFilterError, payloadFilter, type PayloadFilter } from './payload-filter';
 
 const order = {
@@ -171,5 +172,27 @@ void describe('compileFilter on unvalidated input', () => {
     assert.throws(() => compileFilter({ $not: [] }), InvalidFilterError);
     assert.throws(() => compileFilter({ a: { $gt: true } }), InvalidFilterError);
     assert.throws(() => compileFilter({ a: { $in: 'x' } }), InvalidFilterError);
+  });
+});
+
+void describe('compileFilter with numbers a double cannot hold', () => {
+  void it('matches a Number and an ExactNumber of the same value, however written ($eq, $in)', () => {
+    // A filter read back from jsonb spells 1e16 as 10000000000000000, an ExactNumber.
+    const eq = compileFilter(parseJson('{"n":10000000000000000}') as PayloadFilter);
+    assert.equal(eq(parseJson('{"n":1e16}')), true);
+    assert.equal(eq(parseJson('{"n":10000000000000000.0}')), true);
+    assert.equal(eq(parseJson('{"n":10000000000000001}')), false);
+    const eqNumber = compileFilter({ n: 1e16 });
+    assert.equal(eqNumber(parseJson('{"n":10000000000000000}')), true);
+    const member = compileFilter({ n: { $in: [9007199254740992, 'x'] } });
+    assert.equal(member(parseJson('{"n":9007199254740992.0}')), true);
+    assert.equal(member(parseJson('{"n":9007199254740993}')), false);
+  });
+
+  void it('refuses, as API input, a number beyond a double\'s range (jsonb cannot store 1e1001)', () => {
+    const result = payloadFilter.safeParse(parseJson('{"n":{"$gt":1e1001}}'));
+    assert.equal(result.success, false);
+    assert.match(JSON.stringify(result.error?.issues), /double's range/);
+    assert.equal(payloadFilter.safeParse(parseJson('{"n":{"$gt":1e300}}')).success, true);
   });
 });

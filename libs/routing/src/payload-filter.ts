@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ExactNumber, jsonValue, type JsonValue } from '@gateway/schemas';
+import { ExactNumber, jsonValue, numberBeyondDoubleRange, type JsonValue } from '@gateway/schemas';
 import { compilePath, jsonEqual } from './json-path';
 
 // The filter language is described for users in libs/routing/README.md; keep the two in step.
@@ -88,6 +88,8 @@ function depthOf(filter: PayloadFilter): number {
 /** A payload filter as stored on an endpoint and accepted by the API (see README.md). */
 export const payloadFilter = filterNode
   .refine((filter) => depthOf(filter) <= maxDepth, `$and/$or may nest at most ${maxDepth} levels deep`)
+  // PostgreSQL's jsonb cannot store such a literal (1e1001), and a comparison with it means nothing.
+  .refine((filter) => numberBeyondDoubleRange(filter) === undefined, 'numbers must be within a double\'s range (about 1e-308 to 1e308)')
   .describe('Payload filter over the event data, e.g. { "amount": { "$gt": 100 } }.');
 
 export type PayloadFilter = z.infer<typeof filterNode>;
@@ -118,16 +120,22 @@ function anyOf(predicates: Predicate[]): Predicate {
 }
 
 function isEqualTo(expected: JsonValue): Predicate {
+  // A Number also equals an ExactNumber of its value (`1e16` and `10000000000000000`).
+  if (typeof expected === 'number') return (value) => value === expected || (value instanceof ExactNumber && value.equals(expected));
   if (typeof expected !== 'object' || expected === null) return (value) => value === expected;
   return (value) => jsonEqual(expected, value);
 }
 
-/** Membership in a list: primitives by one Set lookup, objects and arrays structurally. */
+/** Membership in a list: primitives by one Set lookup, objects, arrays and ExactNumbers structurally. */
 function isOneOf(list: JsonValue): Predicate {
   if (!Array.isArray(list)) throw new InvalidFilterError('$in and $nin take an array');
   const primitives = new Set<unknown>(list.filter((item) => typeof item !== 'object' || item === null));
+  const numbers = list.filter((item): item is number => typeof item === 'number');
   const structured = list.filter((item) => typeof item === 'object' && item !== null);
-  return (value) => primitives.has(value) || structured.some((item) => jsonEqual(item, value));
+  return (value) =>
+    primitives.has(value) ||
+    (value instanceof ExactNumber && numbers.some((item) => value.equals(item))) ||
+    structured.some((item) => jsonEqual(item, value));
 }
 
 /**

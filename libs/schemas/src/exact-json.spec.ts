@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { canonicalDecimal, ExactNumber, parseJson, stringifyJson } from './exact-json';
+import { canonicalDecimal, ExactNumber, numberBeyondDoubleRange, parseJson, stringifyJson } from './exact-json';
 
 describe('exact JSON numbers', () => {
   it('keeps integers beyond 2^53 digit for digit, through parse and stringify', () => {
@@ -32,6 +32,20 @@ describe('exact JSON numbers', () => {
     assert.equal(canonicalDecimal('0.000'), '0');
     assert.equal(canonicalDecimal('0.0025'), '25e-4');
     assert.equal(canonicalDecimal(String(2.5e-3)), '25e-4');
+  });
+
+  it('reads a literal with a long run of zeros in linear time (a regular expression took minutes)', { timeout: 30_000 }, () => {
+    const literal = `1.${'0'.repeat(200_000)}1`;
+    const value = parseJson(`{"n":${literal}}`) as { n: ExactNumber };
+    assert.equal(value.n.digits, literal);
+    assert.equal(canonicalDecimal(literal), `1${'0'.repeat(200_000)}1e-200001`);
+  });
+
+  it('keeps exponents beyond a double exact, and finds numbers beyond its range', () => {
+    assert.notEqual(canonicalDecimal('1e99999999999999999999'), canonicalDecimal('1e99999999999999999998'));
+    assert.equal(numberBeyondDoubleRange(parseJson('{"a":[1e300,{"b":1e400}]}'))?.digits, '1e400');
+    assert.equal(numberBeyondDoubleRange(parseJson('{"a":-1e-400}'))?.digits, '-1e-400');
+    assert.equal(numberBeyondDoubleRange(parseJson('{"a":[0.0e-500,12345678901234567890,1e-300]}')), undefined);
   });
 
   it('compares an exact number as its approximate value', () => {

@@ -9,6 +9,7 @@ const MARKED = /"\\u0000exact:(-?[0-9.eE+-]+)"/g;
  */
 const MAY_NOT_FIT = /(?:\d\.?){16}|\d[eE][+-]?\d{3}/;
 const INTEGER = /^-?\d+$/;
+const ZERO = 48;
 const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
 
 /**
@@ -19,10 +20,31 @@ export function canonicalDecimal(literal: string): string {
   const match = DECIMAL.exec(literal);
   if (!match) return literal;
   const [, sign, whole, fraction = '', exponent = '0'] = match;
-  const digits = `${whole}${fraction}`.replace(/^0+/, '');
-  if (digits === '') return '0';
-  const significant = digits.replace(/0+$/, '');
-  return `${sign}${significant}e${Number(exponent) - fraction.length + (digits.length - significant.length)}`;
+  const digits = `${whole}${fraction}`;
+  // Index loops, not /0+$/: a regular expression retries every zero of a long run (quadratic).
+  let first = 0;
+  while (first < digits.length && digits.charCodeAt(first) === ZERO) first++;
+  if (first === digits.length) return '0';
+  let end = digits.length;
+  while (digits.charCodeAt(end - 1) === ZERO) end--;
+  return `${sign}${digits.slice(first, end)}e${BigInt(exponent) - BigInt(fraction.length) + BigInt(digits.length - end)}`;
+}
+
+/**
+ * The first ExactNumber in `value` that a double cannot even approach (beyond 1.8e308, or a
+ * non-zero value below 5e-324): places that must compute with numbers refuse these.
+ */
+export function numberBeyondDoubleRange(value: unknown): ExactNumber | undefined {
+  if (value instanceof ExactNumber) {
+    const approximate = Number(value.digits);
+    return !Number.isFinite(approximate) || (approximate === 0 && canonicalDecimal(value.digits) !== '0') ? value : undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const item of Array.isArray(value) ? value : Object.values(value)) {
+    const found = numberBeyondDoubleRange(item);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /**
@@ -42,14 +64,15 @@ export class ExactNumber {
     return this.digits;
   }
 
-  /** The same value, however written (`1.50e3` equals `1500.0`). */
-  equals(other: ExactNumber): boolean {
-    return canonicalDecimal(this.digits) === canonicalDecimal(other.digits);
+  /** The same value, however written (`1.50e3` equals `1500.0`), also as a Number (`1e16`). */
+  equals(other: ExactNumber | number): boolean {
+    return canonicalDecimal(this.digits) === canonicalDecimal(String(other));
   }
 
   /**
-   * A marked string that stringifyJson turns back into the bare digits. The mark starts with NUL,
-   * which no accepted value holds (PostgreSQL cannot store it; every boundary refuses it).
+   * A marked string that stringifyJson turns back into the literal. The mark starts with NUL,
+   * which no accepted value holds: every boundary refuses it (ADR 0003), and that refusal is what
+   * keeps this mark unambiguous now that event data is stored as `json`, which could hold one.
    */
   toJSON(): string {
     return `${MARK}${this.digits}`;

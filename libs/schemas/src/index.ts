@@ -7,4 +7,4 @@ export { retryTask, type RetryTask } from './messages/retry.message';
 export { deadLetter, type DeadLetter } from './messages/dead-letter.message';
 export { invalidMessage, type InvalidMessage } from './messages/invalid.message';
 export type { MessageContract } from './contract';
-export { ExactNumber, mayHoldExactNumbers, parseJson, stringifyJson } from './exact-json';
+export { canonicalDecimal, ExactNumber, mayHoldExactNumbers, numberBeyondDoubleRange, parseJson, stringifyJson } from './exact-json';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { eventTypeFromSchema, MAX_BODY_BYTES_LIMIT, sourceDefaults } from '@gateway/ingress';
+import { numberBeyondDoubleRange } from '@gateway/schemas';
 import { providerKeySchema } from '@gateway/signing';
 import { pageQuery, timeSortKey } from '../pagination';
 
@@ -48,6 +49,8 @@ const rateLimit = z
   .describe('Beyond it the ingress answers 429 with Retry-After.');
 const options = z
   .record(z.string(), z.unknown())
+  // Stored as jsonb, which cannot hold such a literal (1e1001).
+  .refine((value) => numberBeyondDoubleRange(value) === undefined, 'numbers must be within a double\'s range (about 1e-308 to 1e308)')
   .describe('generic-hmac only: { header, algorithm?, encoding?, prefix?, signed?, timestampHeader?, eventIdHeader?, eventTypeHeader? }.');
 
 /** `POST /v1/sources`. */
