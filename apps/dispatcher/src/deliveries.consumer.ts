@@ -12,6 +12,7 @@ import {
   attemptKey,
   cancelDelivery,
   existingAttempts,
+  finishedDeliveries,
   setEndpointFailing,
   disableEndpoint,
   LiveView,
@@ -68,6 +69,7 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
     const attemptWriter = new AdaptiveBatcher((rows: AttemptRow[]) => recordAttempts(this.dataSource, rows), { maxBatch: 1000, spacingMs: ATTEMPT_RECORD_SPACING_MS });
     // Retried tasks ask whether their attempt was already made: one statement per batch of them.
     const attemptLookup = new AdaptiveBatcher((pairs: { deliveryId: string; attempt: number }[]) => existingAttempts(this.dataSource, pairs));
+    const finishedLookup = new AdaptiveBatcher((deliveryIds: string[]) => finishedDeliveries(this.dataSource, deliveryIds));
     // The opt-in budget (ADR 0010); without it nothing watches the event loop.
     const budget =
       config.DELIVERY_LOOP_DELAY_TARGET_MS > 0
@@ -94,6 +96,7 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
           }),
         disableEndpoint: (endpointId, reason) => disableEndpoint(this.dataSource, endpointId, reason),
         attemptExists: async (deliveryId, attempt) => (await attemptLookup.send({ deliveryId, attempt })).has(attemptKey(deliveryId, attempt)),
+        deliveryFinished: async (deliveryId) => (await finishedLookup.send(deliveryId)).has(deliveryId),
         setFailing: (endpointId, failing) => setEndpointFailing(this.dataSource, endpointId, failing),
         // A full ordered backlog pauses its partition (the consumer exists by the time a task arrives).
         pausePartition: (partition) => this.consumer?.pause(partition),

@@ -42,6 +42,7 @@ function fakePorts(overrides: Partial<DispatcherPorts>): DispatcherPorts {
     deadLetter: async () => undefined,
     disableEndpoint: async () => undefined,
     attemptExists: async () => false,
+    deliveryFinished: async () => false,
     setFailing: async () => undefined,
     emitOperational: async () => undefined,
     ...overrides,
@@ -273,6 +274,36 @@ describe('Dispatcher, a full queue', () => {
       assert.equal(deferred.length, 5, `${firstStatus}, ${holdDrainMaxMs}: the 5 over the queue's bound are deferred`);
       assert.deepEqual(paused, []);
     }
+  });
+});
+
+describe('Dispatcher, first attempts read again after a join', () => {
+  it('skips a first attempt produced before the join whose delivery is finished; sends newer ones and unfinished ones without asking', async () => {
+    const sent: string[] = [];
+    const asked: string[] = [];
+    const dispatcher = new Dispatcher(
+      fakePorts({
+        send: async (_url, headers) => {
+          sent.push(headers['webhook-id']);
+          return { statusCode: 200, error: null, retryAfterHeader: null, durationMs: 1, errorDetail: null, responseBody: null };
+        },
+        deliveryFinished: async (deliveryId) => {
+          asked.push(deliveryId);
+          return deliveryId === 'dlv_1';
+        },
+      }),
+      { concurrencyPerEndpoint: 4, queuePerEndpoint: 10, maxInFlight: 100, userAgent: 'test', breaker: { failureThreshold: 5, openMs: 1000, maxOpenMs: 1000 }, disableAfterMs: 86_400_000, endpointSeriesMax: 0 },
+      createLogger('test', 'silent'),
+    );
+    dispatcher.rejoined();
+    const completed: number[] = [];
+    const old = Date.now() - 60_000;
+    // 1: re-read and delivered before; 2: re-read, never finished; 3: produced after the join.
+    await dispatcher.accept([{ ...job(1, completed), timestamp: old }, { ...job(2, completed), timestamp: old }, { ...job(3, completed), timestamp: Date.now() + 5 }]);
+    await settle(completed, 3);
+    assert.deepEqual([...completed].sort(), [1, 2, 3], 'all three complete');
+    assert.deepEqual([...asked].sort(), ['dlv_1', 'dlv_2'], 'only the ones produced before the join are looked up');
+    assert.equal(sent.length, 2, 'the finished one is not sent again');
   });
 });
 

@@ -24,6 +24,8 @@ export interface DispatcherPorts {
   deadLetter(letter: DeadLetter, traceparent: string | undefined): Promise<void>;
   disableEndpoint(endpointId: string, reason: string): Promise<void>;
   attemptExists(deliveryId: string, attempt: number): Promise<boolean>;
+  /** Whether the delivery is finished for good (delivered or dead-lettered). */
+  deliveryFinished(deliveryId: string): Promise<boolean>;
   setFailing(endpointId: string, failing: boolean): Promise<void>;
   /** Publishes an operational event (endpoint.disabled, endpoint.recovered, delivery.exhausted) to the events topic. */
   emitOperational(type: OperationalEventType, data: Record<string, string | number | null>): Promise<void>;
@@ -79,6 +81,14 @@ const HAND_OFFS_PER_TURN = 50;
  */
 const HELD_OVERSHOOT = 5000;
 
+/**
+ * A first attempt produced this long before the consumer joined its group is looked up before it
+ * is sent (it may be a re-read). Newer ones cannot have been attempted by an earlier generation;
+ * the margin absorbs clock skew between the router's and this process's clocks (skew only moves
+ * which tasks pay a lookup, never whether one is sent).
+ */
+const REREAD_SLACK_MS = 1000;
+
 const finished = (outcome: DispatchOutcome): Finishing => ({ done: Promise.resolve(outcome) });
 
 /**
@@ -104,6 +114,8 @@ export class Dispatcher {
   private readonly orderedJobs = new WeakSet<Job>();
   /** Paused partitions, with the endpoints whose full backlog holds each (true: an ordered one). */
   private readonly holds = new Map<number, Map<string, boolean>>();
+  /** When the consumer last joined its group: a first attempt produced before it may be a re-read. */
+  private joinedAt = 0;
   private waiters: (() => void)[] = [];
   private stopping = false;
   /**
@@ -255,6 +267,7 @@ export class Dispatcher {
    * partition again with its next task.
    */
   rejoined(): void {
+    this.joinedAt = Date.now();
     if (this.holds.size === 0) return;
     this.logger.info({ partitions: [...this.holds.keys()] }, 'consumer rejoined its group; held partitions fetch again until a backlog over its limit pauses them');
     this.holds.clear();
@@ -361,9 +374,17 @@ export class Dispatcher {
     return finishing;
   }
 
-  /** One task's attempts, unless an earlier run of the dispatcher already made this one. */
+  /**
+   * One task's attempts, unless an earlier run of the dispatcher already made this one: a retry
+   * whose attempt is recorded, or a first attempt produced before the consumer joined (Kafka
+   * re-sends what was not committed, after a restart or a rebalance) whose delivery is finished for
+   * good. A first attempt that only failed is made again: an ordered endpoint's retry of it lived
+   * in the lost process's memory.
+   */
   private async attemptOnce(job: Job): Promise<Finishing> {
-    if (job.value.attempt > 1 && (await this.persistRead(() => this.ports.attemptExists(job.value.deliveryId, job.value.attempt)))) return finished('skipped');
+    const { deliveryId, attempt } = job.value;
+    if (attempt > 1 && (await this.persistRead(() => this.ports.attemptExists(deliveryId, attempt)))) return finished('skipped');
+    if (attempt === 1 && job.timestamp < this.joinedAt - REREAD_SLACK_MS && (await this.persistRead(() => this.ports.deliveryFinished(deliveryId)))) return finished('skipped');
     return this.attemptUntilSettled(job);
   }
 

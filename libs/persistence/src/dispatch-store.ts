@@ -100,6 +100,18 @@ export async function existingAttempts(dataSource: DataSource, pairs: { delivery
   return new Set(rows.map((row) => attemptKey(row.deliveryId, row.attempt)));
 }
 
+/**
+ * Which of these deliveries are finished for good (delivered, or dead-lettered: their dead letter is
+ * written before the status), in one statement.
+ */
+export async function finishedDeliveries(dataSource: DataSource, deliveryIds: string[]): Promise<Set<string>> {
+  const rows = await dataSource.query<{ id: string }[]>(
+    `SELECT id FROM deliveries WHERE id = ANY($1::text[]) AND status IN ('delivered', 'dead')`,
+    [deliveryIds],
+  );
+  return new Set(rows.map((row) => row.id));
+}
+
 /** Marks an endpoint failing since now (kept if already failing), or healthy again (null). */
 export async function setEndpointFailing(dataSource: DataSource, endpointId: string, failing: boolean): Promise<void> {
   await dataSource.query(
