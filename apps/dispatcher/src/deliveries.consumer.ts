@@ -11,8 +11,7 @@ import { setEndpointSeriesSource, throttledWarning } from '@gateway/observabilit
 import {
   attemptKey,
   cancelDelivery,
-  existingAttempts,
-  finishedDeliveries,
+  recordedAttempts,
   setEndpointFailing,
   disableEndpoint,
   LiveView,
@@ -67,9 +66,8 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
     // Spaced: the slot is free once the attempt has its answer, so only the offset commit and the
     // attempt log wait for the record; under load, far fewer and larger statements.
     const attemptWriter = new AdaptiveBatcher((rows: AttemptRow[]) => recordAttempts(this.dataSource, rows), { maxBatch: 1000, spacingMs: ATTEMPT_RECORD_SPACING_MS });
-    // Retried tasks ask whether their attempt was already made: one statement per batch of them.
-    const attemptLookup = new AdaptiveBatcher((pairs: { deliveryId: string; attempt: number }[]) => existingAttempts(this.dataSource, pairs));
-    const finishedLookup = new AdaptiveBatcher((deliveryIds: string[]) => finishedDeliveries(this.dataSource, deliveryIds));
+    // Tasks that may be copies ask whether their attempt was already made: one statement per batch of them.
+    const attemptLookup = new AdaptiveBatcher((pairs: { deliveryId: string; attempt: number }[]) => recordedAttempts(this.dataSource, pairs));
     // The opt-in budget (ADR 0010); without it nothing watches the event loop.
     const budget =
       config.DELIVERY_LOOP_DELAY_TARGET_MS > 0
@@ -95,8 +93,7 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
             headers: traceHeaders(traceparent),
           }),
         disableEndpoint: (endpointId, reason) => disableEndpoint(this.dataSource, endpointId, reason),
-        attemptExists: async (deliveryId, attempt) => (await attemptLookup.send({ deliveryId, attempt })).has(attemptKey(deliveryId, attempt)),
-        deliveryFinished: async (deliveryId) => (await finishedLookup.send(deliveryId)).has(deliveryId),
+        recordedAttempt: async (deliveryId, attempt) => (await attemptLookup.send({ deliveryId, attempt })).get(attemptKey(deliveryId, attempt)),
         setFailing: (endpointId, failing) => setEndpointFailing(this.dataSource, endpointId, failing),
         // A full ordered backlog pauses its partition (the consumer exists by the time a task arrives).
         pausePartition: (partition) => this.consumer?.pause(partition),

@@ -4,7 +4,7 @@ import type { TrackedMessage } from '@gateway/kafka';
 import { createLogger, metrics } from '@gateway/observability';
 import type { EndpointTargetRow } from '@gateway/persistence';
 import type { DeliveryTask, RetryTask } from '@gateway/schemas';
-import { Dispatcher, type DispatcherPorts } from './dispatcher';
+import { Dispatcher, type DispatcherPorts, type DispatcherSettings } from './dispatcher';
 
 const endpoint: EndpointTargetRow = {
   id: 'ep_1',
@@ -30,6 +30,11 @@ function job(n: number, completed: number[]): TrackedMessage<DeliveryTask> {
   return { value: task, key: endpoint.id, partition: 0, offset: String(n), timestamp: Date.now(), traceparent: undefined, complete: () => completed.push(n) };
 }
 
+/** Dispatcher settings for a spec: small bounds, a breaker that opens after 5 failures, with `overrides`. */
+function settings(overrides: Partial<DispatcherSettings> = {}): DispatcherSettings {
+  return { concurrencyPerEndpoint: 4, queuePerEndpoint: 100, maxInFlight: 100, userAgent: 'test', breaker: { failureThreshold: 5, openMs: 1000, maxOpenMs: 1000 }, disableAfterMs: 86_400_000, endpointSeriesMax: 0, ...overrides };
+}
+
 /** Ports that do nothing, with `overrides` for what a spec watches. */
 function fakePorts(overrides: Partial<DispatcherPorts>): DispatcherPorts {
   return {
@@ -41,8 +46,7 @@ function fakePorts(overrides: Partial<DispatcherPorts>): DispatcherPorts {
     scheduleRetry: async () => undefined,
     deadLetter: async () => undefined,
     disableEndpoint: async () => undefined,
-    attemptExists: async () => false,
-    deliveryFinished: async () => false,
+    recordedAttempt: async () => undefined,
     setFailing: async () => undefined,
     emitOperational: async () => undefined,
     ...overrides,
@@ -63,15 +67,7 @@ function failingDispatcher(openMs: number, answerMs: number, onRetry: (retry: Re
   });
   return new Dispatcher(
     ports,
-    {
-      concurrencyPerEndpoint: 1,
-      queuePerEndpoint: 1000,
-      maxInFlight: 1000,
-      userAgent: 'test',
-      breaker: { failureThreshold: 1, openMs, maxOpenMs: openMs },
-      disableAfterMs: 86_400_000,
-      endpointSeriesMax: 0,
-    },
+    settings({ concurrencyPerEndpoint: 1, queuePerEndpoint: 1000, maxInFlight: 1000, breaker: { failureThreshold: 1, openMs, maxOpenMs: openMs } }),
     createLogger('test', 'silent'),
   );
 }
@@ -142,7 +138,7 @@ describe('Dispatcher, copies of a task', () => {
     });
     const dispatcher = new Dispatcher(
       ports,
-      { concurrencyPerEndpoint: 4, queuePerEndpoint: 100, maxInFlight: 100, userAgent: 'test', breaker: { failureThreshold: 5, openMs: 1000, maxOpenMs: 1000 }, disableAfterMs: 86_400_000, endpointSeriesMax: 0 },
+      settings(),
       createLogger('test', 'silent'),
     );
     const completed: number[] = [];
@@ -184,7 +180,7 @@ describe('Dispatcher, a failing ordered endpoint', () => {
     healthy.headers = { 'x-target': healthy.id };
     const dispatcher = new Dispatcher(
       ports,
-      { concurrencyPerEndpoint: 4, queuePerEndpoint: 4, maxInFlight: 3, userAgent: 'test', breaker: { failureThreshold: 1000, openMs: 1000, maxOpenMs: 1000 }, disableAfterMs: 86_400_000, endpointSeriesMax: 0 },
+      settings({ queuePerEndpoint: 4, maxInFlight: 3, breaker: { failureThreshold: 1000, openMs: 1000, maxOpenMs: 1000 } }),
       createLogger('test', 'silent'),
     );
     const completed: number[] = [];
@@ -236,7 +232,7 @@ describe('Dispatcher, a full queue', () => {
     });
     const dispatcher = new Dispatcher(
       ports,
-      { concurrencyPerEndpoint: 1, queuePerEndpoint: 4, maxInFlight: 100, holdDrainMaxMs, userAgent: 'test', breaker: { failureThreshold: 10, openMs: 1000, maxOpenMs: 1000 }, disableAfterMs: 86_400_000, endpointSeriesMax: 0 },
+      settings({ concurrencyPerEndpoint: 1, queuePerEndpoint: 4, holdDrainMaxMs, breaker: { failureThreshold: 10, openMs: 1000, maxOpenMs: 1000 } }),
       createLogger('test', 'silent'),
     );
     // The first task gives the endpoint a completion rate and a last outcome.
@@ -277,33 +273,47 @@ describe('Dispatcher, a full queue', () => {
   });
 });
 
-describe('Dispatcher, first attempts read again after a join', () => {
-  it('skips a first attempt produced before the join whose delivery is finished; sends newer ones and unfinished ones without asking', async () => {
+describe('Dispatcher, copies of a task (Kafka re-reads, retries sent twice)', () => {
+  /** Runs `tasks` through a dispatcher that joined just now; `recorded` is the status of each delivery whose attempt was recorded. */
+  async function run(ordered: boolean, recorded: Record<string, string>, tasks: { n: number; attempt?: number; timestamp: number }[]) {
+    const target: EndpointTargetRow = { ...endpoint, ordered };
     const sent: string[] = [];
     const asked: string[] = [];
     const dispatcher = new Dispatcher(
       fakePorts({
+        endpoint: () => target,
         send: async (_url, headers) => {
           sent.push(headers['webhook-id']);
           return { statusCode: 200, error: null, retryAfterHeader: null, durationMs: 1, errorDetail: null, responseBody: null };
         },
-        deliveryFinished: async (deliveryId) => {
+        recordedAttempt: async (deliveryId) => {
           asked.push(deliveryId);
-          return deliveryId === 'dlv_1';
+          return recorded[deliveryId];
         },
       }),
-      { concurrencyPerEndpoint: 4, queuePerEndpoint: 10, maxInFlight: 100, userAgent: 'test', breaker: { failureThreshold: 5, openMs: 1000, maxOpenMs: 1000 }, disableAfterMs: 86_400_000, endpointSeriesMax: 0 },
+      settings({ queuePerEndpoint: 10 }),
       createLogger('test', 'silent'),
     );
     dispatcher.rejoined();
     const completed: number[] = [];
-    const old = Date.now() - 60_000;
-    // 1: re-read and delivered before; 2: re-read, never finished; 3: produced after the join.
-    await dispatcher.accept([{ ...job(1, completed), timestamp: old }, { ...job(2, completed), timestamp: old }, { ...job(3, completed), timestamp: Date.now() + 5 }]);
-    await settle(completed, 3);
-    assert.deepEqual([...completed].sort(), [1, 2, 3], 'all three complete');
-    assert.deepEqual([...asked].sort(), ['dlv_1', 'dlv_2'], 'only the ones produced before the join are looked up');
-    assert.equal(sent.length, 2, 'the finished one is not sent again');
+    await dispatcher.accept(tasks.map(({ n, attempt = 1, timestamp }) => ({ ...job(n, completed), timestamp, value: { ...job(n, completed).value, attempt } })));
+    await settle(completed, tasks.length);
+    assert.equal(completed.length, tasks.length, 'every copy completes');
+    return { sent: sent.length, asked: asked.sort() };
+  }
+  const old = Date.now() - 60_000;
+
+  it('skips a first attempt produced before the join whose attempt is recorded; sends newer ones without asking', async () => {
+    // 1: re-read, delivered before; 2: re-read, failed before (its retry is with the scheduler); 3: re-read, never tried; 4: produced after the join.
+    const result = await run(false, { dlv_1: 'delivered', dlv_2: 'retrying' }, [{ n: 1, timestamp: old }, { n: 2, timestamp: old }, { n: 3, timestamp: old }, { n: 4, timestamp: Date.now() + 5 }]);
+    assert.deepEqual(result.asked, ['dlv_1', 'dlv_2', 'dlv_3'], 'only the ones produced before the join are looked up');
+    assert.equal(result.sent, 2, 'the two recorded ones are not sent again');
+  });
+
+  it('sends again a recorded attempt of an ordered endpoint whose delivery is still retrying (that retry lived in memory)', async () => {
+    const result = await run(true, { dlv_1: 'retrying', dlv_2: 'delivered' }, [{ n: 1, attempt: 3, timestamp: Date.now() + 5 }, { n: 2, attempt: 3, timestamp: Date.now() + 5 }]);
+    assert.deepEqual(result.asked, ['dlv_1', 'dlv_2'], 'retries are always looked up');
+    assert.equal(result.sent, 1, 'only the retrying one is sent again');
   });
 });
 
@@ -324,7 +334,7 @@ describe('Dispatcher, a rejoin of the consumer group', () => {
         pausePartition: (partition) => paused.push(partition),
         resumePartition: (partition) => resumed.push(partition),
       }),
-      { concurrencyPerEndpoint: 1, queuePerEndpoint: 2, maxInFlight: 100, userAgent: 'test', breaker: { failureThreshold: 5, openMs: 1000, maxOpenMs: 1000 }, disableAfterMs: 86_400_000, endpointSeriesMax: 0 },
+      settings({ concurrencyPerEndpoint: 1, queuePerEndpoint: 2 }),
       createLogger('test', 'silent'),
     );
     const gauge = async () => (await metrics.dispatchPausedPartitions.get()).values[0]?.value;
@@ -358,7 +368,7 @@ describe('Dispatcher, partition pause refused', () => {
       };
       const dispatcher = new Dispatcher(
         fakePorts({ endpoint: () => ordered, pausePartition: refuse, resumePartition: refuse }),
-        { concurrencyPerEndpoint: 1, queuePerEndpoint: 2, maxInFlight: 100, userAgent: 'test', breaker: { failureThreshold: 5, openMs: 1000, maxOpenMs: 1000 }, disableAfterMs: 86_400_000, endpointSeriesMax: 0 },
+        settings({ concurrencyPerEndpoint: 1, queuePerEndpoint: 2 }),
         createLogger('test', 'silent'),
       );
       const completed: number[] = [];
@@ -385,7 +395,7 @@ describe('Dispatcher, an ordered endpoint failing for long', () => {
         disableEndpoint: async (endpointId) => void disabled.push(endpointId),
         emitOperational: async (type) => void operational.push(type),
       }),
-      { concurrencyPerEndpoint: 1, queuePerEndpoint: 100, maxInFlight: 100, userAgent: 'test', breaker: { failureThreshold: 1, openMs: 1000, maxOpenMs: 1000 }, disableAfterMs: 100, endpointSeriesMax: 0 },
+      settings({ concurrencyPerEndpoint: 1, breaker: { failureThreshold: 1, openMs: 1000, maxOpenMs: 1000 }, disableAfterMs: 100 }),
       createLogger('test', 'silent'),
     );
     const completed: number[] = [];

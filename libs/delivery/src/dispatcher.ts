@@ -23,9 +23,8 @@ export interface DispatcherPorts {
   scheduleRetry(retry: RetryTask, traceparent: string | undefined): Promise<void>;
   deadLetter(letter: DeadLetter, traceparent: string | undefined): Promise<void>;
   disableEndpoint(endpointId: string, reason: string): Promise<void>;
-  attemptExists(deliveryId: string, attempt: number): Promise<boolean>;
-  /** Whether the delivery is finished for good (delivered or dead-lettered). */
-  deliveryFinished(deliveryId: string): Promise<boolean>;
+  /** When this attempt of the delivery was already recorded: the delivery's status now; else undefined. */
+  recordedAttempt(deliveryId: string, attempt: number): Promise<string | undefined>;
   setFailing(endpointId: string, failing: boolean): Promise<void>;
   /** Publishes an operational event (endpoint.disabled, endpoint.recovered, delivery.exhausted) to the events topic. */
   emitOperational(type: OperationalEventType, data: Record<string, string | number | null>): Promise<void>;
@@ -375,17 +374,26 @@ export class Dispatcher {
   }
 
   /**
-   * One task's attempts, unless an earlier run of the dispatcher already made this one: a retry
-   * whose attempt is recorded, or a first attempt produced before the consumer joined (Kafka
-   * re-sends what was not committed, after a restart or a rebalance) whose delivery is finished for
-   * good. A first attempt that only failed is made again: an ordered endpoint's retry of it lived
-   * in the lost process's memory.
+   * One task's attempts, unless an earlier run of the dispatcher already made this one. A task may
+   * be such a copy when it is a retry (the scheduler may send one twice) or was produced before the
+   * consumer joined (Kafka re-sends what was not committed, after a restart or a rebalance).
    */
   private async attemptOnce(job: Job): Promise<Finishing> {
-    const { deliveryId, attempt } = job.value;
-    if (attempt > 1 && (await this.persistRead(() => this.ports.attemptExists(deliveryId, attempt)))) return finished('skipped');
-    if (attempt === 1 && job.timestamp < this.joinedAt - REREAD_SLACK_MS && (await this.persistRead(() => this.ports.deliveryFinished(deliveryId)))) return finished('skipped');
+    const { deliveryId, attempt, endpointId } = job.value;
+    const mayBeCopy = attempt > 1 || job.timestamp < this.joinedAt - REREAD_SLACK_MS;
+    if (mayBeCopy && this.madeBefore(endpointId, await this.persistRead(() => this.ports.recordedAttempt(deliveryId, attempt)))) return finished('skipped');
     return this.attemptUntilSettled(job);
+  }
+
+  /**
+   * Whether a recorded attempt (`status`: its delivery's status now) needs nothing more from this
+   * task. An unordered endpoint's follow-up (retry hand-off, dead letter) is durable before the
+   * attempt is recorded, so the record is enough. An ordered endpoint retries in place, in memory:
+   * unless its delivery is finished for good, that retry was lost with the process.
+   */
+  private madeBefore(endpointId: string, status: string | undefined): boolean {
+    if (status === undefined) return false;
+    return !this.ports.endpoint(endpointId)?.ordered || status === 'delivered' || status === 'dead';
   }
 
   private breakerFor(endpointId: string): CircuitBreaker {

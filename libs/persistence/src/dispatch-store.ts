@@ -82,34 +82,23 @@ export async function cancelDelivery(dataSource: DataSource, deliveryId: string)
   await dataSource.query(`UPDATE deliveries SET status = 'cancelled', updated_at = now() WHERE id = $1 AND status <> 'delivered'`, [deliveryId]);
 }
 
-/** The key `existingAttempts` answers with: delivery id and attempt number. */
+/** The key `recordedAttempts` answers with: delivery id and attempt number. */
 export const attemptKey = (deliveryId: string, attempt: number): string => `${deliveryId}#${attempt}`;
 
 /**
- * Which of these (delivery, attempt) pairs already have an attempt recorded, in one statement (a
- * retry re-emitted twice is sent once).
+ * Which of these (delivery, attempt) pairs already have an attempt recorded, with their delivery's
+ * status now, in one statement (a task Kafka or the scheduler sent twice is looked up here).
  */
-export async function existingAttempts(dataSource: DataSource, pairs: { deliveryId: string; attempt: number }[]): Promise<Set<string>> {
-  const rows = await dataSource.query<{ deliveryId: string; attempt: number }[]>(
-    `SELECT a.delivery_id AS "deliveryId", a.attempt
+export async function recordedAttempts(dataSource: DataSource, pairs: { deliveryId: string; attempt: number }[]): Promise<Map<string, string>> {
+  const rows = await dataSource.query<{ deliveryId: string; attempt: number; status: string }[]>(
+    `SELECT a.delivery_id AS "deliveryId", a.attempt, d.status
        FROM attempts a
        JOIN unnest($1::text[], $2::int[]) AS wanted(delivery_id, attempt)
-         ON a.delivery_id = wanted.delivery_id AND a.attempt = wanted.attempt`,
+         ON a.delivery_id = wanted.delivery_id AND a.attempt = wanted.attempt
+       JOIN deliveries d ON d.id = a.delivery_id`,
     [pairs.map((pair) => pair.deliveryId), pairs.map((pair) => pair.attempt)],
   );
-  return new Set(rows.map((row) => attemptKey(row.deliveryId, row.attempt)));
-}
-
-/**
- * Which of these deliveries are finished for good (delivered, or dead-lettered: their dead letter is
- * written before the status), in one statement.
- */
-export async function finishedDeliveries(dataSource: DataSource, deliveryIds: string[]): Promise<Set<string>> {
-  const rows = await dataSource.query<{ id: string }[]>(
-    `SELECT id FROM deliveries WHERE id = ANY($1::text[]) AND status IN ('delivered', 'dead')`,
-    [deliveryIds],
-  );
-  return new Set(rows.map((row) => row.id));
+  return new Map(rows.map((row) => [attemptKey(row.deliveryId, row.attempt), row.status]));
 }
 
 /** Marks an endpoint failing since now (kept if already failing), or healthy again (null). */

@@ -8,7 +8,7 @@ export { SourceEntity } from './entities/source.entity';
 export { listenForChanges, type ChangeListener } from './change-listener';
 export type { DataSource, Repository } from 'typeorm';
 export { loadSubscriptions, recordAndClaim, markRouted, type SubscriptionRow, type EventRow, type DeliveryClaim } from './routing-store';
-export { loadEndpointTargets, recordAttempts, disableEndpoint, cancelDelivery, existingAttempts, finishedDeliveries, attemptKey, setEndpointFailing, type EndpointTargetRow, type AttemptRow } from './dispatch-store';
+export { loadEndpointTargets, recordAttempts, disableEndpoint, cancelDelivery, recordedAttempts, attemptKey, setEndpointFailing, type EndpointTargetRow, type AttemptRow } from './dispatch-store';
 export { LiveView } from './live-view';
 export {
   insertRetries,
