@@ -5,6 +5,8 @@ import type { DataSource } from '@gateway/persistence';
 import type { RunningService } from '../support/services';
 import { waitFor } from '../support/wait-for';
 
+export { metricValue } from '../support/metrics';
+
 export interface HttpAnswer {
   status: number;
   headers: Record<string, string>;
@@ -123,16 +125,4 @@ export async function ingressSees(ingress: RunningService, count: number): Promi
     const text = await (await fetch(`${ingress.url}/metrics`)).text();
     return new RegExp(`^gateway_ingress_sources_loaded ${count}$`, 'm').test(text);
   });
-}
-
-/** A metric's value summed over the series whose labels contain `labels` (e.g. 'outcome="duplicate"'). */
-export async function metricValue(service: RunningService, name: string, labels = ''): Promise<number> {
-  const text = await (await fetch(`${service.url}/metrics`)).text();
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(name) || !line.includes(labels)) continue;
-    const value = Number(line.split(' ').at(-1));
-    if (Number.isFinite(value)) sum += value;
-  }
-  return sum;
 }

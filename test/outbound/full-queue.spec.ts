@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { insertEndpoint } from '../support/endpoints';
+import { metricValue } from '../support/metrics';
 import { startOutbound, type OutboundStack } from '../support/outbound';
 import { Receiver } from '../support/receiver';
 import { waitFor } from '../support/wait-for';
@@ -27,19 +28,15 @@ describe('outbound: a burst over a healthy endpoint’s queue', () => {
     await receiver.stop();
   });
 
-  const metric = async (pattern: RegExp) => {
-    const text = await (await fetch(`${stack.services.dispatcher.url}/metrics`)).text();
-    return Number(pattern.exec(text)?.[1] ?? 0);
-  };
-
   it('delivers every event of the burst without deferring any, pausing the partition while the queue is full', async () => {
     // One delivery first: the endpoint has answered, so the dispatcher knows it keeps up.
     await stack.publish([{ type: 'burst.first', data: { n: -1 }, id: 'evt_burst_first' }]);
     await waitFor('the first delivery', 15000, () => receiver.requests.length === 1);
     await stack.publish(Array.from({ length: 400 }, (_, n) => ({ type: 'burst.one', data: { n }, id: `evt_burst_${n}` })), 'one-key');
     await waitFor('all 401 deliveries', 30000, () => new Set(receiver.requests.map((request) => request.headers['webhook-id'])).size === 401);
-    assert.equal(await metric(/^gateway_deliveries_total\{outcome="retry-scheduled"\} (\d+)$/m), 0, 'none deferred to the retry topic');
-    assert.ok((await metric(/^gateway_dispatcher_partition_pauses_total\{reason="draining"\} (\d+)$/m)) >= 1, 'the full queue paused its partition');
-    await waitFor('the partition resumed', 15000, async () => (await metric(/^gateway_dispatcher_paused_partitions (\d+)$/m)) === 0);
+    const dispatcher = stack.services.dispatcher;
+    assert.equal(await metricValue(dispatcher, 'gateway_deliveries_total', 'outcome="retry-scheduled"'), 0, 'none deferred to the retry topic');
+    assert.ok((await metricValue(dispatcher, 'gateway_dispatcher_partition_pauses_total', 'reason="draining"')) >= 1, 'the full queue paused its partition');
+    await waitFor('the partition resumed', 15000, async () => (await metricValue(dispatcher, 'gateway_dispatcher_paused_partitions')) === 0);
   });
 });

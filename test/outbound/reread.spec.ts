@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { insertEndpoint } from '../support/endpoints';
 import { logDir, rawKafka } from '../support/gateway';
+import { metricValue } from '../support/metrics';
 import { startOutbound, type OutboundStack } from '../support/outbound';
 import { Receiver } from '../support/receiver';
 import { startService } from '../support/services';
@@ -30,11 +31,6 @@ describe('outbound: deliveries read again from Kafka', () => {
     await receiver.stop();
   });
 
-  const skipped = async () => {
-    const text = await (await fetch(`${stack.services.dispatcher.url}/metrics`)).text();
-    return Number(/^gateway_deliveries_total\{outcome="skipped"\} (\d+)$/m.exec(text)?.[1] ?? 0);
-  };
-
   it('skips delivered first attempts read again after the group’s offsets went back, and delivers what is new', async () => {
     const total = 100;
     await stack.publish(Array.from({ length: total }, (_, n) => ({ type: 'reread.one', data: { n }, id: `evt_reread_${n}` })));
@@ -51,7 +47,7 @@ describe('outbound: deliveries read again from Kafka', () => {
     }
     stack.services.dispatcher = await startService('dispatcher', await freePort(), { KAFKA_BROKERS: process.env.KAFKA_BROKERS!, ...stack.env }, logDir);
 
-    await waitFor('the re-read tasks looked up and skipped', 30000, async () => (await skipped()) === total);
+    await waitFor('the re-read tasks looked up and skipped', 30000, async () => (await metricValue(stack.services.dispatcher, 'gateway_deliveries_total', 'outcome="skipped"')) === total);
     await stack.publish([{ type: 'reread.one', data: { n: total }, id: 'evt_reread_new' }]);
     await waitFor('the new event delivered', 30000, () => receiver.requests.length > total);
     await new Promise((resolve) => setTimeout(resolve, 300));
