@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process';
+import { cpus } from 'node:os';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { generateSecret } from '@gateway/signing';
@@ -7,7 +8,7 @@ import { freePort } from '@gateway/testing';
 import { waitFor } from '@gateway/testing';
 import { startBenchStack } from './bench-stack';
 import type { LoadPhase, PhaseResult } from './ingress-load-process';
-import { cpuSeconds, machine, summarize } from './support';
+import { brokerPort, cpuSeconds, databasePort, listenerPid, machineBusySeconds, machine, summarize, treeCpuSeconds } from './support';
 
 export interface LoadProcess {
   run(phase: Omit<LoadPhase, 'kind'>): Promise<PhaseResult>;
@@ -75,14 +76,51 @@ function serverSide(before: Map<string, number>, after: Map<string, number>): st
 
 const fmt = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : '-');
 
-function report(result: PhaseResult, rate: number, cpu: number, targets: string): string {
+/** CPU seconds each process on the path used during a phase, and the whole machine. */
+interface PhaseCpu {
+  ingress: number;
+  /** The second ingress process running the dedup consumer (BENCH_INGRESS_DEDUP=separate). */
+  dedup?: number;
+  broker: number;
+  postgres: number;
+  machine: number;
+}
+
+interface CpuProbe {
+  read(): Promise<PhaseCpu>;
+}
+
+function cpuProbe(pids: { ingress?: number; dedup?: number; broker?: number; postgres?: number }): CpuProbe {
+  return {
+    read: async () => ({
+      ingress: await cpuSeconds(pids.ingress),
+      dedup: pids.dedup ? await cpuSeconds(pids.dedup) : undefined,
+      broker: await cpuSeconds(pids.broker),
+      postgres: await treeCpuSeconds(pids.postgres),
+      machine: await machineBusySeconds(),
+    }),
+  };
+}
+
+function usageLine(before: PhaseCpu, after: PhaseCpu, result: PhaseResult, accepted: number): string {
+  const share = (key: keyof PhaseCpu) => {
+    const used = (after[key] ?? NaN) - (before[key] ?? NaN);
+    return Number.isFinite(used) ? `${((used / result.elapsedSeconds) * 100).toFixed(0)}%` : '-';
+  };
+  const machineUsed = after.machine - before.machine;
+  const perWebhook = accepted > 0 ? `, ${((machineUsed * 1000) / accepted).toFixed(3)} ms per accepted webhook` : '';
+  return `    CPU, % of one core: ingress ${share('ingress')}${before.dedup !== undefined ? `, dedup process ${share('dedup')}` : ''}, broker ${share('broker')}, PostgreSQL ${share('postgres')}, load generator ${((result.cpuSeconds / result.elapsedSeconds) * 100).toFixed(0)}%; whole machine ${share('machine')} of ${cpus().length * 100}%${perWebhook}`;
+}
+
+function report(result: PhaseResult, rate: number, cpu: { before: PhaseCpu; after: PhaseCpu }, targets: string): string {
   const ok = summarize(result.accepted);
   const refused = summarize(result.refused);
   const all = summarize([...result.accepted, ...result.refused]);
   const statuses = Object.entries(result.statuses).map(([status, count]) => `${status}: ${count}`).join(', ');
   return [
     `  ${result.label}: offered ${rate}/s for ${(result.sent / rate).toFixed(0)} s -> ${result.sent} requests in ${result.elapsedSeconds.toFixed(1)} s; accepted ${(ok.n / result.elapsedSeconds).toFixed(0)}/s`,
-    `    answers: ${statuses}${result.errors ? `, connection errors: ${result.errors}` : ''}; ${result.connections} connections; ingress CPU ${(cpu / result.elapsedSeconds * 100).toFixed(0)}% of one core, load generator ${(result.cpuSeconds / result.elapsedSeconds * 100).toFixed(0)}%`,
+    `    answers: ${statuses}${result.errors ? `, connection errors: ${result.errors}` : ''}; ${result.connections} connections`,
+    usageLine(cpu.before, cpu.after, result, ok.n),
     `    latency from due time: 2xx p50 ${fmt(ok.p50)} ms, p99 ${fmt(ok.p99)} ms, max ${fmt(ok.max)} ms; refused p50 ${fmt(refused.p50)} ms, p99 ${fmt(refused.p99)} ms; all p99 ${fmt(all.p99)} ms`,
     `    target: ${targets}`,
   ].join('\n');
@@ -93,7 +131,8 @@ function report(result: PhaseResult, rate: number, cpu: number, targets: string)
  * on loopback, to one ingress process (acks=all on every accepted request). Phases: 1,000/s
  * (p99 <= 10 ms), the sustained rate for 60 s (>= 5,000/s accepted, p50 <= 5 ms, p99 <= 25 ms, no
  * error), then twice its capacity and twice the target rate (excess answered 429/503, p99 <= 50 ms).
- * Finally every 2xx-answered webhook is looked up on webhooks.inbound.
+ * Finally every 2xx-answered webhook is looked up on webhooks.inbound (on the journal topic when the
+ * dedup consumer is off).
  */
 export async function ingressThroughput(
   rate = Number(process.env.BENCH_INGRESS_RATE ?? 5000),
@@ -112,23 +151,38 @@ export async function ingressThroughput(
     LOG_LEVEL: 'warn',
     ...(process.env.INGRESS_MAX_IN_FLIGHT ? { INGRESS_MAX_IN_FLIGHT: process.env.INGRESS_MAX_IN_FLIGHT } : {}),
   };
-  // BENCH_INGRESS_SPLIT=1: the loaded ingress only serves HTTP; a second one runs the dedup consumer.
-  const split = process.env.BENCH_INGRESS_SPLIT === '1';
-  const ingress = await startService('ingress', await freePort(), split ? { ...env, INGRESS_DEDUP_CONSUMER: 'false' } : env, stack.logDir);
-  const dedup = split ? await startService('ingress', await freePort(), env, stack.logDir) : undefined;
-  const lines: string[] = [`ingress throughput: 1 KB Standard Webhooks requests, open loop, 64 connections growing on demand up to 512, ${split ? 'one ingress process serving HTTP and one running the dedup consumer' : 'one ingress process'}`, `  machine at start: ${machine()}`];
+  // Where the dedup consumer runs (BENCH_INGRESS_DEDUP): in the loaded ingress process (as deployed
+  // by default), in a second ingress process (`separate`), or nowhere (`off`: the ingress's own
+  // cost, its 2xx then checked on the journal topic it writes).
+  const dedupMode = process.env.BENCH_INGRESS_DEDUP ?? 'in-process';
+  if (!['in-process', 'separate', 'off'].includes(dedupMode)) throw new Error(`BENCH_INGRESS_DEDUP is in-process, separate or off, not ${dedupMode}`);
+  const ingress = await startService('ingress', await freePort(), dedupMode === 'in-process' ? env : { ...env, INGRESS_DEDUP_CONSUMER: 'false' }, stack.logDir);
+  const dedup = dedupMode === 'separate' ? await startService('ingress', await freePort(), env, stack.logDir) : undefined;
+  const layout = {
+    'in-process': 'one ingress process (HTTP and the dedup consumer)',
+    separate: 'one ingress process serving HTTP and one running the dedup consumer',
+    off: 'one ingress process serving HTTP, no dedup consumer',
+  }[dedupMode];
+  const checkedTopic = dedupMode === 'off' ? stack.topics.inboundJournal : stack.topics.inbound;
+  const lines: string[] = [`ingress throughput: 1 KB Standard Webhooks requests, open loop, 64 connections growing on demand up to 512, ${layout}`, `  machine at start: ${machine()}`];
   const acceptedIds: string[] = [];
+  const probe = cpuProbe({
+    ingress: ingress.process.pid,
+    dedup: dedup?.process.pid,
+    broker: listenerPid(brokerPort(stack.kafkaBrokers)),
+    postgres: listenerPid(databasePort(stack.databaseUrl)),
+  });
   try {
     const base = { host: '127.0.0.1', port: ingress.port, path: `/in/${sourceId}`, secret, connections: 64, maxConnections: 512 };
     const phase = async (label: string, phaseRate: number, phaseSeconds: number, targets: string, print = true) => {
-      const before = await cpuSeconds(ingress.process.pid);
+      const before = await probe.read();
       const metricsBefore = await scrape(ingress.url);
       const result = await load.run({ ...base, label, rate: phaseRate, seconds: phaseSeconds });
-      const cpu = (await cpuSeconds(ingress.process.pid)) - before;
+      const after = await probe.read();
       const metricsAfter = await scrape(ingress.url);
       for (const n of result.acceptedIds) acceptedIds.push(`msg_${label}_${n}`);
       if (print) {
-        lines.push(`${report(result, phaseRate, cpu, targets)}\n${serverSide(metricsBefore, metricsAfter)}`);
+        lines.push(`${report(result, phaseRate, { before, after }, targets)}\n${serverSide(metricsBefore, metricsAfter)}`);
         process.stdout.write(`${lines.at(-1)}\n`);
       }
       return result;
@@ -143,12 +197,12 @@ export async function ingressThroughput(
     await phase('overload-target', rate * 2, Math.min(20, seconds), `${overloadTarget} (twice the target rate)`);
     lines.push(`  machine at end: ${machine()}`);
 
-    // Every 2xx-answered webhook must be on webhooks.inbound (after the dedup consumer).
+    // Every 2xx-answered webhook must be on webhooks.inbound (after the dedup consumer), or on the journal without it.
     const expected = new Set(acceptedIds);
     const kafka = new Kafka({ brokers: stack.kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
     const consumer = kafka.consumer({ groupId: `bench-verify-${Date.now()}`, maxBytes: 50 * 1024 * 1024 });
     await consumer.connect();
-    await consumer.subscribe({ topic: stack.topics.inbound, fromBeginning: true });
+    await consumer.subscribe({ topic: checkedTopic, fromBeginning: true });
     let published = 0;
     await consumer.run({
       eachBatch: async ({ batch }) => {
@@ -160,10 +214,10 @@ export async function ingressThroughput(
       },
     });
     const started = Date.now();
-    await waitFor('every accepted webhook on webhooks.inbound', 180000, () => expected.size === 0, 500).catch(() => undefined);
+    await waitFor(`every accepted webhook on ${checkedTopic}`, 180000, () => expected.size === 0, 500).catch(() => undefined);
     await consumer.disconnect();
     lines.push(
-      `  durability: ${acceptedIds.length} webhooks answered 2xx; ${acceptedIds.length - expected.size} found on webhooks.inbound (${published} records read in ${((Date.now() - started) / 1000).toFixed(1)} s); missing: ${expected.size}`,
+      `  durability: ${acceptedIds.length} webhooks answered 2xx; ${acceptedIds.length - expected.size} found on ${checkedTopic} (${published} records read in ${((Date.now() - started) / 1000).toFixed(1)} s); missing: ${expected.size}`,
     );
   } finally {
     load.stop();

@@ -1,6 +1,9 @@
+import { fork } from 'node:child_process';
+import path from 'node:path';
 import { Agent, request } from 'undici';
-import { startLoadProcess } from './ingress-throughput.bench';
-import { cpuSeconds, machine, startReceiverFarm, summarize } from './support';
+import { startBenchStack } from './bench-stack';
+import { startLoadProcess, type LoadProcess } from './ingress-throughput.bench';
+import { brokerPort, cpuSeconds, listenerPid, machine, startReceiverFarm, summarize } from './support';
 
 const fmt = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : '-');
 
@@ -8,39 +11,52 @@ const fmt = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : '-')
  * What this machine allows before any gateway code runs, measured the way the gateway's own
  * benchmarks measure it, so their figures can be read as ratios of the same run:
  * - the ingress benchmark's load generator against an HTTP server that only reads the body and
- *   answers 200 (the least an ingress can do), at 1,000/s, 2,000/s and 5,000/s;
+ *   answers 200, at 1,000/s, 2,000/s, 5,000/s and 10,000/s (the ingress's overload phase);
+ * - the same against the least an ingress can do under its contract: a server that writes each
+ *   body to Kafka (KafkaJS, acks=all, batched) and answers 200 on the ack
+ *   (journal-writer-process.ts), with the broker's CPU beside it;
  * - undici (`request` on one pooled agent, as the dispatcher sends) POSTing 1 KB to the
  *   benchmarks' 50 local receivers as fast as it can, with nothing else running.
- * No Kafka, PostgreSQL or gateway process takes part.
+ * No gateway process takes part; only the Kafka-writer phase uses a broker (the benchmarks' own,
+ * unless KAFKA_BROKERS is set).
  */
 export async function machineCeiling(
   seconds = Number(process.env.BENCH_CEILING_SECONDS ?? 15),
   posts = Number(process.env.BENCH_CEILING_POSTS ?? 30000),
 ): Promise<void> {
-  const lines = ['machine ceiling: the load generators and a do-nothing server or receiver, no gateway code', `  machine at start: ${machine()}`];
+  const lines = ['machine ceiling: the load generators against servers and receivers that do the least, no gateway code', `  machine at start: ${machine()}`];
   const print = (line: string) => {
     lines.push(line);
     process.stdout.write(`${line}\n`);
   };
 
-  const bare = await startReceiverFarm(1);
   const load = await startLoadProcess();
   try {
-    const url = new URL(bare.urls[0]);
-    const secret = `whsec_${Buffer.alloc(24, 7).toString('base64')}`;
-    for (const rate of [1000, 2000, 5000]) {
-      const before = await cpuSeconds(bare.pid);
-      const result = await load.run({ label: `bare-${rate}`, host: url.hostname, port: Number(url.port), path: url.pathname, secret, rate, seconds, connections: 64, maxConnections: 512 });
-      const cpu = (await cpuSeconds(bare.pid)) - before;
-      const ok = summarize(result.accepted);
-      print(
-        `  ingress load generator -> bare server at ${rate}/s for ${seconds} s: answered 200 ${(ok.n / result.elapsedSeconds).toFixed(0)}/s, p50 ${fmt(ok.p50)} ms, p99 ${fmt(ok.p99)} ms, max ${fmt(ok.max)} ms; ` +
-          `${result.errors} connection errors, ${result.connections} connections; server CPU ${((cpu / result.elapsedSeconds) * 100).toFixed(0)}% of a core, generator ${((result.cpuSeconds / result.elapsedSeconds) * 100).toFixed(0)}%`,
-      );
+    const bare = await startReceiverFarm(1);
+    try {
+      for (const rate of [1000, 2000, 5000, 10000]) {
+        print(await serverPhase(load, { label: 'bare', what: 'bare server', url: new URL(bare.urls[0]), pid: bare.pid, rate, seconds }));
+      }
+    } finally {
+      bare.stop();
+    }
+    const stack = await startBenchStack('ceiling');
+    try {
+      const writer = await startJournalWriter(stack.kafkaBrokers, stack.topics.inboundJournal);
+      try {
+        const broker = listenerPid(brokerPort(stack.kafkaBrokers));
+        for (const rate of [1000, 2000, 5000]) {
+          const what = 'Kafka-writing server (acks=all)';
+          print(await serverPhase(load, { label: 'kafka', what, url: writer.url, pid: writer.pid, rate, seconds, broker }));
+        }
+      } finally {
+        writer.stop();
+      }
+    } finally {
+      await stack.stop();
     }
   } finally {
     load.stop();
-    bare.stop();
   }
 
   const farm = await startReceiverFarm(50);
@@ -71,4 +87,52 @@ export async function machineCeiling(
     farm.stop();
   }
   print(`  machine at end: ${machine()}`);
+}
+
+interface ServerPhase {
+  label: string;
+  what: string;
+  url: URL;
+  pid: number | undefined;
+  rate: number;
+  seconds: number;
+  /** The Kafka broker's process, whose CPU is reported beside the server's. */
+  broker?: number;
+}
+
+/** The ingress load generator against one server for `seconds` at `rate`; one report line. */
+async function serverPhase(load: LoadProcess, phase: ServerPhase): Promise<string> {
+  const secret = `whsec_${Buffer.alloc(24, 7).toString('base64')}`;
+  const before = await cpuSeconds(phase.pid);
+  const brokerBefore = phase.broker ? await cpuSeconds(phase.broker) : NaN;
+  const result = await load.run({
+    label: `${phase.label}-${phase.rate}`,
+    host: phase.url.hostname,
+    port: Number(phase.url.port),
+    path: phase.url.pathname,
+    secret,
+    rate: phase.rate,
+    seconds: phase.seconds,
+    connections: 64,
+    maxConnections: 512,
+  });
+  const share = (cpu: number) => `${((cpu / result.elapsedSeconds) * 100).toFixed(0)}%`;
+  const cpu = (await cpuSeconds(phase.pid)) - before;
+  const broker = phase.broker ? `, broker ${share((await cpuSeconds(phase.broker)) - brokerBefore)}` : '';
+  const ok = summarize(result.accepted);
+  const other = Object.entries(result.statuses).filter(([status]) => status !== '200');
+  return (
+    `  ingress load generator -> ${phase.what} at ${phase.rate}/s for ${phase.seconds} s: answered 200 ${(ok.n / result.elapsedSeconds).toFixed(0)}/s, p50 ${fmt(ok.p50)} ms, p99 ${fmt(ok.p99)} ms, max ${fmt(ok.max)} ms; ` +
+    `${other.length > 0 ? `other answers ${other.map(([status, n]) => `${status}: ${n}`).join(', ')}; ` : ''}${result.errors} connection errors, ${result.connections} connections; ` +
+    `server CPU ${share(cpu)} of a core (${((cpu * 1000) / Math.max(1, result.sent)).toFixed(3)} ms a request), generator ${share(result.cpuSeconds)}${broker}`
+  );
+}
+
+/** journal-writer-process.ts, ready to take requests. */
+function startJournalWriter(brokers: string, topic: string): Promise<{ url: URL; pid: number | undefined; stop(): void }> {
+  const child = fork(path.join(__dirname, 'journal-writer-process.js'), [brokers, topic], { stdio: 'inherit' });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`journal writer exited with ${code}`)));
+    child.once('message', (message: { url: string }) => resolve({ url: new URL(message.url), pid: child.pid, stop: () => child.kill() }));
+  });
 }

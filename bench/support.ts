@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import path from 'node:path';
 import type { JsonValue } from '@gateway/schemas';
@@ -88,3 +88,42 @@ export async function cpuSeconds(pid: number | undefined): Promise<number> {
   const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
+
+/** CPU seconds (user + system) of a process and its direct children (PostgreSQL's backends), from /proc. */
+export async function treeCpuSeconds(pid: number | undefined): Promise<number> {
+  if (!pid) return NaN;
+  const { readdir, readFile } = await import('node:fs/promises');
+  let total = 0;
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    const fields = stat.split(') ')[1]?.split(' ');
+    if (!fields) continue;
+    // The process itself with its ended children (cutime, cstime), and the children still running.
+    if (Number(entry) === pid) total += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100;
+    else if (Number(fields[1]) === pid) total += (Number(fields[11]) + Number(fields[12])) / 100;
+  }
+  return total;
+}
+
+/** CPU seconds the whole machine spent busy (every process and the kernel, not idle, I/O wait or steal), from /proc/stat. */
+export async function machineBusySeconds(): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  const [user, nice, system, , , irq, softirq] = (await readFile('/proc/stat', 'utf8')).split('\n')[0].split(/\s+/).slice(1).map(Number);
+  return (user + nice + system + irq + softirq) / 100;
+}
+
+/** The pid of the process listening on a loopback TCP port (a broker, PostgreSQL), if `ss` can tell. */
+export function listenerPid(port: string | number): number | undefined {
+  try {
+    const listing = execFileSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8' });
+    const pid = /pid=(\d+)/.exec(listing)?.[1];
+    return pid ? Number(pid) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The port of the first broker in a KAFKA_BROKERS list, or of a PostgreSQL URL. */
+export const brokerPort = (brokers: string): string => brokers.split(',')[0].split(':').at(-1) ?? '9092';
+export const databasePort = (url: string): string => new URL(url).port || '5432';
