@@ -7,6 +7,7 @@ import {
 import {
   claimDedupKeys,
   DedupStage,
+  journalFetch,
   markDedupPublished,
   purgeExpiredDedupKeys,
   sourceDefaults,
@@ -58,6 +59,7 @@ export class JournalConsumer implements OnApplicationBootstrap, BeforeApplicatio
       group: 'ingress-journal',
       topic: this.host.topics.inboundJournal,
       contract: inboundMessage,
+      fetch: journalFetch(this.config.INGRESS_DEDUP_FETCH_WAIT_MS),
       handle: (messages) =>
         stage.handle(
           messages.map((message) => ({ message: message.value, traceparent: message.traceparent })),

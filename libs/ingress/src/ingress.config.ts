@@ -62,6 +62,15 @@ export const ingressConfig = {
     .describe(
       'Run the dedup consumer (ingress journal -> webhooks.inbound) in this process. Every replica runs it by default; set false on replicas that only serve HTTP, so its batches never delay a request (at least one replica must run it).',
     ),
+  INGRESS_DEDUP_FETCH_WAIT_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1000)
+    .default(10)
+    .describe(
+      'How long the dedup consumer lets the broker gather journal records (up to 64 KiB) before a fetch answers: fewer, larger batches, each one claim and one mark in PostgreSQL and one produce, for up to this much delay on the way to webhooks.inbound (never on the 2xx). 0: answer with the first record.',
+    ),
   INGRESS_DEDUP_CACHE_SIZE: z.coerce
     .number()
     .int()

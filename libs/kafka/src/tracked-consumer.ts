@@ -34,6 +34,13 @@ export interface TrackedConsumerOptions<S extends z.ZodType> {
    */
   commitIntervalMs?: number;
   /**
+   * How a fetch waits for records: the broker answers once `minBytes` are there or after
+   * `maxWaitMs`. By default it answers with the first record (1 byte, 100 ms). A consumer whose
+   * every batch costs round trips of its own (the ingress's dedup stage) waits a little longer for
+   * fewer, larger batches.
+   */
+  fetch?: { minBytes: number; maxWaitMs: number };
+  /**
    * Takes the accepted messages of a batch and starts work on them; resolves when it can take more
    * (backpressure), not when the work is done. Each message calls `complete()` when done. A
    * rejection makes kafkajs consume the batch again.
@@ -60,7 +67,8 @@ export async function startTrackedConsumer<S extends z.ZodType>(
     groupId,
     sessionTimeout: 10000,
     heartbeatInterval: 1000,
-    maxWaitTimeInMs: 100,
+    minBytes: options.fetch?.minBytes ?? 1,
+    maxWaitTimeInMs: options.fetch?.maxWaitMs ?? 100,
     maxBytesPerPartition: 1024 * 1024,
     retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 3000 },
   });

@@ -4,7 +4,7 @@ import type { InvalidMessage, MessageContract } from '@gateway/schemas';
 import { metrics, type Logger } from '@gateway/observability';
 import type { BatchingProducer } from './batching-producer';
 import { traceparentOf } from './trace-headers';
-import { startTrackedConsumer } from './tracked-consumer';
+import { startTrackedConsumer, type TrackedConsumerOptions } from './tracked-consumer';
 
 export interface AcceptedMessage<T> {
   value: T;
@@ -31,6 +31,8 @@ export interface ValidatingConsumerOptions<S extends z.ZodType> {
   invalidTopic: string;
   producer: BatchingProducer;
   logger: Logger;
+  /** How a fetch waits for records (`TrackedConsumerOptions.fetch`). */
+  fetch?: TrackedConsumerOptions<S>['fetch'];
   /**
    * Handles the accepted messages of one batch. When it resolves, the batch's offsets are committed;
    * when it rejects, nothing is committed and the batch is consumed again.

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { InboundMessage } from '@gateway/schemas';
 import { dedupKeyOf, inboundIdFor } from './dedup-key';
-import { DedupStage, type JournalEntry } from './dedup-stage';
+import { DedupStage, journalFetch, type JournalEntry } from './dedup-stage';
 import { claimRef, type DedupClaim, type DedupRef } from './dedup.store';
 
 /** The claim table's rules, in memory (the SQL lives in dedup.store.ts and runs in test/ingress). */
@@ -109,5 +109,15 @@ describe('DedupStage', () => {
     await dedup.handle([entry('a', 'e1')]);
     await dedup.handle([entry('a', 'e1')]);
     assert.equal(published.length, 1);
+  });
+});
+
+describe('journalFetch', () => {
+  it('lets the broker gather up to 64 KiB for the configured wait', () => {
+    assert.deepEqual(journalFetch(10), { minBytes: 64 * 1024, maxWaitMs: 10 });
+  });
+
+  it('leaves the consumers’ default (an answer with the first record) at 0', () => {
+    assert.equal(journalFetch(0), undefined);
   });
 });
