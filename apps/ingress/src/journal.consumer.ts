@@ -7,7 +7,7 @@ import {
 import {
   claimDedupKeys,
   DedupStage,
-  journalFetch,
+  journalGather,
   markDedupPublished,
   purgeExpiredDedupKeys,
   sourceDefaults,
@@ -59,7 +59,7 @@ export class JournalConsumer implements OnApplicationBootstrap, BeforeApplicatio
       group: 'ingress-journal',
       topic: this.host.topics.inboundJournal,
       contract: inboundMessage,
-      fetch: journalFetch(this.config.INGRESS_DEDUP_FETCH_WAIT_MS),
+      gather: journalGather(this.config.INGRESS_DEDUP_FETCH_WAIT_MS),
       handle: (messages) =>
         stage.handle(
           messages.map((message) => ({ message: message.value, traceparent: message.traceparent })),

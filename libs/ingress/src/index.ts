@@ -13,7 +13,7 @@ export { answerFor, type IngressOutcome, type OutcomeKind, type Answer } from '.
 export { createIngressHandler, type IngressHandler, type IngressRouteOptions } from './http/ingress-route';
 export { parsePublicBase, signedUrl, type PublicBase } from './http/signed-url';
 export { dedupKeyOf, inboundIdFor } from './dedup/dedup-key';
-export { DedupStage, journalFetch, type DedupPorts, type JournalEntry } from './dedup/dedup-stage';
+export { DedupStage, journalGather, type DedupPorts, type JournalEntry } from './dedup/dedup-stage';
 export { claimDedupKeys, markDedupPublished, purgeExpiredDedupKeys, type DedupClaim, type DedupRef } from './dedup/dedup.store';
 export {
   eventTypeFromSchema,

@@ -69,7 +69,7 @@ export const ingressConfig = {
     .max(1000)
     .default(10)
     .describe(
-      'How long the dedup consumer lets the broker gather journal records (up to 64 KiB) before a fetch answers: fewer, larger batches, each one claim and one mark in PostgreSQL and one produce, for up to this much delay on the way to webhooks.inbound (never on the 2xx). 0: answer with the first record.',
+      'After a journal batch of fewer than 32 webhooks that caught up with the topic, the dedup consumer waits this long before its next fetch: fewer, larger batches, each one claim and one mark in PostgreSQL and one produce, for up to this much delay on the way to webhooks.inbound (never on the 2xx). 0: no wait.',
     ),
   INGRESS_DEDUP_CACHE_SIZE: z.coerce
     .number()

@@ -34,12 +34,13 @@ export interface TrackedConsumerOptions<S extends z.ZodType> {
    */
   commitIntervalMs?: number;
   /**
-   * How a fetch waits for records: the broker answers once `minBytes` are there or after
-   * `maxWaitMs`. By default it answers with the first record (1 byte, 100 ms). A consumer whose
-   * every batch costs round trips of its own (the ingress's dedup stage) waits a little longer for
-   * fewer, larger batches.
+   * Gathering for a consumer whose every batch costs round trips of its own (the ingress's dedup
+   * stage): after a batch of fewer than `belowBatch` messages that left nothing behind it in its
+   * partition, the next fetch waits `waitMs`, so that the records arriving meanwhile make one
+   * batch. An idle topic costs no more fetches than without it (the broker still holds an empty
+   * fetch for 100 ms), and a backlog is read without pause.
    */
-  fetch?: { minBytes: number; maxWaitMs: number };
+  gather?: { belowBatch: number; waitMs: number };
   /**
    * Takes the accepted messages of a batch and starts work on them; resolves when it can take more
    * (backpressure), not when the work is done. Each message calls `complete()` when done. A
@@ -67,8 +68,7 @@ export async function startTrackedConsumer<S extends z.ZodType>(
     groupId,
     sessionTimeout: 10000,
     heartbeatInterval: 1000,
-    minBytes: options.fetch?.minBytes ?? 1,
-    maxWaitTimeInMs: options.fetch?.maxWaitMs ?? 100,
+    maxWaitTimeInMs: 100,
     maxBytesPerPartition: 1024 * 1024,
     retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 3000 },
   });
@@ -193,6 +193,10 @@ export async function startTrackedConsumer<S extends z.ZodType>(
         { topic: batch.topic, partition: String(batch.partition), consumer: groupId },
         Math.max(0, lag),
       );
+      const { gather } = options;
+      if (gather && lag <= 0 && batch.messages.length < gather.belowBatch && isRunning()) {
+        await new Promise((resolve) => setTimeout(resolve, gather.waitMs));
+      }
     },
   };
   await begin();

@@ -31,8 +31,8 @@ export interface ValidatingConsumerOptions<S extends z.ZodType> {
   invalidTopic: string;
   producer: BatchingProducer;
   logger: Logger;
-  /** How a fetch waits for records (`TrackedConsumerOptions.fetch`). */
-  fetch?: TrackedConsumerOptions<S>['fetch'];
+  /** Waits after a small batch for the next one to gather (`TrackedConsumerOptions.gather`). */
+  gather?: TrackedConsumerOptions<S>['gather'];
   /**
    * Handles the accepted messages of one batch. When it resolves, the batch's offsets are committed;
    * when it rejects, nothing is committed and the batch is consumed again.

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { InboundMessage } from '@gateway/schemas';
 import { dedupKeyOf, inboundIdFor } from './dedup-key';
-import { DedupStage, journalFetch, type JournalEntry } from './dedup-stage';
+import { DedupStage, journalGather, type JournalEntry } from './dedup-stage';
 import { claimRef, type DedupClaim, type DedupRef } from './dedup.store';
 
 /** The claim table's rules, in memory (the SQL lives in dedup.store.ts and runs in test/ingress). */
@@ -112,12 +112,12 @@ describe('DedupStage', () => {
   });
 });
 
-describe('journalFetch', () => {
-  it('lets the broker gather up to 64 KiB for the configured wait', () => {
-    assert.deepEqual(journalFetch(10), { minBytes: 64 * 1024, maxWaitMs: 10 });
+describe('journalGather', () => {
+  it('waits the configured time after a batch of fewer than 32', () => {
+    assert.deepEqual(journalGather(10), { belowBatch: 32, waitMs: 10 });
   });
 
-  it('leaves the consumers’ default (an answer with the first record) at 0', () => {
-    assert.equal(journalFetch(0), undefined);
+  it('does not wait at 0', () => {
+    assert.equal(journalGather(0), undefined);
   });
 });

@@ -18,12 +18,12 @@ export interface DedupPorts {
 }
 
 /**
- * The journal fetch: every batch costs the dedup stage a claim, a produce and a mark, so waiting
- * `waitMs` for up to 64 KiB of records (about 45 webhooks of 1 KB) cuts its CPU, PostgreSQL's and
- * the broker's per webhook (ADR 0006). 0: the consumers' default, an answer with the first record.
+ * How the dedup consumer gathers its journal batches: every batch costs it a claim, a produce and a
+ * mark, so after a batch of fewer than 32 webhooks that caught up with the journal it waits
+ * `waitMs` before the next fetch (ADR 0006). 0: no wait.
  */
-export function journalFetch(waitMs: number): { minBytes: number; maxWaitMs: number } | undefined {
-  return waitMs > 0 ? { minBytes: 64 * 1024, maxWaitMs: waitMs } : undefined;
+export function journalGather(waitMs: number): { belowBatch: number; waitMs: number } | undefined {
+  return waitMs > 0 ? { belowBatch: 32, waitMs } : undefined;
 }
 
 const keysOf = (message: InboundMessage): string[] =>
