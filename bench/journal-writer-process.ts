@@ -1,12 +1,14 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Kafka, logLevel, type Message } from 'kafkajs';
+import { quietIdleRequestQueues } from '@gateway/kafka';
 
 /**
  * The least an ingress can do under its contract, for `machine-ceiling`: read the body, write it to
  * Kafka with acks=all, answer 200 once acknowledged. No verification, dedup, metrics or tracing;
- * KafkaJS used directly with the batching an ingress needs (everything that arrived while the
- * previous batches were out goes in one `sendBatch`, at most two out at once). Argv: brokers,
+ * KafkaJS used directly (with the gateway's fix of its idle timer loop) and the batching an ingress
+ * needs (everything that arrived while the previous batches were out goes in one `sendBatch`, at
+ * most two out at once). Argv: brokers,
  * topic. Talks to its parent over IPC: `ready` with its URL.
  */
 const [brokers, topic] = process.argv.slice(2);
@@ -18,6 +20,7 @@ interface Waiting {
 }
 
 async function main(): Promise<void> {
+  quietIdleRequestQueues();
   const kafka = new Kafka({ clientId: 'ceiling-writer', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();

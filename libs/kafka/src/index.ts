@@ -1,4 +1,5 @@
 export { createKafka, type KafkaSettings } from './kafka-client';
+export { quietIdleRequestQueues } from './idle-request-queues';
 export { BatchingProducer, type OutgoingMessage, KafkaUnavailableError } from './batching-producer';
 export { ensureTopics, type TopicSpec, defaultTopicSpecs } from './topics';
 export { startValidatingConsumer, newestTimestamp, type ValidatingConsumer, type ValidatingConsumerOptions, type AcceptedMessage, type BatchContext } from './validating-consumer';

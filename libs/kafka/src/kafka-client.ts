@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
 import type { Logger } from '@gateway/observability';
+import { quietIdleRequestQueues } from './idle-request-queues';
 
 export interface KafkaSettings {
   brokers: string[];
@@ -16,6 +17,7 @@ const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 
 /** The one place a kafkajs client is made; its logs go through pino. */
 export function createKafka(settings: KafkaSettings): Kafka {
+  quietIdleRequestQueues();
   const log = settings.logger.child({ component: 'kafkajs' });
   return new Kafka({
     clientId: settings.clientId,
