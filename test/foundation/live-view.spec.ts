@@ -76,4 +76,89 @@ describe('LiveView: an in-memory copy of a table, current on change', () => {
       await view.stop();
     }
   });
+
+  it('schedules no reload once stopped (a notification still arriving while its listener closes)', async () => {
+    let loads = 0;
+    const view = new LiveView(db, 'endpoints_changed', async (source) => (loads++, countEndpoints(source)), () => undefined, () => undefined, 60000);
+    await view.start();
+    await view.stop();
+    const before = loads;
+    view.scheduleReload(1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(loads, before);
+  });
+
+  describe('caughtUp: current for messages whose writer made its own copy fresh first', () => {
+    /** A view whose notified reloads wait a minute: only caughtUp can load them sooner. */
+    class SlowDebounce<T> extends LiveView<T> {
+      notified = 0;
+      override scheduleReload(): void {
+        this.notified++;
+        super.scheduleReload(60000);
+      }
+    }
+
+    /** A started view counting its loads and keeping the last count it loaded. */
+    const startedView = async () => {
+      const state = { loads: 0, seen: -1 };
+      const load = async (source: DataSource) => {
+        state.loads++;
+        return countEndpoints(source);
+      };
+      const view = new SlowDebounce(db, 'endpoints_changed', load, (n) => (state.seen = n), () => undefined, 60000);
+      await view.start();
+      return { view, state };
+    };
+
+    it('resolves without a load when no change was notified', async () => {
+      const { view, state } = await startedView();
+      const loads = state.loads;
+      await view.caughtUp().finally(() => view.stop());
+      assert.equal(state.loads, loads);
+    });
+
+    it('loads a notified change at once instead of after the debounce', async () => {
+      const { view, state } = await startedView();
+      try {
+        const before = state.seen;
+        const loads = state.loads;
+        await insertEndpoint({ url: 'http://127.0.0.1:9/notified' });
+        const deadline = Date.now() + 5000;
+        while (view.notified === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+        assert.ok(view.notified > 0, 'the change was notified');
+        await view.caughtUp();
+        assert.equal(state.seen, before + 1);
+        assert.equal(state.loads, loads + 1, 'one load, not the debounced one as well');
+      } finally {
+        await view.stop();
+      }
+    });
+
+    it('waits for a load under way', async () => {
+      let release: (() => void) | undefined;
+      let loads = 0;
+      const load = async (source: DataSource) => {
+        loads++;
+        const n = await countEndpoints(source);
+        if (loads === 2) await new Promise<void>((resolve) => (release = resolve));
+        return n;
+      };
+      const view = new SlowDebounce(db, 'endpoints_changed', load, () => undefined, () => undefined, 60000);
+      await view.start();
+      try {
+        const running = view.reload();
+        while (!release) await new Promise((resolve) => setTimeout(resolve, 5));
+        let settled = false;
+        const caughtUp = view.caughtUp().then(() => (settled = true));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        assert.equal(settled, false, 'not before the load under way is applied');
+        release();
+        await running;
+        await caughtUp;
+        assert.equal(loads, 2, 'no load of its own');
+      } finally {
+        await view.stop();
+      }
+    });
+  });
 });

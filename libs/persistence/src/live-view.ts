@@ -56,6 +56,8 @@ export class LiveView<T> {
   private stale = false;
   /** Every change committed before this time (local clock) is in the copy. */
   private freshAsOf = 0;
+  /** Stopped: a notification still arriving while the listener closes schedules nothing. */
+  private stopped = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -73,8 +75,10 @@ export class LiveView<T> {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.timer);
     clearTimeout(this.pending);
+    this.pending = undefined;
     await this.listener?.close();
   }
 
@@ -88,6 +92,7 @@ export class LiveView<T> {
   }
 
   scheduleReload(delayMs = 20): void {
+    if (this.stopped) return;
     this.stale = true;
     this.pending ??= setTimeout(() => {
       this.pending = undefined;
