@@ -2,68 +2,36 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Kafka, logLevel, type Message } from 'kafkajs';
 import { quietIdleRequestQueues } from '@gateway/kafka';
+import { AdaptiveBatcher } from '@gateway/platform';
 
 /**
  * The least an ingress can do under its contract, for `machine-ceiling`: read the body, write it to
  * Kafka with acks=all, answer 200 once acknowledged. No verification, dedup, metrics or tracing;
- * KafkaJS used directly (with the gateway's fix of its idle timer loop) and the batching an ingress
- * needs (everything that arrived while the previous batches were out goes in one `sendBatch`, at
- * most two out at once). Argv: brokers,
- * topic. Talks to its parent over IPC: `ready` with its URL.
+ * KafkaJS used directly (with the gateway's fix of its idle timer loop), batched by the ingress's
+ * own `AdaptiveBatcher` (what arrives while batches are out goes in the next `sendBatch`, at most
+ * two out at once). Argv: brokers, topic. Talks to its parent over IPC: `ready` with its URL.
  */
 const [brokers, topic] = process.argv.slice(2);
-const MAX_IN_FLIGHT = 2;
-
-interface Waiting {
-  message: Message;
-  done: (ok: boolean) => void;
-}
 
 async function main(): Promise<void> {
   quietIdleRequestQueues();
   const kafka = new Kafka({ clientId: 'ceiling-writer', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
-  let waiting: Waiting[] = [];
-  let inFlight = 0;
-  let scheduled = false;
-
-  const flush = () => {
-    scheduled = false;
-    if (waiting.length === 0 || inFlight >= MAX_IN_FLIGHT) return;
-    const batch = waiting;
-    waiting = [];
-    inFlight++;
-    producer
-      .sendBatch({ acks: -1, topicMessages: [{ topic, messages: batch.map((entry) => entry.message) }] })
-      .then(
-        () => batch.forEach((entry) => entry.done(true)),
-        () => batch.forEach((entry) => entry.done(false)),
-      )
-      .finally(() => {
-        inFlight--;
-        schedule();
-      });
-  };
-  const schedule = () => {
-    if (scheduled || waiting.length === 0 || inFlight >= MAX_IN_FLIGHT) return;
-    scheduled = true;
-    setImmediate(flush);
-  };
+  const writer = new AdaptiveBatcher<Message, unknown>((messages) => producer.sendBatch({ acks: -1, topicMessages: [{ topic, messages }] }));
 
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
-      waiting.push({
-        message: { key: 'ceiling', value: body },
-        done: (ok) => {
-          response.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain', 'content-length': ok ? 2 : 11 });
-          response.end(ok ? 'ok' : 'unavailable');
-        },
-      });
-      schedule();
+      const answer = (ok: boolean) => {
+        response.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain', 'content-length': ok ? 2 : 11 });
+        response.end(ok ? 'ok' : 'unavailable');
+      };
+      writer.send({ key: 'ceiling', value: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks) }).then(
+        () => answer(true),
+        () => answer(false),
+      );
     });
   });
   server.keepAliveTimeout = 60000;
