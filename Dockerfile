@@ -4,7 +4,7 @@
 #   docker run -e KAFKA_BROKERS=... -e DATABASE_URL=... -p 8083:8083 webhook-gateway dispatcher
 #   docker run ... webhook-gateway migrate            (also: provision-topics)
 # Build once with --build-arg SERVICE=ingress to bake a default into the image.
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app

@@ -13,7 +13,7 @@ interface LockEntry {
 describe('dependencies', () => {
   it('all declare an engines range that the oldest Node we support, and this one, satisfy', () => {
     const lock = JSON.parse(readFileSync(path.join(repoRoot, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
-    // The root entry: the gateway's own range (>=20.19); its lowest version is what every package must accept.
+    // The root entry: the gateway's own range (>=24.11); its lowest version is what every package must accept.
     const ours = (lock.packages[''].engines as { node: string }).node;
     const oldest = semver.minVersion(ours)?.version ?? ours;
     const refused = Object.entries(lock.packages)
