@@ -1,15 +1,26 @@
 import { z } from 'zod';
-import { kafkaConfig, loadConfig } from '@gateway/config';
-import { createKafka, defaultTopicSpecs, ensureTopics } from '@gateway/kafka';
+import { kafkaConfig, kafkaRules, loadConfig } from '@gateway/config';
+import { createKafka, defaultTopicSpecs, ensureTopics, kafkaSettings } from '@gateway/kafka';
 import { createLogger } from '@gateway/observability';
 import { topicNames } from '@gateway/schemas';
 
 /** `npm run topics`: creates the gateway's topics if missing (also the Helm provisioning Job). */
 async function main(): Promise<void> {
-  const config = loadConfig(z.object({ ...kafkaConfig, TOPIC_PARTITIONS: z.coerce.number().int().min(1).default(8).describe('Partitions per topic created by provisioning.') }));
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'gateway-provision', logger: createLogger('provision', 'warn') });
-  const created = await ensureTopics(kafka, defaultTopicSpecs(topicNames(config.KAFKA_TOPIC_PREFIX), config.TOPIC_PARTITIONS));
-  process.stdout.write(created.length ? `created topics: ${created.join(', ')}\n` : 'topics exist\n');
+  const config = loadConfig(
+    z
+      .object({ ...kafkaConfig, TOPIC_PARTITIONS: z.coerce.number().int().min(1).default(8).describe('Partitions per topic created by provisioning.') })
+      .superRefine(kafkaRules),
+  );
+  const kafka = createKafka(kafkaSettings(config, 'gateway-provision', createLogger('provision', 'warn')));
+  const ensured = await ensureTopics(kafka, defaultTopicSpecs(topicNames(config.KAFKA_TOPIC_PREFIX), config.TOPIC_PARTITIONS), {
+    replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+    minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS,
+  });
+  if (ensured.capped) {
+    process.stdout.write(`the cluster has fewer brokers than KAFKA_REPLICATION_FACTOR ${config.KAFKA_REPLICATION_FACTOR}: using ${ensured.replicationFactor}\n`);
+  }
+  const replication = `replication factor ${ensured.replicationFactor}, min.insync.replicas ${ensured.minInsyncReplicas}`;
+  process.stdout.write(ensured.created.length ? `created topics (${replication}): ${ensured.created.join(', ')}\n` : 'topics exist\n');
 }
 
 main().catch((error: unknown) => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { databaseConfig, httpConfig, kafkaConfig, telemetryConfig } from '@gateway/config';
+import { databaseConfig, httpConfig, kafkaConfig, kafkaRules, telemetryConfig } from '@gateway/config';
 import { controlConfig } from '@gateway/control';
 import { publicBaseUrlConfig } from '@gateway/ingress';
 
@@ -11,6 +11,6 @@ export const configSchema = z.object({
   ...httpConfig('api'),
   ...controlConfig,
   ...publicBaseUrlConfig,
-});
+}).superRefine(kafkaRules);
 
 export type AppConfig = z.infer<typeof configSchema>;

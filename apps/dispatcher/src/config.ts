@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { databaseConfig, httpConfig, kafkaConfig, telemetryConfig } from '@gateway/config';
+import { databaseConfig, httpConfig, kafkaConfig, kafkaRules, telemetryConfig } from '@gateway/config';
 import { deliveryConfig } from '@gateway/delivery';
 
 /** Everything the dispatcher service reads from the environment, validated once at start-up. */
@@ -9,6 +9,6 @@ export const configSchema = z.object({
   ...telemetryConfig,
   ...httpConfig('dispatcher'),
   ...deliveryConfig,
-});
+}).superRefine(kafkaRules);
 
 export type AppConfig = z.infer<typeof configSchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { databaseConfig, httpConfig, kafkaConfig, telemetryConfig } from '@gateway/config';
+import { databaseConfig, httpConfig, kafkaConfig, kafkaRules, telemetryConfig } from '@gateway/config';
 import { ingressConfig, publicBaseUrlConfig } from '@gateway/ingress';
 
 /** Everything the ingress service reads from the environment, validated once at start-up. */
@@ -10,6 +10,6 @@ export const configSchema = z.object({
   ...httpConfig('ingress'),
   ...publicBaseUrlConfig,
   ...ingressConfig,
-});
+}).superRefine(kafkaRules);
 
 export type AppConfig = z.infer<typeof configSchema>;

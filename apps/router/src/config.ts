@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { databaseConfig, httpConfig, kafkaConfig, telemetryConfig } from '@gateway/config';
+import { databaseConfig, httpConfig, kafkaConfig, kafkaRules, telemetryConfig } from '@gateway/config';
 
 /** Everything the router service reads from the environment, validated once at start-up. */
 export const configSchema = z.object({
@@ -7,6 +7,6 @@ export const configSchema = z.object({
   ...databaseConfig,
   ...telemetryConfig,
   ...httpConfig('router'),
-});
+}).superRefine(kafkaRules);
 
 export type AppConfig = z.infer<typeof configSchema>;

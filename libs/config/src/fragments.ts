@@ -1,3 +1,4 @@
+import { accessSync, constants } from 'node:fs';
 import { z } from 'zod';
 
 const csv = (value: string): string[] =>
@@ -5,6 +6,30 @@ const csv = (value: string): string[] =>
     .split(',')
     .map((part) => part.trim())
     .filter(Boolean);
+
+/** An on/off variable: `true`/`false`, `on`/`off`, `1`/`0`, `yes`/`no`. */
+const flag = (fallback: boolean, description: string) =>
+  z
+    .enum(['true', 'false', 'on', 'off', '1', '0', 'yes', 'no'])
+    .default(fallback ? 'true' : 'false')
+    .transform((value) => ['true', 'on', '1', 'yes'].includes(value))
+    .describe(description);
+
+/** A path the process can read at start (checked then, so a missing mount fails loudly). */
+const readableFile = (description: string) =>
+  z
+    .string()
+    .min(1)
+    .refine((file) => {
+      try {
+        accessSync(file, constants.R_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'cannot read this file')
+    .optional()
+    .describe(description);
 
 const port = (fallback: number, description: string) =>
   z.coerce.number().int().min(1).max(65535).default(fallback).describe(description);
@@ -23,7 +48,57 @@ export const kafkaConfig = {
     .default('webhooks.')
     .describe('Prefix of every topic name (events, inbound, deliveries, retries, dead-letter, invalid).'),
   KAFKA_CLIENT_ID: z.string().min(1).optional().describe('Kafka client id; defaults to the service name.'),
+  KAFKA_SSL: flag(false, 'Connect to the brokers over TLS (`true`/`false`). Without a CA file the system trust store is used.'),
+  KAFKA_SSL_CA_FILE: readableFile('PEM file of the CA(s) that signed the brokers\' certificates (needs KAFKA_SSL=true).'),
+  KAFKA_SSL_CERT_FILE: readableFile('PEM client certificate for mutual TLS (with KAFKA_SSL_KEY_FILE).'),
+  KAFKA_SSL_KEY_FILE: readableFile('PEM private key of KAFKA_SSL_CERT_FILE, for mutual TLS.'),
+  KAFKA_SASL_MECHANISM: z
+    .enum(['plain', 'scram-sha-256', 'scram-sha-512'])
+    .optional()
+    .describe('SASL mechanism: `plain`, `scram-sha-256` or `scram-sha-512`; unset means no SASL.'),
+  KAFKA_SASL_USERNAME: z.string().min(1).optional().describe('SASL user name (with KAFKA_SASL_MECHANISM).'),
+  KAFKA_SASL_PASSWORD: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('SASL password (with KAFKA_SASL_MECHANISM). Never logged or shown; take it from a Secret.'),
+  KAFKA_REPLICATION_FACTOR: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(3)
+    .describe('Replicas of every topic the gateway creates, and the least a service accepts at start; capped at the broker count (logged).'),
+  KAFKA_MIN_INSYNC_REPLICAS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe('`min.insync.replicas` of every topic the gateway creates; defaults to the replication factor minus 1, at least 1.'),
+  KAFKA_TOPIC_CHECK: z
+    .enum(['require', 'warn'])
+    .default('require')
+    .describe('A missing or under-replicated topic at start: `require` keeps the service not ready (naming it), `warn` logs it and goes on.'),
 };
+
+/** Rules between the Kafka variables; apply with `.superRefine(kafkaRules)` on a config that spreads kafkaConfig. */
+export function kafkaRules(config: KafkaConfig, ctx: z.RefinementCtx): void {
+  const problem = (path: keyof KafkaConfig, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+  if (!config.KAFKA_SSL) {
+    for (const name of ['KAFKA_SSL_CA_FILE', 'KAFKA_SSL_CERT_FILE', 'KAFKA_SSL_KEY_FILE'] as const) {
+      if (config[name]) problem(name, 'is set but KAFKA_SSL is off: set KAFKA_SSL=true');
+    }
+  }
+  if (Boolean(config.KAFKA_SSL_CERT_FILE) !== Boolean(config.KAFKA_SSL_KEY_FILE)) {
+    problem(config.KAFKA_SSL_CERT_FILE ? 'KAFKA_SSL_KEY_FILE' : 'KAFKA_SSL_CERT_FILE', 'mutual TLS needs both KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE');
+  }
+  const sasl = ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'] as const;
+  for (const name of sasl) {
+    if (config.KAFKA_SASL_MECHANISM && !config[name]) problem(name, `is required with KAFKA_SASL_MECHANISM=${config.KAFKA_SASL_MECHANISM}`);
+    if (!config.KAFKA_SASL_MECHANISM && config[name]) problem(name, 'is set but KAFKA_SASL_MECHANISM is not');
+  }
+}
+
+export type KafkaConfig = z.infer<z.ZodObject<typeof kafkaConfig>>;
 
 /** Everything that talks to PostgreSQL. */
 export const databaseConfig = {

@@ -1,10 +1,16 @@
-import type { Kafka } from 'kafkajs';
+import { ConfigResourceTypes, type Admin, type Kafka } from 'kafkajs';
 import type { TopicNames } from '@gateway/schemas';
 
 export interface TopicSpec {
   topic: string;
   numPartitions: number;
   configEntries?: { name: string; value: string }[];
+}
+
+/** What the operator asked for (KAFKA_REPLICATION_FACTOR, KAFKA_MIN_INSYNC_REPLICAS). */
+export interface Replication {
+  replicationFactor: number;
+  minInsyncReplicas?: number;
 }
 
 /** Partition counts: the delivery path gets more partitions so endpoints spread across consumers. */
@@ -21,21 +27,77 @@ export function defaultTopicSpecs(names: TopicNames, partitions = 8): TopicSpec[
   ];
 }
 
-/** Creates missing topics (idempotent) and waits for their leaders. */
-export async function ensureTopics(kafka: Kafka, specs: TopicSpec[], replicationFactor = 1): Promise<string[]> {
+/**
+ * The replication a cluster of `brokers` can give: the factor is capped at the broker count (a
+ * one-broker dev cluster gets 1), and min.insync.replicas defaults to that factor − 1, at least 1 and at
+ * most the factor. `capped` says the cap applied, so the caller can log it.
+ */
+export function effectiveReplication(wanted: Replication, brokers: number): { replicationFactor: number; minInsyncReplicas: number; capped: boolean } {
+  const replicationFactor = Math.max(1, Math.min(wanted.replicationFactor, brokers));
+  const minInsyncReplicas = Math.min(replicationFactor, Math.max(1, wanted.minInsyncReplicas ?? replicationFactor - 1));
+  return { replicationFactor, minInsyncReplicas, capped: replicationFactor < wanted.replicationFactor };
+}
+
+export interface EnsuredTopics {
+  created: string[];
+  replicationFactor: number;
+  minInsyncReplicas: number;
+  /** The factor was lowered to the broker count. */
+  capped: boolean;
+}
+
+/** Creates missing topics (idempotent) with the replication asked for (by default KAFKA_REPLICATION_FACTOR's), and waits for their leaders. */
+export async function ensureTopics(kafka: Kafka, specs: TopicSpec[], wanted: Replication = { replicationFactor: 3 }): Promise<EnsuredTopics> {
   const admin = kafka.admin();
   await admin.connect();
   try {
+    const { brokers } = await admin.describeCluster();
+    const replication = effectiveReplication(wanted, brokers.length);
     const existing = new Set(await admin.listTopics());
     const missing = specs.filter((spec) => !existing.has(spec.topic));
     if (missing.length > 0) {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: missing.map((spec) => ({ ...spec, replicationFactor })),
+        topics: missing.map((spec) => ({
+          ...spec,
+          replicationFactor: replication.replicationFactor,
+          configEntries: [...(spec.configEntries ?? []), { name: 'min.insync.replicas', value: String(replication.minInsyncReplicas) }],
+        })),
       });
     }
-    return missing.map((spec) => spec.topic);
+    return { created: missing.map((spec) => spec.topic), ...replication };
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * What is wrong with the topics a service uses, one readable line each: missing, fewer replicas than
+ * asked for (capped at the live broker count), or a lower min.insync.replicas. Empty when all is well.
+ */
+export async function topicProblems(admin: Admin, topics: string[], wanted: Replication): Promise<{ problems: string[]; expected: ReturnType<typeof effectiveReplication> }> {
+  const { brokers } = await admin.describeCluster();
+  const expected = effectiveReplication(wanted, brokers.length);
+  const existing = new Set(await admin.listTopics());
+  const problems = topics.filter((topic) => !existing.has(topic)).map((topic) => `topic ${topic} does not exist (create it with npm run topics or the chart's provisioning job)`);
+  const present = topics.filter((topic) => existing.has(topic));
+  if (present.length === 0) return { problems, expected };
+  const metadata = await admin.fetchTopicMetadata({ topics: present });
+  for (const topic of metadata.topics) {
+    const replicas = Math.min(...topic.partitions.map((partition) => partition.replicas.length));
+    if (replicas < expected.replicationFactor) {
+      problems.push(`topic ${topic.name} has ${replicas} replica(s), fewer than KAFKA_REPLICATION_FACTOR ${expected.replicationFactor}`);
+    }
+  }
+  const configs = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: present.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['min.insync.replicas'] })),
+  });
+  for (const resource of configs.resources) {
+    const value = Number(resource.configEntries.find((entry) => entry.configName === 'min.insync.replicas')?.configValue ?? 1);
+    if (value < expected.minInsyncReplicas) {
+      problems.push(`topic ${resource.resourceName} has min.insync.replicas ${value}, lower than ${expected.minInsyncReplicas}`);
+    }
+  }
+  return { problems, expected };
 }

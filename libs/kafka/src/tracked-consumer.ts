@@ -4,6 +4,7 @@ import type { InvalidMessage, MessageContract } from '@gateway/schemas';
 import { metrics, type Logger } from '@gateway/observability';
 import type { BatchingProducer } from './batching-producer';
 import { decodeMessage } from './decode';
+import { describeKafkaError } from './kafka-errors';
 import { OffsetTracker } from './offset-tracker';
 import {
   publishInvalid,
@@ -13,6 +14,10 @@ import {
   type BatchContext,
   type ValidatingConsumer,
 } from './validating-consumer';
+
+/** A consumer that could not start tries again after 1 s, then 2, 4… up to 30 s. */
+const RESTART_FIRST_MS = 1000;
+const RESTART_MAX_MS = 30_000;
 
 export interface TrackedMessage<T> extends AcceptedMessage<T> {
   /** Marks the message finished; its offset becomes committable once every older one is too. */
@@ -52,6 +57,8 @@ export interface TrackedConsumerOptions<S extends z.ZodType> {
    * one forgets it (and pauses again if its backlog is still there).
    */
   onRejoin?(): void;
+  /** The consumer starts once this resolves (the service's KafkaGate): starting never waits for it. */
+  ready?: Promise<void>;
 }
 
 /**
@@ -91,22 +98,31 @@ export async function startTrackedConsumer<S extends z.ZodType>(
   });
   let stopping = false;
   let restartTimer: NodeJS.Timeout | undefined;
+  let restartDelay = RESTART_FIRST_MS;
+  let lastCause: string | undefined;
   // kafkajs restarts a consumer only after a retriable error; after any other (e.g. "Failed to find
-  // group coordinator" while a broker comes back) it stays down, so this restarts it.
+  // group coordinator" while a broker comes back) it stays down, so this restarts it, backing off,
+  // and logs a cause once until it changes (no line per try while a broker stays away).
   const restart = (): void => {
     restartTimer = setTimeout(() => {
       if (stopping) return;
-      begin().catch((error: unknown) => {
-        logger.error({ err: error, groupId }, 'consumer restart failed; trying again');
-        restart();
-      });
-    }, 1000);
+      begin().then(
+        () => (restartDelay = RESTART_FIRST_MS),
+        (error: unknown) => {
+          const cause = describeKafkaError(error);
+          if (cause !== lastCause) logger.error({ groupId, retryInMs: restartDelay }, `consumer could not start: ${cause}`);
+          lastCause = cause;
+          restartDelay = Math.min(restartDelay * 2, RESTART_MAX_MS);
+          restart();
+        },
+      );
+    }, restartDelay);
   };
   consumer.on(consumer.events.CRASH, (event) => {
     joinedFlag = false;
     const restarting = event.payload.restart;
     logger.error(
-      { err: event.payload.error, groupId },
+      { groupId, cause: describeKafkaError(event.payload.error) },
       restarting ? 'consumer crashed; kafkajs restarts it' : 'consumer crashed; restarting it',
     );
     if (!restarting && !stopping) restart();
@@ -135,6 +151,8 @@ export async function startTrackedConsumer<S extends z.ZodType>(
   }, options.commitIntervalMs ?? 100);
 
   const begin = async (): Promise<void> => {
+    await options.ready;
+    if (stopping) return;
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run(runConfig);
@@ -199,7 +217,12 @@ export async function startTrackedConsumer<S extends z.ZodType>(
       }
     },
   };
-  await begin();
+  // Not awaited: a service answers its health checks (not ready) while its consumers wait for Kafka.
+  begin().catch((error: unknown) => {
+    lastCause = describeKafkaError(error);
+    logger.error({ groupId, retryInMs: restartDelay }, `consumer could not start: ${lastCause}`);
+    restart();
+  });
 
   return {
     consumer,

@@ -33,6 +33,8 @@ export interface ValidatingConsumerOptions<S extends z.ZodType> {
   logger: Logger;
   /** Waits after a small batch for the next one to gather (`TrackedConsumerOptions.gather`). */
   gather?: TrackedConsumerOptions<S>['gather'];
+  /** Starts once this resolves (`TrackedConsumerOptions.ready`). */
+  ready?: Promise<void>;
   /**
    * Handles the accepted messages of one batch. When it resolves, the batch's offsets are committed;
    * when it rejects, nothing is committed and the batch is consumed again.

@@ -5,6 +5,7 @@ import {
   startValidatingConsumer,
   type BatchingProducer,
   type Kafka,
+  type KafkaGate,
   type TrackedConsumerOptions,
   type ValidatingConsumer,
   type ValidatingConsumerOptions,
@@ -12,16 +13,17 @@ import {
 import type { Logger } from '@gateway/observability';
 import type { TopicNames } from '@gateway/schemas';
 import { ReadinessRegistry } from './readiness-registry';
-import { CONFIG, KAFKA, LOGGER, PRODUCER, TOPICS } from './tokens';
+import { CONFIG, KAFKA, KAFKA_GATE, LOGGER, PRODUCER, TOPICS } from './tokens';
 
 /** What a service's consumer chooses; the host supplies the rest. */
-type Shared = 'kafka' | 'groupId' | 'invalidTopic' | 'producer' | 'logger';
+type Shared = 'kafka' | 'groupId' | 'invalidTopic' | 'producer' | 'logger' | 'ready';
 type Chosen<O> = Omit<O, Shared> & { /** Group name after the topic prefix, e.g. `router`. */ group: string };
 
 /**
  * Starts the services' Kafka consumers the one way: group `<prefix><group>`, invalid messages to
  * the invalid topic, the shared producer and logger, and `/health/ready` green only while the
- * consumer is a member of its group. Also hands consumers the shared producer, topics and logger.
+ * consumer is a member of its group. A consumer starts once the service's KafkaGate opened, without
+ * holding up the service's start. Also hands consumers the shared producer, topics and logger.
  */
 @Injectable()
 export class ConsumerHost {
@@ -31,6 +33,7 @@ export class ConsumerHost {
     @Inject(PRODUCER) readonly producer: BatchingProducer,
     @Inject(TOPICS) readonly topics: TopicNames,
     @Inject(LOGGER) readonly logger: Logger,
+    @Inject(KAFKA_GATE) private readonly gate: KafkaGate,
     private readonly readiness: ReadinessRegistry,
   ) {}
 
@@ -65,6 +68,7 @@ export class ConsumerHost {
       invalidTopic: this.topics.invalid,
       producer: this.producer,
       logger: this.logger,
+      ready: this.gate.opened,
     };
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { BatchingProducer, checkKafka, createKafka, type Kafka } from '@gateway/kafka';
+import type { KafkaConfig } from '@gateway/config';
+import { BatchingProducer, KafkaGate, createKafka, kafkaSettings } from '@gateway/kafka';
 import { checkPostgres, createDataSource, type DataSource } from '@gateway/persistence';
 import { createLogger, type Logger } from '@gateway/observability';
 import { topicNames } from '@gateway/schemas';
@@ -8,14 +9,11 @@ import { ConsumerHost } from './consumer-host';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
 import { ReadinessRegistry } from './readiness-registry';
-import { CONFIG, DATA_SOURCE, KAFKA, LOGGER, PRODUCER, TOPICS } from './tokens';
+import { CONFIG, DATA_SOURCE, KAFKA, KAFKA_GATE, LOGGER, PRODUCER, TOPICS } from './tokens';
 
 export interface PlatformOptions {
   service: string;
-  config: {
-    KAFKA_BROKERS: string[];
-    KAFKA_TOPIC_PREFIX: string;
-    KAFKA_CLIENT_ID?: string;
+  config: KafkaConfig & {
     LOG_LEVEL: string;
     DATABASE_URL?: string;
     DATABASE_POOL_SIZE?: number;
@@ -28,23 +26,25 @@ export interface PlatformOptions {
 @Injectable()
 class PlatformLifecycle implements OnModuleInit, OnApplicationShutdown {
   constructor(
-    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(KAFKA_GATE) private readonly gate: KafkaGate,
     @Inject(PRODUCER) private readonly producer: BatchingProducer,
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource | null,
     private readonly readiness: ReadinessRegistry,
   ) {}
 
   async onModuleInit(): Promise<void> {
-    this.readiness.add({ name: 'kafka', check: () => checkKafka(this.kafka) });
+    this.readiness.add({ name: 'kafka', check: () => this.gate.check() });
     const dataSource = this.dataSource;
     if (dataSource) {
       this.readiness.add({ name: 'postgres', check: () => checkPostgres(dataSource) });
       await dataSource.initialize();
     }
-    await this.producer.connect();
+    // Not awaited: until Kafka takes us, the service is live and answers not ready with the cause.
+    this.gate.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.gate.stop();
     await this.producer.disconnect().catch(() => undefined);
     if (this.dataSource?.isInitialized) await this.dataSource.destroy();
   }
@@ -55,7 +55,17 @@ export class PlatformModule {
   static forRoot(options: PlatformOptions): DynamicModule {
     const { config } = options;
     const logger = createLogger(options.service, config.LOG_LEVEL);
-    const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? options.service, logger });
+    const kafka = createKafka(kafkaSettings(config, options.service, logger));
+    const producer = new BatchingProducer(kafka, { lingerMs: options.producerLingerMs ?? 1 });
+    const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
+    const gate = new KafkaGate({
+      kafka,
+      producer,
+      topics: Object.values(topics),
+      replication: { replicationFactor: config.KAFKA_REPLICATION_FACTOR, minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS },
+      topicCheck: config.KAFKA_TOPIC_CHECK,
+      logger,
+    });
     const dataSource = config.DATABASE_URL
       ? createDataSource(config.DATABASE_URL, config.DATABASE_POOL_SIZE, options.service)
       : null;
@@ -68,14 +78,15 @@ export class PlatformModule {
         { provide: CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
         { provide: KAFKA, useValue: kafka },
-        { provide: PRODUCER, useValue: new BatchingProducer(kafka, { lingerMs: options.producerLingerMs ?? 1 }) },
+        { provide: PRODUCER, useValue: producer },
+        { provide: KAFKA_GATE, useValue: gate },
         { provide: DATA_SOURCE, useValue: dataSource },
-        { provide: TOPICS, useValue: topicNames(config.KAFKA_TOPIC_PREFIX) },
+        { provide: TOPICS, useValue: topics },
         ReadinessRegistry,
         ConsumerHost,
         PlatformLifecycle,
       ],
-      exports: [CONFIG, LOGGER, KAFKA, PRODUCER, DATA_SOURCE, TOPICS, ReadinessRegistry, ConsumerHost],
+      exports: [CONFIG, LOGGER, KAFKA, KAFKA_GATE, PRODUCER, DATA_SOURCE, TOPICS, ReadinessRegistry, ConsumerHost],
     };
   }
 }

@@ -5,6 +5,7 @@ export const KAFKA = Symbol('KAFKA');
 export const PRODUCER = Symbol('PRODUCER');
 export const DATA_SOURCE = Symbol('DATA_SOURCE');
 export const TOPICS = Symbol('TOPICS');
+export const KAFKA_GATE = Symbol('KAFKA_GATE');
 
 /** One readiness dependency: `check` rejects when the dependency is not usable. */
 export interface ReadinessCheck {
