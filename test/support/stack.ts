@@ -47,7 +47,12 @@ export async function startInfra(options: InfraOptions): Promise<Infra> {
   const postgresPort = options.postgresPort ?? (await freePort());
   const kafkaDir = path.join(options.dir, 'kafka');
   const postgresDir = path.join(options.dir, 'pg');
-  if (options.fresh) rmSync(options.dir, { recursive: true, force: true });
+  const only = options.only ?? { kafka: true, postgres: true };
+  // As root the cluster's files live outside options.dir (see postgres.sh): a throwaway stack removes them itself.
+  if (options.fresh) {
+    await sh('postgres.sh', ['remove', postgresDir]);
+    rmSync(options.dir, { recursive: true, force: true });
+  }
   mkdirSync(options.dir, { recursive: true });
   const infra: Infra = {
     kafkaBrokers: `127.0.0.1:${kafkaPort}`,
@@ -58,9 +63,9 @@ export async function startInfra(options: InfraOptions): Promise<Infra> {
     stopPostgres: () => sh('postgres.sh', ['stop', postgresDir]),
     stop: async () => {
       await Promise.allSettled([infra.stopKafka(), infra.stopPostgres()]);
+      if (options.fresh && only.postgres) await sh('postgres.sh', ['remove', postgresDir]);
     },
   };
-  const only = options.only ?? { kafka: true, postgres: true };
   await Promise.all([only.kafka ? infra.startKafka() : null, only.postgres ? infra.startPostgres() : null]);
   if (!only.kafka) infra.stopKafka = async () => undefined;
   if (!only.postgres) infra.stopPostgres = async () => undefined;
