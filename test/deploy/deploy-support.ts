@@ -136,11 +136,61 @@ export function helmTemplate(args: string[] = [], release = 'gw'): K8sObject[] {
   return parseYamlDocuments<K8sObject>(output, 'helm template');
 }
 
+/** The Kafka security and topic settings of issue 18, as the chart renders them. */
+export const kafkaSecurityEnv = [
+  'KAFKA_SSL',
+  'KAFKA_SSL_CA_FILE',
+  'KAFKA_SSL_CERT_FILE',
+  'KAFKA_SSL_KEY_FILE',
+  'KAFKA_SASL_MECHANISM',
+  'KAFKA_SASL_USERNAME',
+  'KAFKA_SASL_PASSWORD',
+  'KAFKA_REPLICATION_FACTOR',
+  'KAFKA_MIN_INSYNC_REPLICAS',
+  'KAFKA_TOPIC_CHECK',
+];
+
+/** PEM-shaped text for the chart's inline TLS values (the chart stores it, it does not parse it). */
+const pem = (label: string, body: string) => `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
+
+/** Kafka over mutual TLS and SCRAM with every secret inline: the chart creates the Secrets. */
+export const kafkaInlineValues = {
+  ssl: {
+    enabled: true,
+    ca: pem('CERTIFICATE', 'a2Fma2EtY2E='),
+    cert: pem('CERTIFICATE', 'Z2F0ZXdheS1jbGllbnQ='),
+    key: pem('PRIVATE KEY', 'Z2F0ZXdheS1rZXk='),
+  },
+  sasl: { mechanism: 'scram-sha-256', username: 'gateway', password: 'inline-kafka-password-7f3a' },
+  replicationFactor: 3,
+  minInsyncReplicas: 2,
+  topicCheck: 'warn',
+};
+
+/**
+ * Kafka over mutual TLS and SCRAM from existing Secrets: a cert-manager Certificate's Secret (ca.crt,
+ * tls.crt, tls.key) and a user Secret that holds only the password, the username given as a value.
+ */
+export const kafkaExistingValues = {
+  ssl: { enabled: true, existingSecret: 'kafka-client-tls', mutualTls: true },
+  sasl: {
+    mechanism: 'scram-sha-512',
+    existingSecret: 'kafka-user',
+    passwordKey: 'user-password',
+    username: 'gateway',
+  },
+};
+
 export const valueSets: Record<string, string[]> = {
   default: [],
   production: ['-f', path.join(chartDir, 'values-production.yaml')],
   'plain manifests': ['-f', path.join(deployDir, 'kubernetes', 'values.yaml')],
+  'Kafka chart Secrets': ['--set-json', `kafka=${JSON.stringify(kafkaInlineValues)}`],
+  'Kafka existing Secrets': ['--set-json', `kafka=${JSON.stringify(kafkaExistingValues)}`],
 };
+
+/** The value sets whose DATABASE_URL and ADMIN_TOKEN come from the existing Secret webhook-gateway-secrets. */
+export const existingDatabaseSecretSets = new Set(['production', 'plain manifests']);
 
 export function byKind(objects: K8sObject[], kind: string): K8sObject[] {
   return objects.filter((object) => object.kind === kind);
@@ -154,6 +204,56 @@ export function findObject(objects: K8sObject[], kind: string, name: string): K8
     );
   return found;
 }
+
+/** The container and pod fields the tests read. */
+export interface Container {
+  name: string;
+  image: string;
+  args?: string[];
+  ports?: { name: string; containerPort: number }[];
+  env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
+  envFrom?: { configMapRef?: { name: string } }[];
+  livenessProbe?: { httpGet?: { path: string; port: string | number } };
+  readinessProbe?: { httpGet?: { path: string; port: string | number } };
+  startupProbe?: { httpGet?: { path: string; port: string | number } };
+  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+  securityContext?: {
+    readOnlyRootFilesystem?: boolean;
+    allowPrivilegeEscalation?: boolean;
+    runAsNonRoot?: boolean;
+    capabilities?: { drop?: string[] };
+  };
+  volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
+}
+
+export interface PodSpec {
+  containers: Container[];
+  serviceAccountName?: string;
+  securityContext?: { runAsNonRoot?: boolean; runAsUser?: number; fsGroup?: number };
+  terminationGracePeriodSeconds?: number;
+  volumes?: {
+    name: string;
+    emptyDir?: object;
+    secret?: { secretName: string; defaultMode?: number; items?: { key: string; path: string }[] };
+  }[];
+}
+
+/** A Deployment or a Job. */
+export interface Workload extends K8sObject {
+  spec: {
+    replicas?: number;
+    selector?: { matchLabels: Record<string, string> };
+    template: {
+      metadata: { labels: Record<string, string>; annotations?: Record<string, string> };
+      spec: PodSpec;
+    };
+  };
+}
+
+export const podOf = (object: K8sObject) => (object as Workload).spec.template.spec;
+export const containerOf = (object: K8sObject) => podOf(object).containers[0];
+export const envOf = (container: Container, name: string) =>
+  container.env?.find((entry) => entry.name === name);
 
 /** The alert rules file and the dashboards, as the repository holds them. */
 export const rulesFile = path.join(deployDir, 'prometheus', 'rules', 'gateway-alerts.yml');

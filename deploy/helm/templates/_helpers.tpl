@@ -75,6 +75,11 @@ app.kubernetes.io/component: {{ .component }}
 {{- default (include "gateway.fullname" .) .Values.secret.existingSecret -}}
 {{- end -}}
 
+{{/* Secret of the hook Jobs: what they need of the chart's Secrets, which pre-install hooks precede. */}}
+{{- define "gateway.hookSecretName" -}}
+{{- printf "%s-hooks" (include "gateway.fullname" .) -}}
+{{- end -}}
+
 {{/* PUBLIC_BASE_URL: the explicit value, else the inbound Ingress host. */}}
 {{- define "gateway.publicBaseUrl" -}}
 {{- if .Values.config.publicBaseUrl -}}
