@@ -35,7 +35,6 @@ import {
   existingDatabaseSecretSets,
   findObject,
   helmTemplate,
-  kafkaSecurityEnv,
   loadDashboard,
   loadRules,
   parseYamlDocuments,
@@ -81,7 +80,6 @@ const knownEnv = new Set([
   'PUBLIC_BASE_URL', // DESIGN.md contract
   'TOPIC_PARTITIONS', // tools/provision-topics.ts
   'SERVICE', // the image's entry point
-  ...kafkaSecurityEnv, // until libs/config's kafkaConfig declares them (issue 18)
 ]);
 
 function renderFile(objects: K8sObject[], dir: string, name: string): string {
