@@ -3,19 +3,22 @@ import { connect } from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { servicePorts } from '@gateway/config';
-import { repoRoot, startInfra, type Infra } from '@gateway/testing';
+import { repoRoot, startInfra, startKafkaCluster, type Infra, type KafkaCluster } from '@gateway/testing';
 
 /**
  * `npm run dev`: the whole gateway on this machine. Starts Kafka (127.0.0.1:9092) and PostgreSQL
  * (127.0.0.1:5433) unless KAFKA_BROKERS / DATABASE_URL name running ones (or something already
  * answers on those ports), applies migrations, creates topics, runs the five services with prefixed
- * logs, and on Ctrl-C stops everything it started.
+ * logs, and on Ctrl-C stops everything it started. DEV_KAFKA_NODES=3 (or more) starts instead a
+ * KRaft cluster of that many nodes whose SASL_SSL listeners the services use (ports from 29092).
  */
 /** The control API's token in `npm run dev` unless ADMIN_TOKEN is set (the README uses it too). */
 const DEV_ADMIN_TOKEN = 'dev-admin-token-local';
 
 const colors = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m', '\x1b[34m'];
 const reset = '\x1b[0m';
+/** The cluster's first port (node i uses three from 29092 + 3 * (i - 1); see kafka-cluster.sh). */
+const DEV_CLUSTER_BASE_PORT = 29092;
 const services = Object.keys(servicePorts) as (keyof typeof servicePorts)[];
 
 function portOpen(port: number): Promise<boolean> {
@@ -24,6 +27,13 @@ function portOpen(port: number): Promise<boolean> {
     socket.once('connect', () => (socket.destroy(), resolve(true)));
     socket.once('error', () => resolve(false));
   });
+}
+
+/** DEV_KAFKA_NODES: 1 (unset) is the single fast broker; more is a cluster of that many nodes. */
+function devKafkaNodes(): number {
+  const nodes = Number(process.env.DEV_KAFKA_NODES ?? '1');
+  if (!Number.isInteger(nodes) || nodes < 1) throw new Error(`DEV_KAFKA_NODES must be a whole number of nodes, 1 or more (got ${process.env.DEV_KAFKA_NODES})`);
+  return nodes;
 }
 
 function runOnce(script: string, env: NodeJS.ProcessEnv): Promise<void> {
@@ -49,16 +59,29 @@ async function main(): Promise<void> {
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
   };
   let infra: Infra | undefined;
-  const reuseKafka = Boolean(env.KAFKA_BROKERS) || (await portOpen(9092));
-  const reusePostgres = Boolean(env.DATABASE_URL) || (await portOpen(5433));
-  if (!reuseKafka || !reusePostgres) {
-    process.stdout.write('starting local infrastructure (first run downloads Kafka from Maven Central)...\n');
-    infra = await startInfra({ dir: path.join(repoRoot, '.local', 'dev'), kafkaPort: 9092, postgresPort: 5433, only: { kafka: !reuseKafka, postgres: !reusePostgres } });
+  let cluster: KafkaCluster | undefined;
+  const kafkaNodes = devKafkaNodes();
+  if (kafkaNodes > 1 && !env.KAFKA_BROKERS) {
+    process.stdout.write(`starting a ${kafkaNodes}-node Kafka cluster with SASL_SSL in .local/dev-cluster...\n`);
+    cluster = await startKafkaCluster({ dir: path.join(repoRoot, '.local', 'dev-cluster'), nodes: kafkaNodes, basePort: DEV_CLUSTER_BASE_PORT });
+    Object.assign(env, cluster.serviceEnv());
   }
-  env.KAFKA_BROKERS ??= '127.0.0.1:9092';
-  env.DATABASE_URL ??= 'postgres://gateway:gateway@127.0.0.1:5433/gateway';
-  await runOnce('migrate.js', env);
-  await runOnce('provision-topics.js', env);
+  try {
+    const reuseKafka = Boolean(env.KAFKA_BROKERS) || (await portOpen(9092));
+    const reusePostgres = Boolean(env.DATABASE_URL) || (await portOpen(5433));
+    if (!reuseKafka || !reusePostgres) {
+      process.stdout.write('starting local infrastructure (first run downloads Kafka from Maven Central)...\n');
+      infra = await startInfra({ dir: path.join(repoRoot, '.local', 'dev'), kafkaPort: 9092, postgresPort: 5433, only: { kafka: !reuseKafka, postgres: !reusePostgres } });
+    }
+    env.KAFKA_BROKERS ??= '127.0.0.1:9092';
+    env.DATABASE_URL ??= 'postgres://gateway:gateway@127.0.0.1:5433/gateway';
+    await runOnce('migrate.js', env);
+    await runOnce('provision-topics.js', env);
+  } catch (error) {
+    // A failed start leaves no servers of ours behind (a cluster is a JVM with a 384 MB heap per node).
+    await Promise.allSettled([infra?.stop(), cluster?.stop()]);
+    throw error;
+  }
 
   const children: ChildProcess[] = services.map((name, index) => {
     const child = spawn(process.execPath, ['-r', path.join(repoRoot, 'tools', 'register.js'), path.join(repoRoot, 'dist', 'apps', name, 'src', 'main.js')], {
@@ -83,6 +106,10 @@ async function main(): Promise<void> {
       process.stdout.write('stopping Kafka and PostgreSQL...\n');
       await infra.stop();
     }
+    if (cluster) {
+      process.stdout.write('stopping the Kafka cluster...\n');
+      await cluster.stop();
+    }
     process.exit(code);
   };
   process.on('SIGINT', () => void stop(0));
@@ -105,7 +132,7 @@ async function main(): Promise<void> {
   │  router      http://127.0.0.1:${servicePorts.router}/health/ready
   │  dispatcher  http://127.0.0.1:${servicePorts.dispatcher}/metrics
   │  scheduler   http://127.0.0.1:${servicePorts.scheduler}/metrics
-  │  Kafka       ${env.KAFKA_BROKERS}    PostgreSQL ${env.DATABASE_URL}
+  │  Kafka       ${env.KAFKA_BROKERS}    PostgreSQL ${env.DATABASE_URL}${cluster ? `\n  │              SASL_SSL, SCRAM-SHA-512 user ${cluster.username}, CA ${path.relative(repoRoot, cluster.caFile)}` : ''}
   │ Try:
   │  curl -s -X POST http://127.0.0.1:${servicePorts.api}/v1/events -H 'authorization: Bearer ${token}' \\
   │       -H 'content-type: application/json' -d '{"type":"invoice.paid","data":{"amount":1200}}'

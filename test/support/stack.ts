@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -72,6 +72,83 @@ export async function startInfra(options: InfraOptions): Promise<Infra> {
   return infra;
 }
 
+/**
+ * A local KRaft cluster (scripts/infra/kafka-cluster.sh): combined broker+controller nodes whose
+ * clients connect through SASL_SSL, with SCRAM users and certificates of its own CA.
+ */
+export interface KafkaCluster {
+  /** The nodes' SASL_SSL listeners, `127.0.0.1:port,...`: the only ones the services use. */
+  brokers: string;
+  /** The nodes' PLAINTEXT inter-broker listeners, for admin use by tests only. */
+  internalBrokers: string;
+  nodes: number;
+  /** PEM files: the CA that signed every certificate, and a client certificate for mutual TLS. */
+  caFile: string;
+  clientCertFile: string;
+  clientKeyFile: string;
+  /** A SCRAM-SHA-512 user (SCRAM-SHA-256 and PLAIN accept it too). */
+  username: string;
+  password: string;
+  mechanism: 'scram-sha-512';
+  /** The gateway's environment for this cluster: brokers, TLS with the CA, SCRAM-SHA-512. */
+  serviceEnv(): Record<string, string>;
+  /** SIGKILL node `node` (1..nodes). */
+  kill(node: number): Promise<void>;
+  /** Starts node `node` again on its data, and waits until every node is registered. */
+  restart(node: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface KafkaClusterOptions {
+  /** Folder of the certificates and of every node's data. */
+  dir: string;
+  /** 3 unless told. */
+  nodes?: number;
+  /** First of the nodes x 3 consecutive ports (see the script); free ones unless told. */
+  basePort?: number;
+  /** Start from an empty folder. */
+  fresh?: boolean;
+}
+
+/** Starts the cluster and waits until all its nodes are registered brokers. */
+export async function startKafkaCluster(options: KafkaClusterOptions): Promise<KafkaCluster> {
+  const nodes = options.nodes ?? 3;
+  const basePort = options.basePort ?? (await freePortRange(nodes * 3));
+  if (options.fresh) rmSync(options.dir, { recursive: true, force: true });
+  mkdirSync(options.dir, { recursive: true });
+  await sh('kafka-cluster.sh', ['start', options.dir, String(basePort), String(nodes)]);
+  // The script's own record of what it made: one source for ports, user and file names.
+  const layout = Object.fromEntries(
+    readFileSync(path.join(options.dir, 'cluster.env'), 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('='))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  ) as Record<string, string>;
+  const cluster: KafkaCluster = {
+    brokers: layout.BOOTSTRAP,
+    internalBrokers: layout.INTERNAL_BOOTSTRAP,
+    nodes,
+    caFile: layout.CA_FILE,
+    clientCertFile: layout.CLIENT_CERT_FILE,
+    clientKeyFile: layout.CLIENT_KEY_FILE,
+    username: layout.SASL_USERNAME,
+    password: layout.SASL_PASSWORD,
+    mechanism: 'scram-sha-512',
+    serviceEnv: () => ({
+      KAFKA_BROKERS: cluster.brokers,
+      KAFKA_SSL: 'true',
+      KAFKA_SSL_CA_FILE: cluster.caFile,
+      KAFKA_SASL_MECHANISM: cluster.mechanism,
+      KAFKA_SASL_USERNAME: cluster.username,
+      KAFKA_SASL_PASSWORD: cluster.password,
+    }),
+    kill: (node) => sh('kafka-cluster.sh', ['kill', options.dir, String(node)]),
+    restart: (node) => sh('kafka-cluster.sh', ['restart', options.dir, String(node)]),
+    stop: () => sh('kafka-cluster.sh', ['stop', options.dir]),
+  };
+  return cluster;
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -92,10 +169,17 @@ function portFree(port: number): Promise<boolean> {
 }
 
 /** A port p with p+1 also free (Kafka's broker and controller listeners). */
-export async function freePortPair(): Promise<number> {
+export function freePortPair(): Promise<number> {
+  return freePortRange(2);
+}
+
+/** A port p with p+1 ... p+count-1 also free. */
+export async function freePortRange(count: number): Promise<number> {
   for (let i = 0; i < 50; i++) {
     const port = 20000 + Math.floor(Math.random() * 20000);
-    if ((await portFree(port)) && (await portFree(port + 1))) return port;
+    let free = true;
+    for (let offset = 0; offset < count && free; offset++) free = await portFree(port + offset);
+    if (free) return port;
   }
-  throw new Error('no free port pair found');
+  throw new Error(`no ${count} consecutive free ports found`);
 }
