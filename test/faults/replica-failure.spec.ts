@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createKafka } from '@gateway/kafka';
 import { createLogger } from '@gateway/observability';
-import { judgeLoad, runLoad, startLoadStack, type LoadStack } from '../support/fault-load';
+import { judgeLoad, runLoad, startLoadStack, whereLost, dispatcherState, type LoadStack } from '../support/fault-load';
 import { testInfra } from '../support/gateway';
 import type { ServiceName } from '../support/services';
 
@@ -43,7 +43,7 @@ describe('replica failure under load', () => {
     const verdict = await judgeLoad(stack, load, { 'before the kills': [0, 10000], 'while killing': [10000, 50000], after: [50000, 60000] });
     process.stdout.write(`replica failure: ${JSON.stringify({ ...verdict, lost: verdict.lost.length, renamed: verdict.renamed.length, skipped: load.skipped })}\n`);
     assert.ok(verdict.acknowledged > 10000, `most requests were acknowledged (${verdict.acknowledged})`);
-    assert.deepEqual(verdict.lost, [], 'every acknowledged event reached the receiver');
+    assert.deepEqual(verdict.lost, [], `every acknowledged event reached the receiver; the lost: ${JSON.stringify(await whereLost(verdict.lost))}; dispatchers: ${(await dispatcherState(stack)).join(' | ')}`);
     assert.deepEqual(verdict.renamed, [], 'a copy repeats its webhook-id');
   });
 });
