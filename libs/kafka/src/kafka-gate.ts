@@ -1,5 +1,5 @@
 import type { Kafka } from 'kafkajs';
-import type { Logger } from '@gateway/observability';
+import { metrics, type Logger } from '@gateway/observability';
 import type { BatchingProducer } from './batching-producer';
 import { describeKafkaError } from './kafka-errors';
 import { checkKafka } from './kafka-health';
@@ -65,6 +65,7 @@ export class KafkaGate {
         this.open();
         return;
       } catch (error) {
+        metrics.kafkaConnectFailures.inc();
         const cause = error instanceof TopicsNotReady ? error.message : describeKafkaError(error);
         if (cause !== this.cause) this.options.logger.error({ retryInMs: delay }, `kafka not usable: ${cause}`);
         this.cause = cause;

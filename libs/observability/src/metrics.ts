@@ -48,6 +48,11 @@ export const metrics = {
     buckets: latencyBuckets,
     registers,
   }),
+  kafkaConnectFailures: new Counter({
+    name: `${METRIC_PREFIX}kafka_connect_failures_total`,
+    help: 'Tries of a service to connect to Kafka at start that failed (the cause is in /health/ready and the log).',
+    registers,
+  }),
   consumerLag: new Gauge({
     name: `${METRIC_PREFIX}kafka_consumer_lag_messages`,
     help: 'Messages between the high watermark and the last consumed offset, per partition.',
