@@ -8,3 +8,4 @@ export { deadLetter, type DeadLetter } from './messages/dead-letter.message';
 export { invalidMessage, type InvalidMessage } from './messages/invalid.message';
 export type { MessageContract } from './contract';
 export { canonicalDecimal, ExactNumber, mayHoldExactNumbers, numberBeyondDoubleRange, parseJson, stringifyJson } from './exact-json';
+export { storableText } from './storable-text';

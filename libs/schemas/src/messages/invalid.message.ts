@@ -7,7 +7,11 @@ const schema = z.object({
   offset: z.string(),
   key: z.string().nullable(),
   consumer: z.string(),
-  reason: z.enum(['not-json', 'schema']),
+  /**
+   * not-json: not JSON; schema: not the topic's contract; unprocessable: handling it failed, alone,
+   * for a reason of its own (a data error in PostgreSQL, an exception), not for an outage (ADR 0018).
+   */
+  reason: z.enum(['not-json', 'schema', 'unprocessable']),
   errors: z.array(z.object({ path: z.string(), message: z.string() })),
   /** The original value, base64 (it may not be text). */
   valueBase64: z.string().nullable(),
