@@ -181,7 +181,7 @@ export async function startTrackedConsumer<S extends z.ZodType>(
       const rejected: InvalidMessage[] = [];
       for (const message of batch.messages) {
         owner.add(message.offset);
-        const decoded = decodeMessage(contract.schema, message.value);
+        const decoded = decodeMessage(contract.schema, message.value, { maxBytes: contract.maxBytes });
         if (decoded.ok) {
           let done = false;
           accepted.push({

@@ -4,7 +4,8 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { FastifyServerOptions } from 'fastify';
 import type { DynamicModule, LoggerService } from '@nestjs/common';
 import type { Logger } from '@gateway/observability';
-import { mayHoldExactNumbers, parseJson, stringifyJson } from '@gateway/schemas';
+import { JSON_MAX_DEPTH, mayHoldExactNumbers, nestsDeeperThan, parseJson, stringifyJson } from '@gateway/schemas';
+import { DomainError } from './domain-error';
 import { ProblemFilter } from './problem.filter';
 import { LOGGER } from './tokens';
 
@@ -82,20 +83,23 @@ export async function bootService(options: BootOptions): Promise<NestFastifyAppl
 /**
  * JSON bodies and answers keep integers beyond 2^53 exact (ExactNumber), as the Kafka consumers do:
  * Fastify's own parser still checks the body (syntax, prototype poisoning), and a body that may
- * hold such an integer is parsed again, exactly.
+ * hold such an integer is parsed again, exactly. A body nesting deeper than JSON_MAX_DEPTH is
+ * refused first with a 400 naming the limit (ADR 0018): the same budget as every Kafka value.
  */
 function exactJson(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
   const checked = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (nestsDeeperThan(body as string, JSON_MAX_DEPTH)) {
+      return done(new DomainError('over_limit', 400, `the body nests deeper than ${JSON_MAX_DEPTH} levels`), undefined);
+    }
     void checked(request, body as string, (error: Error | null, value?: unknown) => {
       if (error || !mayHoldExactNumbers(body as string)) return done(error, value);
       let exact: unknown;
       try {
         exact = parseJson((body as string).replace(/^\uFEFF/, ''));
       } catch (failure) {
-        // Valid for JSON.parse but not for the exact parser (nesting deep enough to exhaust its stack).
         return done(Object.assign(failure as Error, { statusCode: 400 }), undefined);
       }
       done(null, exact);

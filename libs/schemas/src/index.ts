@@ -1,5 +1,24 @@
 export { topicNames, type TopicKey, type TopicNames } from './topics';
-export { jsonValue, nulCharacterPath, NUL_CHARACTER_MESSAGE, type JsonValue } from './json';
+export { eventData, jsonValue, type JsonValue } from './json';
+export { timestamp } from './timestamp';
+export {
+  checkJsonDepth,
+  EVENT_DATA_MAX_DEPTH,
+  EVENT_MAX_BYTES,
+  JSON_MAX_BYTES,
+  JSON_MAX_DEPTH,
+  JsonBudgetError,
+  nestsDeeperThan,
+  valueNestsDeeperThan,
+} from './json-budget';
+export {
+  LONE_SURROGATE_MESSAGE,
+  mayHoldUnstorableText,
+  NUL_CHARACTER_MESSAGE,
+  storableText,
+  unstorableTextAt,
+  type UnstorableText,
+} from './storable-text';
 export { eventMessage, type EventMessage } from './messages/event.message';
 export { inboundMessage, type InboundMessage } from './messages/inbound.message';
 export { deliveryTask, type DeliveryTask } from './messages/delivery.message';
@@ -8,4 +27,3 @@ export { deadLetter, type DeadLetter } from './messages/dead-letter.message';
 export { invalidMessage, type InvalidMessage } from './messages/invalid.message';
 export type { MessageContract } from './contract';
 export { canonicalDecimal, ExactNumber, mayHoldExactNumbers, numberBeyondDoubleRange, parseJson, stringifyJson } from './exact-json';
-export { storableText } from './storable-text';

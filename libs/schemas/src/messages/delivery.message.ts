@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import type { MessageContract } from '../contract';
-import { jsonValue } from '../json';
+import { eventData } from '../json';
+import { timestamp } from '../timestamp';
 
 export const deliveryEvent = z.object({
   id: z.string().min(1),
   type: z.string().min(1),
-  data: jsonValue,
+  data: eventData,
   tenant: z.string().nullable(),
-  occurredAt: z.iso.datetime({ offset: true }),
+  occurredAt: timestamp,
 });
 
 const schema = z.object({

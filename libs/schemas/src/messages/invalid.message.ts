@@ -8,10 +8,11 @@ const schema = z.object({
   key: z.string().nullable(),
   consumer: z.string(),
   /**
-   * not-json: not JSON; schema: not the topic's contract; unprocessable: handling it failed, alone,
-   * for a reason of its own (a data error in PostgreSQL, an exception), not for an outage (ADR 0018).
+   * not-json: no value, not UTF-8 or not JSON; schema: not the topic's contract; over-limit: over a
+   * size or nesting budget (ADR 0018); unprocessable: handling it failed, alone, for a reason of its
+   * own (a data error in PostgreSQL, an exception), not for an outage.
    */
-  reason: z.enum(['not-json', 'schema', 'unprocessable']),
+  reason: z.enum(['not-json', 'schema', 'over-limit', 'unprocessable']),
   errors: z.array(z.object({ path: z.string(), message: z.string() })),
   /** The original value, base64 (it may not be text). */
   valueBase64: z.string().nullable(),
