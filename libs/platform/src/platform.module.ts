@@ -1,7 +1,7 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { BatchingProducer, checkKafka, createKafka, type Kafka } from '@gateway/kafka';
-import { checkPostgres, createDataSource, type DataSource } from '@gateway/persistence';
+import { checkPostgres, createDataSource, serviceStatementLimits, type DataSource } from '@gateway/persistence';
 import { createLogger, type Logger } from '@gateway/observability';
 import { topicNames } from '@gateway/schemas';
 import { ConsumerHost } from './consumer-host';
@@ -57,7 +57,7 @@ export class PlatformModule {
     const logger = createLogger(options.service, config.LOG_LEVEL);
     const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? options.service, logger });
     const dataSource = config.DATABASE_URL
-      ? createDataSource(config.DATABASE_URL, config.DATABASE_POOL_SIZE, options.service)
+      ? createDataSource(config.DATABASE_URL, config.DATABASE_POOL_SIZE, options.service, serviceStatementLimits)
       : null;
     return {
       module: PlatformModule,

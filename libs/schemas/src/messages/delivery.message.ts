@@ -14,7 +14,8 @@ export const deliveryEvent = z.object({
 const schema = z.object({
   deliveryId: z.string().min(1),
   endpointId: z.string().min(1),
-  attempt: z.number().int().min(1),
+  /** Within PostgreSQL's int (attempts.attempt); a policy allows 50 at most. */
+  attempt: z.number().int().min(1).max(2_147_483_647),
   event: deliveryEvent,
   orderingKey: z.string().nullable(),
   /** Epoch ms when the event entered the gateway (for end-to-end latency). */
