@@ -250,6 +250,15 @@ describe('control API: publishing events and reading the event log', () => {
       assert.deepEqual(problemPaths(yearZero), ['since']);
     });
 
+    // Found by the fuzz suite (issue 19): a NUL in a path parameter reached PostgreSQL (22021), 500.
+    it('answers 400 naming the parameter to an id PostgreSQL cannot store, and a problem to a URL it cannot route', async () => {
+      const nul = await call('GET', '/v1/events/a%00b');
+      assert.ok(isProblem(nul, 400), JSON.stringify(nul.body));
+      assert.deepEqual(problemPaths(nul), ['id']);
+      assert.ok(isProblem(await call('GET', `/v1/events/${'x'.repeat(200)}`), 400), 'a path segment over 100 characters');
+      assert.ok(isProblem(await call('GET', `/v1/events?type=${'x'.repeat(20_000)}`), 431), 'a head over 16 KB');
+    });
+
     it('reads one event as recorded', async () => {
       const answer = await call<EventView>('GET', `/v1/events/${id('e2')}`);
       assert.equal(answer.status, 200);
