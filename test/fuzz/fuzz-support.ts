@@ -1,8 +1,12 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import type { Admin } from 'kafkajs';
+import { ingressSees, insertSource } from '../ingress/ingress-support';
+import { insertEndpoint, testDatabase, type EndpointFixture } from '../support/endpoints';
 import { rawKafka } from '../support/gateway';
-import type { RunningService } from '../support/services';
+import { startOutbound, type OutboundStack } from '../support/outbound';
+import type { Receiver } from '../support/receiver';
+import type { RunningService, ServiceName } from '../support/services';
 import { waitFor } from '../support/wait-for';
 
 /** Every service answers /health/ready 200 (checked after each batch of hostile input). */
@@ -43,7 +47,7 @@ export const canaryId = (label: string): string => `evt_canary_${label}_${random
  * Writes raw bytes to an HTTP server, then ends the request; returns the status of the first answer
  * (null: the server closed without one), within `timeoutMs`.
  */
-export function rawExchange(url: string, pieces: (Buffer | number)[], timeoutMs = 5000): Promise<number | null> {
+export function rawExchange(url: string, pieces: readonly (Buffer | number)[], timeoutMs = 5000): Promise<number | null> {
   const target = new URL(url);
   return new Promise((resolve) => {
     const socket = connect(Number(target.port), target.hostname);
@@ -86,5 +90,41 @@ export function signedGithub(secret: string, event: string, body: string): Recor
     'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
     'x-github-delivery': randomUUID(),
     'x-github-event': event,
+  };
+}
+
+/** A stack whose GitHub source forwards to one endpoint (type "fuzz.*") served by `receiver`. */
+export interface ForwardingFuzz {
+  stack: OutboundStack;
+  endpoint: EndpointFixture;
+  sourceId: string;
+  lags: Awaited<ReturnType<typeof lagWatcher>>;
+  stop(): Promise<void>;
+}
+
+export async function startForwardingFuzz(
+  receiver: Receiver,
+  options: { services: ServiceName[]; env?: Record<string, string>; secret: string; retryPolicy?: object; source?: { maxBodyBytes?: number; dedupWindowSeconds?: number } },
+): Promise<ForwardingFuzz> {
+  await receiver.start();
+  let endpoint: EndpointFixture | undefined;
+  let sourceId = '';
+  const stack = await startOutbound(options.services, options.env, async () => {
+    endpoint = await insertEndpoint({ url: receiver.url, eventTypes: ['fuzz.*'], retryPolicy: options.retryPolicy ?? null });
+    sourceId = await insertSource(await testDatabase(), { provider: 'github', secrets: [options.secret], forward: { eventTypeFrom: 'header:x-github-event' }, ...options.source });
+  });
+  await stack.routerSees(1);
+  await ingressSees(stack.services.ingress, 1);
+  const lags = await lagWatcher();
+  return {
+    stack,
+    endpoint: endpoint!,
+    sourceId,
+    lags,
+    stop: async () => {
+      await lags.close();
+      await stack.stop();
+      await receiver.stop();
+    },
   };
 }

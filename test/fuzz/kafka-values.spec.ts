@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { TopicKey } from '@gateway/schemas';
-import { insertEndpoint, testDatabase, type EndpointFixture } from '../support/endpoints';
-import { startOutbound, type OutboundStack } from '../support/outbound';
+import { testDatabase, type EndpointFixture } from '../support/endpoints';
+import type { OutboundStack } from '../support/outbound';
 import { Receiver } from '../support/receiver';
 import { waitFor } from '../support/wait-for';
-import { ingressSees, insertSource, post } from '../ingress/ingress-support';
-import { allReady, canaryId, lagWatcher, signedGithub } from './fuzz-support';
+import { post } from '../ingress/ingress-support';
+import { allReady, canaryId, signedGithub, startForwardingFuzz, type ForwardingFuzz } from './fuzz-support';
 import { fuzzParameters, hostileKafkaValue } from './hostile';
 
 const secret = 'fuzz-kafka-github-secret';
@@ -25,7 +25,8 @@ describe('fuzz: hostile Kafka values on every consumed topic (issue 19)', () => 
   let stack: OutboundStack;
   let endpoint: EndpointFixture;
   let sourceId: string;
-  let lags: Awaited<ReturnType<typeof lagWatcher>>;
+  let lags: ForwardingFuzz['lags'];
+  let fuzz: ForwardingFuzz | undefined;
   const retried = new Set<string>();
   const receiver = new Receiver((request) => {
     const kind = /"type":"(fuzz\.(?:retry|dead))".*"canary":"([^"]+)"/.exec(request.body);
@@ -39,20 +40,18 @@ describe('fuzz: hostile Kafka values on every consumed topic (issue 19)', () => 
   const seen = (id: string) => receiver.requests.filter((request) => request.body.includes(`"${id}"`)).length;
 
   before(async () => {
-    await receiver.start();
-    stack = await startOutbound(['ingress', 'router', 'dispatcher', 'scheduler'], { BREAKER_FAILURE_THRESHOLD: '10000', SCHEDULER_POLL_MS: '50' }, async () => {
-      endpoint = await insertEndpoint({ url: receiver.url, eventTypes: ['fuzz.*'], retryPolicy: { maxAttempts: 2, baseSeconds: 0.1, factor: 1, capSeconds: 0.1 } });
-      sourceId = await insertSource(await testDatabase(), { provider: 'github', secrets: [secret], forward: { eventTypeFrom: 'header:x-github-event' }, dedupWindowSeconds: 0 });
+    fuzz = await startForwardingFuzz(receiver, {
+      services: ['ingress', 'router', 'dispatcher', 'scheduler'],
+      env: { BREAKER_FAILURE_THRESHOLD: '10000', SCHEDULER_POLL_MS: '50' },
+      secret,
+      retryPolicy: { maxAttempts: 2, baseSeconds: 0.1, factor: 1, capSeconds: 0.1 },
+      source: { dedupWindowSeconds: 0 },
     });
-    await stack.routerSees(1);
-    await ingressSees(stack.services.ingress, 1);
-    lags = await lagWatcher();
+    ({ stack, endpoint, sourceId, lags } = fuzz);
   });
 
   after(async () => {
-    await lags?.close();
-    await stack?.stop();
-    await receiver.stop();
+    await fuzz?.stop();
   });
 
   const now = new Date().toISOString();
