@@ -7,7 +7,7 @@ import type { TopicNames } from '@gateway/schemas';
 import { collect, freshTopics, startServices, testInfra } from '../support/gateway';
 import type { RunningService } from '../support/services';
 import { waitFor } from '../support/wait-for';
-import { controlClient, isProblem, problemPaths, type ApiCall } from './control-client';
+import { controlClient, isProblem, problemPaths, type ApiCall, type Problem } from './control-client';
 
 const token = `admin-${randomUUID()}`;
 
@@ -115,6 +115,8 @@ describe('control API: publishing events and reading the event log', () => {
         [{ type: 'has space', data: 1 }, 'type'],
         [{ type: 'a.b' }, 'data'],
         [{ type: 'a.b', data: 1, occurredAt: 'yesterday' }, 'occurredAt'],
+        // PostgreSQL refuses the year 0000: the router would fail to record it on every retry.
+        [{ type: 'a.b', data: 1, occurredAt: '0000-01-01T00:00:00Z' }, 'occurredAt'],
         [{ type: 'a.b', data: 1, tenant: '' }, 'tenant'],
         // PostgreSQL cannot store NUL: the router would fail to record it on every retry.
         [{ type: 'a.b', data: { customer: { name: 'a\u0000b' } } }, 'data.customer.name'],
@@ -125,6 +127,25 @@ describe('control API: publishing events and reading the event log', () => {
       }
       const malformed = await call('POST', '/v1/events', undefined, { raw: '{"type":' });
       assert.ok(isProblem(malformed, 400), JSON.stringify(malformed.body));
+    });
+
+    // Issue 19, defect 2: this body was answered 500 (a stack overflow), not 400.
+    it('answers 400 naming the limit to a body nested 5,000 levels deep, and to data deeper than 64 levels', async () => {
+      const nested = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+      const deep = await call<Problem>('POST', '/v1/events', undefined, { raw: `{"type":"a.b","data":${nested(5000)}}` });
+      assert.ok(isProblem(deep, 400), JSON.stringify(deep.body));
+      assert.match(deep.body.detail, /deeper than 72 levels/);
+      const deepData = await call<Problem>('POST', '/v1/events', undefined, { raw: `{"type":"a.b","data":${nested(65)}}` });
+      assert.ok(isProblem(deepData, 400), JSON.stringify(deepData.body));
+      assert.deepEqual(deepData.body.errors, [{ path: 'data', message: 'nests deeper than 64 levels' }]);
+      const atLimit = await call('POST', '/v1/events', undefined, { raw: `{"type":"a.b","data":${nested(64)}}` });
+      assert.equal(atLimit.status, 202, JSON.stringify(atLimit.body));
+    });
+
+    it('answers 400 to text PostgreSQL cannot store: a lone surrogate', async () => {
+      const answer = await call('POST', '/v1/events', undefined, { raw: '{"type":"a.b","data":{"name":"\\ud800"}}' });
+      assert.ok(isProblem(answer, 400), JSON.stringify(answer.body));
+      assert.deepEqual(problemPaths(answer), ['data.name']);
     });
 
     it('answers 503 with Retry-After when Kafka does not acknowledge', async () => {
@@ -223,6 +244,19 @@ describe('control API: publishing events and reading the event log', () => {
       const bad = await call('GET', `/v1/events?since=yesterday`);
       assert.ok(isProblem(bad, 400));
       assert.deepEqual(problemPaths(bad), ['since']);
+      // A format zod accepts and PostgreSQL refuses (22008): it was answered 500 (issue 19).
+      const yearZero = await call('GET', `/v1/events?since=0000-01-01T00:00:00Z`);
+      assert.ok(isProblem(yearZero, 400), JSON.stringify(yearZero.body));
+      assert.deepEqual(problemPaths(yearZero), ['since']);
+    });
+
+    // Found by the fuzz suite (issue 19): a NUL in a path parameter reached PostgreSQL (22021), 500.
+    it('answers 400 naming the parameter to an id PostgreSQL cannot store, and a problem to a URL it cannot route', async () => {
+      const nul = await call('GET', '/v1/events/a%00b');
+      assert.ok(isProblem(nul, 400), JSON.stringify(nul.body));
+      assert.deepEqual(problemPaths(nul), ['id']);
+      assert.ok(isProblem(await call('GET', `/v1/events/${'x'.repeat(200)}`), 400), 'a path segment over 100 characters');
+      assert.ok(isProblem(await call('GET', `/v1/events?type=${'x'.repeat(20_000)}`), 431), 'a head over 16 KB');
     });
 
     it('reads one event as recorded', async () => {

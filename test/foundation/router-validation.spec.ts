@@ -95,4 +95,52 @@ describe('router consumes webhooks.events and dead-letters malformed messages', 
       (await counter(router, /^gateway_messages_consumed_total\{topic="[^"]+events"/)) >= consumed + 1,
     );
   });
+
+  /**
+   * Issue 19, defect 2: an event whose data nested 5,000 levels deep threw RangeError (stack
+   * overflow) in the router's events consumer, which crash-looped on it: its partition stopped for
+   * good, and the router stayed not ready, across restarts.
+   */
+  it('sends an event nested 5,000 levels deep to the invalid topic (over-limit), consumes the event behind it under the same key, and stays ready', async () => {
+    const consumed = await counter(router, /^gateway_messages_consumed_total\{topic="[^"]+events"/);
+    const depth = 5000;
+    const deep = `{"type":"user.created","id":"evt_deep","data":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+    await producer.send({
+      topic: topics.events,
+      messages: [
+        { key: 'k3', value: deep },
+        { key: 'k3', value: JSON.stringify({ type: 'user.created', id: 'evt_after_deep', data: { n: 1 } }) },
+      ],
+    });
+    const rejected = await waitFor('the deep event on the invalid topic', 15000, () =>
+      invalid.messages.map((message) => JSON.parse(message.value) as InvalidMessage).find((item) => Buffer.from(item.valueBase64 ?? '', 'base64').toString() === deep),
+    );
+    assert.equal(rejected.reason, 'over-limit');
+    assert.match(rejected.errors[0].message, /deeper than 72 levels/);
+    await waitFor('the event behind it consumed', 15000, async () =>
+      (await counter(router, /^gateway_messages_consumed_total\{topic="[^"]+events"/)) >= consumed + 1,
+    );
+    assert.equal((await fetch(`${router.url}/health/ready`)).status, 200);
+  });
+
+  it('refuses event data nesting deeper than 64 levels by the contract, naming the field, and takes 64', async () => {
+    const consumed = await counter(router, /^gateway_messages_consumed_total\{topic="[^"]+events"/);
+    const invalidBefore = invalid.messages.length;
+    const nested = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+    await producer.send({
+      topic: topics.events,
+      messages: [
+        { key: 'k4', value: `{"type":"user.created","id":"evt_65","data":${nested(65)}}` },
+        { key: 'k4', value: `{"type":"user.created","id":"evt_64","data":${nested(64)}}` },
+      ],
+    });
+    const rejected = await waitFor('the 65-level event on the invalid topic', 15000, () =>
+      invalid.messages.map((message) => JSON.parse(message.value) as InvalidMessage).find((item) => Buffer.from(item.valueBase64 ?? '', 'base64').toString().includes('evt_65')),
+    );
+    assert.deepEqual(rejected.errors, [{ path: 'data', message: 'nests deeper than 64 levels' }]);
+    await waitFor('the 64-level event consumed', 15000, async () =>
+      (await counter(router, /^gateway_messages_consumed_total\{topic="[^"]+events"/)) >= consumed + 1,
+    );
+    assert.equal(invalid.messages.length, invalidBefore + 1, 'only the deeper one was refused');
+  });
 });

@@ -97,4 +97,25 @@ describe('ingress: forwarding verified webhooks to endpoints', () => {
     assert.equal(await metricValue(router, 'gateway_inbound_forwarded_total', 'outcome="forwarded"'), 2);
     assert.equal(everything.requests.length, before);
   });
+
+  /**
+   * Issue 19, defect 2 through forwarding: a verified body nested 5,000 levels deep stalled the
+   * router's webhooks.inbound consumer (stack overflow, crash loop). Over the depth budget of event
+   * data, the body travels as its bytes instead, and the webhooks behind it are forwarded.
+   */
+  it('forwards a verified body nested deeper than event data may be as its bytes, and the next webhook too', async () => {
+    const before = pushes.requests.length;
+    const depth = 5000;
+    const deepBody = `{"after":"${uniqueId('sha')}","deep":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+    const deep = github('push', {});
+    deep.body = deepBody;
+    deep.headers['x-hub-signature-256'] = `sha256=${createHmac('sha256', secret).update(deepBody).digest('hex')}`;
+    assert.equal((await post(`${services.ingress.url}/in/${sourceId}`, deep.headers, deep.body)).status, 200);
+    const next = github('push', { after: uniqueId('sha') });
+    assert.equal((await post(`${services.ingress.url}/in/${sourceId}`, next.headers, next.body)).status, 200);
+    await waitFor('both pushes delivered', 20000, () => pushes.requests.length >= before + 2);
+    const data = pushes.requests.slice(before).map((request) => (JSON.parse(request.body) as { data: Record<string, unknown> }).data);
+    assert.deepEqual(data[0], { bodyBase64: Buffer.from(deepBody).toString('base64') });
+    assert.deepEqual(data[1], JSON.parse(next.body));
+  });
 });

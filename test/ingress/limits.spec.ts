@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { request, type ClientRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
+import type { DataSource } from '@gateway/persistence';
 import { closeTestDatabase, useTestDatabase } from '../support/endpoints';
 import { freshDatabase, freshTopics, startServices } from '../support/gateway';
 import type { RunningService } from '../support/services';
@@ -27,11 +28,12 @@ describe('ingress: 404, 413, 415, 429, 503 overload, forwarded headers', () => {
   let limited: string;
   let twilio: string;
   let mailgun: string;
+  let db: DataSource;
 
   before(async () => {
     const { prefix } = await freshTopics(1);
     const databaseUrl = await freshDatabase();
-    const db = await useTestDatabase(databaseUrl);
+    db = await useTestDatabase(databaseUrl);
     small = await insertSource(db, { provider: 'github', secrets: [secret], maxBodyBytes: 2048 });
     limited = await insertSource(db, { provider: 'github', secrets: [secret], rateLimit: { perSecond: 0.05, burst: 2 } });
     twilio = await insertSource(db, { provider: 'twilio', secrets: [secret] });
@@ -102,6 +104,22 @@ describe('ingress: 404, 413, 415, 429, 503 overload, forwarded headers', () => {
     assert.match(retryAfter ?? '', /^\d+$/);
     const other = JSON.stringify({ other: true });
     assert.equal((await post(`${ingress.url}/in/${small}`, github(other), other)).status, 200, 'other sources are not limited');
+  });
+
+  // Issue 19: the rate limit was spent before the signature check, so an unsigned flood made the
+  // real provider's requests 429.
+  it('refuses unsigned requests from a budget of their own: a flood of them leaves the source its rate', async () => {
+    const flooded = await insertSource(db, { provider: 'github', secrets: [secret], rateLimit: { perSecond: 0.05, burst: 2 } });
+    await ingressSees(ingress, 5);
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const body = JSON.stringify({ forged: i });
+      const answer = await post(`${ingress.url}/in/${flooded}`, { ...github(body), 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` }, body);
+      statuses.push(answer.status);
+    }
+    assert.deepEqual(statuses, [401, 401, 429, 429, 429, 429], 'refused, then throttled once their own budget is spent');
+    const body = JSON.stringify({ real: true });
+    assert.equal((await post(`${ingress.url}/in/${flooded}`, github(body), body)).status, 200, 'the provider still gets through');
   });
 
   it('sheds load with 503 and Retry-After beyond INGRESS_MAX_IN_FLIGHT, at once', async () => {

@@ -7,8 +7,11 @@ export interface ReceivedRequest {
   receivedAt: number;
 }
 
-/** How the receiver answers one request: a status, optionally after a delay, or never. */
-export type Behaviour = (request: ReceivedRequest, index: number) => { status: number; delayMs?: number; headers?: Record<string, string> } | 'hang';
+/** How the receiver answers one request: a status (and a body of its own), optionally after a delay, or never. */
+export type Behaviour = (
+  request: ReceivedRequest,
+  index: number,
+) => { status: number; delayMs?: number; headers?: Record<string, string>; body?: string | Buffer } | 'hang';
 
 /** A real HTTP endpoint on loopback that records what the gateway sends it. */
 export class Receiver {
@@ -53,6 +56,6 @@ export class Receiver {
     }
     if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
     response.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });
-    response.end(answer.status < 300 ? 'ok' : `failing with ${answer.status}`);
+    response.end(answer.body ?? (answer.status < 300 ? 'ok' : `failing with ${answer.status}`));
   }
 }

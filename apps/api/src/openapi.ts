@@ -49,6 +49,7 @@ const problem = z.object({
     )
     .optional()
     .describe('For validation problems: one entry per bad field.'),
+  correlationId: z.string().optional().describe('For 5xx answers: the id the gateway logged the failure under.'),
 });
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });

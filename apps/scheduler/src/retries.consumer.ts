@@ -81,7 +81,7 @@ export class RetriesConsumer implements OnApplicationBootstrap, BeforeApplicatio
       contract: retryTask,
       accept: (messages) =>
         intake.accept(
-          messages.map(({ value, traceparent, complete }) => ({
+          messages.map(({ value, traceparent, complete, reject }) => ({
             row: {
               deliveryId: value.task.deliveryId,
               attempt: value.task.attempt,
@@ -93,6 +93,7 @@ export class RetriesConsumer implements OnApplicationBootstrap, BeforeApplicatio
               lastStatusCode: value.lastStatusCode,
             },
             complete,
+            reject,
           })),
         ),
     });

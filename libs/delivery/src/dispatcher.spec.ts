@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { TrackedMessage } from '@gateway/kafka';
 import { createLogger, metrics } from '@gateway/observability';
-import type { EndpointTargetRow } from '@gateway/persistence';
+import type { AttemptRow, EndpointTargetRow } from '@gateway/persistence';
 import type { DeliveryTask, RetryTask } from '@gateway/schemas';
 import { Dispatcher, type DispatcherPorts, type DispatcherSettings } from './dispatcher';
 
@@ -18,7 +18,7 @@ const endpoint: EndpointTargetRow = {
   secrets: [{ key: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', expiresAt: null }],
 };
 
-function job(n: number, completed: number[]): TrackedMessage<DeliveryTask> {
+function job(n: number, completed: number[], rejected: number[] = []): TrackedMessage<DeliveryTask> {
   const task: DeliveryTask = {
     deliveryId: `dlv_${n}`,
     endpointId: endpoint.id,
@@ -27,7 +27,7 @@ function job(n: number, completed: number[]): TrackedMessage<DeliveryTask> {
     orderingKey: null,
     publishedAt: Date.now(),
   };
-  return { value: task, key: endpoint.id, partition: 0, offset: String(n), timestamp: Date.now(), traceparent: undefined, complete: () => completed.push(n) };
+  return { value: task, key: endpoint.id, partition: 0, offset: String(n), timestamp: Date.now(), traceparent: undefined, complete: () => completed.push(n), reject: async () => void rejected.push(n) };
 }
 
 /** Dispatcher settings for a spec: small bounds, a breaker that opens after 5 failures, with `overrides`. */
@@ -405,5 +405,47 @@ describe('Dispatcher, an ordered endpoint failing for long', () => {
     assert.deepEqual(operational, ['endpoint.disabled']);
     assert.equal(ordered.enabled, false);
     assert.deepEqual(completed, [1], 'its head is then cancelled and completed');
+  });
+});
+
+describe('Dispatcher, an attempt PostgreSQL refuses to store (issue 19)', () => {
+  const dataError = () => Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code: '22021' });
+  const answered = async () => ({ statusCode: 200, error: null, retryAfterHeader: null, durationMs: 1, errorDetail: null, responseBody: 'ok\u0000' });
+
+  async function run(record: (row: AttemptRow) => Promise<void>): Promise<{ completed: number[]; rejected: number[] }> {
+    const completed: number[] = [];
+    const rejected: number[] = [];
+    const dispatcher = new Dispatcher(fakePorts({ send: answered, record }), settings(), createLogger('test', 'silent'));
+    await dispatcher.accept([job(1, completed, rejected)]);
+    const deadline = Date.now() + 5000;
+    while (completed.length + rejected.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    return { completed, rejected };
+  }
+
+  it('stores the attempt without the receiver\'s texts when its row is refused for its data, instead of retrying it forever', async () => {
+    const rows: AttemptRow[] = [];
+    const { completed, rejected } = await run(async (row) => {
+      rows.push(row);
+      if (row.responseBody !== null) throw dataError();
+    });
+    assert.deepEqual([completed, rejected], [[1], []]);
+    assert.deepEqual(rows.map((row) => [row.status, row.responseBody]), [['delivered', 'ok\u0000'], ['delivered', null]]);
+  });
+
+  it('sends the task to the invalid topic when even that row is refused, so its partition moves on', async () => {
+    let calls = 0;
+    const { completed, rejected } = await run(async () => {
+      calls++;
+      throw dataError();
+    });
+    assert.deepEqual([completed, rejected, calls], [[], [1], 2]);
+  });
+
+  it('still retries a write that failed for an outage until it succeeds', async () => {
+    let calls = 0;
+    const { completed, rejected } = await run(async () => {
+      if (++calls < 3) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    });
+    assert.deepEqual([completed, rejected, calls], [[1], [], 3]);
   });
 });

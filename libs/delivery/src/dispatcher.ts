@@ -1,4 +1,4 @@
-import type { TrackedMessage } from '@gateway/kafka';
+import { failureKind, type TrackedMessage } from '@gateway/kafka';
 import { metrics, SpanKind, startHopSpan, type Logger } from '@gateway/observability';
 import type { AttemptRow, EndpointTargetRow } from '@gateway/persistence';
 import type { LoopSample } from '@gateway/platform';
@@ -135,7 +135,11 @@ export class Dispatcher {
   async accept(jobs: Job[]): Promise<void> {
     for (const job of jobs) {
       this.inFlight++;
-      this.place(job);
+      try {
+        this.place(job);
+      } catch (error) {
+        void this.settle(job, Promise.reject(error instanceof Error ? error : new Error(String(error))));
+      }
     }
     while (this.gateClosed() && !this.stopping) {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
@@ -304,14 +308,24 @@ export class Dispatcher {
     }
   }
 
-  /** Counts the outcome and completes the task; an unexpected failure leaves it uncommitted. */
+  /**
+   * Counts the outcome and completes the task. A failure about the task itself (a data error, an
+   * exception: `failureKind` 'message') sends it to the invalid topic, so it cannot hold its
+   * partition; any other (shutdown) leaves it uncommitted, to be re-sent.
+   */
   private async settle(job: Job, work: Promise<DispatchOutcome>): Promise<void> {
     try {
       const outcome = await work;
       metrics.deliveries.inc({ outcome });
       job.complete();
     } catch (error) {
-      this.logger.error({ err: error, deliveryId: job.value.deliveryId }, 'delivery left unfinished; it is re-sent after a restart');
+      if (!this.stopping && failureKind(error) === 'message') {
+        await this.persist(() => job.reject(error)).catch((failure: unknown) =>
+          this.logger.error({ err: failure, deliveryId: job.value.deliveryId }, 'delivery left unfinished; it is re-sent after a restart'),
+        );
+      } else {
+        this.logger.error({ err: error, deliveryId: job.value.deliveryId }, 'delivery left unfinished; it is re-sent after a restart');
+      }
     } finally {
       this.inFlight--;
       const ordered = this.orderedJobs.delete(job);
@@ -489,17 +503,17 @@ export class Dispatcher {
     switch (step.kind) {
       case 'delivered':
         metrics.endToEndLatency.observe(Math.max(0, Date.now() - task.publishedAt) / 1000);
-        await this.persist(() => this.ports.record(row('delivered', null)));
+        await this.recordAttempt(row('delivered', null));
         return 'delivered';
       case 'retry':
         if (endpoint.ordered) {
-          await this.persist(() => this.ports.record(row('retrying', new Date(step.dueAt))));
+          await this.recordAttempt(row('retrying', new Date(step.dueAt)));
           return 'ordered-retry';
         }
         await this.persist(() =>
           this.ports.scheduleRetry({ task: { ...task, attempt: task.attempt + 1 }, dueAt: step.dueAt, lastError, lastStatusCode: statusCode }, traceparent),
         );
-        await this.persist(() => this.ports.record(row('retrying', new Date(step.dueAt))));
+        await this.recordAttempt(row('retrying', new Date(step.dueAt)));
         return 'retry-scheduled';
       case 'disable-endpoint': {
         const reason = `HTTP 410 Gone on delivery ${task.deliveryId}`;
@@ -507,12 +521,12 @@ export class Dispatcher {
         await this.persist(() => this.ports.disableEndpoint(task.endpointId, reason));
         await this.persist(() => this.ports.emitOperational('endpoint.disabled', { endpointId: task.endpointId, reason, failingSince: null }));
         await this.deadLetter(task, traceparent, lastError, statusCode, 'gone');
-        await this.persist(() => this.ports.record(row('dead', null)));
+        await this.recordAttempt(row('dead', null));
         return 'dead-lettered';
       }
       case 'dead-letter':
         await this.deadLetter(task, traceparent, lastError, statusCode, step.reason);
-        await this.persist(() => this.ports.record(row('dead', null)));
+        await this.recordAttempt(row('dead', null));
         return 'dead-lettered';
     }
   }
@@ -613,13 +627,32 @@ export class Dispatcher {
     return result;
   }
 
-  /** Retries a durable write until it succeeds (or shutdown), so no outcome is ever dropped. */
+  /**
+   * Records an attempt. Should PostgreSQL refuse the row for its content (what a receiver answered
+   * is made storable when read, so this is a last resort), it is stored without the receiver's
+   * texts: the attempt and the delivery's status are on record either way (ADR 0018).
+   */
+  private async recordAttempt(row: AttemptRow): Promise<void> {
+    try {
+      await this.persist(() => this.ports.record(row));
+    } catch (error) {
+      if (this.stopping || failureKind(error) !== 'message') throw error;
+      this.logger.error({ err: error, deliveryId: row.deliveryId }, "attempt refused by PostgreSQL; recording it without the receiver's answer");
+      await this.persist(() => this.ports.record({ ...row, responseBody: null, error: row.error === null ? null : 'the error could not be stored' }));
+    }
+  }
+
+  /**
+   * Retries a durable write until it succeeds (or shutdown), so no outcome is ever dropped. A
+   * failure about the data written (`failureKind` 'message': a constraint, a value PostgreSQL
+   * refuses) is not retried: it would fail the same way forever. It is thrown to the caller.
+   */
   private async persist(write: () => Promise<void>): Promise<void> {
     for (let delay = 100; ; delay = Math.min(delay * 2, 5000)) {
       try {
         return await write();
       } catch (error) {
-        if (this.stopping) throw error;
+        if (this.stopping || failureKind(error) === 'message') throw error;
         this.logger.warn({ err: error }, 'durable write failed; retrying');
         await new Promise((resolve) => setTimeout(resolve, delay));
       }

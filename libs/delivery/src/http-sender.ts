@@ -4,6 +4,7 @@ import { Agent, request, type Dispatcher } from 'undici';
 import type { AttemptResult } from '@gateway/retry';
 import type { AddressPolicy } from './address-policy';
 import { boundedMemo } from './bounded-memo';
+import { RESPONSE_EXCERPT_BYTES, responseExcerpt } from './response-excerpt';
 
 export interface SendResult extends AttemptResult {
   durationMs: number;
@@ -20,7 +21,13 @@ export interface SenderOptions {
   resolve?: typeof dnsLookup;
 }
 
-const responseBodyLimit = 1024;
+/**
+ * Bytes of a body read (and thrown away) past the kept excerpt, so that the connection can serve
+ * the next attempt; a longer body closes it instead.
+ */
+const RESPONSE_DRAIN_BYTES = 64 * 1024;
+/** Bytes of response headers accepted (Node's own default); larger heads fail as a network error. */
+const MAX_HEADER_BYTES = 16 * 1024;
 
 class BlockedAddressError extends Error {
   readonly code = 'ERR_SSRF_BLOCKED';
@@ -57,6 +64,7 @@ export class HttpSender {
       connections: 64,
       keepAliveTimeout: 30000,
       connect: { timeout: options.connectTimeoutMs, lookup: guardedLookup },
+      maxHeaderSize: MAX_HEADER_BYTES,
     });
   }
 
@@ -102,26 +110,36 @@ export class HttpSender {
 
 type ResponseBody = Dispatcher.ResponseData['body'];
 
-/** The first `responseBodyLimit` bytes of a response body; a longer body is cut off there. */
+/**
+ * The start of a response body as storable text (`responseExcerpt`): the first
+ * RESPONSE_EXCERPT_BYTES are kept, the rest is read and thrown away up to RESPONSE_DRAIN_BYTES,
+ * and a body longer than that is cut off there (its connection is dropped). Once the excerpt is
+ * full, the answer is in: a body that then stalls or breaks off does not fail the attempt.
+ */
 function readLimited(body: ResponseBody): Promise<string> {
   return new Promise<string>((resolve, reject) => {
     const chunks: Buffer[] = [];
+    let kept = 0;
     let size = 0;
     const done = (): void => {
       // The error listener stays: cutting a long body off makes undici's stream emit one.
       body.off('data', onData).off('end', done);
-      resolve(Buffer.concat(chunks).subarray(0, responseBodyLimit).toString('utf8'));
+      resolve(responseExcerpt(Buffer.concat(chunks).subarray(0, RESPONSE_EXCERPT_BYTES)));
     };
     const fail = (error: Error): void => {
+      if (kept >= RESPONSE_EXCERPT_BYTES) return done();
       body.off('data', onData).off('end', done).off('error', fail);
       reject(error);
     };
     const onData = (chunk: Buffer): void => {
-      chunks.push(chunk);
+      if (kept < RESPONSE_EXCERPT_BYTES) {
+        chunks.push(chunk);
+        kept += chunk.length;
+      }
       size += chunk.length;
-      if (size < responseBodyLimit) return;
+      if (size <= RESPONSE_DRAIN_BYTES) return;
       done();
-      body.destroy(); // the rest is not drained: the connection is dropped instead
+      body.destroy();
     };
     body.on('data', onData).on('end', done).on('error', fail);
   });

@@ -11,3 +11,4 @@ export { traceHeaders, traceparentOf } from './trace-headers';
 export type { Kafka } from 'kafkajs';
 export { startTrackedConsumer, type TrackedMessage, type TrackedConsumerOptions } from './tracked-consumer';
 export { OffsetTracker } from './offset-tracker';
+export { failureKind, describeFailure, type FailureKind } from './failure-kind';

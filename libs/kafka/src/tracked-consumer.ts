@@ -5,6 +5,7 @@ import { metrics, type Logger } from '@gateway/observability';
 import type { BatchingProducer } from './batching-producer';
 import { decodeMessage } from './decode';
 import { describeKafkaError } from './kafka-errors';
+import { describeFailure, failureKind } from './failure-kind';
 import { OffsetTracker } from './offset-tracker';
 import {
   publishInvalid,
@@ -22,6 +23,12 @@ const RESTART_MAX_MS = 30_000;
 export interface TrackedMessage<T> extends AcceptedMessage<T> {
   /** Marks the message finished; its offset becomes committable once every older one is too. */
   complete(): void;
+  /**
+   * Handling this message failed for a reason of its own (`failureKind` 'message'): it goes to the
+   * invalid topic with the failure as reason 'unprocessable', and is complete once that write is
+   * acknowledged (a failed write rejects, and the message stays unfinished).
+   */
+  reject(failure: unknown): Promise<void>;
 }
 
 export interface TrackedConsumerOptions<S extends z.ZodType> {
@@ -49,7 +56,8 @@ export interface TrackedConsumerOptions<S extends z.ZodType> {
   /**
    * Takes the accepted messages of a batch and starts work on them; resolves when it can take more
    * (backpressure), not when the work is done. Each message calls `complete()` when done. A
-   * rejection makes kafkajs consume the batch again.
+   * transient rejection makes kafkajs consume the batch again; any other is about the messages:
+   * they are accepted again one at a time, and one that fails alone is rejected (invalid topic).
    */
   accept(messages: TrackedMessage<z.infer<S>>[], batch: BatchContext): Promise<void>;
   /**
@@ -65,7 +73,9 @@ export interface TrackedConsumerOptions<S extends z.ZodType> {
  * The one consumer loop. Every message is parsed and validated; invalid ones go to the invalid topic
  * (counted, logged). Valid ones are handed to `accept`. The fetch position moves on as soon as a
  * batch is accepted, but a partition's committed offset only moves to its oldest unfinished
- * message, so a crash re-sends unfinished work and never skips it.
+ * message, so a crash re-sends unfinished work and never skips it. No message can hold its
+ * partition for good: a failure that is not an outage is narrowed down to the message that causes
+ * it, which goes to the invalid topic too (ADR 0018).
  */
 export async function startTrackedConsumer<S extends z.ZodType>(
   options: TrackedConsumerOptions<S>,
@@ -150,6 +160,21 @@ export async function startTrackedConsumer<S extends z.ZodType>(
     void commit().finally(() => (committing = false));
   }, options.commitIntervalMs ?? 100);
 
+  // A batch that fails for a reason other than an outage is accepted again one message at a time,
+  // in order; a message that fails alone is rejected. A transient failure (or a stop) rethrows:
+  // kafkajs consumes the batch again, after its backoff.
+  const acceptIsolating = async (messages: TrackedMessage<z.infer<S>>[], context: BatchContext): Promise<void> => {
+    try {
+      await options.accept(messages, context);
+    } catch (error) {
+      if (failureKind(error) === 'transient' || !context.isRunning()) throw error;
+      const [only] = messages;
+      if (messages.length === 1) return only.reject(error);
+      logger.warn({ err: error, topic: context.topic, partition: context.partition, messages: messages.length }, 'a batch failed for a reason of its own; handling its messages one at a time');
+      for (const message of messages) await acceptIsolating([message], context);
+    }
+  };
+
   const begin = async (): Promise<void> => {
     await options.ready;
     if (stopping) return;
@@ -174,12 +199,21 @@ export async function startTrackedConsumer<S extends z.ZodType>(
       const rejected: InvalidMessage[] = [];
       for (const message of batch.messages) {
         owner.add(message.offset);
-        const decoded = decodeMessage(contract.schema, message.value);
+        const decoded = decodeMessage(contract.schema, message.value, { maxBytes: contract.maxBytes });
         if (decoded.ok) {
           let done = false;
           accepted.push({
             ...toAccepted(message, decoded.value, batch.partition),
             complete: () => {
+              if (done) return;
+              done = true;
+              owner.complete(message.offset);
+            },
+            reject: async (failure) => {
+              if (done) return;
+              logger.error({ err: failure, topic: batch.topic, partition: batch.partition, offset: message.offset }, 'message could not be handled; sending it to the invalid topic');
+              const errors = [{ path: '', message: describeFailure(failure) }];
+              await publishInvalid(options, [toInvalid(message, batch.topic, batch.partition, groupId, 'unprocessable', errors)]);
               if (done) return;
               done = true;
               owner.complete(message.offset);
@@ -197,12 +231,7 @@ export async function startTrackedConsumer<S extends z.ZodType>(
       }
       if (accepted.length > 0) {
         metrics.messagesConsumed.inc({ topic: batch.topic, consumer: groupId }, accepted.length);
-        await options.accept(accepted, {
-          topic: batch.topic,
-          partition: batch.partition,
-          heartbeat,
-          isRunning,
-        });
+        await acceptIsolating(accepted, { topic: batch.topic, partition: batch.partition, heartbeat, isRunning });
       }
       resolveOffset(batch.lastOffset());
       await heartbeat();

@@ -1,6 +1,6 @@
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { z } from 'zod';
-import type { InvalidMessage, MessageContract } from '@gateway/schemas';
+import { INVALID_ERROR_CHARS, INVALID_ERRORS_KEPT, INVALID_VALUE_KEPT_BYTES, type InvalidMessage, type MessageContract } from '@gateway/schemas';
 import { metrics, type Logger } from '@gateway/observability';
 import type { BatchingProducer } from './batching-producer';
 import { traceparentOf } from './trace-headers';
@@ -86,6 +86,14 @@ export function toAccepted<T>(message: KafkaMessage, value: T, partition: number
   };
 }
 
+const cut = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/**
+ * The invalid-topic record of a message, bounded whatever the message (issue 19): a value near
+ * Kafka's size limit, or one failing its schema once per key, made a record Kafka refused, and
+ * the consumer retried that write forever. The value's first bytes, the first errors (and how many
+ * more), each error cut; the key cut too.
+ */
 export function toInvalid(
   message: KafkaMessage,
   topic: string,
@@ -94,15 +102,19 @@ export function toInvalid(
   reason: InvalidMessage['reason'],
   errors: InvalidMessage['errors'],
 ): InvalidMessage {
+  const value = message.value;
+  const kept = errors.slice(0, INVALID_ERRORS_KEPT).map((error) => ({ path: cut(error.path, INVALID_ERROR_CHARS), message: cut(error.message, INVALID_ERROR_CHARS) }));
+  if (errors.length > INVALID_ERRORS_KEPT) kept.push({ path: '', message: `and ${errors.length - INVALID_ERRORS_KEPT} more` });
   return {
     topic,
     partition,
     offset: message.offset,
-    key: message.key ? message.key.toString('utf8') : null,
+    key: message.key ? cut(message.key.toString('utf8'), INVALID_ERROR_CHARS) : null,
     consumer,
     reason,
-    errors,
-    valueBase64: message.value ? message.value.toString('base64') : null,
+    errors: kept,
+    valueBase64: value ? value.subarray(0, INVALID_VALUE_KEPT_BYTES).toString('base64') : null,
+    ...(value && value.length > INVALID_VALUE_KEPT_BYTES ? { valueBytes: value.length } : {}),
     rejectedAt: new Date().toISOString(),
   };
 }

@@ -23,8 +23,26 @@ types.setTypeParser(types.builtins.JSONB, parseJson);
 export const entities = [EndpointEntity, EndpointSecretEntity, EventEntity, DeliveryEntity, AttemptEntity, SourceEntity];
 export const migrations = [CreateCoreTables1764097200000, AddDeliveryRoutedAt1764100800000, CreateRetriesAndDeadLetters1764104400000, CreateInboundDedup1764111600000, AddRetryToken1764118800000, AddDeliveryClaimedBy1764180000000, KeepPayloadText1764190000000];
 
+/** Server-side limits of every statement on a connection (PostgreSQL settings, set when it opens). */
+export interface StatementLimits {
+  /** A statement running longer is cancelled (SQLSTATE 57014). */
+  statementTimeoutMs: number;
+  /** A statement waiting longer for a lock gives up (55P03). */
+  lockTimeoutMs: number;
+  /** A transaction left idle longer is ended, and its locks released. */
+  idleInTransactionMs: number;
+}
+
+/**
+ * The services' limits (ADR 0018). Without them a lock held elsewhere (an operator's open
+ * transaction, a stuck replica) stalled a consumer silently; with them its statement fails, the
+ * failure is transient (failureKind), logged and retried. Every statement of the data plane is
+ * small; the largest, a page of a recover window, takes milliseconds. Migrations run without.
+ */
+export const serviceStatementLimits: StatementLimits = { statementTimeoutMs: 30_000, lockTimeoutMs: 10_000, idleInTransactionMs: 60_000 };
+
 /** The TypeORM data source; schema changes only through migrations (never `synchronize`). */
-export function createDataSource(url: string, poolSize = 10, applicationName = 'gateway'): DataSource {
+export function createDataSource(url: string, poolSize = 10, applicationName = 'gateway', limits?: StatementLimits): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
@@ -34,7 +52,17 @@ export function createDataSource(url: string, poolSize = 10, applicationName = '
     migrationsRun: false,
     migrationsTableName: 'schema_migrations',
     // keepAlive: a connection dropped without a reset (NAT, failover) is noticed, not waited on.
-    extra: { max: poolSize, application_name: applicationName, connectionTimeoutMillis: 3000, keepAlive: true },
+    extra: {
+      max: poolSize,
+      application_name: applicationName,
+      connectionTimeoutMillis: 3000,
+      keepAlive: true,
+      ...(limits && {
+        statement_timeout: limits.statementTimeoutMs,
+        lock_timeout: limits.lockTimeoutMs,
+        idle_in_transaction_session_timeout: limits.idleInTransactionMs,
+      }),
+    },
   });
 }
 

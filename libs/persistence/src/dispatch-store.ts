@@ -1,4 +1,12 @@
 import type { DataSource } from 'typeorm';
+import { storableText } from '@gateway/schemas';
+
+/**
+ * Characters kept of an attempt's error and response body: texts a receiver chose, stored here
+ * only, so bounded and made storable here (NUL and lone surrogates become U+FFFD; ADR 0018).
+ */
+const ATTEMPT_TEXT_MAX = 4096;
+const storable = (text: string | null): string | null => (text === null ? null : storableText(text, ATTEMPT_TEXT_MAX));
 
 export interface EndpointTargetRow {
   id: string;
@@ -53,8 +61,8 @@ export async function recordAttempts(dataSource: DataSource, attempts: AttemptRo
         attempts.map((row) => row.startedAt.toISOString()),
         attempts.map((row) => row.durationMs),
         attempts.map((row) => row.statusCode),
-        attempts.map((row) => row.error),
-        attempts.map((row) => row.responseBody),
+        attempts.map((row) => storable(row.error)),
+        attempts.map((row) => storable(row.responseBody)),
       ],
     );
     await manager.query(

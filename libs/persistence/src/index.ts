@@ -1,4 +1,4 @@
-export { createDataSource, runMigrations, checkPostgres } from './data-source';
+export { createDataSource, runMigrations, checkPostgres, serviceStatementLimits, type StatementLimits } from './data-source';
 export { EndpointEntity } from './entities/endpoint.entity';
 export { EndpointSecretEntity } from './entities/endpoint-secret.entity';
 export { EventEntity } from './entities/event.entity';

@@ -54,3 +54,39 @@ describe('AdaptiveBatcher', () => {
     assert.ok(batches[1].at - batches[0].at >= 39, `${batches[1].at - batches[0].at} ms apart`);
   });
 });
+
+describe('AdaptiveBatcher, a batch failing for one item (issue 19)', () => {
+  const dataError = () => Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code: '22021' });
+
+  it('sends each item of a batch PostgreSQL refused for its data again alone: only the bad one fails', async () => {
+    const batches: string[][] = [];
+    const acks: (() => void)[] = [];
+    const batcher = new AdaptiveBatcher<string>(async (items) => {
+      batches.push(items);
+      if (items.length === 1 && items[0] === 'first') return new Promise<void>((resolve) => acks.push(resolve));
+      if (items.includes('bad')) throw dataError();
+    }, { maxInFlight: 1 });
+    const first = batcher.send('first');
+    await new Promise((resolve) => setImmediate(resolve));
+    const results = Promise.allSettled(['good-1', 'bad', 'good-2'].map((item) => batcher.send(item)));
+    acks[0]();
+    await first;
+    const settled = await results;
+    assert.deepEqual(settled.map((result) => result.status), ['fulfilled', 'rejected', 'fulfilled']);
+    assert.deepEqual(batches, [['first'], ['good-1', 'bad', 'good-2'], ['good-1'], ['bad'], ['good-2']]);
+  });
+
+  it('fails a whole batch at once on an outage', async () => {
+    const batches: number[][] = [];
+    const batcher = new AdaptiveBatcher<number>(async (items) => {
+      batches.push(items);
+      throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    }, { maxInFlight: 1 });
+    const first = batcher.send(0).catch(() => undefined);
+    await new Promise((resolve) => setImmediate(resolve));
+    const rest = Promise.allSettled([1, 2].map((n) => batcher.send(n)));
+    await first;
+    assert.deepEqual((await rest).map((result) => result.status), ['rejected', 'rejected']);
+    assert.deepEqual(batches, [[0], [1, 2]]);
+  });
+});

@@ -1,3 +1,5 @@
+import { failureKind } from '@gateway/kafka';
+
 interface Pending<T, R> {
   item: T;
   resolve: (result: R) => void;
@@ -24,6 +26,13 @@ export interface BatcherOptions {
    * them (a write to another process costs a good part of a millisecond of CPU on small VMs).
    */
   spacingMs?: number;
+  /**
+   * Whether a batch's failure may be one item's doing, so that each item is sent again alone and
+   * settles with its own result: one bad row must not fail the rows it shared a statement with
+   * (ADR 0018). Default: a failure about the data (`failureKind` 'message'); an outage fails the
+   * whole batch at once.
+   */
+  isolate?: (error: unknown) => boolean;
 }
 
 export class AdaptiveBatcher<T, R = void> {
@@ -34,6 +43,7 @@ export class AdaptiveBatcher<T, R = void> {
   private readonly maxInFlight: number;
   private readonly maxBatch: number;
   private readonly spacingMs: number;
+  private readonly isolate: (error: unknown) => boolean;
 
   constructor(
     private readonly sendMany: (items: T[]) => Promise<R>,
@@ -42,6 +52,7 @@ export class AdaptiveBatcher<T, R = void> {
     this.maxInFlight = options.maxInFlight ?? 2;
     this.maxBatch = options.maxBatch ?? 250;
     this.spacingMs = options.spacingMs ?? 0;
+    this.isolate = options.isolate ?? ((error) => failureKind(error) === 'message');
   }
 
   send(item: T): Promise<R> {
@@ -79,7 +90,7 @@ export class AdaptiveBatcher<T, R = void> {
       this.sendMany(batch.map((entry) => entry.item))
         .then(
           (result) => batch.forEach((entry) => entry.resolve(result)),
-          (error: unknown) => batch.forEach((entry) => entry.reject(error)),
+          (error: unknown) => (batch.length > 1 && this.isolate(error) ? this.sendAlone(batch) : batch.forEach((entry) => entry.reject(error))),
         )
         .finally(() => {
           this.inFlight--;
@@ -89,6 +100,13 @@ export class AdaptiveBatcher<T, R = void> {
         this.schedule();
         return;
       }
+    }
+  }
+
+  /** Each item of a failed batch on its own, one after another (it still counts as one in flight). */
+  private async sendAlone(batch: Pending<T, R>[]): Promise<void> {
+    for (const entry of batch) {
+      await this.sendMany([entry.item]).then(entry.resolve, entry.reject);
     }
   }
 }

@@ -1,11 +1,14 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyServerOptions } from 'fastify';
+import type { FastifyReply, FastifyServerOptions } from 'fastify';
 import type { DynamicModule, LoggerService } from '@nestjs/common';
 import type { Logger } from '@gateway/observability';
-import { mayHoldExactNumbers, parseJson, stringifyJson } from '@gateway/schemas';
+import { JSON_MAX_DEPTH, mayHoldExactNumbers, nestsDeeperThan, parseJson, stringifyJson } from '@gateway/schemas';
+import { DomainError } from './domain-error';
 import { ProblemFilter } from './problem.filter';
+import { StorableParamsPipe } from './storable-params.pipe';
 import { LOGGER } from './tokens';
 
 export interface BootOptions {
@@ -40,6 +43,13 @@ export async function bootService(options: BootOptions): Promise<NestFastifyAppl
   const front: { handler?: RawHandler } = {};
   const adapter = new FastifyAdapter({
     bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
+    clientErrorHandler: problemOnClientError,
+    // A URL the router refuses (a malformed escape, a path segment over 100 characters): a problem too.
+    frameworkErrors: (_error: Error, _request: unknown, reply: FastifyReply) =>
+      void reply
+        .code(400)
+        .type('application/problem+json')
+        .send({ type: 'urn:gateway:problem:http_400', title: 'Bad Request', status: 400, detail: 'the URL could not be routed (a malformed escape, or a path segment over 100 characters)' }),
     ...(options.rawHandler
       ? {
           // The server Fastify would make, with the raw handler in front of Fastify's own.
@@ -64,6 +74,7 @@ export async function bootService(options: BootOptions): Promise<NestFastifyAppl
   const logger = app.get<Logger>(LOGGER);
   app.useLogger(new PinoNestLogger(logger));
   app.useGlobalFilters(new ProblemFilter(logger));
+  app.useGlobalPipes(new StorableParamsPipe());
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
@@ -80,22 +91,41 @@ export async function bootService(options: BootOptions): Promise<NestFastifyAppl
 }
 
 /**
+ * A request Node cannot parse (a head over 16 KB, malformed bytes, a timeout) is refused before
+ * any route: answered as a problem like every other error (Fastify's own answer is plain JSON),
+ * and the connection closed. A reset connection has no one left to answer.
+ */
+function problemOnClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const title = STATUS_CODES[status] ?? 'Bad Request';
+  const body = JSON.stringify({ type: `urn:gateway:problem:http_${status}`, title, status, detail: status === 431 ? 'the request head is larger than 16 KB' : 'the request could not be read as HTTP' });
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${title}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy();
+}
+
+/**
  * JSON bodies and answers keep integers beyond 2^53 exact (ExactNumber), as the Kafka consumers do:
  * Fastify's own parser still checks the body (syntax, prototype poisoning), and a body that may
- * hold such an integer is parsed again, exactly.
+ * hold such an integer is parsed again, exactly. A body nesting deeper than JSON_MAX_DEPTH is
+ * refused first with a 400 naming the limit (ADR 0018): the same budget as every Kafka value.
  */
 function exactJson(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
   const checked = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (nestsDeeperThan(body as string, JSON_MAX_DEPTH)) {
+      return done(new DomainError('over_limit', 400, `the body nests deeper than ${JSON_MAX_DEPTH} levels`), undefined);
+    }
     void checked(request, body as string, (error: Error | null, value?: unknown) => {
       if (error || !mayHoldExactNumbers(body as string)) return done(error, value);
       let exact: unknown;
       try {
         exact = parseJson((body as string).replace(/^\uFEFF/, ''));
       } catch (failure) {
-        // Valid for JSON.parse but not for the exact parser (nesting deep enough to exhaust its stack).
         return done(Object.assign(failure as Error, { statusCode: 400 }), undefined);
       }
       done(null, exact);

@@ -1,16 +1,16 @@
 import type { z } from 'zod';
-import { NUL_CHARACTER_MESSAGE, nulCharacterPath } from '@gateway/schemas';
+import { unstorableTextAt } from '@gateway/schemas';
 import { ValidationError } from './domain-error';
 
 /**
  * Validates input at an HTTP boundary (body, query); a failure is a 400 problem naming every field.
- * A NUL character anywhere is refused first, naming where (PostgreSQL cannot store it).
+ * Text PostgreSQL cannot store (NUL, a lone surrogate) is refused first, naming where.
  * Unknown fields are named one by one (zod reports them together at the parent), so a typo such as
  * `evenTypes` is pointed at instead of being silently dropped.
  */
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const nulAt = nulCharacterPath(input);
-  if (nulAt !== null) throw new ValidationError([{ path: nulAt, message: NUL_CHARACTER_MESSAGE }]);
+  const unstorable = unstorableTextAt(input);
+  if (unstorable !== null) throw new ValidationError([unstorable]);
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   throw new ValidationError(

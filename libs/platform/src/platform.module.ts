@@ -2,7 +2,7 @@ import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutd
 import { TerminusModule } from '@nestjs/terminus';
 import type { KafkaConfig } from '@gateway/config';
 import { BatchingProducer, KafkaGate, createKafka, kafkaSettings } from '@gateway/kafka';
-import { checkPostgres, createDataSource, type DataSource } from '@gateway/persistence';
+import { checkPostgres, createDataSource, serviceStatementLimits, type DataSource } from '@gateway/persistence';
 import { createLogger, type Logger } from '@gateway/observability';
 import { topicNames } from '@gateway/schemas';
 import { ConsumerHost } from './consumer-host';
@@ -67,7 +67,7 @@ export class PlatformModule {
       logger,
     });
     const dataSource = config.DATABASE_URL
-      ? createDataSource(config.DATABASE_URL, config.DATABASE_POOL_SIZE, options.service)
+      ? createDataSource(config.DATABASE_URL, config.DATABASE_POOL_SIZE, options.service, serviceStatementLimits)
       : null;
     return {
       module: PlatformModule,

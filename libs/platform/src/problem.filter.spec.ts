@@ -43,5 +43,6 @@ describe('problem filter', () => {
     const unexpected = answer(new Error('connection string postgres://secret'));
     assert.equal(unexpected.status, 500);
     assert.equal(unexpected.body.detail, 'internal error');
+    assert.match(String(unexpected.body.correlationId), /^[0-9a-f-]{36}$/, 'a correlation id the log carries too');
   });
 });

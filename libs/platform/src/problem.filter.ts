@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { KafkaUnavailableError } from '@gateway/kafka';
@@ -20,7 +21,10 @@ const titles: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-/** Maps every error to `application/problem+json` (RFC 9457); internals never leak. */
+/**
+ * Maps every error to `application/problem+json` (RFC 9457); internals never leak. A 5xx carries a
+ * `correlationId`, logged with the error, so an operator finds what a caller reports.
+ */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   constructor(private readonly logger: Logger) {}
@@ -34,7 +38,10 @@ export class ProblemFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const problem = this.toProblem(exception);
-    if (problem.status >= 500) this.logger.error({ err: thrown, url: request.url }, 'request failed');
+    if (problem.status >= 500) {
+      problem.correlationId = randomUUID();
+      this.logger.error({ err: thrown, url: request.url, correlationId: problem.correlationId }, 'request failed');
+    }
     const retryAfter = exception instanceof DomainError ? exception.extra.retryAfter : undefined;
     const headers = typeof retryAfter === 'number' ? { 'retry-after': String(retryAfter) } : {};
     void reply.status(problem.status).headers({ ...headers, 'content-type': 'application/problem+json' }).send(problem);

@@ -4,10 +4,12 @@ import type { RetryRow } from '@gateway/persistence';
 import { RetryIntake, type IncomingRetry } from './retry-intake';
 
 const now = 1_000_000;
+/** What node-postgres throws while PostgreSQL is down: an outage, retried. */
+const databaseDown = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5433'), { code: 'ECONNREFUSED' });
 
-function incoming(id: string, dueInMs: number, completed: Set<string>): IncomingRetry {
+function incoming(id: string, dueInMs: number, completed: Set<string>, rejected = new Set<string>()): IncomingRetry {
   const row: RetryRow = { deliveryId: id, attempt: 2, endpointId: 'ep', dueAt: now + dueInMs, task: '{}', traceparent: null, lastError: 'HTTP 503', lastStatusCode: 503 };
-  return { row, complete: () => completed.add(id) };
+  return { row, complete: () => completed.add(id), reject: async () => void rejected.add(id) };
 }
 
 describe('RetryIntake', () => {
@@ -44,7 +46,7 @@ describe('RetryIntake', () => {
     const intake = new RetryIntake(
       {
         store: async () => {
-          if (failures-- > 0) throw new Error('database down');
+          if (failures-- > 0) throw databaseDown();
           return [];
         },
         adopt: () => undefined,
@@ -65,7 +67,7 @@ describe('RetryIntake', () => {
     const intake = new RetryIntake(
       {
         store: async () => {
-          throw new Error('database down');
+          throw databaseDown();
         },
         adopt: () => undefined,
         now: () => now,
@@ -76,5 +78,29 @@ describe('RetryIntake', () => {
     await intake.accept([incoming('a', 60000, completed)]);
     await intake.drain();
     assert.equal(completed.size, 0);
+  });
+
+  it('stores a later batch PostgreSQL refused for its content again one retry at a time, and rejects the one refused alone (issue 19)', async () => {
+    const completed = new Set<string>();
+    const rejected = new Set<string>();
+    const stored: string[][] = [];
+    const intake = new RetryIntake(
+      {
+        store: async (rows) => {
+          stored.push(rows.map((row) => row.deliveryId));
+          // A due date beyond PostgreSQL's timestamps: to_timestamp fails with 22008 on every try.
+          if (rows.some((row) => row.deliveryId === 'bad')) throw Object.assign(new Error('timestamp out of range'), { code: '22008' });
+          return [];
+        },
+        adopt: () => undefined,
+        now: () => now,
+        onStoreError: () => undefined,
+      },
+      { windowMs: 2000, maxBackground: 1000 },
+    );
+    await intake.accept(['a', 'bad', 'b'].map((id) => incoming(id, 60000, completed, rejected)));
+    await intake.drain();
+    assert.deepEqual(stored, [['a', 'bad', 'b'], ['a'], ['bad'], ['b']]);
+    assert.deepEqual([[...completed].sort(), [...rejected]], [['a', 'b'], ['bad']]);
   });
 });

@@ -1,4 +1,5 @@
 import { parse as parseLossless } from 'lossless-json';
+import { checkJsonDepth, JSON_MAX_DEPTH } from './json-budget';
 
 /** What an ExactNumber becomes inside JSON.stringify's output, until stringifyJson puts the literal back. */
 const MARK = '\u0000exact:';
@@ -92,8 +93,11 @@ export const mayHoldExactNumbers = (text: string): boolean => MAY_NOT_FIT.test(t
 /**
  * JSON.parse, except that numbers a double cannot hold become ExactNumbers. Text without 16 digits
  * in a row (a decimal point aside) or a 3-digit exponent cannot hold one and takes JSON.parse itself.
+ * Text nesting deeper than `maxDepth` is refused first (JsonBudgetError), before anything recurses
+ * into it: the one decoder of JSON from outside, for Kafka values, HTTP bodies and forwarded bodies.
  */
-export function parseJson(text: string): unknown {
+export function parseJson(text: string, maxDepth = JSON_MAX_DEPTH): unknown {
+  checkJsonDepth(text, maxDepth);
   if (!mayHoldExactNumbers(text)) return JSON.parse(text);
   // As JSON.parse: a repeated key keeps its last value.
   return parseLossless(text, null, { parseNumber: numberOf, onDuplicateKey: ({ newValue }) => newValue });

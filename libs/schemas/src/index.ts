@@ -1,10 +1,29 @@
 export { topicNames, type TopicKey, type TopicNames } from './topics';
-export { jsonValue, nulCharacterPath, NUL_CHARACTER_MESSAGE, type JsonValue } from './json';
+export { eventData, jsonValue, type JsonValue } from './json';
+export { timestamp } from './timestamp';
+export {
+  checkJsonDepth,
+  EVENT_DATA_MAX_DEPTH,
+  EVENT_MAX_BYTES,
+  JSON_MAX_BYTES,
+  JSON_MAX_DEPTH,
+  JsonBudgetError,
+  nestsDeeperThan,
+  valueNestsDeeperThan,
+} from './json-budget';
+export {
+  LONE_SURROGATE_MESSAGE,
+  mayHoldUnstorableText,
+  NUL_CHARACTER_MESSAGE,
+  storableText,
+  unstorableTextAt,
+  type UnstorableText,
+} from './storable-text';
 export { eventMessage, type EventMessage } from './messages/event.message';
 export { inboundMessage, type InboundMessage } from './messages/inbound.message';
 export { deliveryTask, type DeliveryTask } from './messages/delivery.message';
 export { retryTask, type RetryTask } from './messages/retry.message';
 export { deadLetter, type DeadLetter } from './messages/dead-letter.message';
-export { invalidMessage, type InvalidMessage } from './messages/invalid.message';
+export { invalidMessage, INVALID_ERROR_CHARS, INVALID_ERRORS_KEPT, INVALID_VALUE_KEPT_BYTES, type InvalidMessage } from './messages/invalid.message';
 export type { MessageContract } from './contract';
 export { canonicalDecimal, ExactNumber, mayHoldExactNumbers, numberBeyondDoubleRange, parseJson, stringifyJson } from './exact-json';

@@ -1,10 +1,10 @@
 import type { BatchingProducer } from '@gateway/kafka';
 import { validTraceparent } from '@gateway/observability';
-import { eventMessage, stringifyJson, type EventMessage } from '@gateway/schemas';
+import { EVENT_MAX_BYTES, eventMessage, stringifyJson, type EventMessage } from '@gateway/schemas';
 import { newEventId } from '../ids';
 
-/** Keeps one record well under Kafka's default 1 MB `message.max.bytes`. */
-export const maxEventBytes = 1_000_000;
+/** Keeps one record well under Kafka's default 1 MB `message.max.bytes` (the events contract's own limit). */
+export const maxEventBytes = EVENT_MAX_BYTES;
 
 export type PublishOutcome =
   | { outcome: 'published'; id: string }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventMessage } from '@gateway/schemas';
+import { eventMessage, timestamp } from '@gateway/schemas';
 import { intSortKey, pageQuery, timeSortKey } from '../pagination';
 
 /** `POST /v1/events`: exactly the `webhooks.events` value. */
@@ -10,7 +10,7 @@ export const publishedEventView = z.object({
 });
 export type PublishedEventView = z.infer<typeof publishedEventView>;
 
-const time = z.iso.datetime({ offset: true });
+const time = timestamp;
 
 /** `GET /v1/events`: newest first by the time the gateway recorded the event. */
 export const eventListQuery = z

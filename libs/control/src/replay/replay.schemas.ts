@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { timestamp } from '@gateway/schemas';
 import { pageQuery, timeSortKey } from '../pagination';
 
-const time = z.iso.datetime({ offset: true });
+const time = timestamp;
 
 const window = {
   since: time.optional().describe('From this time (ISO-8601, inclusive).'),

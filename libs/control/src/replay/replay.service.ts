@@ -1,8 +1,11 @@
 import { buildMatcher, deliveryIdFor, type PayloadFilter } from '@gateway/routing';
 import type { DeliveryTask } from '@gateway/schemas';
-import { toPage, type Page } from '../pagination';
+import { toPage, type CursorPosition, type Page } from '../pagination';
 import type { DeadLetterListQuery, DeadLetterView, RecoverBody, RedriveBody, RetryListQuery, RetryView } from './replay.schemas';
 import type { ReplayRow, ReplayStore } from './replay.store';
+
+/** Deliveries a recover reads and sends at a time. */
+const RECOVER_PAGE = 1000;
 
 /** Sends delivery tasks to the deliveries topic; settles after Kafka's ack. */
 export type EmitDeliveries = (tasks: DeliveryTask[]) => Promise<void>;
@@ -37,11 +40,18 @@ export class ReplayService {
     return { deliveryId: row.deliveryId, attempt: row.nextAttempt };
   }
 
+  /** Page by page (RECOVER_PAGE deliveries, each page sent before the next is read): bounded memory for any window. */
   async recover(endpointId: string, body: RecoverBody): Promise<{ count: number } | undefined> {
     if (!(await this.store.endpointExists(endpointId))) return undefined;
-    const rows = await this.store.failedDeliveries(endpointId, body.since, body.until);
-    await this.emitAll(rows.map(toTask));
-    return { count: rows.length };
+    let count = 0;
+    let position: CursorPosition | undefined;
+    do {
+      const page = await this.store.failedDeliveries(endpointId, body, position, RECOVER_PAGE);
+      await this.emitAll(page.rows.map(toTask));
+      count += page.rows.length;
+      position = page.rows.length === RECOVER_PAGE ? page.position : undefined;
+    } while (position !== undefined);
+    return { count };
   }
 
   /** Dead letters stay unmarked unless Kafka acknowledged their tasks (the store's transaction per chunk). */

@@ -31,19 +31,30 @@ export class ReplayStore {
   }
 
   /**
-   * An endpoint's failed deliveries created in the window: retrying, dead, or cancelled (cancelled
-   * when their endpoint was disabled, after a long outage or a 410, or had no signing secret; once
-   * it is fixed and enabled again, recover is how they are sent).
+   * One page of an endpoint's failed deliveries created in the window, oldest first: retrying,
+   * dead, or cancelled (cancelled when their endpoint was disabled, after a long outage or a 410,
+   * or had no signing secret; once it is fixed and enabled again, recover is how they are sent).
+   * `after` is the last page's `position`: a window of a million deliveries is read a page at a
+   * time, with the memory of one page (issue 19).
    */
-  failedDeliveries(endpointId: string, since: string, until: string | undefined): Promise<ReplayRow[]> {
+  async failedDeliveries(
+    endpointId: string,
+    window: { since: string; until?: string },
+    after: CursorPosition | undefined,
+    limit: number,
+  ): Promise<{ rows: ReplayRow[]; position: CursorPosition | undefined }> {
     const sql = new SqlConditions();
     sql.and(`d.endpoint_id = ${sql.param(endpointId)}`).and(`d.status IN ('retrying', 'dead', 'cancelled')`);
-    sql.and(`d.created_at >= ${sql.param(since)}::timestamptz`);
-    if (until !== undefined) sql.and(`d.created_at < ${sql.param(until)}::timestamptz`);
-    return this.dataSource.query<ReplayRow[]>(
-      `SELECT ${replayColumns} FROM deliveries d JOIN events e ON e.id = d.event_id ${sql.where()} ORDER BY d.created_at`,
+    sql.and(`d.created_at >= ${sql.param(window.since)}::timestamptz`);
+    if (window.until !== undefined) sql.and(`d.created_at < ${sql.param(window.until)}::timestamptz`);
+    if (after) sql.and(`(d.created_at, d.id) > (${sql.param(after[0])}::timestamptz, ${sql.param(after[1])})`);
+    const rows = await this.dataSource.query<(ReplayRow & { sortKey: string })[]>(
+      `SELECT ${replayColumns}, ${exactTime('d.created_at')} AS "sortKey" FROM deliveries d JOIN events e ON e.id = d.event_id
+       ${sql.where()} ORDER BY d.created_at, d.id LIMIT ${sql.param(limit)}`,
       sql.params,
     );
+    const last = rows.at(-1);
+    return { rows: rows.map(({ sortKey: _sortKey, ...row }) => row), position: last && [last.sortKey, last.deliveryId] };
   }
 
   /**

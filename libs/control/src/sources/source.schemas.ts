@@ -46,7 +46,7 @@ const rateLimit = z
     perSecond: z.number().positive().max(100_000).describe('Sustained requests per second (per ingress process).'),
     burst: z.number().int().min(1).max(1_000_000).optional().describe('Requests at once after a quiet spell; default one second\'s worth.'),
   })
-  .describe('Beyond it the ingress answers 429 with Retry-After.');
+  .describe('Beyond it the ingress answers 429 with Retry-After. Verified requests spend it; requests whose signature fails spend a budget of their own of the same size.');
 const options = z
   .record(z.string(), z.unknown())
   // Stored as jsonb, which cannot hold such a literal (1e1001).

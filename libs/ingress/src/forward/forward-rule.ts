@@ -1,6 +1,7 @@
+import { isUtf8 } from 'node:buffer';
 import { z } from 'zod';
 import type { DataSource } from '@gateway/persistence';
-import { nulCharacterPath, parseJson, type EventMessage, type InboundMessage, type JsonValue } from '@gateway/schemas';
+import { EVENT_DATA_MAX_DEPTH, parseJson, unstorableTextAt, type EventMessage, type InboundMessage, type JsonValue } from '@gateway/schemas';
 
 /** Where a forwarded event's type comes from. */
 export type EventTypeFrom =
@@ -41,11 +42,17 @@ export function normalizeEventType(value: string): string | null {
   return normalized === '' ? null : normalized;
 }
 
+/**
+ * The body parsed as JSON, when it is UTF-8 JSON nesting no deeper than event data may (ADR 0018);
+ * anything else is left to `dataOf` (form fields, or the bytes in base64).
+ */
 function bodyOf(message: InboundMessage): { json: JsonValue | undefined; raw: Buffer } {
   const raw = Buffer.from(message.bodyBase64, 'base64');
+  if (!isUtf8(raw)) return { json: undefined, raw };
   try {
-    return { json: parseJson(raw.toString('utf8')) as JsonValue, raw };
+    return { json: parseJson(raw.toString('utf8'), EVENT_DATA_MAX_DEPTH) as JsonValue, raw };
   } catch {
+    // Not JSON, or over the depth budget: not an error here, the body still travels as bytes.
     return { json: undefined, raw };
   }
 }
@@ -61,12 +68,13 @@ function at(value: JsonValue | undefined, path: string[]): unknown {
 }
 
 /**
- * The body as event data: parsed JSON, form fields, or else the bytes in base64. A body holding NUL
- * (which PostgreSQL cannot store) goes as base64 too, so the event is still delivered.
+ * The body as event data: parsed JSON, form fields, or else the bytes in base64. A body holding
+ * text PostgreSQL cannot store (NUL, a lone surrogate) goes as base64 too, as does one nesting
+ * too deep, so the event is still delivered.
  */
 function dataOf(message: InboundMessage, json: JsonValue | undefined, raw: Buffer): JsonValue {
   const parsed = parsedDataOf(message, json, raw);
-  return parsed !== undefined && nulCharacterPath(parsed) === null ? parsed : { bodyBase64: message.bodyBase64 };
+  return parsed !== undefined && unstorableTextAt(parsed) === null ? parsed : { bodyBase64: message.bodyBase64 };
 }
 
 function parsedDataOf(message: InboundMessage, json: JsonValue | undefined, raw: Buffer): JsonValue | undefined {

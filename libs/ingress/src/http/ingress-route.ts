@@ -68,8 +68,8 @@ function decodedSourceId(raw: string): string {
  * `POST /in/:sourceId` on Node's HTTP server itself, ahead of the service's Fastify routes: it is
  * the hot path, and Fastify's request pipeline (hooks, content-type parsing, reply) cost as much
  * CPU per request as Node's HTTP handling (ADR 0006). Everything cheap is decided before a byte of
- * the body is read: load shedding (503), unknown source (404), rate limit (429), declared length
- * (413). The body is then read raw, whatever its content type, counted against the source's limit
+ * the body is read: load shedding (503), unknown source (404), rate limit (429, for the source's
+ * verified requests; unsigned ones have a budget of their own), declared length (413). The body is then read raw, whatever its content type, counted against the source's limit
  * while it streams. Other methods and paths are left to Fastify (its 404 and 405 answers).
  */
 export function createIngressHandler(options: IngressRouteOptions): IngressHandler {
@@ -124,7 +124,22 @@ export function createIngressHandler(options: IngressRouteOptions): IngressHandl
       },
       span.traceparent,
     );
-    send(exchange, outcome);
+    send(exchange, charge(source, outcome));
+  };
+
+  /**
+   * Spends the rate limit by what a request turned out to be (issue 19): a verified one spends its
+   * source's tokens; one whose signature failed spends a budget of its own, beyond which it is
+   * answered 429. An unsigned flood thus never makes the real provider's requests 429.
+   */
+  const charge = (source: IngressSource, outcome: IngressOutcome): IngressOutcome => {
+    const now = options.now();
+    if (outcome.kind === 'unauthorized') {
+      const unsigned = limiter.take(`${source.id}\u0000unsigned`, source.rateLimit, now);
+      return unsigned.allowed ? outcome : { kind: 'rate-limited', retryAfterSeconds: unsigned.retryAfterSeconds };
+    }
+    if (outcome.kind === 'accepted' || outcome.kind === 'duplicate' || outcome.kind === 'handshake') limiter.spend(source.id, source.rateLimit, now);
+    return outcome;
   };
 
   /** Everything decided before the body is read; the accept path continues in `accept`. */
@@ -150,10 +165,10 @@ export function createIngressHandler(options: IngressRouteOptions): IngressHandl
       });
   };
 
-  /** A known source: rate limit and declared length, then the body. */
+  /** A known source: rate limit (checked here, spent by `charge`) and declared length, then the body. */
   const admit = (exchange: Exchange, source: IngressSource): void => {
     exchange.source = source;
-    const rate = limiter.take(source.id, source.rateLimit, options.now());
+    const rate = limiter.check(source.id, source.rateLimit, options.now());
     if (!rate.allowed) return send(exchange, { kind: 'rate-limited', retryAfterSeconds: rate.retryAfterSeconds });
     const declared = Number(exchange.request.headers['content-length']);
     if (declared > source.maxBodyBytes) return send(exchange, { kind: 'too-large', limit: source.maxBodyBytes });

@@ -34,4 +34,13 @@ describe('RateLimiter', () => {
     assert.equal(limiter.take('a', limit, 0).allowed, true);
     assert.deepEqual(limiter.take('a', limit, 0), { allowed: false, retryAfterSeconds: 10 });
   });
+
+  it('checks without taking, and spends after the fact into debt that later requests wait out', () => {
+    const limiter = new RateLimiter();
+    const limit = { perSecond: 1, burst: 2 };
+    for (let i = 0; i < 5; i++) assert.equal(limiter.check('src', limit, 0).allowed, true, 'checking takes nothing');
+    for (let i = 0; i < 3; i++) limiter.spend('src', limit, 0);
+    assert.deepEqual(limiter.check('src', limit, 0), { allowed: false, retryAfterSeconds: 2 });
+    assert.equal(limiter.check('src', limit, 2000).allowed, true);
+  });
 });

@@ -1,19 +1,21 @@
 import { z } from 'zod';
 import type { MessageContract } from '../contract';
-import { jsonValue } from '../json';
+import { eventData } from '../json';
+import { timestamp } from '../timestamp';
 
 export const deliveryEvent = z.object({
   id: z.string().min(1),
   type: z.string().min(1),
-  data: jsonValue,
+  data: eventData,
   tenant: z.string().nullable(),
-  occurredAt: z.iso.datetime({ offset: true }),
+  occurredAt: timestamp,
 });
 
 const schema = z.object({
   deliveryId: z.string().min(1),
   endpointId: z.string().min(1),
-  attempt: z.number().int().min(1),
+  /** Within PostgreSQL's int (attempts.attempt); a policy allows 50 at most. */
+  attempt: z.number().int().min(1).max(2_147_483_647),
   event: deliveryEvent,
   orderingKey: z.string().nullable(),
   /** Epoch ms when the event entered the gateway (for end-to-end latency). */

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { MessageContract } from '../contract';
-import { jsonValue } from '../json';
+import { eventData } from '../json';
+import { timestamp } from '../timestamp';
+import { EVENT_MAX_BYTES } from '../json-budget';
 
 const schema = z.object({
   type: z
@@ -8,10 +10,10 @@ const schema = z.object({
     .min(1)
     .max(200)
     .regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits, ".", "_", ":" and "-" only'),
-  data: jsonValue,
+  data: eventData,
   id: z.string().min(1).max(200).optional(),
   tenant: z.string().min(1).max(200).optional(),
-  occurredAt: z.iso.datetime({ offset: true }).optional(),
+  occurredAt: timestamp.optional(),
   orderingKey: z.string().min(1).max(200).optional(),
 });
 
@@ -22,4 +24,6 @@ export const eventMessage: MessageContract<typeof schema> = {
   topic: 'events',
   schema,
   key: (value) => value.orderingKey ?? value.id ?? value.type,
+  // Its delivery tasks carry it with an envelope, and must still fit Kafka's message size.
+  maxBytes: EVENT_MAX_BYTES,
 };

@@ -1,0 +1,38 @@
+/**
+ * Why handling a message failed, which decides what a consumer does next (ADR 0018):
+ * - `transient`: Kafka or PostgreSQL unreachable, a timeout, a lock, a server shutting down. The
+ *   same message succeeds later: retry with backoff, the partition waits.
+ * - `message`: about this message's content: a PostgreSQL data error (SQLSTATE class 22, data
+ *   exception; 23, integrity constraint; 54, program limit such as an index row too large), or any
+ *   exception thrown while handling it that is not an outage. Retrying cannot help: the message goes
+ *   to the invalid topic and the partition moves on. Consumers decide this only for a message that
+ *   fails alone (a batch that fails is handled again one message at a time first).
+ */
+export type FailureKind = 'transient' | 'message';
+
+/** SQLSTATE classes caused by the data a statement carries. */
+const DATA_CLASSES = new Set(['22', '23', '54']);
+const SQLSTATE = /^[0-9A-Z]{5}$/;
+/** Node's system errors (ECONNREFUSED, ETIMEDOUT, EPIPE...) and undici's (UND_ERR_...). */
+const SYSTEM_CODE = /^(E[A-Z0-9_]+|UND_ERR_[A-Z_]+)$/;
+/** node-postgres and TypeORM name a lost or unavailable connection only in their messages. */
+const CONNECTION_MESSAGE = /connection terminated|connection ended|timeout exceeded when trying to connect|not queryable|connection error|cannot use a pool after calling end|connection is not established|driver not connected|query read timeout/i;
+
+export function failureKind(error: unknown, depth = 0): FailureKind {
+  if (typeof error !== 'object' || error === null) return 'message';
+  const { code, name, message } = error as { code?: unknown; name?: unknown; message?: unknown };
+  if (typeof code === 'string' && SQLSTATE.test(code) && !SYSTEM_CODE.test(code)) return DATA_CLASSES.has(code.slice(0, 2)) ? 'message' : 'transient';
+  if (code === 'kafka_unavailable' || (typeof code === 'string' && SYSTEM_CODE.test(code))) return 'transient';
+  if (typeof name === 'string' && (name.startsWith('KafkaJS') || name === 'TimeoutError' || name === 'AbortError')) return 'transient';
+  if (typeof message === 'string' && CONNECTION_MESSAGE.test(message)) return 'transient';
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause !== undefined && depth < 5 && failureKind(cause, depth + 1) === 'transient') return 'transient';
+  return 'message';
+}
+
+/** One line naming a failure for the invalid topic: its SQLSTATE when PostgreSQL's, cut to 500 characters. */
+export function describeFailure(error: unknown): string {
+  const { code, name, message } = (typeof error === 'object' && error !== null ? error : {}) as { code?: unknown; name?: unknown; message?: unknown };
+  const text = `${typeof name === 'string' ? name : 'Error'}${typeof code === 'string' ? ` ${code}` : ''}: ${typeof message === 'string' ? message : String(error)}`;
+  return text.length > 500 ? `${text.slice(0, 499)}…` : text;
+}
