@@ -42,7 +42,7 @@ describe('replica failure under load', () => {
     });
     const verdict = await judgeLoad(stack, load, { 'before the kills': [0, 10000], 'while killing': [10000, 50000], after: [50000, 60000] });
     process.stdout.write(`replica failure: ${JSON.stringify({ ...verdict, lost: verdict.lost.length, renamed: verdict.renamed.length, skipped: load.skipped })}\n`);
-    assert.ok(verdict.acknowledged > 10000, `most requests were acknowledged (${verdict.acknowledged})`);
+    for (const [phase, count] of Object.entries(verdict.acknowledgedIn)) assert.ok(count > 0, `requests sent ${phase} were acknowledged`);
     assert.deepEqual(verdict.lost, [], `every acknowledged event reached the receiver; the lost: ${JSON.stringify(await whereLost(verdict.lost))}; dispatchers: ${(await dispatcherState(stack)).join(' | ')}`);
     assert.deepEqual(verdict.renamed, [], 'a copy repeats its webhook-id');
   });

@@ -198,6 +198,8 @@ export interface LoadVerdict {
   refusedWindow: { fromMs: number; toMs: number } | null;
   /** e2e p99 (first receipt − send) of acknowledged marks, by when they were sent. */
   p99: Record<string, number | null>;
+  /** Acknowledged requests by when they were sent: each phase must have some (the gateway recovered). */
+  acknowledgedIn: Record<string, number>;
 }
 
 const percentile = (values: number[], p: number): number | null => {
@@ -254,7 +256,9 @@ export async function judgeLoad(
   for (const record of load.sent) statuses[record.status] = (statuses[record.status] ?? 0) + 1;
   const refused = load.sent.filter((record) => record.status < 200 || record.status >= 300).map((record) => record.answeredAt - load.startedAt);
   const p99: Record<string, number | null> = {};
+  const acknowledgedIn: Record<string, number> = {};
   for (const [phase, [from, to]] of Object.entries(phases)) {
+    acknowledgedIn[phase] = acked.filter((record) => record.sentAt - load.startedAt >= from && record.sentAt - load.startedAt < to).length;
     const latencies = acked
       .filter((record) => record.sentAt - load.startedAt >= from && record.sentAt - load.startedAt < to)
       .filter((record) => Number(record.mark.split('-')[1]) % FAIL_FIRST_EVERY !== 0)
@@ -270,6 +274,7 @@ export async function judgeLoad(
     statuses,
     refusedWindow: refused.length > 0 ? { fromMs: Math.min(...refused), toMs: Math.max(...refused) } : null,
     p99,
+    acknowledgedIn,
   };
 }
 
