@@ -34,7 +34,7 @@ export async function outboundEndToEnd(
 ): Promise<void> {
   const stack = await startBenchStack('e2e');
   const farm = await startReceiverFarm(endpoints);
-  const env = { ...deliveryTuning(), KAFKA_BROKERS: stack.kafkaBrokers, DATABASE_URL: stack.databaseUrl, KAFKA_TOPIC_PREFIX: stack.prefix, DELIVERY_ALLOWLIST: '127.0.0.0/8', LOG_LEVEL: 'warn' };
+  const env = { ...deliveryTuning(), ...stack.serviceKafkaEnv, DATABASE_URL: stack.databaseUrl, KAFKA_TOPIC_PREFIX: stack.prefix, DELIVERY_ALLOWLIST: '127.0.0.0/8', LOG_LEVEL: 'warn' };
   const services = [] as Awaited<ReturnType<typeof startService>>[];
   try {
     // Endpoint i subscribes to the events numbered i modulo the endpoint count: one delivery per event.
@@ -103,6 +103,7 @@ export async function outboundEndToEnd(
     process.stdout.write(
       [
         `outbound end to end: ${total} events of 1 KB at ${rate}/s for ${seconds} s (published in ${publishSeconds.toFixed(1)} s), ${endpoints} endpoint(s), each event to one`,
+        `  Kafka: ${stack.kafkaLayout}`,
         `  machine: ${machine()}`,
         `  delivered: ${unique} of ${total} unique after ${warmups} warm-up events (missing after the wait: ${total - unique}, publish failures: ${failures}); router emitted ${routed} tasks, dispatcher finished ${dispatched} (${outcomes})`,
         `  publish -> receiver latency: p50 ${summary.p50} ms, p99 ${summary.p99} ms, max ${summary.max} ms (n=${summary.n})   target p50 <= 10 ms, p99 <= 50 ms`,
