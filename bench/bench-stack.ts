@@ -5,11 +5,19 @@ import { createLogger } from '@gateway/observability';
 import { createDataSource, type DataSource } from '@gateway/persistence';
 import { topicNames, type TopicNames } from '@gateway/schemas';
 import { generateSecret } from '@gateway/signing';
-import { freshDatabase, startInfra, repoRoot, type Infra } from '@gateway/testing';
+import { freshDatabase, startInfra, startKafkaCluster, repoRoot, type Infra, type KafkaCluster } from '@gateway/testing';
+import { brokerPids } from './support';
 
 export interface BenchStack {
   infra: Infra | undefined;
+  /** Brokers for the benchmark's own clients (load, checks): on a cluster, its PLAINTEXT internal listeners. */
   kafkaBrokers: string;
+  /** The services' Kafka environment: KAFKA_BROKERS, and on a cluster SASL_SSL with its CA and SCRAM user. */
+  serviceKafkaEnv: Record<string, string>;
+  /** One line saying which Kafka this is (nodes, the services' security, replication), for the report. */
+  kafkaLayout: string;
+  /** The broker processes running here, one per node, whose CPU a benchmark may report. */
+  brokerPids: number[];
   databaseUrl: string;
   topics: TopicNames;
   prefix: string;
@@ -19,32 +27,72 @@ export interface BenchStack {
   stop(): Promise<void>;
 }
 
+/** BENCH_KAFKA_NODES: 1 (unset) is the single PLAINTEXT broker; more is a SASL_SSL cluster of that many nodes. */
+function benchKafkaNodes(): number {
+  const nodes = Number(process.env.BENCH_KAFKA_NODES ?? '1');
+  if (!Number.isInteger(nodes) || nodes < 1) throw new Error(`BENCH_KAFKA_NODES must be a whole number of nodes, 1 or more (got ${process.env.BENCH_KAFKA_NODES})`);
+  return nodes;
+}
+
 /**
  * Kafka + PostgreSQL for a benchmark (its own, unless KAFKA_BROKERS / DATABASE_URL are set), with
  * fresh topics and a fresh migrated database, dropped at the end: endpoints left by an earlier run
- * would otherwise receive (and fail) this run's events.
+ * would otherwise receive (and fail) this run's events. With BENCH_KAFKA_NODES=3 (or more) Kafka is
+ * always a fresh local cluster (ADR 0017) and PostgreSQL the benchmark's own: the services connect
+ * through SASL_SSL with SCRAM-SHA-512, and the topics get replication factor 3, min ISR 2.
  */
 export async function startBenchStack(name: string, partitions = 8): Promise<BenchStack> {
+  const nodes = benchKafkaNodes();
+  const dir = path.join(repoRoot, 'tmp', `bench-${name}`);
   let infra: Infra | undefined;
+  let cluster: KafkaCluster | undefined;
   let kafkaBrokers = process.env.KAFKA_BROKERS;
-  let databaseUrl = process.env.DATABASE_URL;
-  if (!kafkaBrokers || !databaseUrl) {
-    infra = await startInfra({ dir: path.join(repoRoot, 'tmp', `bench-${name}`), fresh: true, fast: true });
-    kafkaBrokers = infra.kafkaBrokers;
-    databaseUrl = infra.databaseUrl;
+  let serverUrl = process.env.DATABASE_URL;
+  try {
+    if (nodes > 1) {
+      cluster = await startKafkaCluster({ dir: `${dir}-cluster`, nodes, fresh: true });
+      infra = await startInfra({ dir, fresh: true, fast: true, only: { kafka: false, postgres: true } });
+      kafkaBrokers = cluster.internalBrokers;
+      serverUrl = infra.databaseUrl;
+    } else if (!kafkaBrokers || !serverUrl) {
+      infra = await startInfra({ dir, fresh: true, fast: true });
+      kafkaBrokers = infra.kafkaBrokers;
+      serverUrl = infra.databaseUrl;
+    }
+    return await prepare({ infra, cluster, nodes, kafkaBrokers, serverUrl, partitions });
+  } catch (error) {
+    // A start that fails half-way leaves no servers behind (a cluster node is a JVM with a 384 MB heap).
+    await Promise.allSettled([infra?.stop(), cluster?.stop()]);
+    throw error;
   }
-  const serverUrl: string = databaseUrl;
-  databaseUrl = await freshDatabase(serverUrl, 'bench');
+}
+
+/** Fresh database and topics on running servers (topics created as the services connect: SASL_SSL on a cluster). */
+async function prepare(servers: { infra?: Infra; cluster?: KafkaCluster; nodes: number; kafkaBrokers: string; serverUrl: string; partitions: number }): Promise<BenchStack> {
+  const { infra, cluster, kafkaBrokers, serverUrl } = servers;
+  const serviceKafkaEnv = cluster ? cluster.serviceEnv() : { KAFKA_BROKERS: kafkaBrokers };
+  const databaseUrl = await freshDatabase(serverUrl, 'bench');
   const db = createDataSource(databaseUrl, 4, 'bench');
   await db.initialize();
   const prefix = `bench${Date.now().toString(36)}.`;
   const topics = topicNames(prefix);
-  const kafka = createKafka({ brokers: kafkaBrokers.split(','), clientId: 'bench', logger: createLogger('bench', 'error') });
-  await ensureTopics(kafka, defaultTopicSpecs(topics, partitions));
+  const kafka = createKafka({
+    brokers: serviceKafkaEnv.KAFKA_BROKERS.split(','),
+    clientId: 'bench',
+    logger: createLogger('bench', 'error'),
+    ...(cluster && { ssl: { caFile: cluster.caFile }, sasl: { mechanism: cluster.mechanism, username: cluster.username, password: cluster.password } }),
+  });
+  const replication = await ensureTopics(kafka, defaultTopicSpecs(topics, servers.partitions));
+  const kafkaLayout =
+    `${cluster ? `${servers.nodes}-node Kafka cluster, services over SASL_SSL (SCRAM-SHA-512)` : `${kafkaBrokers.split(',').length} Kafka broker(s), PLAINTEXT`}; ` +
+    `topics RF ${replication.replicationFactor}, min ISR ${replication.minInsyncReplicas}`;
   let inserted = 0;
   return {
     infra,
     kafkaBrokers,
+    serviceKafkaEnv,
+    kafkaLayout,
+    brokerPids: brokerPids(kafkaBrokers),
     databaseUrl,
     topics,
     prefix,
@@ -65,7 +113,7 @@ export async function startBenchStack(name: string, partitions = 8): Promise<Ben
       if (!infra) await deleteTopics(kafka, Object.values(topics));
       await db.destroy();
       await dropDatabase(serverUrl, databaseUrl);
-      await infra?.stop();
+      await Promise.all([infra?.stop(), cluster?.stop()]);
     },
   };
 }

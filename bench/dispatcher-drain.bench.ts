@@ -43,7 +43,7 @@ export async function dispatcherDrain(tasks = Number(process.env.BENCH_DRAIN_TAS
     const dispatcher = await startService(
       'dispatcher',
       await freePort(),
-      { ...deliveryTuning(), KAFKA_BROKERS: stack.kafkaBrokers, DATABASE_URL: stack.databaseUrl, KAFKA_TOPIC_PREFIX: stack.prefix, DELIVERY_ALLOWLIST: '127.0.0.0/8', LOG_LEVEL: 'warn' },
+      { ...deliveryTuning(), ...stack.serviceKafkaEnv, DATABASE_URL: stack.databaseUrl, KAFKA_TOPIC_PREFIX: stack.prefix, DELIVERY_ALLOWLIST: '127.0.0.0/8', LOG_LEVEL: 'warn' },
       stack.logDir,
     );
     const ready = Date.now();
@@ -69,6 +69,7 @@ export async function dispatcherDrain(tasks = Number(process.env.BENCH_DRAIN_TAS
     process.stdout.write(
       [
         `dispatcher drain: ${tasks} deliveries of 1 KB to 50 endpoints`,
+        `  Kafka: ${stack.kafkaLayout}`,
         `  machine: ${machine()}`,
         `  dispatcher start to ready: ${ready - started} ms; first delivery ${firstAt - ready} ms after ready`,
         `  throughput: ${rate.toFixed(0)} deliveries/s (ready -> last delivery, ${((done - ready) / 1000).toFixed(1)} s)   target >= 8000/s`,

@@ -8,7 +8,7 @@ import { freePort } from '@gateway/testing';
 import { waitFor } from '@gateway/testing';
 import { startBenchStack } from './bench-stack';
 import type { LoadPhase, PhaseResult } from './ingress-load-process';
-import { brokerPort, cpuSeconds, databasePort, listenerPid, machineBusySeconds, machine, summarize, treeCpuSeconds } from './support';
+import { cpuSeconds, databasePort, listenerPid, machineBusySeconds, machine, summarize, totalCpuSeconds, treeCpuSeconds } from './support';
 
 export interface LoadProcess {
   run(phase: Omit<LoadPhase, 'kind'>): Promise<PhaseResult>;
@@ -81,6 +81,7 @@ interface PhaseCpu {
   ingress: number;
   /** The second ingress process running the dedup consumer (BENCH_INGRESS_DEDUP=separate). */
   dedup?: number;
+  /** Every broker together (all nodes of a cluster). */
   broker: number;
   postgres: number;
   machine: number;
@@ -90,29 +91,29 @@ interface CpuProbe {
   read(): Promise<PhaseCpu>;
 }
 
-function cpuProbe(pids: { ingress?: number; dedup?: number; broker?: number; postgres?: number }): CpuProbe {
+function cpuProbe(pids: { ingress?: number; dedup?: number; brokers: number[]; postgres?: number }): CpuProbe {
   return {
     read: async () => ({
       ingress: await cpuSeconds(pids.ingress),
       dedup: pids.dedup ? await cpuSeconds(pids.dedup) : undefined,
-      broker: await cpuSeconds(pids.broker),
+      broker: await totalCpuSeconds(pids.brokers),
       postgres: await treeCpuSeconds(pids.postgres),
       machine: await machineBusySeconds(),
     }),
   };
 }
 
-function usageLine(before: PhaseCpu, after: PhaseCpu, result: PhaseResult, accepted: number): string {
+function usageLine(before: PhaseCpu, after: PhaseCpu, result: PhaseResult, accepted: number, brokers: number): string {
   const share = (key: keyof PhaseCpu) => {
     const used = (after[key] ?? NaN) - (before[key] ?? NaN);
     return Number.isFinite(used) ? `${((used / result.elapsedSeconds) * 100).toFixed(0)}%` : '-';
   };
   const machineUsed = after.machine - before.machine;
   const perWebhook = accepted > 0 ? `, ${((machineUsed * 1000) / accepted).toFixed(3)} ms per accepted webhook` : '';
-  return `    CPU, % of one core: ingress ${share('ingress')}${before.dedup !== undefined ? `, dedup process ${share('dedup')}` : ''}, broker ${share('broker')}, PostgreSQL ${share('postgres')}, load generator ${((result.cpuSeconds / result.elapsedSeconds) * 100).toFixed(0)}%; whole machine ${share('machine')} of ${cpus().length * 100}%${perWebhook}`;
+  return `    CPU, % of one core: ingress ${share('ingress')}${before.dedup !== undefined ? `, dedup process ${share('dedup')}` : ''}, ${brokers > 1 ? `${brokers} brokers together` : 'broker'} ${share('broker')}, PostgreSQL ${share('postgres')}, load generator ${((result.cpuSeconds / result.elapsedSeconds) * 100).toFixed(0)}%; whole machine ${share('machine')} of ${cpus().length * 100}%${perWebhook}`;
 }
 
-function report(result: PhaseResult, rate: number, cpu: { before: PhaseCpu; after: PhaseCpu }, targets: string): string {
+function report(result: PhaseResult, rate: number, cpu: { before: PhaseCpu; after: PhaseCpu; brokers: number }, targets: string): string {
   const ok = summarize(result.accepted);
   const refused = summarize(result.refused);
   const all = summarize([...result.accepted, ...result.refused]);
@@ -120,7 +121,7 @@ function report(result: PhaseResult, rate: number, cpu: { before: PhaseCpu; afte
   return [
     `  ${result.label}: offered ${rate}/s for ${(result.sent / rate).toFixed(0)} s -> ${result.sent} requests in ${result.elapsedSeconds.toFixed(1)} s; accepted ${(ok.n / result.elapsedSeconds).toFixed(0)}/s`,
     `    answers: ${statuses}${result.errors ? `, connection errors: ${result.errors}` : ''}; ${result.connections} connections`,
-    usageLine(cpu.before, cpu.after, result, ok.n),
+    usageLine(cpu.before, cpu.after, result, ok.n, cpu.brokers),
     `    latency from due time: 2xx p50 ${fmt(ok.p50)} ms, p99 ${fmt(ok.p99)} ms, max ${fmt(ok.max)} ms; refused p50 ${fmt(refused.p50)} ms, p99 ${fmt(refused.p99)} ms; all p99 ${fmt(all.p99)} ms`,
     `    target: ${targets}`,
   ].join('\n');
@@ -145,7 +146,7 @@ export async function ingressThroughput(
   const sourceId = `src_bench_${stack.prefix.replace(/\W/g, '')}`;
   await stack.db.query(`INSERT INTO sources (id, name, provider, secrets) VALUES ($1, 'bench', 'standard-webhooks', $2::jsonb)`, [sourceId, JSON.stringify([secret])]);
   const env = {
-    KAFKA_BROKERS: stack.kafkaBrokers,
+    ...stack.serviceKafkaEnv,
     DATABASE_URL: stack.databaseUrl,
     KAFKA_TOPIC_PREFIX: stack.prefix,
     LOG_LEVEL: 'warn',
@@ -164,12 +165,12 @@ export async function ingressThroughput(
     off: 'one ingress process serving HTTP, no dedup consumer',
   }[dedupMode];
   const checkedTopic = dedupMode === 'off' ? stack.topics.inboundJournal : stack.topics.inbound;
-  const lines: string[] = [`ingress throughput: 1 KB Standard Webhooks requests, open loop, 64 connections growing on demand up to 512, ${layout}`, `  machine at start: ${machine()}`];
+  const lines: string[] = [`ingress throughput: 1 KB Standard Webhooks requests, open loop, 64 connections growing on demand up to 512, ${layout}`, `  Kafka: ${stack.kafkaLayout}`, `  machine at start: ${machine()}`];
   const acceptedIds: string[] = [];
   const probe = cpuProbe({
     ingress: ingress.process.pid,
     dedup: dedup?.process.pid,
-    broker: listenerPid(brokerPort(stack.kafkaBrokers)),
+    brokers: stack.brokerPids,
     postgres: listenerPid(databasePort(stack.databaseUrl)),
   });
   try {
@@ -182,7 +183,7 @@ export async function ingressThroughput(
       const metricsAfter = await scrape(ingress.url);
       for (const n of result.acceptedIds) acceptedIds.push(`msg_${label}_${n}`);
       if (print) {
-        lines.push(`${report(result, phaseRate, { before, after }, targets)}\n${serverSide(metricsBefore, metricsAfter)}`);
+        lines.push(`${report(result, phaseRate, { before, after, brokers: stack.brokerPids.length }, targets)}\n${serverSide(metricsBefore, metricsAfter)}`);
         process.stdout.write(`${lines.at(-1)}\n`);
       }
       return result;

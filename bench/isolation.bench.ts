@@ -35,7 +35,7 @@ export async function isolation(
   const failing = await startReceiverFarm(1, 'fail');
   const farms = [baselineFarm, healthyFarm, hanging, failing];
   const env = {
-    KAFKA_BROKERS: stack.kafkaBrokers,
+    ...stack.serviceKafkaEnv,
     DATABASE_URL: stack.databaseUrl,
     KAFKA_TOPIC_PREFIX: stack.prefix,
     DELIVERY_ALLOWLIST: '127.0.0.0/8',
@@ -67,6 +67,7 @@ export async function isolation(
     process.stdout.write(
       [
         `isolation: 20 endpoints, ${rate} deliveries/s in all for ${seconds} s per phase, 1 KB events, tasks straight to webhooks.deliveries`,
+        `  Kafka: ${stack.kafkaLayout}`,
         `  machine: ${machine()}`,
         `  no fault (baseline), 18 of 20 healthy endpoints: ${describe(baseline)}`,
         `  one hanging (15 s timeout), one failing (500): the 18 healthy: ${describe(faulty)}`,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Agent, request } from 'undici';
 import { startBenchStack } from './bench-stack';
 import { startLoadProcess, type LoadProcess } from './ingress-throughput.bench';
-import { brokerPort, cpuSeconds, listenerPid, machine, startReceiverFarm, summarize } from './support';
+import { cpuSeconds, machine, startReceiverFarm, summarize, totalCpuSeconds } from './support';
 
 const fmt = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : '-');
 
@@ -44,10 +44,9 @@ export async function machineCeiling(
     try {
       const writer = await startJournalWriter(stack.kafkaBrokers, stack.topics.inboundJournal);
       try {
-        const broker = listenerPid(brokerPort(stack.kafkaBrokers));
         for (const rate of [1000, 2000, 5000]) {
           const what = 'Kafka-writing server (acks=all)';
-          print(await serverPhase(load, { label: 'kafka', what, url: writer.url, pid: writer.pid, rate, seconds, broker }));
+          print(await serverPhase(load, { label: 'kafka', what, url: writer.url, pid: writer.pid, rate, seconds, brokers: stack.brokerPids }));
         }
       } finally {
         writer.stop();
@@ -96,15 +95,15 @@ interface ServerPhase {
   pid: number | undefined;
   rate: number;
   seconds: number;
-  /** The Kafka broker's process, whose CPU is reported beside the server's. */
-  broker?: number;
+  /** The Kafka brokers' processes (every node of a cluster), whose CPU together is reported beside the server's. */
+  brokers?: number[];
 }
 
 /** The ingress load generator against one server for `seconds` at `rate`; one report line. */
 async function serverPhase(load: LoadProcess, phase: ServerPhase): Promise<string> {
   const secret = `whsec_${Buffer.alloc(24, 7).toString('base64')}`;
   const before = await cpuSeconds(phase.pid);
-  const brokerBefore = phase.broker ? await cpuSeconds(phase.broker) : NaN;
+  const brokerBefore = phase.brokers ? await totalCpuSeconds(phase.brokers) : NaN;
   const result = await load.run({
     label: `${phase.label}-${phase.rate}`,
     host: phase.url.hostname,
@@ -118,7 +117,7 @@ async function serverPhase(load: LoadProcess, phase: ServerPhase): Promise<strin
   });
   const share = (cpu: number) => `${((cpu / result.elapsedSeconds) * 100).toFixed(0)}%`;
   const cpu = (await cpuSeconds(phase.pid)) - before;
-  const broker = phase.broker ? `, broker ${share((await cpuSeconds(phase.broker)) - brokerBefore)}` : '';
+  const broker = phase.brokers ? `, ${phase.brokers.length > 1 ? `${phase.brokers.length} brokers together` : 'broker'} ${share((await totalCpuSeconds(phase.brokers)) - brokerBefore)}` : '';
   const ok = summarize(result.accepted);
   const other = Object.entries(result.statuses).filter(([status]) => status !== '200');
   return (

@@ -3,7 +3,7 @@ import { startService } from '@gateway/testing';
 import { freePort } from '@gateway/testing';
 import { waitFor } from '@gateway/testing';
 import { startBenchStack } from './bench-stack';
-import { deliveryTuning, machine, p99Timeline, payloadOfSize, startReceiverFarm, summarize } from './support';
+import { deliveryTuning, machine, machineBusySeconds, p99Timeline, payloadOfSize, startReceiverFarm, summarize, totalCpuSeconds } from './support';
 
 /** Publish -> delivery task written (the task's Kafka timestamp), for the events of the measured phase. */
 async function readRouterLeg(kafka: Kafka, deliveriesTopic: string): Promise<{ latencies: number[]; stop(): Promise<void> }> {
@@ -34,7 +34,7 @@ export async function outboundEndToEnd(
 ): Promise<void> {
   const stack = await startBenchStack('e2e');
   const farm = await startReceiverFarm(endpoints);
-  const env = { ...deliveryTuning(), KAFKA_BROKERS: stack.kafkaBrokers, DATABASE_URL: stack.databaseUrl, KAFKA_TOPIC_PREFIX: stack.prefix, DELIVERY_ALLOWLIST: '127.0.0.0/8', LOG_LEVEL: 'warn' };
+  const env = { ...deliveryTuning(), ...stack.serviceKafkaEnv, DATABASE_URL: stack.databaseUrl, KAFKA_TOPIC_PREFIX: stack.prefix, DELIVERY_ALLOWLIST: '127.0.0.0/8', LOG_LEVEL: 'warn' };
   const services = [] as Awaited<ReturnType<typeof startService>>[];
   try {
     // Endpoint i subscribes to the events numbered i modulo the endpoint count: one delivery per event.
@@ -78,6 +78,13 @@ export async function outboundEndToEnd(
     await publishAtRate('bench.warmup', warmups);
     await waitFor('warm-up delivered', 120000, async () => (await farm.stats()).unique >= warmups, 200);
     const total = perTick * Math.round((seconds * 1000) / tickMs);
+    // CPU from the first measured event to the last delivery: what the Kafka layout costs at this rate.
+    const cpu = async () => ({
+      services: await totalCpuSeconds(services.map((service) => service.process.pid ?? 0)),
+      brokers: await totalCpuSeconds(stack.brokerPids),
+      machine: await machineBusySeconds(),
+    });
+    const cpuBefore = await cpu();
     const publishedFrom = Date.now();
     const publishSeconds = await publishAtRate('bench.e2e', total);
     const latencies: number[] = [];
@@ -91,6 +98,8 @@ export async function outboundEndToEnd(
       unique = stats.unique - warmups;
       return unique >= total;
     }, 200).catch(() => undefined);
+    const [cpuAfter, measuredSeconds] = [await cpu(), (Date.now() - publishedFrom) / 1000];
+    const share = (key: keyof typeof cpuBefore) => `${(((cpuAfter[key] - cpuBefore[key]) / measuredSeconds) * 100).toFixed(0)}%`;
     await producer.disconnect();
     await routerLeg?.stop();
     const counter = async (service: (typeof services)[number], pattern: RegExp) =>
@@ -103,10 +112,12 @@ export async function outboundEndToEnd(
     process.stdout.write(
       [
         `outbound end to end: ${total} events of 1 KB at ${rate}/s for ${seconds} s (published in ${publishSeconds.toFixed(1)} s), ${endpoints} endpoint(s), each event to one`,
+        `  Kafka: ${stack.kafkaLayout}`,
         `  machine: ${machine()}`,
         `  delivered: ${unique} of ${total} unique after ${warmups} warm-up events (missing after the wait: ${total - unique}, publish failures: ${failures}); router emitted ${routed} tasks, dispatcher finished ${dispatched} (${outcomes})`,
         `  publish -> receiver latency: p50 ${summary.p50} ms, p99 ${summary.p99} ms, max ${summary.max} ms (n=${summary.n})   target p50 <= 10 ms, p99 <= 50 ms`,
         `    p99 of each 2 s: ${p99Timeline({ latencies, sentAts }, publishedFrom).join(' ')}`,
+        `  CPU, % of one core, first measured event to last delivery (${measuredSeconds.toFixed(1)} s): router + dispatcher + scheduler ${share('services')}, ${stack.brokerPids.length > 1 ? `${stack.brokerPids.length} brokers together` : 'broker'} ${share('brokers')}, whole machine ${share('machine')}`,
         ...(router.n > 0 ? [`    of which publish -> delivery task written (router leg, from the task's Kafka timestamp): p50 ${router.p50} ms, p99 ${router.p99} ms (n=${router.n})`] : []),
         '',
       ].join('\n'),

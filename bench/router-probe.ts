@@ -9,7 +9,7 @@ import { machine, payloadOfSize, summarize } from './support';
 /** Router hop only: publish -> delivery task on the deliveries topic (Kafka timestamps). */
 export async function routerProbe(rate = Number(process.env.BENCH_E2E_RATE ?? 500), seconds = Number(process.env.BENCH_E2E_SECONDS ?? 10)): Promise<void> {
   const stack = await startBenchStack('router');
-  const env = { KAFKA_BROKERS: stack.kafkaBrokers, DATABASE_URL: stack.databaseUrl, KAFKA_TOPIC_PREFIX: stack.prefix, LOG_LEVEL: 'warn' };
+  const env = { ...stack.serviceKafkaEnv, DATABASE_URL: stack.databaseUrl, KAFKA_TOPIC_PREFIX: stack.prefix, LOG_LEVEL: 'warn' };
   await stack.insertEndpoints(['http://127.0.0.1:9/hook']);
   const router = await startService('router', await freePort(), env, stack.logDir);
   const kafka = new Kafka({ brokers: stack.kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
@@ -33,7 +33,7 @@ export async function routerProbe(rate = Number(process.env.BENCH_E2E_RATE ?? 50
   }
   await waitFor('all tasks', 60000, () => lat.length >= total).catch(() => undefined);
   const s = summarize(lat);
-  process.stdout.write(`router hop at ${rate}/s: n=${s.n}/${total} p50 ${s.p50} ms p99 ${s.p99} ms max ${s.max} ms  (${machine()})\n`);
+  process.stdout.write(`router hop at ${rate}/s: n=${s.n}/${total} p50 ${s.p50} ms p99 ${s.p99} ms max ${s.max} ms  (${stack.kafkaLayout}; ${machine()})\n`);
   await consumer.disconnect();
   await producer.disconnect();
   await router.stop();

@@ -25,7 +25,7 @@ function task(eventId: string, endpointId: string, attempt: number, data: Delive
  */
 async function lateness(stack: BenchStack, count: number, spreadSeconds: number, backgroundRate: number): Promise<void> {
   const farm = await startReceiverFarm(10);
-  const env = { KAFKA_BROKERS: stack.kafkaBrokers, DATABASE_URL: stack.databaseUrl, KAFKA_TOPIC_PREFIX: stack.prefix, DELIVERY_ALLOWLIST: '127.0.0.0/8', LOG_LEVEL: 'warn' };
+  const env = { ...stack.serviceKafkaEnv, DATABASE_URL: stack.databaseUrl, KAFKA_TOPIC_PREFIX: stack.prefix, DELIVERY_ALLOWLIST: '127.0.0.0/8', LOG_LEVEL: 'warn' };
   const services: RunningService[] = [];
   const kafka = new Kafka({ brokers: stack.kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
@@ -102,6 +102,7 @@ async function lateness(stack: BenchStack, count: number, spreadSeconds: number,
     process.stdout.write(
       [
         `scheduler lateness: ${count} retries due 1-${spreadSeconds} s ahead, background ${backgroundRate} deliveries/s to 10 endpoints`,
+        `  Kafka: ${stack.kafkaLayout}`,
         `  machine: ${machine()}`,
         `  lateness (Kafka timestamp of the re-emitted task - due time): p50 ${summary.p50} ms, p99 ${summary.p99} ms, max ${summary.max} ms (n=${summary.n})   target p99 <= 50 ms, max <= 500 ms`,
         `  early fires: ${early}   target 0; later copies of an already fired retry (deferrals, duplicates): ${refired}`,
@@ -121,8 +122,8 @@ async function lateness(stack: BenchStack, count: number, spreadSeconds: number,
 
 /** Heap and RSS of a scheduler with N pending retries (far in the future), and a takeover of an overdue backlog. */
 async function memory(stack: BenchStack, pendingCounts: number[]): Promise<void> {
-  const env = { KAFKA_BROKERS: stack.kafkaBrokers, DATABASE_URL: stack.databaseUrl, KAFKA_TOPIC_PREFIX: stack.prefix, LOG_LEVEL: 'warn' };
-  const lines = [`scheduler memory (pending retries live in PostgreSQL; the heap holds only the next ${2} s)`, `  machine: ${machine()}`];
+  const env = { ...stack.serviceKafkaEnv, DATABASE_URL: stack.databaseUrl, KAFKA_TOPIC_PREFIX: stack.prefix, LOG_LEVEL: 'warn' };
+  const lines = [`scheduler memory (pending retries live in PostgreSQL; the heap holds only the next ${2} s)`, `  Kafka: ${stack.kafkaLayout}`, `  machine: ${machine()}`];
   const template = JSON.stringify(task('evt_mem', 'ep_mem', 2, payloadOfSize(1024)));
   let stored = 0;
   for (const target of pendingCounts) {

@@ -124,6 +124,18 @@ export function listenerPid(port: string | number): number | undefined {
   }
 }
 
-/** The port of the first broker in a KAFKA_BROKERS list, or of a PostgreSQL URL. */
-export const brokerPort = (brokers: string): string => brokers.split(',')[0].split(':').at(-1) ?? '9092';
+/** CPU seconds of several processes together (every broker of a cluster); NaN when none is known. */
+export async function totalCpuSeconds(pids: number[]): Promise<number> {
+  let total = pids.length > 0 ? 0 : NaN;
+  for (const pid of pids) total += await cpuSeconds(pid);
+  return total;
+}
+
+/** The processes listening on the ports of a KAFKA_BROKERS list: one per broker that runs on this machine. */
+export function brokerPids(brokers: string): number[] {
+  const ports = brokers.split(',').map((broker) => broker.split(':').at(-1) ?? '9092');
+  return [...new Set(ports.map((port) => listenerPid(port)).filter((pid): pid is number => pid !== undefined))];
+}
+
+/** The port of a PostgreSQL URL. */
 export const databasePort = (url: string): string => new URL(url).port || '5432';
