@@ -59,10 +59,17 @@ export async function startService(
   const service = spawnService(name, port, env, logDir);
   let exitCode: number | null | undefined;
   void service.exited.then((code) => (exitCode = code));
-  await waitFor(`${name} ready`, timeoutMs, async () => {
-    if (exitCode !== undefined) throw new Error(`${name} exited with ${exitCode}; see ${logDir}/${name}-${port}.log`);
-    const response = await fetch(`${service.url}/health/ready`).catch(() => null);
-    return response?.status === 200;
-  });
+  try {
+    await waitFor(`${name} ready`, timeoutMs, async () => {
+      if (exitCode !== undefined) throw new Error(`${name} exited with ${exitCode}; see ${logDir}/${name}-${port}.log`);
+      const response = await fetch(`${service.url}/health/ready`).catch(() => null);
+      return response?.status === 200;
+    });
+  } catch (error) {
+    // A service that never got ready must not outlive its spec: its pipes would keep the spec's
+    // process (and so the whole run) waiting.
+    await service.stop('SIGKILL');
+    throw error;
+  }
   return service;
 }
