@@ -6,17 +6,53 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 // Each infrastructure package may be imported in exactly one place.
-const owners = { kafkajs: 'scope:kafka', typeorm: 'scope:persistence', pg: 'scope:persistence', undici: 'scope:delivery' };
-const scopes = ['api', 'ingress', 'router', 'dispatcher', 'scheduler', 'config', 'schemas', 'signing', 'kafka',
-  'persistence', 'observability', 'platform', 'routing', 'delivery', 'control', 'retry', 'scheduling', 'ingress', 'tools'];
+const owners = {
+  kafkajs: 'scope:kafka',
+  typeorm: 'scope:persistence',
+  pg: 'scope:persistence',
+  undici: 'scope:delivery',
+};
+const scopes = [
+  'api',
+  'ingress',
+  'router',
+  'dispatcher',
+  'scheduler',
+  'config',
+  'schemas',
+  'signing',
+  'kafka',
+  'persistence',
+  'observability',
+  'platform',
+  'routing',
+  'delivery',
+  'control',
+  'retry',
+  'scheduling',
+  'ingress',
+  'tools',
+];
 // test/ and bench/ are exempt on purpose: they publish with a bare Kafka client, as any internal service would.
 const banned = scopes.map((scope) => ({
   sourceTag: `scope:${scope}`,
-  bannedExternalImports: Object.entries(owners).filter(([, owner]) => owner !== `scope:${scope}`).map(([pkg]) => pkg),
+  bannedExternalImports: Object.entries(owners)
+    .filter(([, owner]) => owner !== `scope:${scope}`)
+    .map(([pkg]) => pkg),
 }));
 
 export default tseslint.config(
-  { ignores: ['dist/**', '.local/**', 'tmp/**', 'node_modules/**', 'deploy/**', 'tools/register.js', '**/*.mjs'] },
+  {
+    ignores: [
+      'dist/**',
+      '.local/**',
+      'tmp/**',
+      'node_modules/**',
+      'deploy/**',
+      'tools/register.js',
+      '**/*.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   prettier,
@@ -30,12 +66,21 @@ export default tseslint.config(
           allow: [],
           depConstraints: [
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:util'] },
-            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:util'] },
+            {
+              sourceTag: 'type:domain',
+              onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:util'],
+            },
             { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:infra', 'type:util'] },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
             { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:util'] },
-            { sourceTag: 'type:bench', onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:util', 'type:test'] },
-            { sourceTag: 'type:tools', onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:util', 'type:test'] },
+            {
+              sourceTag: 'type:bench',
+              onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:util', 'type:test'],
+            },
+            {
+              sourceTag: 'type:tools',
+              onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:util', 'type:test'],
+            },
             ...banned,
           ],
         },
@@ -43,7 +88,15 @@ export default tseslint.config(
       'import-x/no-cycle': 'error',
       '@typescript-eslint/no-floating-promises': [
         'error',
-        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'before', 'after', 'beforeEach', 'afterEach'] }] },
+        {
+          allowForKnownSafeCalls: [
+            {
+              from: 'package',
+              package: 'node:test',
+              name: ['describe', 'it', 'test', 'before', 'after', 'beforeEach', 'afterEach'],
+            },
+          ],
+        },
       ],
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',

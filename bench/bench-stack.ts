@@ -5,7 +5,14 @@ import { createLogger } from '@gateway/observability';
 import { createDataSource, type DataSource } from '@gateway/persistence';
 import { topicNames, type TopicNames } from '@gateway/schemas';
 import { generateSecret } from '@gateway/signing';
-import { freshDatabase, startInfra, startKafkaCluster, repoRoot, type Infra, type KafkaCluster } from '@gateway/testing';
+import {
+  freshDatabase,
+  startInfra,
+  startKafkaCluster,
+  repoRoot,
+  type Infra,
+  type KafkaCluster,
+} from '@gateway/testing';
 import { brokerPids } from './support';
 
 export interface BenchStack {
@@ -30,7 +37,10 @@ export interface BenchStack {
 /** BENCH_KAFKA_NODES: 1 (unset) is the single PLAINTEXT broker; more is a SASL_SSL cluster of that many nodes. */
 function benchKafkaNodes(): number {
   const nodes = Number(process.env.BENCH_KAFKA_NODES ?? '1');
-  if (!Number.isInteger(nodes) || nodes < 1) throw new Error(`BENCH_KAFKA_NODES must be a whole number of nodes, 1 or more (got ${process.env.BENCH_KAFKA_NODES})`);
+  if (!Number.isInteger(nodes) || nodes < 1)
+    throw new Error(
+      `BENCH_KAFKA_NODES must be a whole number of nodes, 1 or more (got ${process.env.BENCH_KAFKA_NODES})`,
+    );
   return nodes;
 }
 
@@ -68,7 +78,14 @@ export async function startBenchStack(name: string, partitions = 8): Promise<Ben
 }
 
 /** Fresh database and topics on running servers (topics created as the services connect: SASL_SSL on a cluster). */
-async function prepare(servers: { infra?: Infra; cluster?: KafkaCluster; nodes: number; kafkaBrokers: string; serverUrl: string; partitions: number }): Promise<BenchStack> {
+async function prepare(servers: {
+  infra?: Infra;
+  cluster?: KafkaCluster;
+  nodes: number;
+  kafkaBrokers: string;
+  serverUrl: string;
+  partitions: number;
+}): Promise<BenchStack> {
   const { infra, cluster, kafkaBrokers, serverUrl } = servers;
   const serviceKafkaEnv = cluster ? cluster.serviceEnv() : { KAFKA_BROKERS: kafkaBrokers };
   const databaseUrl = await freshDatabase(serverUrl, 'bench');
@@ -80,7 +97,10 @@ async function prepare(servers: { infra?: Infra; cluster?: KafkaCluster; nodes: 
     brokers: serviceKafkaEnv.KAFKA_BROKERS.split(','),
     clientId: 'bench',
     logger: createLogger('bench', 'error'),
-    ...(cluster && { ssl: { caFile: cluster.caFile }, sasl: { mechanism: cluster.mechanism, username: cluster.username, password: cluster.password } }),
+    ...(cluster && {
+      ssl: { caFile: cluster.caFile },
+      sasl: { mechanism: cluster.mechanism, username: cluster.username, password: cluster.password },
+    }),
   });
   const replication = await ensureTopics(kafka, defaultTopicSpecs(topics, servers.partitions));
   const kafkaLayout =
@@ -104,7 +124,10 @@ async function prepare(servers: { infra?: Infra; cluster?: KafkaCluster; nodes: 
         `INSERT INTO endpoints (id, url, event_types) SELECT id, url, $3::text[] FROM unnest($1::text[], $2::text[]) AS t(id, url)`,
         [ids, urls, options.eventTypes ?? ['*']],
       );
-      await db.query(`INSERT INTO endpoint_secrets (endpoint_id, key) SELECT unnest($1::text[]), unnest($2::text[])`, [ids, ids.map(() => generateSecret())]);
+      await db.query(
+        `INSERT INTO endpoint_secrets (endpoint_id, key) SELECT unnest($1::text[]), unnest($2::text[])`,
+        [ids, ids.map(() => generateSecret())],
+      );
       return ids;
     },
     stop: async () => {
@@ -141,7 +164,8 @@ async function dropDatabase(serverUrl: string, url: string): Promise<void> {
         await admin.query(`DROP DATABASE IF EXISTS ${new URL(url).pathname.slice(1)} WITH (FORCE)`);
         return;
       } catch (error) {
-        if (attempt === 5) return void process.stderr.write(`bench: could not drop ${url}: ${(error as Error).message}\n`);
+        if (attempt === 5)
+          return void process.stderr.write(`bench: could not drop ${url}: ${(error as Error).message}\n`);
         await new Promise((resolve) => setTimeout(resolve, 3000));
       }
     }

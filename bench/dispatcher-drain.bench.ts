@@ -43,26 +43,45 @@ export async function dispatcherDrain(tasks = Number(process.env.BENCH_DRAIN_TAS
     const dispatcher = await startService(
       'dispatcher',
       await freePort(),
-      { ...deliveryTuning(), ...stack.serviceKafkaEnv, DATABASE_URL: stack.databaseUrl, KAFKA_TOPIC_PREFIX: stack.prefix, DELIVERY_ALLOWLIST: '127.0.0.0/8', LOG_LEVEL: 'warn' },
+      {
+        ...deliveryTuning(),
+        ...stack.serviceKafkaEnv,
+        DATABASE_URL: stack.databaseUrl,
+        KAFKA_TOPIC_PREFIX: stack.prefix,
+        DELIVERY_ALLOWLIST: '127.0.0.0/8',
+        LOG_LEVEL: 'warn',
+      },
       stack.logDir,
     );
     const ready = Date.now();
     const cpuAtReady = await cpuSeconds(dispatcher.process.pid);
     const farmCpuAtReady = await cpuSeconds(farm.pid);
     let firstAt = 0;
-    await waitFor('the drain', 600000, async () => {
-      const stats = await farm.stats();
-      if (!firstAt && stats.received > 0) firstAt = Date.now();
-      return stats.unique >= tasks;
-    }, 100);
+    await waitFor(
+      'the drain',
+      600000,
+      async () => {
+        const stats = await farm.stats();
+        if (!firstAt && stats.received > 0) firstAt = Date.now();
+        return stats.unique >= tasks;
+      },
+      100,
+    );
     const done = Date.now();
     const cpuUsed = (await cpuSeconds(dispatcher.process.pid)) - cpuAtReady;
     const farmCpuUsed = (await cpuSeconds(farm.pid)) - farmCpuAtReady;
-    await waitFor('attempt records', 60000, async () => {
-      const rows = await stack.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM attempts`);
-      return rows[0].n >= tasks;
-    }, 200);
-    const durations = (await stack.db.query<{ d: number }[]>(`SELECT duration_ms AS d FROM attempts`)).map((row) => row.d);
+    await waitFor(
+      'attempt records',
+      60000,
+      async () => {
+        const rows = await stack.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM attempts`);
+        return rows[0].n >= tasks;
+      },
+      200,
+    );
+    const durations = (await stack.db.query<{ d: number }[]>(`SELECT duration_ms AS d FROM attempts`)).map(
+      (row) => row.d,
+    );
     const attempt = summarize(durations);
     await dispatcher.stop();
     const rate = tasks / ((done - ready) / 1000);

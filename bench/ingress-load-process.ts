@@ -44,7 +44,10 @@ const BODY_BYTES = 1024;
 
 function bodyFor(label: string, n: number): string {
   const base = JSON.stringify({ type: 'bench.ingress', data: { label, n, pad: '' } });
-  return JSON.stringify({ type: 'bench.ingress', data: { label, n, pad: 'x'.repeat(Math.max(0, BODY_BYTES - base.length)) } });
+  return JSON.stringify({
+    type: 'bench.ingress',
+    data: { label, n, pad: 'x'.repeat(Math.max(0, BODY_BYTES - base.length)) },
+  });
 }
 
 function requestBytes(phase: LoadPhase, key: Buffer, n: number): Buffer {
@@ -68,7 +71,18 @@ interface Lane {
 
 async function run(phase: LoadPhase): Promise<PhaseResult> {
   const key = Buffer.from(phase.secret.replace(/^whsec_/, ''), 'base64');
-  const result: PhaseResult = { label: phase.label, sent: 0, statuses: {}, accepted: [], refused: [], acceptedIds: [], elapsedSeconds: 0, errors: 0, connections: 0, cpuSeconds: 0 };
+  const result: PhaseResult = {
+    label: phase.label,
+    sent: 0,
+    statuses: {},
+    accepted: [],
+    refused: [],
+    acceptedIds: [],
+    elapsedSeconds: 0,
+    errors: 0,
+    connections: 0,
+    cpuSeconds: 0,
+  };
   const cpuAtStart = process.cpuUsage();
   const total = Math.round(phase.rate * phase.seconds);
   const queue: { n: number; dueAt: number }[] = [];
@@ -110,7 +124,12 @@ async function run(phase: LoadPhase): Promise<PhaseResult> {
 
   const lanes: Lane[] = [];
   const open = (onConnect?: () => void): Lane => {
-    const lane: Lane = { socket: connect(phase.port, phase.host, onConnect), busy: false, buffer: Buffer.alloc(0), current: undefined };
+    const lane: Lane = {
+      socket: connect(phase.port, phase.host, onConnect),
+      busy: false,
+      buffer: Buffer.alloc(0),
+      current: undefined,
+    };
     lane.socket.setNoDelay(true);
     lane.socket.on('data', (chunk: Buffer) => onData(lane, chunk));
     lane.socket.on('error', () => undefined);
@@ -126,7 +145,9 @@ async function run(phase: LoadPhase): Promise<PhaseResult> {
     lanes.push(lane);
     return lane;
   };
-  await Promise.all(Array.from({ length: phase.connections }, () => new Promise<void>((resolve) => open(resolve))));
+  await Promise.all(
+    Array.from({ length: phase.connections }, () => new Promise<void>((resolve) => open(resolve))),
+  );
 
   const idle: Lane[] = [...lanes];
   const release = (lane: Lane) => {
@@ -162,7 +183,8 @@ async function run(phase: LoadPhase): Promise<PhaseResult> {
   let scheduled = 0;
   while (scheduled < total && performance.now() < deadline) {
     const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * phase.rate) + 1);
-    for (; scheduled < due; scheduled++) queue.push({ n: scheduled, dueAt: started + (scheduled / phase.rate) * 1000 });
+    for (; scheduled < due; scheduled++)
+      queue.push({ n: scheduled, dueAt: started + (scheduled / phase.rate) * 1000 });
     pump();
     await new Promise((resolve) => setTimeout(resolve, tickMs));
   }
@@ -183,7 +205,8 @@ process.on('message', (message: LoadPhase) => {
   if (message.kind !== 'run') return;
   run(message).then(
     (result) => process.send?.({ kind: 'result', result }),
-    (error: unknown) => process.send?.({ kind: 'error', message: error instanceof Error ? error.message : String(error) }),
+    (error: unknown) =>
+      process.send?.({ kind: 'error', message: error instanceof Error ? error.message : String(error) }),
   );
 });
 process.send?.({ kind: 'ready' });

@@ -8,7 +8,16 @@ import { freePort } from '@gateway/testing';
 import { waitFor } from '@gateway/testing';
 import { startBenchStack } from './bench-stack';
 import type { LoadPhase, PhaseResult } from './ingress-load-process';
-import { cpuSeconds, databasePort, listenerPid, machineBusySeconds, machine, summarize, totalCpuSeconds, treeCpuSeconds } from './support';
+import {
+  cpuSeconds,
+  databasePort,
+  listenerPid,
+  machineBusySeconds,
+  machine,
+  summarize,
+  totalCpuSeconds,
+  treeCpuSeconds,
+} from './support';
 
 export interface LoadProcess {
   run(phase: Omit<LoadPhase, 'kind'>): Promise<PhaseResult>;
@@ -91,7 +100,12 @@ interface CpuProbe {
   read(): Promise<PhaseCpu>;
 }
 
-function cpuProbe(pids: { ingress?: number; dedup?: number; brokers: number[]; postgres?: number }): CpuProbe {
+function cpuProbe(pids: {
+  ingress?: number;
+  dedup?: number;
+  brokers: number[];
+  postgres?: number;
+}): CpuProbe {
   return {
     read: async () => ({
       ingress: await cpuSeconds(pids.ingress),
@@ -103,21 +117,35 @@ function cpuProbe(pids: { ingress?: number; dedup?: number; brokers: number[]; p
   };
 }
 
-function usageLine(before: PhaseCpu, after: PhaseCpu, result: PhaseResult, accepted: number, brokers: number): string {
+function usageLine(
+  before: PhaseCpu,
+  after: PhaseCpu,
+  result: PhaseResult,
+  accepted: number,
+  brokers: number,
+): string {
   const share = (key: keyof PhaseCpu) => {
     const used = (after[key] ?? NaN) - (before[key] ?? NaN);
     return Number.isFinite(used) ? `${((used / result.elapsedSeconds) * 100).toFixed(0)}%` : '-';
   };
   const machineUsed = after.machine - before.machine;
-  const perWebhook = accepted > 0 ? `, ${((machineUsed * 1000) / accepted).toFixed(3)} ms per accepted webhook` : '';
+  const perWebhook =
+    accepted > 0 ? `, ${((machineUsed * 1000) / accepted).toFixed(3)} ms per accepted webhook` : '';
   return `    CPU, % of one core: ingress ${share('ingress')}${before.dedup !== undefined ? `, dedup process ${share('dedup')}` : ''}, ${brokers > 1 ? `${brokers} brokers together` : 'broker'} ${share('broker')}, PostgreSQL ${share('postgres')}, load generator ${((result.cpuSeconds / result.elapsedSeconds) * 100).toFixed(0)}%; whole machine ${share('machine')} of ${cpus().length * 100}%${perWebhook}`;
 }
 
-function report(result: PhaseResult, rate: number, cpu: { before: PhaseCpu; after: PhaseCpu; brokers: number }, targets: string): string {
+function report(
+  result: PhaseResult,
+  rate: number,
+  cpu: { before: PhaseCpu; after: PhaseCpu; brokers: number },
+  targets: string,
+): string {
   const ok = summarize(result.accepted);
   const refused = summarize(result.refused);
   const all = summarize([...result.accepted, ...result.refused]);
-  const statuses = Object.entries(result.statuses).map(([status, count]) => `${status}: ${count}`).join(', ');
+  const statuses = Object.entries(result.statuses)
+    .map(([status, count]) => `${status}: ${count}`)
+    .join(', ');
   return [
     `  ${result.label}: offered ${rate}/s for ${(result.sent / rate).toFixed(0)} s -> ${result.sent} requests in ${result.elapsedSeconds.toFixed(1)} s; accepted ${(ok.n / result.elapsedSeconds).toFixed(0)}/s`,
     `    answers: ${statuses}${result.errors ? `, connection errors: ${result.errors}` : ''}; ${result.connections} connections`,
@@ -144,28 +172,44 @@ export async function ingressThroughput(
   const load = await startLoadProcess();
   const secret = generateSecret();
   const sourceId = `src_bench_${stack.prefix.replace(/\W/g, '')}`;
-  await stack.db.query(`INSERT INTO sources (id, name, provider, secrets) VALUES ($1, 'bench', 'standard-webhooks', $2::jsonb)`, [sourceId, JSON.stringify([secret])]);
+  await stack.db.query(
+    `INSERT INTO sources (id, name, provider, secrets) VALUES ($1, 'bench', 'standard-webhooks', $2::jsonb)`,
+    [sourceId, JSON.stringify([secret])],
+  );
   const env = {
     ...stack.serviceKafkaEnv,
     DATABASE_URL: stack.databaseUrl,
     KAFKA_TOPIC_PREFIX: stack.prefix,
     LOG_LEVEL: 'warn',
-    ...(process.env.INGRESS_MAX_IN_FLIGHT ? { INGRESS_MAX_IN_FLIGHT: process.env.INGRESS_MAX_IN_FLIGHT } : {}),
+    ...(process.env.INGRESS_MAX_IN_FLIGHT
+      ? { INGRESS_MAX_IN_FLIGHT: process.env.INGRESS_MAX_IN_FLIGHT }
+      : {}),
   };
   // Where the dedup consumer runs (BENCH_INGRESS_DEDUP): in the loaded ingress process (as deployed
   // by default), in a second ingress process (`separate`), or nowhere (`off`: the ingress's own
   // cost, its 2xx then checked on the journal topic it writes).
   const dedupMode = process.env.BENCH_INGRESS_DEDUP ?? 'in-process';
-  if (!['in-process', 'separate', 'off'].includes(dedupMode)) throw new Error(`BENCH_INGRESS_DEDUP is in-process, separate or off, not ${dedupMode}`);
-  const ingress = await startService('ingress', await freePort(), dedupMode === 'in-process' ? env : { ...env, INGRESS_DEDUP_CONSUMER: 'false' }, stack.logDir);
-  const dedup = dedupMode === 'separate' ? await startService('ingress', await freePort(), env, stack.logDir) : undefined;
+  if (!['in-process', 'separate', 'off'].includes(dedupMode))
+    throw new Error(`BENCH_INGRESS_DEDUP is in-process, separate or off, not ${dedupMode}`);
+  const ingress = await startService(
+    'ingress',
+    await freePort(),
+    dedupMode === 'in-process' ? env : { ...env, INGRESS_DEDUP_CONSUMER: 'false' },
+    stack.logDir,
+  );
+  const dedup =
+    dedupMode === 'separate' ? await startService('ingress', await freePort(), env, stack.logDir) : undefined;
   const layout = {
     'in-process': 'one ingress process (HTTP and the dedup consumer)',
     separate: 'one ingress process serving HTTP and one running the dedup consumer',
     off: 'one ingress process serving HTTP, no dedup consumer',
   }[dedupMode];
   const checkedTopic = dedupMode === 'off' ? stack.topics.inboundJournal : stack.topics.inbound;
-  const lines: string[] = [`ingress throughput: 1 KB Standard Webhooks requests, open loop, 64 connections growing on demand up to 512, ${layout}`, `  Kafka: ${stack.kafkaLayout}`, `  machine at start: ${machine()}`];
+  const lines: string[] = [
+    `ingress throughput: 1 KB Standard Webhooks requests, open loop, 64 connections growing on demand up to 512, ${layout}`,
+    `  Kafka: ${stack.kafkaLayout}`,
+    `  machine at start: ${machine()}`,
+  ];
   const acceptedIds: string[] = [];
   const probe = cpuProbe({
     ingress: ingress.process.pid,
@@ -174,8 +218,21 @@ export async function ingressThroughput(
     postgres: listenerPid(databasePort(stack.databaseUrl)),
   });
   try {
-    const base = { host: '127.0.0.1', port: ingress.port, path: `/in/${sourceId}`, secret, connections: 64, maxConnections: 512 };
-    const phase = async (label: string, phaseRate: number, phaseSeconds: number, targets: string, print = true) => {
+    const base = {
+      host: '127.0.0.1',
+      port: ingress.port,
+      path: `/in/${sourceId}`,
+      secret,
+      connections: 64,
+      maxConnections: 512,
+    };
+    const phase = async (
+      label: string,
+      phaseRate: number,
+      phaseSeconds: number,
+      targets: string,
+      print = true,
+    ) => {
       const before = await probe.read();
       const metricsBefore = await scrape(ingress.url);
       const result = await load.run({ ...base, label, rate: phaseRate, seconds: phaseSeconds });
@@ -183,7 +240,9 @@ export async function ingressThroughput(
       const metricsAfter = await scrape(ingress.url);
       for (const n of result.acceptedIds) acceptedIds.push(`msg_${label}_${n}`);
       if (print) {
-        lines.push(`${report(result, phaseRate, { before, after, brokers: stack.brokerPids.length }, targets)}\n${serverSide(metricsBefore, metricsAfter)}`);
+        lines.push(
+          `${report(result, phaseRate, { before, after, brokers: stack.brokerPids.length }, targets)}\n${serverSide(metricsBefore, metricsAfter)}`,
+        );
         process.stdout.write(`${lines.at(-1)}\n`);
       }
       return result;
@@ -194,8 +253,18 @@ export async function ingressThroughput(
     // Twice capacity: twice what one ingress process accepts here when it is not shedding (about
     // 1,700/s on the 2-core machine, BENCH_INGRESS_CAPACITY), then twice the target rate.
     const overloadTarget = 'excess answered 429/503, p99 <= 50 ms, nothing unbounded';
-    await phase('overload', capacity * 2, Math.min(20, seconds), `${overloadTarget} (twice the capacity of ${capacity}/s)`);
-    await phase('overload-target', rate * 2, Math.min(20, seconds), `${overloadTarget} (twice the target rate)`);
+    await phase(
+      'overload',
+      capacity * 2,
+      Math.min(20, seconds),
+      `${overloadTarget} (twice the capacity of ${capacity}/s)`,
+    );
+    await phase(
+      'overload-target',
+      rate * 2,
+      Math.min(20, seconds),
+      `${overloadTarget} (twice the target rate)`,
+    );
     lines.push(`  machine at end: ${machine()}`);
 
     // Every 2xx-answered webhook must be on webhooks.inbound (after the dedup consumer), or on the journal without it.
@@ -215,7 +284,9 @@ export async function ingressThroughput(
       },
     });
     const started = Date.now();
-    await waitFor(`every accepted webhook on ${checkedTopic}`, 180000, () => expected.size === 0, 500).catch(() => undefined);
+    await waitFor(`every accepted webhook on ${checkedTopic}`, 180000, () => expected.size === 0, 500).catch(
+      () => undefined,
+    );
     await consumer.disconnect();
     lines.push(
       `  durability: ${acceptedIds.length} webhooks answered 2xx; ${acceptedIds.length - expected.size} found on ${checkedTopic} (${published} records read in ${((Date.now() - started) / 1000).toFixed(1)} s); missing: ${expected.size}`,

@@ -3,7 +3,15 @@ import { deliveryIdFor } from '@gateway/routing';
 import type { DeliveryTask } from '@gateway/schemas';
 import { freePort, startService, waitFor } from '@gateway/testing';
 import { startBenchStack, type BenchStack } from './bench-stack';
-import { machine, metricValue, p99Timeline, payloadOfSize, startReceiverFarm, summarize, type ReceiverFarm } from './support';
+import {
+  machine,
+  metricValue,
+  p99Timeline,
+  payloadOfSize,
+  startReceiverFarm,
+  summarize,
+  type ReceiverFarm,
+} from './support';
 
 interface PhaseFigures {
   offered: number;
@@ -51,17 +59,37 @@ export async function isolation(
     await producer.connect();
     // Warm-up on the baseline endpoints, not measured.
     await publishAtRate(stack, producer, baselineIds, rate, 5, 'warmup');
-    await waitFor('warm-up delivered', 60000, async () => (await baselineFarm.stats()).unique >= rate * 5, 200);
+    await waitFor(
+      'warm-up delivered',
+      60000,
+      async () => (await baselineFarm.stats()).unique >= rate * 5,
+      200,
+    );
     // The same warm-up for the faulty phase's healthy endpoints: their receivers and connections
     // would otherwise start cold, and the comparison would measure that instead of the faults.
-    await publishAtRate(stack, producer, faultIds.slice(0, healthyFarm.urls.length), rate, 5, 'warmup-healthy');
-    await waitFor('healthy warm-up delivered', 60000, async () => (await healthyFarm.stats()).unique >= rate * 5, 200);
+    await publishAtRate(
+      stack,
+      producer,
+      faultIds.slice(0, healthyFarm.urls.length),
+      rate,
+      5,
+      'warmup-healthy',
+    );
+    await waitFor(
+      'healthy warm-up delivered',
+      60000,
+      async () => (await healthyFarm.stats()).unique >= rate * 5,
+      200,
+    );
     const heapBefore = await metricValue(dispatcher, 'gateway_nodejs_heap_size_used_bytes');
     const baseline = await phase(stack, producer, baselineIds, baselineFarm, rate, seconds, 'base', 18);
     const faulty = await phase(stack, producer, faultIds, healthyFarm, rate, seconds, 'fault', 18);
     const heapAfter = await metricValue(dispatcher, 'gateway_nodejs_heap_size_used_bytes');
     const [hangStats, failStats] = [await hanging.stats(), await failing.stats()];
-    const deferred = await countLines(dispatcher.url, /^gateway_deliveries_total\{outcome="retry-scheduled"\}/);
+    const deferred = await countLines(
+      dispatcher.url,
+      /^gateway_deliveries_total\{outcome="retry-scheduled"\}/,
+    );
     await dispatcher.stop();
     const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
     process.stdout.write(
@@ -104,11 +132,25 @@ async function phase(
   const deliveredInTime = Math.min(offered, stats.unique - start);
   const summary = summarize(stats.latencies);
   const timeline = p99Timeline(stats, started);
-  return { offered, deliveredInTime, perSecond: deliveredInTime / seconds, p50: summary.p50, p99: summary.p99, timeline };
+  return {
+    offered,
+    deliveredInTime,
+    perSecond: deliveredInTime / seconds,
+    p50: summary.p50,
+    p99: summary.p99,
+    timeline,
+  };
 }
 
 /** Tasks spread evenly over the endpoints, in 10 ms ticks, each stamped with its send time. */
-async function publishAtRate(stack: BenchStack, producer: Producer, endpointIds: string[], rate: number, seconds: number, label: string): Promise<void> {
+async function publishAtRate(
+  stack: BenchStack,
+  producer: Producer,
+  endpointIds: string[],
+  rate: number,
+  seconds: number,
+  label: string,
+): Promise<void> {
   const data = payloadOfSize(1024, { sentAt: 0 });
   const perTick = Math.max(1, Math.round(rate / 100));
   const total = perTick * seconds * 100;
@@ -126,7 +168,13 @@ async function publishAtRate(stack: BenchStack, producer: Producer, endpointIds:
         deliveryId: deliveryIdFor(eventId, endpointId),
         endpointId,
         attempt: 1,
-        event: { id: eventId, type: 'bench.isolation', data: { ...data, sentAt: now }, tenant: null, occurredAt: new Date(now).toISOString() },
+        event: {
+          id: eventId,
+          type: 'bench.isolation',
+          data: { ...data, sentAt: now },
+          tenant: null,
+          occurredAt: new Date(now).toISOString(),
+        },
         orderingKey: null,
         publishedAt: now,
       };
@@ -145,5 +193,8 @@ function describe(figures: PhaseFigures): string {
 
 async function countLines(url: string, pattern: RegExp): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  return text.split('\n').filter((line) => pattern.test(line)).reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+  return text
+    .split('\n')
+    .filter((line) => pattern.test(line))
+    .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
 }

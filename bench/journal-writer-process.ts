@@ -15,10 +15,16 @@ const [brokers, topic] = process.argv.slice(2);
 
 async function main(): Promise<void> {
   quietIdleRequestQueues();
-  const kafka = new Kafka({ clientId: 'ceiling-writer', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: 'ceiling-writer',
+    brokers: brokers.split(','),
+    logLevel: logLevel.NOTHING,
+  });
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
-  const writer = new AdaptiveBatcher<Message, unknown>((messages) => producer.sendBatch({ acks: -1, topicMessages: [{ topic, messages }] }));
+  const writer = new AdaptiveBatcher<Message, unknown>((messages) =>
+    producer.sendBatch({ acks: -1, topicMessages: [{ topic, messages }] }),
+  );
 
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -36,7 +42,10 @@ async function main(): Promise<void> {
   });
   server.keepAliveTimeout = 60000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  process.send?.({ kind: 'ready', url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/in/ceiling` });
+  process.send?.({
+    kind: 'ready',
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/in/ceiling`,
+  });
   process.on('disconnect', () => process.exit(0));
 }
 

@@ -24,7 +24,10 @@ export async function machineCeiling(
   seconds = Number(process.env.BENCH_CEILING_SECONDS ?? 15),
   posts = Number(process.env.BENCH_CEILING_POSTS ?? 30000),
 ): Promise<void> {
-  const lines = ['machine ceiling: the load generators against servers and receivers that do the least, no gateway code', `  machine at start: ${machine()}`];
+  const lines = [
+    'machine ceiling: the load generators against servers and receivers that do the least, no gateway code',
+    `  machine at start: ${machine()}`,
+  ];
   const print = (line: string) => {
     lines.push(line);
     process.stdout.write(`${line}\n`);
@@ -35,7 +38,16 @@ export async function machineCeiling(
     const bare = await startReceiverFarm(1);
     try {
       for (const rate of [1000, 2000, 5000, 10000]) {
-        print(await serverPhase(load, { label: 'bare', what: 'bare server', url: new URL(bare.urls[0]), pid: bare.pid, rate, seconds }));
+        print(
+          await serverPhase(load, {
+            label: 'bare',
+            what: 'bare server',
+            url: new URL(bare.urls[0]),
+            pid: bare.pid,
+            rate,
+            seconds,
+          }),
+        );
       }
     } finally {
       bare.stop();
@@ -46,7 +58,17 @@ export async function machineCeiling(
       try {
         for (const rate of [1000, 2000, 5000]) {
           const what = 'Kafka-writing server (acks=all)';
-          print(await serverPhase(load, { label: 'kafka', what, url: writer.url, pid: writer.pid, rate, seconds, brokers: stack.brokerPids }));
+          print(
+            await serverPhase(load, {
+              label: 'kafka',
+              what,
+              url: writer.url,
+              pid: writer.pid,
+              rate,
+              seconds,
+              brokers: stack.brokerPids,
+            }),
+          );
         }
       } finally {
         writer.stop();
@@ -69,7 +91,12 @@ export async function machineCeiling(
     const sender = async (): Promise<void> => {
       while (next < posts) {
         const n = next++;
-        const response = await request(farm.urls[n % farm.urls.length], { method: 'POST', body, headers: { 'content-type': 'application/json' }, dispatcher: agent });
+        const response = await request(farm.urls[n % farm.urls.length], {
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'application/json' },
+          dispatcher: agent,
+        });
         await response.body.dump();
       }
     };
@@ -117,7 +144,9 @@ async function serverPhase(load: LoadProcess, phase: ServerPhase): Promise<strin
   });
   const share = (cpu: number) => `${((cpu / result.elapsedSeconds) * 100).toFixed(0)}%`;
   const cpu = (await cpuSeconds(phase.pid)) - before;
-  const broker = phase.brokers ? `, ${phase.brokers.length > 1 ? `${phase.brokers.length} brokers together` : 'broker'} ${share((await totalCpuSeconds(phase.brokers)) - brokerBefore)}` : '';
+  const broker = phase.brokers
+    ? `, ${phase.brokers.length > 1 ? `${phase.brokers.length} brokers together` : 'broker'} ${share((await totalCpuSeconds(phase.brokers)) - brokerBefore)}`
+    : '';
   const ok = summarize(result.accepted);
   const other = Object.entries(result.statuses).filter(([status]) => status !== '200');
   return (
@@ -128,10 +157,17 @@ async function serverPhase(load: LoadProcess, phase: ServerPhase): Promise<strin
 }
 
 /** journal-writer-process.ts, ready to take requests. */
-function startJournalWriter(brokers: string, topic: string): Promise<{ url: URL; pid: number | undefined; stop(): void }> {
-  const child = fork(path.join(__dirname, 'journal-writer-process.js'), [brokers, topic], { stdio: 'inherit' });
+function startJournalWriter(
+  brokers: string,
+  topic: string,
+): Promise<{ url: URL; pid: number | undefined; stop(): void }> {
+  const child = fork(path.join(__dirname, 'journal-writer-process.js'), [brokers, topic], {
+    stdio: 'inherit',
+  });
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`journal writer exited with ${code}`)));
-    child.once('message', (message: { url: string }) => resolve({ url: new URL(message.url), pid: child.pid, stop: () => child.kill() }));
+    child.once('message', (message: { url: string }) =>
+      resolve({ url: new URL(message.url), pid: child.pid, stop: () => child.kill() }),
+    );
   });
 }

@@ -3,10 +3,22 @@ import { startService } from '@gateway/testing';
 import { freePort } from '@gateway/testing';
 import { waitFor } from '@gateway/testing';
 import { startBenchStack } from './bench-stack';
-import { deliveryTuning, machine, machineBusySeconds, p99Timeline, payloadOfSize, startReceiverFarm, summarize, totalCpuSeconds } from './support';
+import {
+  deliveryTuning,
+  machine,
+  machineBusySeconds,
+  p99Timeline,
+  payloadOfSize,
+  startReceiverFarm,
+  summarize,
+  totalCpuSeconds,
+} from './support';
 
 /** Publish -> delivery task written (the task's Kafka timestamp), for the events of the measured phase. */
-async function readRouterLeg(kafka: Kafka, deliveriesTopic: string): Promise<{ latencies: number[]; stop(): Promise<void> }> {
+async function readRouterLeg(
+  kafka: Kafka,
+  deliveriesTopic: string,
+): Promise<{ latencies: number[]; stop(): Promise<void> }> {
   const latencies: number[] = [];
   const consumer = kafka.consumer({ groupId: `bench-e2e-tasks-${Date.now()}`, maxWaitTimeInMs: 100 });
   await consumer.connect();
@@ -14,7 +26,8 @@ async function readRouterLeg(kafka: Kafka, deliveriesTopic: string): Promise<{ l
   await consumer.run({
     eachMessage: async ({ message }) => {
       const sentAt = /"sentAt":(\d+)/.exec(message.value?.toString() ?? '')?.[1];
-      if (sentAt && message.value?.includes('bench.e2e.')) latencies.push(Number(message.timestamp) - Number(sentAt));
+      if (sentAt && message.value?.includes('bench.e2e.'))
+        latencies.push(Number(message.timestamp) - Number(sentAt));
     },
   });
   return { latencies, stop: () => consumer.disconnect() };
@@ -34,11 +47,19 @@ export async function outboundEndToEnd(
 ): Promise<void> {
   const stack = await startBenchStack('e2e');
   const farm = await startReceiverFarm(endpoints);
-  const env = { ...deliveryTuning(), ...stack.serviceKafkaEnv, DATABASE_URL: stack.databaseUrl, KAFKA_TOPIC_PREFIX: stack.prefix, DELIVERY_ALLOWLIST: '127.0.0.0/8', LOG_LEVEL: 'warn' };
+  const env = {
+    ...deliveryTuning(),
+    ...stack.serviceKafkaEnv,
+    DATABASE_URL: stack.databaseUrl,
+    KAFKA_TOPIC_PREFIX: stack.prefix,
+    DELIVERY_ALLOWLIST: '127.0.0.0/8',
+    LOG_LEVEL: 'warn',
+  };
   const services = [] as Awaited<ReturnType<typeof startService>>[];
   try {
     // Endpoint i subscribes to the events numbered i modulo the endpoint count: one delivery per event.
-    for (const [i, url] of farm.urls.entries()) await stack.insertEndpoints([url], { eventTypes: [`bench.warmup.${i}`, `bench.e2e.${i}`] });
+    for (const [i, url] of farm.urls.entries())
+      await stack.insertEndpoints([url], { eventTypes: [`bench.warmup.${i}`, `bench.e2e.${i}`] });
     services.push(await startService('router', await freePort(), env, stack.logDir));
     services.push(await startService('dispatcher', await freePort(), env, stack.logDir));
     // Tasks a full endpoint queue defers come back through the scheduler: late, not lost.
@@ -47,7 +68,10 @@ export async function outboundEndToEnd(
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     // BENCH_E2E_ROUTER_LEG=1: the router's leg alone too (one more consumer, which takes CPU from the rest).
-    const routerLeg = process.env.BENCH_E2E_ROUTER_LEG === '1' ? await readRouterLeg(kafka, stack.topics.deliveries) : undefined;
+    const routerLeg =
+      process.env.BENCH_E2E_ROUTER_LEG === '1'
+        ? await readRouterLeg(kafka, stack.topics.deliveries)
+        : undefined;
     const template = payloadOfSize(1024, { sentAt: 0 });
     const tickMs = 10;
     const perTick = Math.max(1, Math.round((rate * tickMs) / 1000));
@@ -63,9 +87,17 @@ export async function outboundEndToEnd(
         const now = Date.now();
         const messages = [];
         for (let i = 0; i < perTick && sent < total; i++, sent++) {
-          messages.push({ value: JSON.stringify({ type: `${type}.${sent % endpoints}`, id: `evt_${type}_${sent}`, data: { ...template, sentAt: now, n: sent } }) });
+          messages.push({
+            value: JSON.stringify({
+              type: `${type}.${sent % endpoints}`,
+              id: `evt_${type}_${sent}`,
+              data: { ...template, sentAt: now, n: sent },
+            }),
+          });
         }
-        const send = producer.send({ topic: stack.topics.events, acks: -1, messages }).catch(() => (failures += messages.length));
+        const send = producer
+          .send({ topic: stack.topics.events, acks: -1, messages })
+          .catch(() => (failures += messages.length));
         inflight.add(send);
         void send.finally(() => inflight.delete(send));
       }
@@ -91,22 +123,34 @@ export async function outboundEndToEnd(
     const sentAts: number[] = [];
     let unique = 0;
     // Bounded wait: whatever has not arrived by then is reported as missing, not waited for.
-    await waitFor('every event delivered', 120000, async () => {
-      const stats = await farm.stats();
-      latencies.push(...stats.latencies);
-      sentAts.push(...stats.sentAts);
-      unique = stats.unique - warmups;
-      return unique >= total;
-    }, 200).catch(() => undefined);
+    await waitFor(
+      'every event delivered',
+      120000,
+      async () => {
+        const stats = await farm.stats();
+        latencies.push(...stats.latencies);
+        sentAts.push(...stats.sentAts);
+        unique = stats.unique - warmups;
+        return unique >= total;
+      },
+      200,
+    ).catch(() => undefined);
     const [cpuAfter, measuredSeconds] = [await cpu(), (Date.now() - publishedFrom) / 1000];
-    const share = (key: keyof typeof cpuBefore) => `${(((cpuAfter[key] - cpuBefore[key]) / measuredSeconds) * 100).toFixed(0)}%`;
+    const share = (key: keyof typeof cpuBefore) =>
+      `${(((cpuAfter[key] - cpuBefore[key]) / measuredSeconds) * 100).toFixed(0)}%`;
     await producer.disconnect();
     await routerLeg?.stop();
     const counter = async (service: (typeof services)[number], pattern: RegExp) =>
-      (await (await fetch(`${service.url}/metrics`)).text()).split('\n').filter((line) => pattern.test(line)).reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+      (await (await fetch(`${service.url}/metrics`)).text())
+        .split('\n')
+        .filter((line) => pattern.test(line))
+        .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
     const routed = await counter(services[0], /^gateway_deliveries_emitted_total /);
     const dispatched = await counter(services[1], /^gateway_deliveries_total\{/);
-    const outcomes = (await (await fetch(`${services[1].url}/metrics`)).text()).split('\n').filter((line) => line.startsWith('gateway_deliveries_total{')).join('; ');
+    const outcomes = (await (await fetch(`${services[1].url}/metrics`)).text())
+      .split('\n')
+      .filter((line) => line.startsWith('gateway_deliveries_total{'))
+      .join('; ');
     const summary = summarize(latencies);
     const router = summarize(routerLeg?.latencies ?? []);
     process.stdout.write(
@@ -118,7 +162,11 @@ export async function outboundEndToEnd(
         `  publish -> receiver latency: p50 ${summary.p50} ms, p99 ${summary.p99} ms, max ${summary.max} ms (n=${summary.n})   target p50 <= 10 ms, p99 <= 50 ms`,
         `    p99 of each 2 s: ${p99Timeline({ latencies, sentAts }, publishedFrom).join(' ')}`,
         `  CPU, % of one core, first measured event to last delivery (${measuredSeconds.toFixed(1)} s): router + dispatcher + scheduler ${share('services')}, ${stack.brokerPids.length > 1 ? `${stack.brokerPids.length} brokers together` : 'broker'} ${share('brokers')}, whole machine ${share('machine')}`,
-        ...(router.n > 0 ? [`    of which publish -> delivery task written (router leg, from the task's Kafka timestamp): p50 ${router.p50} ms, p99 ${router.p99} ms (n=${router.n})`] : []),
+        ...(router.n > 0
+          ? [
+              `    of which publish -> delivery task written (router leg, from the task's Kafka timestamp): p50 ${router.p50} ms, p99 ${router.p99} ms (n=${router.n})`,
+            ]
+          : []),
         '',
       ].join('\n'),
     );

@@ -36,7 +36,10 @@ async function main(): Promise<void> {
         }
         if (mode === 'hang') return;
         // An explicit length: the ingress load generator (machine-ceiling) reads answers by it.
-        response.writeHead(mode === 'fail' ? 500 : 200, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(mode) });
+        response.writeHead(mode === 'fail' ? 500 : 200, {
+          'content-type': 'text/plain',
+          'content-length': Buffer.byteLength(mode),
+        });
         response.end(mode);
       });
     });

@@ -7,9 +7,17 @@ import { startBenchStack } from './bench-stack';
 import { machine, payloadOfSize, summarize } from './support';
 
 /** Router hop only: publish -> delivery task on the deliveries topic (Kafka timestamps). */
-export async function routerProbe(rate = Number(process.env.BENCH_E2E_RATE ?? 500), seconds = Number(process.env.BENCH_E2E_SECONDS ?? 10)): Promise<void> {
+export async function routerProbe(
+  rate = Number(process.env.BENCH_E2E_RATE ?? 500),
+  seconds = Number(process.env.BENCH_E2E_SECONDS ?? 10),
+): Promise<void> {
   const stack = await startBenchStack('router');
-  const env = { ...stack.serviceKafkaEnv, DATABASE_URL: stack.databaseUrl, KAFKA_TOPIC_PREFIX: stack.prefix, LOG_LEVEL: 'warn' };
+  const env = {
+    ...stack.serviceKafkaEnv,
+    DATABASE_URL: stack.databaseUrl,
+    KAFKA_TOPIC_PREFIX: stack.prefix,
+    LOG_LEVEL: 'warn',
+  };
   await stack.insertEndpoints(['http://127.0.0.1:9/hook']);
   const router = await startService('router', await freePort(), env, stack.logDir);
   const kafka = new Kafka({ brokers: stack.kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
@@ -21,19 +29,32 @@ export async function routerProbe(rate = Number(process.env.BENCH_E2E_RATE ?? 50
   consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
   await consumer.connect();
   await consumer.subscribe({ topic: stack.topics.deliveries, fromBeginning: true });
-  await consumer.run({ eachMessage: async ({ message }) => { const t = JSON.parse(message.value!.toString()) as DeliveryTask; lat.push(Number(message.timestamp) - (t.event.data as { sentAt: number }).sentAt); } });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const t = JSON.parse(message.value!.toString()) as DeliveryTask;
+      lat.push(Number(message.timestamp) - (t.event.data as { sentAt: number }).sentAt);
+    },
+  });
   await waitFor('join', 30000, () => joined);
   const template = payloadOfSize(1024, { sentAt: 0 });
   const perTick = rate / 100;
   const total = rate * seconds;
   for (let sent = 0; sent < total; sent += perTick) {
     const now = Date.now();
-    await producer.send({ topic: stack.topics.events, acks: -1, messages: Array.from({ length: perTick }, (_, i) => ({ value: JSON.stringify({ type: 'probe', id: `evt_p_${sent + i}`, data: { ...template, sentAt: now } }) })) });
+    await producer.send({
+      topic: stack.topics.events,
+      acks: -1,
+      messages: Array.from({ length: perTick }, (_, i) => ({
+        value: JSON.stringify({ type: 'probe', id: `evt_p_${sent + i}`, data: { ...template, sentAt: now } }),
+      })),
+    });
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, 10 - (Date.now() - now))));
   }
   await waitFor('all tasks', 60000, () => lat.length >= total).catch(() => undefined);
   const s = summarize(lat);
-  process.stdout.write(`router hop at ${rate}/s: n=${s.n}/${total} p50 ${s.p50} ms p99 ${s.p99} ms max ${s.max} ms  (${stack.kafkaLayout}; ${machine()})\n`);
+  process.stdout.write(
+    `router hop at ${rate}/s: n=${s.n}/${total} p50 ${s.p50} ms p99 ${s.p99} ms max ${s.max} ms  (${stack.kafkaLayout}; ${machine()})\n`,
+  );
   await consumer.disconnect();
   await producer.disconnect();
   await router.stop();

@@ -6,7 +6,9 @@ import type { JsonValue } from '@gateway/schemas';
 /** The machine a figure was measured on (printed with every benchmark). */
 export function machine(): string {
   const cpu = cpus();
-  return `${cpu.length} x ${cpu[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, load avg ${loadavg().map((n) => n.toFixed(2)).join(' ')}`;
+  return `${cpu.length} x ${cpu[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, load avg ${loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ')}`;
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -16,7 +18,12 @@ export function percentile(sorted: number[], p: number): number {
 
 export function summarize(values: number[]): { n: number; p50: number; p99: number; max: number } {
   const sorted = [...values].sort((a, b) => a - b);
-  return { n: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? NaN };
+  return {
+    n: sorted.length,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? NaN,
+  };
 }
 
 /** Since the last call: latencies (ms) of timed requests and, in step, their `sentAt` (epoch ms). */
@@ -28,9 +35,15 @@ export interface ReceiverStats {
 }
 
 /** p99 (ms) of the requests sent in each `bucketMs` from `from` (epoch ms): when the tail happened. */
-export function p99Timeline(stats: Pick<ReceiverStats, 'latencies' | 'sentAts'>, from: number, bucketMs = 2000): number[] {
+export function p99Timeline(
+  stats: Pick<ReceiverStats, 'latencies' | 'sentAts'>,
+  from: number,
+  bucketMs = 2000,
+): number[] {
   const buckets: number[][] = [];
-  stats.sentAts.forEach((sentAt, i) => (buckets[Math.max(0, Math.floor((sentAt - from) / bucketMs))] ??= []).push(stats.latencies[i]));
+  stats.sentAts.forEach((sentAt, i) =>
+    (buckets[Math.max(0, Math.floor((sentAt - from) / bucketMs))] ??= []).push(stats.latencies[i]),
+  );
   return Array.from(buckets, (bucket) => summarize(bucket ?? []).p99);
 }
 
@@ -43,7 +56,9 @@ export interface ReceiverFarm {
 
 /** Starts `count` HTTP receivers in a child process; `mode` as in receiver-process.ts. */
 export function startReceiverFarm(count: number, mode: 'ok' | 'fail' | 'hang' = 'ok'): Promise<ReceiverFarm> {
-  const child: ChildProcess = fork(path.join(__dirname, 'receiver-process.js'), [String(count), mode], { stdio: 'inherit' });
+  const child: ChildProcess = fork(path.join(__dirname, 'receiver-process.js'), [String(count), mode], {
+    stdio: 'inherit',
+  });
   return new Promise((resolve) => {
     child.once('message', (message: { kind: string; urls: string[] }) => {
       resolve({
@@ -61,7 +76,10 @@ export function startReceiverFarm(count: number, mode: 'ok' | 'fail' | 'hang' = 
 }
 
 /** A JSON `data` object of about `bytes` bytes once serialized. */
-export function payloadOfSize(bytes: number, extra: { [key: string]: JsonValue } = {}): { [key: string]: JsonValue } {
+export function payloadOfSize(
+  bytes: number,
+  extra: { [key: string]: JsonValue } = {},
+): { [key: string]: JsonValue } {
   const base = { ...extra, customer: { id: 'cus_123', country: 'DE' }, amount: 1200, currency: 'EUR' };
   const filler = Math.max(0, bytes - JSON.stringify(base).length - 12);
   return { ...base, note: 'x'.repeat(filler) };
@@ -77,7 +95,9 @@ export async function metricValue(service: { url: string }, name: string): Promi
 /** DELIVERY_* settings of the caller's environment, passed on to the dispatcher (a knob for experiments). */
 export function deliveryTuning(): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(process.env).filter((entry): entry is [string, string] => entry[0].startsWith('DELIVERY_') && entry[1] !== undefined),
+    Object.entries(process.env).filter(
+      (entry): entry is [string, string] => entry[0].startsWith('DELIVERY_') && entry[1] !== undefined,
+    ),
   );
 }
 
@@ -100,7 +120,8 @@ export async function treeCpuSeconds(pid: number | undefined): Promise<number> {
     const fields = stat.split(') ')[1]?.split(' ');
     if (!fields) continue;
     // The process itself with its ended children (cutime, cstime), and the children still running.
-    if (Number(entry) === pid) total += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100;
+    if (Number(entry) === pid)
+      total += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100;
     else if (Number(fields[1]) === pid) total += (Number(fields[11]) + Number(fields[12])) / 100;
   }
   return total;
@@ -109,7 +130,11 @@ export async function treeCpuSeconds(pid: number | undefined): Promise<number> {
 /** CPU seconds the whole machine spent busy (every process and the kernel, not idle, I/O wait or steal), from /proc/stat. */
 export async function machineBusySeconds(): Promise<number> {
   const { readFile } = await import('node:fs/promises');
-  const [user, nice, system, , , irq, softirq] = (await readFile('/proc/stat', 'utf8')).split('\n')[0].split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, , , irq, softirq] = (await readFile('/proc/stat', 'utf8'))
+    .split('\n')[0]
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
   return (user + nice + system + irq + softirq) / 100;
 }
 
@@ -134,7 +159,9 @@ export async function totalCpuSeconds(pids: number[]): Promise<number> {
 /** The processes listening on the ports of a KAFKA_BROKERS list: one per broker that runs on this machine. */
 export function brokerPids(brokers: string): number[] {
   const ports = brokers.split(',').map((broker) => broker.split(':').at(-1) ?? '9092');
-  return [...new Set(ports.map((port) => listenerPid(port)).filter((pid): pid is number => pid !== undefined))];
+  return [
+    ...new Set(ports.map((port) => listenerPid(port)).filter((pid): pid is number => pid !== undefined)),
+  ];
 }
 
 /** The port of a PostgreSQL URL. */

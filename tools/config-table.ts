@@ -22,7 +22,10 @@ export const configFragments: { services: string; shape: z.ZodRawShape }[] = [
 
 export function renderConfigTable(): string {
   const rows = configFragments.flatMap(({ services, shape }) =>
-    describeConfig(z.object(shape)).map((row) => `| \`${row.name}\` | ${row.default ? `\`${row.default}\`` : ''} | ${services} | ${row.description} |`),
+    describeConfig(z.object(shape)).map(
+      (row) =>
+        `| \`${row.name}\` | ${row.default ? `\`${row.default}\`` : ''} | ${services} | ${row.description} |`,
+    ),
   );
   return ['| variable | default | read by | description |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }

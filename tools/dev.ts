@@ -32,21 +32,32 @@ function portOpen(port: number): Promise<boolean> {
 /** DEV_KAFKA_NODES: 1 (unset) is the single fast broker; more is a cluster of that many nodes. */
 function devKafkaNodes(): number {
   const nodes = Number(process.env.DEV_KAFKA_NODES ?? '1');
-  if (!Number.isInteger(nodes) || nodes < 1) throw new Error(`DEV_KAFKA_NODES must be a whole number of nodes, 1 or more (got ${process.env.DEV_KAFKA_NODES})`);
+  if (!Number.isInteger(nodes) || nodes < 1)
+    throw new Error(
+      `DEV_KAFKA_NODES must be a whole number of nodes, 1 or more (got ${process.env.DEV_KAFKA_NODES})`,
+    );
   return nodes;
 }
 
 function runOnce(script: string, env: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', path.join(repoRoot, 'tools', 'register.js'), path.join(repoRoot, 'dist', 'tools', script)], { env, stdio: 'inherit' });
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${script} exited with ${code}`))));
+    const child = spawn(
+      process.execPath,
+      ['-r', path.join(repoRoot, 'tools', 'register.js'), path.join(repoRoot, 'dist', 'tools', script)],
+      { env, stdio: 'inherit' },
+    );
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${script} exited with ${code}`)),
+    );
   });
 }
 
 function prefixed(child: ChildProcess, label: string, color: string): void {
   for (const stream of [child.stdout, child.stderr]) {
     if (!stream) continue;
-    createInterface({ input: stream }).on('line', (line) => process.stdout.write(`${color}${label.padEnd(10)}|${reset} ${line}\n`));
+    createInterface({ input: stream }).on('line', (line) =>
+      process.stdout.write(`${color}${label.padEnd(10)}|${reset} ${line}\n`),
+    );
   }
 }
 
@@ -62,16 +73,29 @@ async function main(): Promise<void> {
   let cluster: KafkaCluster | undefined;
   const kafkaNodes = devKafkaNodes();
   if (kafkaNodes > 1 && !env.KAFKA_BROKERS) {
-    process.stdout.write(`starting a ${kafkaNodes}-node Kafka cluster with SASL_SSL in .local/dev-cluster...\n`);
-    cluster = await startKafkaCluster({ dir: path.join(repoRoot, '.local', 'dev-cluster'), nodes: kafkaNodes, basePort: DEV_CLUSTER_BASE_PORT });
+    process.stdout.write(
+      `starting a ${kafkaNodes}-node Kafka cluster with SASL_SSL in .local/dev-cluster...\n`,
+    );
+    cluster = await startKafkaCluster({
+      dir: path.join(repoRoot, '.local', 'dev-cluster'),
+      nodes: kafkaNodes,
+      basePort: DEV_CLUSTER_BASE_PORT,
+    });
     Object.assign(env, cluster.serviceEnv());
   }
   try {
     const reuseKafka = Boolean(env.KAFKA_BROKERS) || (await portOpen(9092));
     const reusePostgres = Boolean(env.DATABASE_URL) || (await portOpen(5433));
     if (!reuseKafka || !reusePostgres) {
-      process.stdout.write('starting local infrastructure (first run downloads Kafka from Maven Central)...\n');
-      infra = await startInfra({ dir: path.join(repoRoot, '.local', 'dev'), kafkaPort: 9092, postgresPort: 5433, only: { kafka: !reuseKafka, postgres: !reusePostgres } });
+      process.stdout.write(
+        'starting local infrastructure (first run downloads Kafka from Maven Central)...\n',
+      );
+      infra = await startInfra({
+        dir: path.join(repoRoot, '.local', 'dev'),
+        kafkaPort: 9092,
+        postgresPort: 5433,
+        only: { kafka: !reuseKafka, postgres: !reusePostgres },
+      });
     }
     env.KAFKA_BROKERS ??= '127.0.0.1:9092';
     env.DATABASE_URL ??= 'postgres://gateway:gateway@127.0.0.1:5433/gateway';
@@ -84,10 +108,18 @@ async function main(): Promise<void> {
   }
 
   const children: ChildProcess[] = services.map((name, index) => {
-    const child = spawn(process.execPath, ['-r', path.join(repoRoot, 'tools', 'register.js'), path.join(repoRoot, 'dist', 'apps', name, 'src', 'main.js')], {
-      env: { ...env, PORT: String(servicePorts[name]) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '-r',
+        path.join(repoRoot, 'tools', 'register.js'),
+        path.join(repoRoot, 'dist', 'apps', name, 'src', 'main.js'),
+      ],
+      {
+        env: { ...env, PORT: String(servicePorts[name]) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     prefixed(child, name, colors[index % colors.length]);
     return child;
   });
@@ -97,11 +129,16 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stdout.write('\nstopping services...\n');
-    await Promise.all(children.map((child) => new Promise((resolve) => {
-      if (child.exitCode !== null) return resolve(null);
-      child.once('exit', resolve);
-      child.kill('SIGTERM');
-    })));
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise((resolve) => {
+            if (child.exitCode !== null) return resolve(null);
+            child.once('exit', resolve);
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
     if (infra) {
       process.stdout.write('stopping Kafka and PostgreSQL...\n');
       await infra.stop();
@@ -114,15 +151,26 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
-  for (const child of children) child.once('exit', (code) => { if (!stopping) { process.stdout.write(`a service exited (${code}); stopping\n`); void stop(1); } });
+  for (const child of children)
+    child.once('exit', (code) => {
+      if (!stopping) {
+        process.stdout.write(`a service exited (${code}); stopping\n`);
+        void stop(1);
+      }
+    });
 
-  await Promise.all(services.map(async (name) => {
-    for (let i = 0; i < 240 && !stopping; i++) {
-      const ok = await fetch(`http://127.0.0.1:${servicePorts[name]}/health/ready`).then((r) => r.ok, () => false);
-      if (ok) return;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }));
+  await Promise.all(
+    services.map(async (name) => {
+      for (let i = 0; i < 240 && !stopping; i++) {
+        const ok = await fetch(`http://127.0.0.1:${servicePorts[name]}/health/ready`).then(
+          (r) => r.ok,
+          () => false,
+        );
+        if (ok) return;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }),
+  );
   const token = env.ADMIN_TOKEN;
   process.stdout.write(`
   ┌──────────────────────────────────────────────────────────────

@@ -250,10 +250,15 @@ describe('control API: auth, endpoints, secrets, validation, OpenAPI', () => {
       assert.match(error.message, /unknown operator "\$gtt"/);
     });
 
-    it('refuses a filter number beyond a double\'s range (jsonb cannot store it): 400, not 500', async () => {
-      const answer = await call<Problem>('POST', '/v1/endpoints', undefined, { raw: '{"url":"https://r.example","filter":{"amount":{"$gt":1e1001}}}' });
+    it("refuses a filter number beyond a double's range (jsonb cannot store it): 400, not 500", async () => {
+      const answer = await call<Problem>('POST', '/v1/endpoints', undefined, {
+        raw: '{"url":"https://r.example","filter":{"amount":{"$gt":1e1001}}}',
+      });
       assert.ok(isProblem(answer, 400), JSON.stringify(answer.body));
-      assert.ok(problemPaths(answer).some((path) => path.startsWith('filter')), JSON.stringify(answer.body.errors));
+      assert.ok(
+        problemPaths(answer).some((path) => path.startsWith('filter')),
+        JSON.stringify(answer.body.errors),
+      );
     });
 
     it('names a bad retry policy field', async () => {
@@ -287,7 +292,14 @@ describe('control API: auth, endpoints, secrets, validation, OpenAPI', () => {
             },
           })
         ).sort(),
-        ['headers.Connection', 'headers.Content-Type', 'headers.Expect', 'headers.Transfer-Encoding', 'headers.traceparent', 'headers.webhook-id'],
+        [
+          'headers.Connection',
+          'headers.Content-Type',
+          'headers.Expect',
+          'headers.Transfer-Encoding',
+          'headers.traceparent',
+          'headers.webhook-id',
+        ],
       );
       assert.deepEqual(await refused({ url: 'https://r.example', secret: 'whsec_short' }), ['secret']);
       assert.deepEqual(await refused({ url: 'https://r.example', secret: 'plain-password-of-some-length' }), [

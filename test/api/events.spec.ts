@@ -132,18 +132,26 @@ describe('control API: publishing events and reading the event log', () => {
     // Issue 19, defect 2: this body was answered 500 (a stack overflow), not 400.
     it('answers 400 naming the limit to a body nested 5,000 levels deep, and to data deeper than 64 levels', async () => {
       const nested = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
-      const deep = await call<Problem>('POST', '/v1/events', undefined, { raw: `{"type":"a.b","data":${nested(5000)}}` });
+      const deep = await call<Problem>('POST', '/v1/events', undefined, {
+        raw: `{"type":"a.b","data":${nested(5000)}}`,
+      });
       assert.ok(isProblem(deep, 400), JSON.stringify(deep.body));
       assert.match(deep.body.detail, /deeper than 72 levels/);
-      const deepData = await call<Problem>('POST', '/v1/events', undefined, { raw: `{"type":"a.b","data":${nested(65)}}` });
+      const deepData = await call<Problem>('POST', '/v1/events', undefined, {
+        raw: `{"type":"a.b","data":${nested(65)}}`,
+      });
       assert.ok(isProblem(deepData, 400), JSON.stringify(deepData.body));
       assert.deepEqual(deepData.body.errors, [{ path: 'data', message: 'nests deeper than 64 levels' }]);
-      const atLimit = await call('POST', '/v1/events', undefined, { raw: `{"type":"a.b","data":${nested(64)}}` });
+      const atLimit = await call('POST', '/v1/events', undefined, {
+        raw: `{"type":"a.b","data":${nested(64)}}`,
+      });
       assert.equal(atLimit.status, 202, JSON.stringify(atLimit.body));
     });
 
     it('answers 400 to text PostgreSQL cannot store: a lone surrogate', async () => {
-      const answer = await call('POST', '/v1/events', undefined, { raw: '{"type":"a.b","data":{"name":"\\ud800"}}' });
+      const answer = await call('POST', '/v1/events', undefined, {
+        raw: '{"type":"a.b","data":{"name":"\\ud800"}}',
+      });
       assert.ok(isProblem(answer, 400), JSON.stringify(answer.body));
       assert.deepEqual(problemPaths(answer), ['data.name']);
     });
@@ -257,8 +265,14 @@ describe('control API: publishing events and reading the event log', () => {
       const nul = await call('GET', '/v1/events/a%00b');
       assert.ok(isProblem(nul, 400), JSON.stringify(nul.body));
       assert.deepEqual(problemPaths(nul), ['id']);
-      assert.ok(isProblem(await call('GET', `/v1/events/${'x'.repeat(200)}`), 400), 'a path segment over 100 characters');
-      assert.ok(isProblem(await call('GET', `/v1/events?type=${'x'.repeat(20_000)}`), 431), 'a head over 16 KB');
+      assert.ok(
+        isProblem(await call('GET', `/v1/events/${'x'.repeat(200)}`), 400),
+        'a path segment over 100 characters',
+      );
+      assert.ok(
+        isProblem(await call('GET', `/v1/events?type=${'x'.repeat(20_000)}`), 431),
+        'a head over 16 KB',
+      );
     });
 
     it('reads one event as recorded', async () => {

@@ -315,10 +315,16 @@ describe('Helm chart', () => {
     const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
     const command = /^helm upgrade --install gateway deploy\/helm .*?(?:\\\n.*?)*$/m.exec(readme)?.[0];
     assert.ok(command, 'the README has a helm upgrade --install command');
-    const script = command.replace('helm upgrade --install gateway deploy/helm', `${tool('helm').join(' ')} template gateway ${chartDir}`);
+    const script = command.replace(
+      'helm upgrade --install gateway deploy/helm',
+      `${tool('helm').join(' ')} template gateway ${chartDir}`,
+    );
     const result = run(['bash', '-c', script]);
     assert.equal(result.status, 0, result.stderr);
-    const objects = parseYamlDocuments<K8sObject & { data?: Record<string, string> }>(result.stdout, 'helm template');
+    const objects = parseYamlDocuments<K8sObject & { data?: Record<string, string> }>(
+      result.stdout,
+      'helm template',
+    );
     const config = objects.find((object) => object.kind === 'ConfigMap' && object.data?.KAFKA_BROKERS);
     assert.equal(config?.data?.KAFKA_BROKERS, 'kafka-0.kafka:9092,kafka-1.kafka:9092');
   });
@@ -327,7 +333,14 @@ describe('Helm chart', () => {
     const result = run([...tool('helm'), 'template', 'gw', chartDir, '--set', 'secret.adminToken=short']);
     assert.notEqual(result.status, 0);
     assert.match(result.stderr, /secret.adminToken must be at least 16 characters/);
-    const spaced = run([...tool('helm'), 'template', 'gw', chartDir, '--set', 'secret.adminToken=long enough but spaced']);
+    const spaced = run([
+      ...tool('helm'),
+      'template',
+      'gw',
+      chartDir,
+      '--set',
+      'secret.adminToken=long enough but spaced',
+    ]);
     assert.notEqual(spaced.status, 0);
     assert.match(spaced.stderr, /secret.adminToken must be printable ASCII without spaces/);
   });
@@ -360,10 +373,16 @@ describe('Helm chart', () => {
       assert.ok(ingress.spec.tls?.length, 'TLS on');
     }
     const inbound = ingresses.find((ingress) => ingress.metadata.name === `${fullname}-ingress`)!;
-    assert.deepEqual(inbound.spec.rules[0].http.paths.map((rule) => rule.path), ['/in']);
+    assert.deepEqual(
+      inbound.spec.rules[0].http.paths.map((rule) => rule.path),
+      ['/in'],
+    );
     // The api's Ingress routes the API and its documentation only: /metrics and /health stay inside.
     const api = ingresses.find((ingress) => ingress.metadata.name === `${fullname}-api`)!;
-    assert.deepEqual(api.spec.rules[0].http.paths.map((rule) => rule.path), ['/v1', '/openapi.json', '/docs']);
+    assert.deepEqual(
+      api.spec.rules[0].http.paths.map((rule) => rule.path),
+      ['/v1', '/openapi.json', '/docs'],
+    );
     const configMap = findObject(objects, 'ConfigMap', fullname) as K8sObject & {
       data: Record<string, string>;
     };

@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createKafka } from '@gateway/kafka';
 import { createLogger } from '@gateway/observability';
-import { judgeLoad, runLoad, startLoadStack, whereLost, dispatcherState, type LoadStack } from '../support/fault-load';
+import {
+  judgeLoad,
+  runLoad,
+  startLoadStack,
+  whereLost,
+  dispatcherState,
+  type LoadStack,
+} from '../support/fault-load';
 import { testInfra } from '../support/gateway';
 import type { ServiceName } from '../support/services';
 
@@ -16,8 +23,16 @@ describe('replica failure under load', () => {
   let stack: LoadStack;
 
   before(async () => {
-    const kafka = createKafka({ brokers: testInfra().kafkaBrokers.split(','), clientId: 'test', logger: createLogger('test', 'error') });
-    stack = await startLoadStack({ kafka, kafkaEnv: { KAFKA_BROKERS: testInfra().kafkaBrokers }, replicas: 2 });
+    const kafka = createKafka({
+      brokers: testInfra().kafkaBrokers.split(','),
+      clientId: 'test',
+      logger: createLogger('test', 'error'),
+    });
+    stack = await startLoadStack({
+      kafka,
+      kafkaEnv: { KAFKA_BROKERS: testInfra().kafkaBrokers },
+      replicas: 2,
+    });
   });
 
   after(async () => {
@@ -40,10 +55,21 @@ describe('replica failure under load', () => {
         { afterMs: 40000, run: kill('scheduler') },
       ],
     });
-    const verdict = await judgeLoad(stack, load, { 'before the kills': [0, 10000], 'while killing': [10000, 50000], after: [50000, 60000] });
-    process.stdout.write(`replica failure: ${JSON.stringify({ ...verdict, lost: verdict.lost.length, renamed: verdict.renamed.length, skipped: load.skipped })}\n`);
-    for (const [phase, count] of Object.entries(verdict.acknowledgedIn)) assert.ok(count > 0, `requests sent ${phase} were acknowledged`);
-    assert.deepEqual(verdict.lost, [], `every acknowledged event reached the receiver; the lost: ${JSON.stringify(await whereLost(verdict.lost))}; dispatchers: ${(await dispatcherState(stack)).join(' | ')}`);
+    const verdict = await judgeLoad(stack, load, {
+      'before the kills': [0, 10000],
+      'while killing': [10000, 50000],
+      after: [50000, 60000],
+    });
+    process.stdout.write(
+      `replica failure: ${JSON.stringify({ ...verdict, lost: verdict.lost.length, renamed: verdict.renamed.length, skipped: load.skipped })}\n`,
+    );
+    for (const [phase, count] of Object.entries(verdict.acknowledgedIn))
+      assert.ok(count > 0, `requests sent ${phase} were acknowledged`);
+    assert.deepEqual(
+      verdict.lost,
+      [],
+      `every acknowledged event reached the receiver; the lost: ${JSON.stringify(await whereLost(verdict.lost))}; dispatchers: ${(await dispatcherState(stack)).join(' | ')}`,
+    );
     assert.deepEqual(verdict.renamed, [], 'a copy repeats its webhook-id');
   });
 });

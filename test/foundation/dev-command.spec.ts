@@ -49,10 +49,19 @@ describe('npm run dev', () => {
       KAFKA_TOPIC_PREFIX: `dev${Date.now().toString(36)}.`,
       LOG_LEVEL: 'warn',
     };
-    dev = spawn(process.execPath, ['-r', path.join(repoRoot, 'tools', 'register.js'), path.join(repoRoot, 'dist', 'tools', 'dev.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    dev = spawn(
+      process.execPath,
+      ['-r', path.join(repoRoot, 'tools', 'register.js'), path.join(repoRoot, 'dist', 'tools', 'dev.js')],
+      { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     dev.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     dev.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await waitFor('the dev banner', 120000, () => output.includes('Webhook gateway is running') || dev.exitCode !== null, 200);
+    await waitFor(
+      'the dev banner',
+      120000,
+      () => output.includes('Webhook gateway is running') || dev.exitCode !== null,
+      200,
+    );
     assert.equal(dev.exitCode, null, `npm run dev stopped early:\n${output}`);
   });
 
@@ -71,27 +80,45 @@ describe('npm run dev', () => {
     const { token, endpointBody, eventBody } = readmeWalkthrough();
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-    const created = await fetch('http://127.0.0.1:8080/v1/endpoints', { method: 'POST', headers, body: endpointBody.replace('http://127.0.0.1:9000/hook', url) });
+    const created = await fetch('http://127.0.0.1:8080/v1/endpoints', {
+      method: 'POST',
+      headers,
+      body: endpointBody.replace('http://127.0.0.1:9000/hook', url),
+    });
     assert.equal(created.status, 201, await created.clone().text());
     assert.match(((await created.json()) as { secret: string }).secret, /^whsec_/);
-    const published = await fetch('http://127.0.0.1:8080/v1/events', { method: 'POST', headers, body: eventBody });
+    const published = await fetch('http://127.0.0.1:8080/v1/events', {
+      method: 'POST',
+      headers,
+      body: eventBody,
+    });
     assert.equal(published.status, 202, await published.clone().text());
     const { id } = (await published.json()) as { id: string };
 
     await waitFor('the delivery at the receiver', 30000, () => received.length > 0, 100);
     assert.match(received[0].body, /"invoice.paid"/);
     assert.ok(received[0].headers['webhook-signature'], 'signed');
-    await waitFor('the delivery log says delivered', 30000, async () => {
-      const log = (await (await fetch(`http://127.0.0.1:8080/v1/events/${id}/deliveries`, { headers })).json()) as { data: { status: string }[] };
-      return log.data?.[0]?.status === 'delivered';
-    }, 250);
+    await waitFor(
+      'the delivery log says delivered',
+      30000,
+      async () => {
+        const log = (await (
+          await fetch(`http://127.0.0.1:8080/v1/events/${id}/deliveries`, { headers })
+        ).json()) as { data: { status: string }[] };
+        return log.data?.[0]?.status === 'delivered';
+      },
+      250,
+    );
   });
 
   it('stops every service on Ctrl-C and exits 0', async () => {
     const exited = new Promise<number | null>((resolve) => dev.once('exit', (code) => resolve(code)));
     dev.kill('SIGINT');
     assert.equal(await exited, 0, output.slice(-2000));
-    const stillUp = await fetch('http://127.0.0.1:8080/health/live').then(() => true, () => false);
+    const stillUp = await fetch('http://127.0.0.1:8080/health/live').then(
+      () => true,
+      () => false,
+    );
     assert.equal(stillUp, false, 'the api is down');
   });
 });

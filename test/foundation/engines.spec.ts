@@ -12,15 +12,22 @@ interface LockEntry {
 
 describe('dependencies', () => {
   it('all declare an engines range that the oldest Node we support, and this one, satisfy', () => {
-    const lock = JSON.parse(readFileSync(path.join(repoRoot, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
+    const lock = JSON.parse(readFileSync(path.join(repoRoot, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, LockEntry>;
+    };
     // The root entry: the gateway's own range (>=24.11); its lowest version is what every package must accept.
     const ours = (lock.packages[''].engines as { node: string }).node;
     const oldest = semver.minVersion(ours)?.version ?? ours;
     const refused = Object.entries(lock.packages)
-      .map(([where, entry]) => ({ where, range: Array.isArray(entry.engines) ? undefined : entry.engines?.node }))
+      .map(([where, entry]) => ({
+        where,
+        range: Array.isArray(entry.engines) ? undefined : entry.engines?.node,
+      }))
       .filter(({ range }) => range !== undefined)
       .flatMap(({ where, range }) =>
-        [oldest, process.version].filter((version) => !semver.satisfies(version, range!, { includePrerelease: true })).map((version) => `${where || 'the gateway'} wants node ${range}, not ${version}`),
+        [oldest, process.version]
+          .filter((version) => !semver.satisfies(version, range!, { includePrerelease: true }))
+          .map((version) => `${where || 'the gateway'} wants node ${range}, not ${version}`),
       );
     assert.deepEqual(refused, []);
   });

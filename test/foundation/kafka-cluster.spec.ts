@@ -3,7 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ConfigResourceTypes, Kafka, logLevel, type Admin, type KafkaConfig, type SASLOptions } from 'kafkajs';
+import {
+  ConfigResourceTypes,
+  Kafka,
+  logLevel,
+  type Admin,
+  type KafkaConfig,
+  type SASLOptions,
+} from 'kafkajs';
 import { repoRoot, startKafkaCluster, type KafkaCluster } from '../support/stack';
 import { waitFor } from '../support/wait-for';
 
@@ -42,7 +49,8 @@ describe('local Kafka cluster (3 nodes, SASL_SSL)', () => {
     }
   }
 
-  const brokerIds = async (): Promise<number[]> => (await admin.describeCluster()).brokers.map((broker) => broker.nodeId).sort();
+  const brokerIds = async (): Promise<number[]> =>
+    (await admin.describeCluster()).brokers.map((broker) => broker.nodeId).sort();
   const partitions = async () => (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0].partitions;
 
   before(async () => {
@@ -61,20 +69,32 @@ describe('local Kafka cluster (3 nodes, SASL_SSL)', () => {
   it('lists its 3 brokers at their advertised SASL_SSL addresses', async (t) => {
     t.diagnostic(`cluster started and registered in ${(startedInMs / 1000).toFixed(1)} s`);
     const { brokers } = await admin.describeCluster();
-    assert.deepEqual(brokers.map((broker) => `${broker.host}:${broker.port}`).sort(), cluster.brokers.split(',').sort());
+    assert.deepEqual(
+      brokers.map((broker) => `${broker.host}:${broker.port}`).sort(),
+      cluster.brokers.split(',').sort(),
+    );
   });
 
   it('accepts the same user over SCRAM-SHA-256 and PLAIN, and the client certificate for mutual TLS', async () => {
     const { username, password } = cluster;
-    for (const sasl of [{ mechanism: 'scram-sha-256', username, password }, { mechanism: 'plain', username, password }] as SASLOptions[]) {
+    for (const sasl of [
+      { mechanism: 'scram-sha-256', username, password },
+      { mechanism: 'plain', username, password },
+    ] as SASLOptions[]) {
       assert.equal(await tryConnect({ sasl }), 'connected', sasl.mechanism);
     }
-    const ssl = { ca: [readFileSync(cluster.caFile, 'utf8')], cert: readFileSync(cluster.clientCertFile, 'utf8'), key: readFileSync(cluster.clientKeyFile, 'utf8') };
+    const ssl = {
+      ca: [readFileSync(cluster.caFile, 'utf8')],
+      cert: readFileSync(cluster.clientCertFile, 'utf8'),
+      key: readFileSync(cluster.clientKeyFile, 'utf8'),
+    };
     assert.equal(await tryConnect({ ssl }), 'connected');
   });
 
   it('refuses a wrong password with a SASL authentication error', async () => {
-    const outcome = await tryConnect({ sasl: { mechanism: 'scram-sha-512', username: cluster.username, password: 'wrong-secret' } });
+    const outcome = await tryConnect({
+      sasl: { mechanism: 'scram-sha-512', username: cluster.username, password: 'wrong-secret' },
+    });
     assert.ok(outcome instanceof Error, 'a wrong password connects');
     assert.equal(outcome.name, 'KafkaJSSASLAuthenticationError', outcome.message);
   });
@@ -88,7 +108,14 @@ describe('local Kafka cluster (3 nodes, SASL_SSL)', () => {
 
   it('creates a topic with replication factor 3 and min.insync.replicas 2, and round-trips acks=all', async () => {
     await admin.createTopics({
-      topics: [{ topic, numPartitions: 3, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }],
+      topics: [
+        {
+          topic,
+          numPartitions: 3,
+          replicationFactor: 3,
+          configEntries: [{ name: 'min.insync.replicas', value: '2' }],
+        },
+      ],
       waitForLeaders: true,
     });
     // A broker may not know the new topic for a moment yet (UNKNOWN_TOPIC_OR_PARTITION).
@@ -98,7 +125,10 @@ describe('local Kafka cluster (3 nodes, SASL_SSL)', () => {
     });
     for (const partition of created) assert.equal(partition.replicas.length, 3);
     const minInsync = await waitFor('the topic config', 10000, async () => {
-      const described = await admin.describeConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['min.insync.replicas'] }], includeSynonyms: false });
+      const described = await admin.describeConfigs({
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['min.insync.replicas'] }],
+        includeSynonyms: false,
+      });
       return described.resources[0].configEntries[0].configValue;
     });
     assert.equal(minInsync, '2');
@@ -120,15 +150,28 @@ describe('local Kafka cluster (3 nodes, SASL_SSL)', () => {
       await producer.send({ topic, acks: -1, messages: [{ partition: 0, value: 'during' }] });
       t.diagnostic(`first acks=all write after the kill: ${Date.now() - killedAt} ms`);
       // Fencing takes the node out of the cluster's brokers and out of every ISR in one step.
-      await waitFor('the killed node fenced and out of every ISR', 30000, async () =>
-        !(await brokerIds()).includes(victim) && (await partitions()).every((partition) => partition.isr.length === 2 && !partition.isr.includes(victim)),
+      await waitFor(
+        'the killed node fenced and out of every ISR',
+        30000,
+        async () =>
+          !(await brokerIds()).includes(victim) &&
+          (await partitions()).every(
+            (partition) => partition.isr.length === 2 && !partition.isr.includes(victim),
+          ),
       );
 
       const restartedAt = Date.now();
       await cluster.restart(victim);
       await waitFor('3 brokers listed again', 10000, async () => (await brokerIds()).join() === '1,2,3');
-      await waitFor('the restarted node back in every ISR', 60000, async () => (await partitions()).every((partition) => partition.isr.length === 3), 250);
-      t.diagnostic(`node ${victim} registered and back in sync ${Date.now() - restartedAt} ms after its restart`);
+      await waitFor(
+        'the restarted node back in every ISR',
+        60000,
+        async () => (await partitions()).every((partition) => partition.isr.length === 3),
+        250,
+      );
+      t.diagnostic(
+        `node ${victim} registered and back in sync ${Date.now() - restartedAt} ms after its restart`,
+      );
       await producer.send({ topic, acks: -1, messages: [{ partition: 0, value: 'after' }] });
     } finally {
       await producer.disconnect();
@@ -140,7 +183,10 @@ describe('local Kafka cluster (3 nodes, SASL_SSL)', () => {
   async function idempotentProducer() {
     // Retries at most 1 s apart for about 25 s: a killed node is fenced after 4-6 s, then its
     // partitions' leadership moves, and the write should follow within a second.
-    const producer = client().producer({ idempotent: true, retry: { retries: 30, initialRetryTime: 100, maxRetryTime: 1000 } });
+    const producer = client().producer({
+      idempotent: true,
+      retry: { retries: 30, initialRetryTime: 100, maxRetryTime: 1000 },
+    });
     await producer.connect();
     return producer;
   }
@@ -152,7 +198,9 @@ describe('local Kafka cluster (3 nodes, SASL_SSL)', () => {
     await consumer.connect();
     try {
       await consumer.subscribe({ topic, fromBeginning: true });
-      await consumer.run({ eachMessage: async ({ message }) => void values.push(message.value?.toString() ?? '') });
+      await consumer.run({
+        eachMessage: async ({ message }) => void values.push(message.value?.toString() ?? ''),
+      });
       const ends = await admin.fetchTopicOffsets(topic);
       const total = ends.reduce((sum, partition) => sum + Number(partition.high) - Number(partition.low), 0);
       await waitFor(`${total} messages read back`, 30000, () => values.length >= total);

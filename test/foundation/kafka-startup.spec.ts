@@ -21,7 +21,8 @@ async function readiness(service: RunningService): Promise<Readiness | null> {
   return { status: response.status, body: (await response.json()) as Readiness['body'] };
 }
 
-const logOf = (service: RunningService) => readFileSync(path.join(logDir, `${service.name}-${service.port}.log`), 'utf8');
+const logOf = (service: RunningService) =>
+  readFileSync(path.join(logDir, `${service.name}-${service.port}.log`), 'utf8');
 
 /**
  * A service whose Kafka is not usable at start (no broker yet, its topics missing) stays up and not
@@ -39,46 +40,116 @@ describe('a service started before its Kafka is usable', () => {
 
   it('waits not ready while no broker answers, says why in one line, and is ready once Kafka starts', async () => {
     const kafkaPort = await freePortPair();
-    const service = spawnService('router', await freePort(), { KAFKA_BROKERS: `127.0.0.1:${kafkaPort}`, DATABASE_URL: await freshDatabase() }, logDir);
+    const service = spawnService(
+      'router',
+      await freePort(),
+      { KAFKA_BROKERS: `127.0.0.1:${kafkaPort}`, DATABASE_URL: await freshDatabase() },
+      logDir,
+    );
     running.push(service);
     const down = await waitFor('readiness to name the missing broker', 30000, async () => {
       const state = await readiness(service);
-      return state?.status === 503 && /no broker accepts connections/.test(state.body.error?.kafka?.message ?? '') && state;
+      return (
+        state?.status === 503 &&
+        /no broker accepts connections/.test(state.body.error?.kafka?.message ?? '') &&
+        state
+      );
     });
     assert.equal(down.status, 503);
-    infra = await startInfra({ dir: path.join(repoRoot, 'tmp', 'kafka-startup-stack'), fresh: true, fast: true, kafkaPort, only: { kafka: true, postgres: false } });
-    const kafka = createKafka({ brokers: [`127.0.0.1:${kafkaPort}`], clientId: 'test', logger: createLogger('test', 'error') });
+    infra = await startInfra({
+      dir: path.join(repoRoot, 'tmp', 'kafka-startup-stack'),
+      fresh: true,
+      fast: true,
+      kafkaPort,
+      only: { kafka: true, postgres: false },
+    });
+    const kafka = createKafka({
+      brokers: [`127.0.0.1:${kafkaPort}`],
+      clientId: 'test',
+      logger: createLogger('test', 'error'),
+    });
     await ensureTopics(kafka, defaultTopicSpecs(topicNames('webhooks.'), 2));
-    await waitFor('ready once Kafka is there', 90000, async () => (await readiness(service))?.status === 200, 250);
+    await waitFor(
+      'ready once Kafka is there',
+      90000,
+      async () => (await readiness(service))?.status === 200,
+      250,
+    );
     assert.equal(service.process.exitCode, null, 'the process never exited');
     // The gate tried several times while the broker started (backoff from 0.5 s): one line said why.
-    const lines = logOf(service).split('\n').filter((line) => line.includes('no broker accepts connections'));
+    const lines = logOf(service)
+      .split('\n')
+      .filter((line) => line.includes('no broker accepts connections'));
     assert.equal(lines.length, 1, lines.join('\n'));
     assert.doesNotMatch(logOf(service), /"stack":/, 'no stack trace in the log');
   });
 
   it('with KAFKA_TOPIC_CHECK=require (the default) stays not ready, naming a missing topic, until it exists', async () => {
     const prefix = `missing${Date.now()}.`;
-    const service = spawnService('router', await freePort(), { KAFKA_BROKERS: testInfra().kafkaBrokers, DATABASE_URL: await freshDatabase(), KAFKA_TOPIC_PREFIX: prefix }, logDir);
+    const service = spawnService(
+      'router',
+      await freePort(),
+      {
+        KAFKA_BROKERS: testInfra().kafkaBrokers,
+        DATABASE_URL: await freshDatabase(),
+        KAFKA_TOPIC_PREFIX: prefix,
+      },
+      logDir,
+    );
     running.push(service);
     const state = await waitFor('readiness to name the missing topic', 30000, async () => {
       const current = await readiness(service);
-      return current?.status === 503 && /topic missing\d+\.events does not exist/.test(current.body.error?.kafka?.message ?? '') && current;
+      return (
+        current?.status === 503 &&
+        /topic missing\d+\.events does not exist/.test(current.body.error?.kafka?.message ?? '') &&
+        current
+      );
     });
     assert.match(state.body.error?.kafka?.message ?? '', /npm run topics/);
-    const kafka = createKafka({ brokers: testInfra().kafkaBrokers.split(','), clientId: 'test', logger: createLogger('test', 'error') });
+    const kafka = createKafka({
+      brokers: testInfra().kafkaBrokers.split(','),
+      clientId: 'test',
+      logger: createLogger('test', 'error'),
+    });
     await ensureTopics(kafka, defaultTopicSpecs(topicNames(prefix), 2));
-    await waitFor('ready once the topics exist', 90000, async () => (await readiness(service))?.status === 200, 250);
+    await waitFor(
+      'ready once the topics exist',
+      90000,
+      async () => (await readiness(service))?.status === 200,
+      250,
+    );
   });
 
   it('with KAFKA_TOPIC_CHECK=warn starts anyway and logs the missing topics', async () => {
     const prefix = `warned${Date.now()}.`;
-    const kafka = createKafka({ brokers: testInfra().kafkaBrokers.split(','), clientId: 'test', logger: createLogger('test', 'error') });
+    const kafka = createKafka({
+      brokers: testInfra().kafkaBrokers.split(','),
+      clientId: 'test',
+      logger: createLogger('test', 'error'),
+    });
     // One topic left out: the invalid-messages topic, which the router only writes to.
-    await ensureTopics(kafka, defaultTopicSpecs(topicNames(prefix), 2).filter((spec) => !spec.topic.endsWith('invalid')));
-    const service = spawnService('router', await freePort(), { KAFKA_BROKERS: testInfra().kafkaBrokers, DATABASE_URL: await freshDatabase(), KAFKA_TOPIC_PREFIX: prefix, KAFKA_TOPIC_CHECK: 'warn' }, logDir);
+    await ensureTopics(
+      kafka,
+      defaultTopicSpecs(topicNames(prefix), 2).filter((spec) => !spec.topic.endsWith('invalid')),
+    );
+    const service = spawnService(
+      'router',
+      await freePort(),
+      {
+        KAFKA_BROKERS: testInfra().kafkaBrokers,
+        DATABASE_URL: await freshDatabase(),
+        KAFKA_TOPIC_PREFIX: prefix,
+        KAFKA_TOPIC_CHECK: 'warn',
+      },
+      logDir,
+    );
     running.push(service);
-    await waitFor('ready despite the missing topic', 60000, async () => (await readiness(service))?.status === 200, 250);
+    await waitFor(
+      'ready despite the missing topic',
+      60000,
+      async () => (await readiness(service))?.status === 200,
+      250,
+    );
     assert.match(logOf(service), /warned\d+\.invalid does not exist/);
   });
 });

@@ -4,7 +4,8 @@ import { LiveView, type DataSource } from '@gateway/persistence';
 import { closeTestDatabase, insertEndpoint, useTestDatabase } from '../support/endpoints';
 import { freshDatabase } from '../support/gateway';
 
-const countEndpoints = async (db: DataSource) => (await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM endpoints`))[0].n;
+const countEndpoints = async (db: DataSource) =>
+  (await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM endpoints`))[0].n;
 
 describe('LiveView: an in-memory copy of a table, current on change', () => {
   let db: DataSource;
@@ -19,7 +20,14 @@ describe('LiveView: an in-memory copy of a table, current on change', () => {
 
   it('holds a change committed before freshFor(now) once it resolves, without waiting for the debounce', async () => {
     let seen = -1;
-    const view = new LiveView(db, 'endpoints_changed', countEndpoints, (n) => (seen = n), () => undefined, 60000);
+    const view = new LiveView(
+      db,
+      'endpoints_changed',
+      countEndpoints,
+      (n) => (seen = n),
+      () => undefined,
+      60000,
+    );
     await view.start();
     try {
       const before = seen;
@@ -36,7 +44,14 @@ describe('LiveView: an in-memory copy of a table, current on change', () => {
 
   it('lets a message older than its last load pass at once, without waiting for a change', async () => {
     let seen = -1;
-    const view = new LiveView(db, 'endpoints_changed', countEndpoints, (n) => (seen = n), () => undefined, 60000);
+    const view = new LiveView(
+      db,
+      'endpoints_changed',
+      countEndpoints,
+      (n) => (seen = n),
+      () => undefined,
+      60000,
+    );
     await view.start();
     try {
       const before = seen;
@@ -60,7 +75,14 @@ describe('LiveView: an in-memory copy of a table, current on change', () => {
       if (loads === 2) await new Promise<void>((resolve) => (release = resolve));
       return n;
     };
-    const view = new LiveView(db, 'endpoints_changed', load, (n) => (seen = n), () => undefined, 60000);
+    const view = new LiveView(
+      db,
+      'endpoints_changed',
+      load,
+      (n) => (seen = n),
+      () => undefined,
+      60000,
+    );
     await view.start();
     try {
       const running = view.reload(); // reads before the insert below, then waits
@@ -79,7 +101,14 @@ describe('LiveView: an in-memory copy of a table, current on change', () => {
 
   it('schedules no reload once stopped (a notification still arriving while its listener closes)', async () => {
     let loads = 0;
-    const view = new LiveView(db, 'endpoints_changed', async (source) => (loads++, countEndpoints(source)), () => undefined, () => undefined, 60000);
+    const view = new LiveView(
+      db,
+      'endpoints_changed',
+      async (source) => (loads++, countEndpoints(source)),
+      () => undefined,
+      () => undefined,
+      60000,
+    );
     await view.start();
     await view.stop();
     const before = loads;
@@ -105,7 +134,14 @@ describe('LiveView: an in-memory copy of a table, current on change', () => {
         state.loads++;
         return countEndpoints(source);
       };
-      const view = new SlowDebounce(db, 'endpoints_changed', load, (n) => (state.seen = n), () => undefined, 60000);
+      const view = new SlowDebounce(
+        db,
+        'endpoints_changed',
+        load,
+        (n) => (state.seen = n),
+        () => undefined,
+        60000,
+      );
       await view.start();
       return { view, state };
     };
@@ -124,7 +160,8 @@ describe('LiveView: an in-memory copy of a table, current on change', () => {
         const loads = state.loads;
         await insertEndpoint({ url: 'http://127.0.0.1:9/notified' });
         const deadline = Date.now() + 5000;
-        while (view.notified === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+        while (view.notified === 0 && Date.now() < deadline)
+          await new Promise((resolve) => setTimeout(resolve, 5));
         assert.ok(view.notified > 0, 'the change was notified');
         await view.caughtUp();
         assert.equal(state.seen, before + 1);
@@ -143,7 +180,14 @@ describe('LiveView: an in-memory copy of a table, current on change', () => {
         if (loads === 2) await new Promise<void>((resolve) => (release = resolve));
         return n;
       };
-      const view = new SlowDebounce(db, 'endpoints_changed', load, () => undefined, () => undefined, 60000);
+      const view = new SlowDebounce(
+        db,
+        'endpoints_changed',
+        load,
+        () => undefined,
+        () => undefined,
+        60000,
+      );
       await view.start();
       try {
         const running = view.reload();

@@ -20,7 +20,15 @@ describe('migrations', () => {
         `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`,
       );
       const names = tables.map((row) => row.table_name);
-      for (const table of ['endpoints', 'endpoint_secrets', 'events', 'deliveries', 'attempts', 'sources', 'schema_migrations']) {
+      for (const table of [
+        'endpoints',
+        'endpoint_secrets',
+        'events',
+        'deliveries',
+        'attempts',
+        'sources',
+        'schema_migrations',
+      ]) {
         assert.ok(names.includes(table), `table ${table} exists`);
       }
       assert.deepEqual(await runMigrations(dataSource), [], 'the second run applies nothing');

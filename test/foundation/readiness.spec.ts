@@ -27,9 +27,19 @@ describe('readiness follows Kafka and PostgreSQL', () => {
     await dataSource.initialize();
     await runMigrations(dataSource);
     await dataSource.destroy();
-    const kafka = createKafka({ brokers: [infra.kafkaBrokers], clientId: 'test', logger: createLogger('test', 'error') });
+    const kafka = createKafka({
+      brokers: [infra.kafkaBrokers],
+      clientId: 'test',
+      logger: createLogger('test', 'error'),
+    });
     await ensureTopics(kafka, defaultTopicSpecs(topicNames('webhooks.'), 2));
-    router = await startService('router', await freePort(), { KAFKA_BROKERS: infra.kafkaBrokers, DATABASE_URL: infra.databaseUrl }, logDir, 90000);
+    router = await startService(
+      'router',
+      await freePort(),
+      { KAFKA_BROKERS: infra.kafkaBrokers, DATABASE_URL: infra.databaseUrl },
+      logDir,
+      90000,
+    );
   });
 
   after(async () => {
@@ -42,17 +52,33 @@ describe('readiness follows Kafka and PostgreSQL', () => {
     await infra.stopKafka();
     await waitFor('ready to turn 503 without Kafka', 10000, async () => (await readyStatus(router)) === 503);
     await infra.startKafka();
-    await waitFor('ready to turn 200 with Kafka back', 60000, async () => (await readyStatus(router)) === 200, 250);
+    await waitFor(
+      'ready to turn 200 with Kafka back',
+      60000,
+      async () => (await readyStatus(router)) === 200,
+      250,
+    );
   });
 
   it('turns red within seconds when PostgreSQL stops, and green when it is back', async () => {
     assert.equal(await readyStatus(router), 200);
     await infra.stopPostgres();
-    await waitFor('ready to turn 503 without PostgreSQL', 10000, async () => (await readyStatus(router)) === 503);
-    const body = (await (await fetch(`${router.url}/health/ready`)).json()) as { error: Record<string, unknown> };
+    await waitFor(
+      'ready to turn 503 without PostgreSQL',
+      10000,
+      async () => (await readyStatus(router)) === 503,
+    );
+    const body = (await (await fetch(`${router.url}/health/ready`)).json()) as {
+      error: Record<string, unknown>;
+    };
     assert.ok(body.error.postgres, 'the problem names postgres');
     await infra.startPostgres();
-    await waitFor('ready to turn 200 with PostgreSQL back', 30000, async () => (await readyStatus(router)) === 200, 250);
+    await waitFor(
+      'ready to turn 200 with PostgreSQL back',
+      30000,
+      async () => (await readyStatus(router)) === 200,
+      250,
+    );
   });
 
   it('keeps answering liveness throughout', async () => {

@@ -7,9 +7,18 @@ import { repoRoot } from '../support/stack';
 
 describe('README', () => {
   it('carries the configuration table generated from the schemas (npm run docs:config)', () => {
-    const check = spawnSync(process.execPath, ['-r', path.join(repoRoot, 'tools', 'register.js'), path.join(repoRoot, 'dist', 'tools', 'config-table.js'), '--check'], {
-      encoding: 'utf8',
-    });
+    const check = spawnSync(
+      process.execPath,
+      [
+        '-r',
+        path.join(repoRoot, 'tools', 'register.js'),
+        path.join(repoRoot, 'dist', 'tools', 'config-table.js'),
+        '--check',
+      ],
+      {
+        encoding: 'utf8',
+      },
+    );
     assert.equal(check.status, 0, check.stderr);
   });
 

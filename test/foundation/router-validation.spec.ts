@@ -23,7 +23,9 @@ describe('router consumes webhooks.events and dead-letters malformed messages', 
   before(async () => {
     const fresh = await freshTopics();
     topics = fresh.topics;
-    ({ router } = (await startServices(['router'], { KAFKA_TOPIC_PREFIX: fresh.prefix })) as { router: RunningService });
+    ({ router } = (await startServices(['router'], { KAFKA_TOPIC_PREFIX: fresh.prefix })) as {
+      router: RunningService;
+    });
     producer = await rawProducer();
     invalid = await collect(topics.invalid);
   });
@@ -40,7 +42,15 @@ describe('router consumes webhooks.events and dead-letters malformed messages', 
       messages: [
         { key: 'k1', value: 'this is not json' },
         { key: 'k1', value: JSON.stringify({ data: { id: 1 } }) },
-        { key: 'k1', value: JSON.stringify({ type: 'invoice.paid', data: { amount: 1200 }, id: 'evt_1', tenant: 'acme' }) },
+        {
+          key: 'k1',
+          value: JSON.stringify({
+            type: 'invoice.paid',
+            data: { amount: 1200 },
+            id: 'evt_1',
+            tenant: 'acme',
+          }),
+        },
       ],
     });
     await waitFor('two invalid messages', 15000, () => invalid.messages.length >= 2);
@@ -51,9 +61,14 @@ describe('router consumes webhooks.events and dead-letters malformed messages', 
     assert.equal(Buffer.from(notJson.valueBase64 ?? '', 'base64').toString(), 'this is not json');
     assert.equal(notJson.topic, topics.events);
     assert.ok(schema, 'a schema rejection');
-    assert.ok(schema.errors.some((error) => error.path === 'type'), 'the missing field is named');
-    await waitFor('the valid message consumed after the bad ones', 15000, async () =>
-      (await counter(router, /^gateway_messages_consumed_total\{topic="[^"]+events"/)) >= 1,
+    assert.ok(
+      schema.errors.some((error) => error.path === 'type'),
+      'the missing field is named',
+    );
+    await waitFor(
+      'the valid message consumed after the bad ones',
+      15000,
+      async () => (await counter(router, /^gateway_messages_consumed_total\{topic="[^"]+events"/)) >= 1,
     );
     assert.equal(await counter(router, /^gateway_invalid_messages_total\{.*reason="not-json"/), 1);
     assert.equal(await counter(router, /^gateway_invalid_messages_total\{.*reason="schema"/), 1);
@@ -66,10 +81,17 @@ describe('router consumes webhooks.events and dead-letters malformed messages', 
       topic: topics.events,
       messages: [{ value: '{' }, { value: JSON.stringify({ type: 'user.created', data: null }) }],
     });
-    await waitFor('the next valid message', 15000, async () =>
-      (await counter(router, /^gateway_messages_consumed_total\{topic="[^"]+events"/)) >= before + 1,
+    await waitFor(
+      'the next valid message',
+      15000,
+      async () =>
+        (await counter(router, /^gateway_messages_consumed_total\{topic="[^"]+events"/)) >= before + 1,
     );
-    await waitFor('the malformed one on the invalid topic', 15000, () => invalid.messages.length > invalidBefore);
+    await waitFor(
+      'the malformed one on the invalid topic',
+      15000,
+      () => invalid.messages.length > invalidBefore,
+    );
   });
 
   it('sends an event holding a NUL character (PostgreSQL cannot store it) to the invalid topic, naming where, and goes on', async () => {
@@ -78,21 +100,47 @@ describe('router consumes webhooks.events and dead-letters malformed messages', 
     await producer.send({
       topic: topics.events,
       messages: [
-        { key: 'k2', value: JSON.stringify({ type: 'user.created', id: 'evt_nul', data: { profile: { note: 'a\u0000b' } } }) },
-        { key: 'k2', value: JSON.stringify({ type: 'user.created', id: 'evt_after_nul', data: { note: 'a\\u0000b is only text' } }) },
+        {
+          key: 'k2',
+          value: JSON.stringify({
+            type: 'user.created',
+            id: 'evt_nul',
+            data: { profile: { note: 'a\u0000b' } },
+          }),
+        },
+        {
+          key: 'k2',
+          value: JSON.stringify({
+            type: 'user.created',
+            id: 'evt_after_nul',
+            data: { note: 'a\\u0000b is only text' },
+          }),
+        },
       ],
     });
     const isNulEvent = (message: { value: string }): boolean => {
       const item = JSON.parse(message.value) as InvalidMessage;
-      return Buffer.from(item.valueBase64 ?? '', 'base64').toString().includes('"evt_nul"');
+      return Buffer.from(item.valueBase64 ?? '', 'base64')
+        .toString()
+        .includes('"evt_nul"');
     };
-    await waitFor('the NUL event on the invalid topic', 15000, () => invalid.messages.slice(invalidBefore).some(isNulEvent));
-    const rejected = JSON.parse(invalid.messages.slice(invalidBefore).find(isNulEvent)!.value) as InvalidMessage;
+    await waitFor('the NUL event on the invalid topic', 15000, () =>
+      invalid.messages.slice(invalidBefore).some(isNulEvent),
+    );
+    const rejected = JSON.parse(
+      invalid.messages.slice(invalidBefore).find(isNulEvent)!.value,
+    ) as InvalidMessage;
     assert.equal(rejected.reason, 'schema');
-    assert.deepEqual(rejected.errors.map((error) => error.path), ['data.profile.note']);
+    assert.deepEqual(
+      rejected.errors.map((error) => error.path),
+      ['data.profile.note'],
+    );
     assert.match(rejected.errors[0].message, /NUL/);
-    await waitFor('the event behind it consumed (and recorded)', 15000, async () =>
-      (await counter(router, /^gateway_messages_consumed_total\{topic="[^"]+events"/)) >= consumed + 1,
+    await waitFor(
+      'the event behind it consumed (and recorded)',
+      15000,
+      async () =>
+        (await counter(router, /^gateway_messages_consumed_total\{topic="[^"]+events"/)) >= consumed + 1,
     );
   });
 
@@ -113,12 +161,17 @@ describe('router consumes webhooks.events and dead-letters malformed messages', 
       ],
     });
     const rejected = await waitFor('the deep event on the invalid topic', 15000, () =>
-      invalid.messages.map((message) => JSON.parse(message.value) as InvalidMessage).find((item) => Buffer.from(item.valueBase64 ?? '', 'base64').toString() === deep),
+      invalid.messages
+        .map((message) => JSON.parse(message.value) as InvalidMessage)
+        .find((item) => Buffer.from(item.valueBase64 ?? '', 'base64').toString() === deep),
     );
     assert.equal(rejected.reason, 'over-limit');
     assert.match(rejected.errors[0].message, /deeper than 72 levels/);
-    await waitFor('the event behind it consumed', 15000, async () =>
-      (await counter(router, /^gateway_messages_consumed_total\{topic="[^"]+events"/)) >= consumed + 1,
+    await waitFor(
+      'the event behind it consumed',
+      15000,
+      async () =>
+        (await counter(router, /^gateway_messages_consumed_total\{topic="[^"]+events"/)) >= consumed + 1,
     );
     assert.equal((await fetch(`${router.url}/health/ready`)).status, 200);
   });
@@ -135,11 +188,20 @@ describe('router consumes webhooks.events and dead-letters malformed messages', 
       ],
     });
     const rejected = await waitFor('the 65-level event on the invalid topic', 15000, () =>
-      invalid.messages.map((message) => JSON.parse(message.value) as InvalidMessage).find((item) => Buffer.from(item.valueBase64 ?? '', 'base64').toString().includes('evt_65')),
+      invalid.messages
+        .map((message) => JSON.parse(message.value) as InvalidMessage)
+        .find((item) =>
+          Buffer.from(item.valueBase64 ?? '', 'base64')
+            .toString()
+            .includes('evt_65'),
+        ),
     );
     assert.deepEqual(rejected.errors, [{ path: 'data', message: 'nests deeper than 64 levels' }]);
-    await waitFor('the 64-level event consumed', 15000, async () =>
-      (await counter(router, /^gateway_messages_consumed_total\{topic="[^"]+events"/)) >= consumed + 1,
+    await waitFor(
+      'the 64-level event consumed',
+      15000,
+      async () =>
+        (await counter(router, /^gateway_messages_consumed_total\{topic="[^"]+events"/)) >= consumed + 1,
     );
     assert.equal(invalid.messages.length, invalidBefore + 1, 'only the deeper one was refused');
   });

@@ -16,10 +16,16 @@ describe('PostgreSQL statement limits (issue 19)', () => {
 
   before(async () => {
     url = await freshDatabase();
-    limited = createDataSource(url, 2, 'limits-spec', { statementTimeoutMs: 300, lockTimeoutMs: 200, idleInTransactionMs: 5000 });
+    limited = createDataSource(url, 2, 'limits-spec', {
+      statementTimeoutMs: 300,
+      lockTimeoutMs: 200,
+      idleInTransactionMs: 5000,
+    });
     holder = createDataSource(url, 1, 'limits-spec-holder');
     await Promise.all([limited.initialize(), holder.initialize()]);
-    await holder.query(`INSERT INTO events (id, type, data, occurred_at) VALUES ('evt_lock', 'l.one', '{}', now())`);
+    await holder.query(
+      `INSERT INTO events (id, type, data, occurred_at) VALUES ('evt_lock', 'l.one', '{}', now())`,
+    );
   });
 
   after(async () => {
@@ -28,7 +34,10 @@ describe('PostgreSQL statement limits (issue 19)', () => {
 
   it('cancels a statement running longer than the limit, as a transient failure', async () => {
     const started = Date.now();
-    await assert.rejects(limited.query('SELECT pg_sleep(5)'), (error: unknown) => (error as { code?: string }).code === '57014' && failureKind(error) === 'transient');
+    await assert.rejects(
+      limited.query('SELECT pg_sleep(5)'),
+      (error: unknown) => (error as { code?: string }).code === '57014' && failureKind(error) === 'transient',
+    );
     assert.ok(Date.now() - started < 3000, 'well before the sleep ends');
   });
 
@@ -40,7 +49,8 @@ describe('PostgreSQL statement limits (issue 19)', () => {
       await runner.query(`SELECT id FROM events WHERE id = 'evt_lock' FOR UPDATE`);
       await assert.rejects(
         limited.query(`UPDATE events SET type = 'l.two' WHERE id = 'evt_lock'`),
-        (error: unknown) => (error as { code?: string }).code === '55P03' && failureKind(error) === 'transient',
+        (error: unknown) =>
+          (error as { code?: string }).code === '55P03' && failureKind(error) === 'transient',
       );
     } finally {
       await runner.rollbackTransaction();

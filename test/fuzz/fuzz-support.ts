@@ -18,36 +18,53 @@ export async function allReady(services: Record<string, RunningService>): Promis
 }
 
 /** An admin client for consumer lag: each group's committed offsets against the topic's end. */
-export async function lagWatcher(): Promise<{ waitForNoLag(groups: { group: string; topic: string }[], timeoutMs?: number): Promise<void>; close(): Promise<void> }> {
+export async function lagWatcher(): Promise<{
+  waitForNoLag(groups: { group: string; topic: string }[], timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}> {
   const admin: Admin = rawKafka().admin();
   await admin.connect();
   const lag = async (group: string, topic: string): Promise<number> => {
-    const [ends, [committed]] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId: group, topics: [topic] })]);
+    const [ends, [committed]] = await Promise.all([
+      admin.fetchTopicOffsets(topic),
+      admin.fetchOffsets({ groupId: group, topics: [topic] }),
+    ]);
     let total = 0;
     for (const end of ends) {
-      const at = Number(committed.partitions.find((partition) => partition.partition === end.partition)?.offset ?? '-1');
+      const at = Number(
+        committed.partitions.find((partition) => partition.partition === end.partition)?.offset ?? '-1',
+      );
       total += Number(end.high) - (at < 0 ? Number(end.low) : at);
     }
     return total;
   };
   return {
     waitForNoLag: async (groups, timeoutMs = 20_000) => {
-      await waitFor(`consumer lag 0 for ${groups.map(({ group }) => group).join(', ')}`, timeoutMs, async () => {
-        for (const { group, topic } of groups) if ((await lag(group, topic)) !== 0) return false;
-        return true;
-      });
+      await waitFor(
+        `consumer lag 0 for ${groups.map(({ group }) => group).join(', ')}`,
+        timeoutMs,
+        async () => {
+          for (const { group, topic } of groups) if ((await lag(group, topic)) !== 0) return false;
+          return true;
+        },
+      );
     },
     close: () => admin.disconnect(),
   };
 }
 
-export const canaryId = (label: string): string => `evt_canary_${label}_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+export const canaryId = (label: string): string =>
+  `evt_canary_${label}_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
 
 /**
  * Writes raw bytes to an HTTP server, then ends the request; returns the status of the first answer
  * (null: the server closed without one), within `timeoutMs`.
  */
-export function rawExchange(url: string, pieces: readonly (Buffer | number)[], timeoutMs = 5000): Promise<number | null> {
+export function rawExchange(
+  url: string,
+  pieces: readonly (Buffer | number)[],
+  timeoutMs = 5000,
+): Promise<number | null> {
   const target = new URL(url);
   return new Promise((resolve) => {
     const socket = connect(Number(target.port), target.hostname);
@@ -104,14 +121,29 @@ export interface ForwardingFuzz {
 
 export async function startForwardingFuzz(
   receiver: Receiver,
-  options: { services: ServiceName[]; env?: Record<string, string>; secret: string; retryPolicy?: object; source?: { maxBodyBytes?: number; dedupWindowSeconds?: number } },
+  options: {
+    services: ServiceName[];
+    env?: Record<string, string>;
+    secret: string;
+    retryPolicy?: object;
+    source?: { maxBodyBytes?: number; dedupWindowSeconds?: number };
+  },
 ): Promise<ForwardingFuzz> {
   await receiver.start();
   let endpoint: EndpointFixture | undefined;
   let sourceId = '';
   const stack = await startOutbound(options.services, options.env, async () => {
-    endpoint = await insertEndpoint({ url: receiver.url, eventTypes: ['fuzz.*'], retryPolicy: options.retryPolicy ?? null });
-    sourceId = await insertSource(await testDatabase(), { provider: 'github', secrets: [options.secret], forward: { eventTypeFrom: 'header:x-github-event' }, ...options.source });
+    endpoint = await insertEndpoint({
+      url: receiver.url,
+      eventTypes: ['fuzz.*'],
+      retryPolicy: options.retryPolicy ?? null,
+    });
+    sourceId = await insertSource(await testDatabase(), {
+      provider: 'github',
+      secrets: [options.secret],
+      forward: { eventTypeFrom: 'header:x-github-event' },
+      ...options.source,
+    });
   });
   await stack.routerSees(1);
   await ingressSees(stack.services.ingress, 1);

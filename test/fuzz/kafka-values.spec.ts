@@ -59,7 +59,13 @@ describe('fuzz: hostile Kafka values on every consumed topic (issue 19)', () => 
     deliveryId: 'dlv_fuzz',
     endpointId: endpoint.id,
     attempt: 1,
-    event: { id: 'evt_fuzz', type: 'fuzz.hostile', data: { a: 1, list: ['x'] }, tenant: null, occurredAt: now },
+    event: {
+      id: 'evt_fuzz',
+      type: 'fuzz.hostile',
+      data: { a: 1, list: ['x'] },
+      tenant: null,
+      occurredAt: now,
+    },
     orderingKey: null,
     publishedAt: Date.now(),
   });
@@ -82,20 +88,62 @@ describe('fuzz: hostile Kafka values on every consumed topic (issue 19)', () => 
     await waitFor(`the canary ${type} delivered`, 15_000, () => seen(id) >= times);
   };
 
-  const boundaries: { topic: TopicKey; group: string; key: () => string; template: () => Record<string, unknown>; canary: () => Promise<void> }[] = [
-    { topic: 'events', group: 'router', key: () => 'fuzz', template: () => ({ type: 'fuzz.hostile', id: 'evt_fuzz', data: { a: 1, list: ['x'] }, tenant: 't', occurredAt: now, orderingKey: 'k' }), canary: () => eventCanary('fuzz.canary') },
-    { topic: 'deliveries', group: 'dispatcher', key: () => endpoint.id, template: task, canary: () => eventCanary('fuzz.canary') },
-    { topic: 'retries', group: 'scheduler', key: () => endpoint.id, template: () => ({ task: task(), dueAt: Date.now(), lastError: 'HTTP 500', lastStatusCode: 500 }), canary: () => eventCanary('fuzz.retry', 2) },
+  const boundaries: {
+    topic: TopicKey;
+    group: string;
+    key: () => string;
+    template: () => Record<string, unknown>;
+    canary: () => Promise<void>;
+  }[] = [
+    {
+      topic: 'events',
+      group: 'router',
+      key: () => 'fuzz',
+      template: () => ({
+        type: 'fuzz.hostile',
+        id: 'evt_fuzz',
+        data: { a: 1, list: ['x'] },
+        tenant: 't',
+        occurredAt: now,
+        orderingKey: 'k',
+      }),
+      canary: () => eventCanary('fuzz.canary'),
+    },
+    {
+      topic: 'deliveries',
+      group: 'dispatcher',
+      key: () => endpoint.id,
+      template: task,
+      canary: () => eventCanary('fuzz.canary'),
+    },
+    {
+      topic: 'retries',
+      group: 'scheduler',
+      key: () => endpoint.id,
+      template: () => ({ task: task(), dueAt: Date.now(), lastError: 'HTTP 500', lastStatusCode: 500 }),
+      canary: () => eventCanary('fuzz.retry', 2),
+    },
     {
       topic: 'deadLetter',
       group: 'scheduler-dead-letters',
       key: () => endpoint.id,
-      template: () => ({ task: task(), deadAt: now, lastError: 'HTTP 500', lastStatusCode: 500, attempts: 2 }),
+      template: () => ({
+        task: task(),
+        deadAt: now,
+        lastError: 'HTTP 500',
+        lastStatusCode: 500,
+        attempts: 2,
+      }),
       canary: async () => {
         const id = canaryId('dead');
         await stack.publish([{ type: 'fuzz.dead', id, data: { canary: id } }], 'fuzz');
         const db = await testDatabase();
-        await waitFor('the dead-letter canary recorded', 15_000, async () => (await db.query<unknown[]>(`SELECT 1 FROM dead_letters WHERE event_id = $1`, [id])).length === 1);
+        await waitFor(
+          'the dead-letter canary recorded',
+          15_000,
+          async () =>
+            (await db.query<unknown[]>(`SELECT 1 FROM dead_letters WHERE event_id = $1`, [id])).length === 1,
+        );
       },
     },
     ...(['inboundJournal', 'inbound'] as const).map((topic) => ({
@@ -106,7 +154,11 @@ describe('fuzz: hostile Kafka values on every consumed topic (issue 19)', () => 
       canary: async () => {
         const id = canaryId(topic);
         const body = JSON.stringify({ canary: id });
-        const answer = await post(`${stack.services.ingress.url}/in/${sourceId}`, signedGithub(secret, 'fuzz.inbound', body), body);
+        const answer = await post(
+          `${stack.services.ingress.url}/in/${sourceId}`,
+          signedGithub(secret, 'fuzz.inbound', body),
+          body,
+        );
         assert.equal(answer.status, 200, answer.text);
         await waitFor(`the inbound canary through ${topic} delivered`, 15_000, () => seen(id) >= 1);
       },
@@ -116,13 +168,22 @@ describe('fuzz: hostile Kafka values on every consumed topic (issue 19)', () => 
   for (const boundary of boundaries) {
     it(`${boundary.topic}: hostile values under the canary's key stop nothing`, async () => {
       await fc.assert(
-        fc.asyncProperty(fc.array(hostileKafkaValue(boundary.template()), { minLength: 5, maxLength: 15 }), async (values) => {
-          // One by one: together they may exceed Kafka's 1 MB record batch.
-          for (const value of values) await stack.producer.send({ topic: stack.topics[boundary.topic], messages: [{ key: boundary.key(), value }] });
-          await boundary.canary();
-          await lags.waitForNoLag([{ group: `${stack.prefix}${boundary.group}`, topic: stack.topics[boundary.topic] }]);
-          await allReady(stack.services);
-        }),
+        fc.asyncProperty(
+          fc.array(hostileKafkaValue(boundary.template()), { minLength: 5, maxLength: 15 }),
+          async (values) => {
+            // One by one: together they may exceed Kafka's 1 MB record batch.
+            for (const value of values)
+              await stack.producer.send({
+                topic: stack.topics[boundary.topic],
+                messages: [{ key: boundary.key(), value }],
+              });
+            await boundary.canary();
+            await lags.waitForNoLag([
+              { group: `${stack.prefix}${boundary.group}`, topic: stack.topics[boundary.topic] },
+            ]);
+            await allReady(stack.services);
+          },
+        ),
         fuzzParameters(RUNS),
       );
     });

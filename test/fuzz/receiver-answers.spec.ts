@@ -25,11 +25,24 @@ type Answer =
   | { kind: 'drip' };
 
 const answers: fc.Arbitrary<Answer> = fc.oneof(
-  fc.record({ kind: fc.constant('body' as const), status: fc.constantFrom(200, 201, 400, 500, 503), bytes: fc.uint8Array({ maxLength: 3000 }) }),
-  fc.record({ kind: fc.constant('odd-header' as const), bytes: fc.uint8Array({ minLength: 1, maxLength: 40 }) }),
+  fc.record({
+    kind: fc.constant('body' as const),
+    status: fc.constantFrom(200, 201, 400, 500, 503),
+    bytes: fc.uint8Array({ maxLength: 3000 }),
+  }),
+  fc.record({
+    kind: fc.constant('odd-header' as const),
+    bytes: fc.uint8Array({ minLength: 1, maxLength: 40 }),
+  }),
   fc.record({ kind: fc.constant('huge-body' as const), megabytes: fc.integer({ min: 1, max: 4 }) }),
   fc.constant({ kind: 'endless-chunked' as const }),
-  fc.record({ kind: fc.constant('not-http' as const), bytes: fc.oneof(fc.uint8Array({ minLength: 1, maxLength: 200 }), fc.constant(Buffer.from('SSH-2.0-OpenSSH_9.6\r\n'))) }),
+  fc.record({
+    kind: fc.constant('not-http' as const),
+    bytes: fc.oneof(
+      fc.uint8Array({ minLength: 1, maxLength: 200 }),
+      fc.constant(Buffer.from('SSH-2.0-OpenSSH_9.6\r\n')),
+    ),
+  }),
   fc.record({ kind: fc.constant('reset-mid-body' as const), sent: fc.integer({ min: 0, max: 2000 }) }),
   fc.record({ kind: fc.constant('1xx-flood' as const), count: fc.integer({ min: 1, max: 500 }) }),
   fc.record({ kind: fc.constant('huge-headers' as const), size: fc.integer({ min: 10_000, max: 200_000 }) }),
@@ -41,7 +54,10 @@ const answers: fc.Arbitrary<Answer> = fc.oneof(
  * that reused it meanwhile would lose the next request (the canary) to that race, which is not
  * what this suite looks for.
  */
-const head = (status: number, headers: string[] = []) => Buffer.from(`HTTP/1.1 ${status} X\r\nconnection: close\r\n${headers.map((line) => `${line}\r\n`).join('')}\r\n`);
+const head = (status: number, headers: string[] = []) =>
+  Buffer.from(
+    `HTTP/1.1 ${status} X\r\nconnection: close\r\n${headers.map((line) => `${line}\r\n`).join('')}\r\n`,
+  );
 
 /** Writes `answer` to the socket, then closes it (a hostile answer never keeps its connection). */
 async function play(socket: Socket, answer: Answer): Promise<void> {
@@ -52,12 +68,19 @@ async function play(socket: Socket, answer: Answer): Promise<void> {
       write(Buffer.concat([head(answer.status, [`content-length: ${answer.bytes.length}`]), answer.bytes]));
       break;
     case 'odd-header':
-      write(Buffer.concat([Buffer.from('HTTP/1.1 200 OK\r\nconnection: close\r\nx-odd: '), answer.bytes, Buffer.from('\r\ncontent-length: 2\r\n\r\nok')]));
+      write(
+        Buffer.concat([
+          Buffer.from('HTTP/1.1 200 OK\r\nconnection: close\r\nx-odd: '),
+          answer.bytes,
+          Buffer.from('\r\ncontent-length: 2\r\n\r\nok'),
+        ]),
+      );
       break;
     case 'huge-body': {
       const chunk = Buffer.alloc(64 * 1024, 0x61);
       write(head(200, [`content-length: ${answer.megabytes * 1024 * 1024}`]));
-      for (let sent = 0; sent < answer.megabytes * 16 && !socket.destroyed; sent++) if (!write(chunk)) await pause(1);
+      for (let sent = 0; sent < answer.megabytes * 16 && !socket.destroyed; sent++)
+        if (!write(chunk)) await pause(1);
       break;
     }
     case 'endless-chunked': {
@@ -79,7 +102,12 @@ async function play(socket: Socket, answer: Answer): Promise<void> {
       write(Buffer.concat([head(200, ['content-length: 2']), Buffer.from('ok')]));
       break;
     case 'huge-headers':
-      write(Buffer.concat([head(200, [`x-big: ${'a'.repeat(answer.size)}`, 'content-length: 2']), Buffer.from('ok')]));
+      write(
+        Buffer.concat([
+          head(200, [`x-big: ${'a'.repeat(answer.size)}`, 'content-length: 2']),
+          Buffer.from('ok'),
+        ]),
+      );
       break;
     case 'drip':
       write(head(200, ['content-length: 100']));
@@ -122,7 +150,9 @@ class ScriptedReceiver {
       for (;;) {
         const end = buffered.indexOf('\r\n\r\n');
         if (end < 0) return;
-        const length = Number(/content-length: *(\d+)/i.exec(buffered.subarray(0, end).toString('latin1'))?.[1] ?? '0');
+        const length = Number(
+          /content-length: *(\d+)/i.exec(buffered.subarray(0, end).toString('latin1'))?.[1] ?? '0',
+        );
         if (buffered.length < end + 4 + length) return;
         const body = buffered.subarray(end + 4, end + 4 + length).toString('utf8');
         buffered = buffered.subarray(end + 4 + length);
@@ -132,7 +162,10 @@ class ScriptedReceiver {
           socket.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok');
           continue;
         }
-        void play(socket, this.script[data.answer ?? -1] ?? { kind: 'body', status: 200, bytes: new Uint8Array() });
+        void play(
+          socket,
+          this.script[data.answer ?? -1] ?? { kind: 'body', status: 200, bytes: new Uint8Array() },
+        );
         return;
       }
     });
@@ -153,9 +186,17 @@ describe('fuzz: hostile receiver answers (issue 19)', () => {
 
   before(async () => {
     await receiver.start();
-    stack = await startOutbound(['router', 'dispatcher'], { BREAKER_FAILURE_THRESHOLD: '10000', DELIVERY_TIMEOUT_MS: '1000' }, async () => {
-      endpoint = await insertEndpoint({ url: receiver.url, eventTypes: ['fuzz.*'], retryPolicy: { maxAttempts: 1, baseSeconds: 1, factor: 1, capSeconds: 1 } });
-    });
+    stack = await startOutbound(
+      ['router', 'dispatcher'],
+      { BREAKER_FAILURE_THRESHOLD: '10000', DELIVERY_TIMEOUT_MS: '1000' },
+      async () => {
+        endpoint = await insertEndpoint({
+          url: receiver.url,
+          eventTypes: ['fuzz.*'],
+          retryPolicy: { maxAttempts: 1, baseSeconds: 1, factor: 1, capSeconds: 1 },
+        });
+      },
+    );
     await stack.routerSees(1);
   });
 
@@ -172,19 +213,30 @@ describe('fuzz: hostile receiver answers (issue 19)', () => {
           const index = receiver.script.push(answer) - 1;
           return { id: `evt_answer_${next++}`, index };
         });
-        await stack.publish(ids.map(({ id, index }) => ({ type: 'fuzz.answer', id, data: { answer: index } })), endpoint.id);
+        await stack.publish(
+          ids.map(({ id, index }) => ({ type: 'fuzz.answer', id, data: { answer: index } })),
+          endpoint.id,
+        );
         const canary = canaryId('answer');
         await stack.publish([{ type: 'fuzz.canary', id: canary, data: { canary } }], endpoint.id);
-        await waitFor('the canary delivered after the hostile answers', 20_000, () => receiver.canaries.has(canary));
+        await waitFor('the canary delivered after the hostile answers', 20_000, () =>
+          receiver.canaries.has(canary),
+        );
         const rows = await waitFor('every hostile attempt on record', 20_000, async () => {
-          const found = await db.query<{ eventId: string; status: string; attempts: number; responseBody: string | null }[]>(
+          const found = await db.query<
+            { eventId: string; status: string; attempts: number; responseBody: string | null }[]
+          >(
             `SELECT d.event_id AS "eventId", d.status, d.attempts, a.response_body AS "responseBody"
                FROM deliveries d JOIN attempts a ON a.delivery_id = d.id WHERE d.event_id = ANY($1::text[])`,
             [ids.map(({ id }) => id)],
           );
-          return found.length === ids.length && found.every((row) => row.status === 'delivered' || row.status === 'dead') ? found : undefined;
+          return found.length === ids.length &&
+            found.every((row) => row.status === 'delivered' || row.status === 'dead')
+            ? found
+            : undefined;
         });
-        for (const row of rows) assert.ok((row.responseBody ?? '').length <= 4096, 'the stored answer is bounded');
+        for (const row of rows)
+          assert.ok((row.responseBody ?? '').length <= 4096, 'the stored answer is bounded');
         await allReady(stack.services);
       }),
       fuzzParameters(RUNS),

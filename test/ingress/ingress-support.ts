@@ -18,26 +18,41 @@ export interface HttpAnswer {
  * POSTs exactly the given headers and bytes (fetch would add a content-type of its own). With
  * `chunked`, the body goes without content-length, in pieces.
  */
-export function post(url: string, headers: Record<string, string>, body: string | Buffer, chunked = false): Promise<HttpAnswer> {
+export function post(
+  url: string,
+  headers: Record<string, string>,
+  body: string | Buffer,
+  chunked = false,
+): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const payload = typeof body === 'string' ? Buffer.from(body) : body;
     const outgoing = request(
       url,
-      { method: 'POST', headers: chunked ? headers : { ...headers, 'content-length': String(payload.length) } },
+      {
+        method: 'POST',
+        headers: chunked ? headers : { ...headers, 'content-length': String(payload.length) },
+      },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           const flat: Record<string, string> = {};
-          for (const [name, value] of Object.entries(response.headers)) if (typeof value === 'string') flat[name] = value;
-          resolve({ status: response.statusCode ?? 0, headers: flat, text, json: <T>() => JSON.parse(text) as T });
+          for (const [name, value] of Object.entries(response.headers))
+            if (typeof value === 'string') flat[name] = value;
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: flat,
+            text,
+            json: <T>() => JSON.parse(text) as T,
+          });
         });
       },
     );
     outgoing.on('error', reject);
     if (chunked) {
-      for (let offset = 0; offset < payload.length; offset += 16 * 1024) outgoing.write(payload.subarray(offset, offset + 16 * 1024));
+      for (let offset = 0; offset < payload.length; offset += 16 * 1024)
+        outgoing.write(payload.subarray(offset, offset + 16 * 1024));
       outgoing.end();
     } else {
       outgoing.end(payload);
@@ -51,7 +66,13 @@ export function post(url: string, headers: Record<string, string>, body: string 
  * server answers (it answers 413 and closes without reading the rest; a client that kept writing
  * would get EPIPE or a reset instead of the answer). Returns that answer.
  */
-export async function postOversized(url: string, headers: Record<string, string>, body: Buffer, chunked: boolean, pieceDelayMs = 5): Promise<HttpAnswer> {
+export async function postOversized(
+  url: string,
+  headers: Record<string, string>,
+  body: Buffer,
+  chunked: boolean,
+  pieceDelayMs = 5,
+): Promise<HttpAnswer> {
   const target = new URL(url);
   const socket = connect(Number(target.port), target.hostname);
   const chunks: Buffer[] = [];
@@ -70,7 +91,11 @@ export async function postOversized(url: string, headers: Record<string, string>
   for (let offset = 0; offset < body.length && !answered && !socket.destroyed; offset += 16 * 1024) {
     await new Promise((resolve) => setTimeout(resolve, pieceDelayMs));
     const piece = body.subarray(offset, offset + 16 * 1024);
-    socket.write(chunked ? Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from('\r\n')]) : piece);
+    socket.write(
+      chunked
+        ? Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from('\r\n')])
+        : piece,
+    );
   }
   const timer = setTimeout(() => socket.destroy(), 10000);
   await closed;
@@ -80,9 +105,15 @@ export async function postOversized(url: string, headers: Record<string, string>
   if (split < 0) throw new Error(`no answer: ${raw.slice(0, 200)}`);
   const [statusLine, ...lines] = raw.slice(0, split).split('\r\n');
   const flat: Record<string, string> = {};
-  for (const line of lines) flat[line.slice(0, line.indexOf(':')).toLowerCase()] = line.slice(line.indexOf(':') + 1).trim();
+  for (const line of lines)
+    flat[line.slice(0, line.indexOf(':')).toLowerCase()] = line.slice(line.indexOf(':') + 1).trim();
   const text = raw.slice(split + 4);
-  return { status: Number(statusLine.split(' ')[1]), headers: flat, text, json: <T>() => JSON.parse(text) as T };
+  return {
+    status: Number(statusLine.split(' ')[1]),
+    headers: flat,
+    text,
+    json: <T>() => JSON.parse(text) as T,
+  };
 }
 
 export const uniqueId = (label: string): string => `${label}_${randomBytes(8).toString('hex')}`;

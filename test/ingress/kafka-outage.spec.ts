@@ -27,11 +27,20 @@ describe('ingress: Kafka outage', () => {
   let inboundTopic: string;
 
   before(async () => {
-    infra = await startInfra({ dir: path.join(repoRoot, 'tmp', 'ingress-outage-stack'), fresh: true, fast: true, only: { kafka: true, postgres: false } });
+    infra = await startInfra({
+      dir: path.join(repoRoot, 'tmp', 'ingress-outage-stack'),
+      fresh: true,
+      fast: true,
+      only: { kafka: true, postgres: false },
+    });
     const prefix = 'outage.';
     const topics = topicNames(prefix);
     inboundTopic = topics.inbound;
-    const kafka = createKafka({ brokers: [infra.kafkaBrokers], clientId: 'test', logger: createLogger('test', 'error') });
+    const kafka = createKafka({
+      brokers: [infra.kafkaBrokers],
+      clientId: 'test',
+      logger: createLogger('test', 'error'),
+    });
     await ensureTopics(kafka, defaultTopicSpecs(topics, 2));
     const databaseUrl = await freshDatabase();
     const db = await useTestDatabase(databaseUrl);
@@ -39,7 +48,12 @@ describe('ingress: Kafka outage', () => {
     ingress = await startService(
       'ingress',
       await freePort(),
-      { KAFKA_BROKERS: infra.kafkaBrokers, DATABASE_URL: databaseUrl, KAFKA_TOPIC_PREFIX: prefix, INGRESS_ACK_TIMEOUT_MS: String(ACK_TIMEOUT_MS) },
+      {
+        KAFKA_BROKERS: infra.kafkaBrokers,
+        DATABASE_URL: databaseUrl,
+        KAFKA_TOPIC_PREFIX: prefix,
+        INGRESS_ACK_TIMEOUT_MS: String(ACK_TIMEOUT_MS),
+      },
       logDir,
       90000,
     );
@@ -58,7 +72,12 @@ describe('ingress: Kafka outage', () => {
     const started = Date.now();
     const answer = await post(
       `${ingress.url}/in/${sourceId}`,
-      { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signPayload({ id, timestamp, payload: body, secrets: [secret] }) },
+      {
+        'content-type': 'application/json',
+        'webhook-id': id,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': signPayload({ id, timestamp, payload: body, secrets: [secret] }),
+      },
       body,
     );
     return { id, answer, ms: Date.now() - started };
@@ -80,7 +99,9 @@ describe('ingress: Kafka outage', () => {
     })();
 
     await infra.stopKafka();
-    const refused = await waitFor('a 503 with Kafka stopped', 20000, () => results.find((result) => result.answer.status === 503));
+    const refused = await waitFor('a 503 with Kafka stopped', 20000, () =>
+      results.find((result) => result.answer.status === 503),
+    );
     assert.match(refused.answer.headers['retry-after'] ?? '', /^\d+$/);
     assert.match(refused.answer.headers['content-type'] ?? '', /^application\/problem\+json/);
     const during = await send(uniqueId('during'));
@@ -88,7 +109,12 @@ describe('ingress: Kafka outage', () => {
     assert.ok(during.ms < ACK_TIMEOUT_MS + 3000, `answered in ${during.ms} ms, bounded by the ack timeout`);
 
     await infra.startKafka();
-    await waitFor('ingress ready again', 60000, async () => (await fetch(`${ingress.url}/health/ready`)).status === 200, 250);
+    await waitFor(
+      'ingress ready again',
+      60000,
+      async () => (await fetch(`${ingress.url}/health/ready`)).status === 200,
+      250,
+    );
     trickling = false;
     await trickle;
     const next = await send(uniqueId('after'));
@@ -96,14 +122,24 @@ describe('ingress: Kafka outage', () => {
     results.push(next);
 
     const statuses = new Set(results.map((result) => result.answer.status));
-    assert.ok([...statuses].every((status) => status === 200 || status === 503), `only 200 or 503: ${[...statuses].join(', ')}`);
+    assert.ok(
+      [...statuses].every((status) => status === 200 || status === 503),
+      `only 200 or 503: ${[...statuses].join(', ')}`,
+    );
     const acknowledged = results.filter((result) => result.answer.status === 200).map((result) => result.id);
     const inbound = await collect(inboundTopic, rawKafka(infra.kafkaBrokers));
     try {
-      await waitFor(`all ${acknowledged.length} acknowledged webhooks on webhooks.inbound`, 60000, () => {
-        const seen = new Set(inbound.messages.map((message) => (JSON.parse(message.value) as InboundMessage).providerEventId));
-        return acknowledged.every((id) => seen.has(id));
-      }, 200);
+      await waitFor(
+        `all ${acknowledged.length} acknowledged webhooks on webhooks.inbound`,
+        60000,
+        () => {
+          const seen = new Set(
+            inbound.messages.map((message) => (JSON.parse(message.value) as InboundMessage).providerEventId),
+          );
+          return acknowledged.every((id) => seen.has(id));
+        },
+        200,
+      );
     } finally {
       await inbound.consumer.disconnect();
     }

@@ -35,7 +35,11 @@ describe('ingress: 404, 413, 415, 429, 503 overload, forwarded headers', () => {
     const databaseUrl = await freshDatabase();
     db = await useTestDatabase(databaseUrl);
     small = await insertSource(db, { provider: 'github', secrets: [secret], maxBodyBytes: 2048 });
-    limited = await insertSource(db, { provider: 'github', secrets: [secret], rateLimit: { perSecond: 0.05, burst: 2 } });
+    limited = await insertSource(db, {
+      provider: 'github',
+      secrets: [secret],
+      rateLimit: { perSecond: 0.05, burst: 2 },
+    });
     twilio = await insertSource(db, { provider: 'twilio', secrets: [secret] });
     mailgun = await insertSource(db, { provider: 'mailgun', secrets: [secret] });
     ({ ingress } = (await startServices(['ingress'], {
@@ -70,7 +74,12 @@ describe('ingress: 404, 413, 415, 429, 503 overload, forwarded headers', () => {
     const big = Buffer.from(JSON.stringify({ pad: 'x'.repeat(64 * 1024) }));
     problem(await postOversized(`${ingress.url}/in/${small}`, github(big.toString()), big, false), 413);
     const huge = Buffer.alloc(8 * 1024 * 1024, 0x61);
-    const answer = await postOversized(`${ingress.url}/in/${small}`, { 'content-type': 'application/json' }, huge, true);
+    const answer = await postOversized(
+      `${ingress.url}/in/${small}`,
+      { 'content-type': 'application/json' },
+      huge,
+      true,
+    );
     problem(answer, 413);
     assert.equal(answer.headers.connection, 'close');
     const fits = JSON.stringify({ pad: 'x'.repeat(1500) });
@@ -80,13 +89,38 @@ describe('ingress: 404, 413, 415, 429, 503 overload, forwarded headers', () => {
   it('delivers the 413 to a client that keeps sending, without resetting the connection first', async () => {
     const huge = Buffer.alloc(8 * 1024 * 1024, 0x61);
     for (let i = 0; i < 5; i++) {
-      problem(await postOversized(`${ingress.url}/in/${small}`, { 'content-type': 'application/json' }, huge, false, 0), 413);
-      problem(await postOversized(`${ingress.url}/in/${small}`, { 'content-type': 'application/json' }, huge, true, 0), 413);
+      problem(
+        await postOversized(
+          `${ingress.url}/in/${small}`,
+          { 'content-type': 'application/json' },
+          huge,
+          false,
+          0,
+        ),
+        413,
+      );
+      problem(
+        await postOversized(
+          `${ingress.url}/in/${small}`,
+          { 'content-type': 'application/json' },
+          huge,
+          true,
+          0,
+        ),
+        413,
+      );
     }
   });
 
   it("answers 415 where the provider's content type is required", async () => {
-    const body = problem(await post(`${ingress.url}/in/${twilio}`, { 'content-type': 'application/json', 'x-twilio-signature': 'AAAA' }, '{"a":1}'), 415);
+    const body = problem(
+      await post(
+        `${ingress.url}/in/${twilio}`,
+        { 'content-type': 'application/json', 'x-twilio-signature': 'AAAA' },
+        '{"a":1}',
+      ),
+      415,
+    );
     assert.equal(body.type, 'urn:gateway:problem:unsupported_media_type');
     problem(await post(`${ingress.url}/in/${mailgun}`, { 'content-type': 'text/plain' }, 'not json'), 415);
   });
@@ -103,30 +137,53 @@ describe('ingress: 404, 413, 415, 429, 503 overload, forwarded headers', () => {
     assert.deepEqual(statuses, [200, 200, 429]);
     assert.match(retryAfter ?? '', /^\d+$/);
     const other = JSON.stringify({ other: true });
-    assert.equal((await post(`${ingress.url}/in/${small}`, github(other), other)).status, 200, 'other sources are not limited');
+    assert.equal(
+      (await post(`${ingress.url}/in/${small}`, github(other), other)).status,
+      200,
+      'other sources are not limited',
+    );
   });
 
   // Issue 19: the rate limit was spent before the signature check, so an unsigned flood made the
   // real provider's requests 429.
   it('refuses unsigned requests from a budget of their own: a flood of them leaves the source its rate', async () => {
-    const flooded = await insertSource(db, { provider: 'github', secrets: [secret], rateLimit: { perSecond: 0.05, burst: 2 } });
+    const flooded = await insertSource(db, {
+      provider: 'github',
+      secrets: [secret],
+      rateLimit: { perSecond: 0.05, burst: 2 },
+    });
     await ingressSees(ingress, 5);
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) {
       const body = JSON.stringify({ forged: i });
-      const answer = await post(`${ingress.url}/in/${flooded}`, { ...github(body), 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` }, body);
+      const answer = await post(
+        `${ingress.url}/in/${flooded}`,
+        { ...github(body), 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` },
+        body,
+      );
       statuses.push(answer.status);
     }
-    assert.deepEqual(statuses, [401, 401, 429, 429, 429, 429], 'refused, then throttled once their own budget is spent');
+    assert.deepEqual(
+      statuses,
+      [401, 401, 429, 429, 429, 429],
+      'refused, then throttled once their own budget is spent',
+    );
     const body = JSON.stringify({ real: true });
-    assert.equal((await post(`${ingress.url}/in/${flooded}`, github(body), body)).status, 200, 'the provider still gets through');
+    assert.equal(
+      (await post(`${ingress.url}/in/${flooded}`, github(body), body)).status,
+      200,
+      'the provider still gets through',
+    );
   });
 
   it('sheds load with 503 and Retry-After beyond INGRESS_MAX_IN_FLIGHT, at once', async () => {
     // Three requests whose bodies never finish hold every slot.
     const held: ClientRequest[] = [];
     for (let i = 0; i < 3; i++) {
-      const slow = request(`${ingress.url}/in/${small}`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '100' } });
+      const slow = request(`${ingress.url}/in/${small}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': '100' },
+      });
       slow.on('error', () => undefined);
       slow.write('{"slow":');
       held.push(slow);
@@ -142,24 +199,46 @@ describe('ingress: 404, 413, 415, 429, 503 overload, forwarded headers', () => {
       assert.equal(body.type, 'urn:gateway:problem:overloaded');
       assert.equal(answer.headers['retry-after'], '7');
       assert.ok(Date.now() - started < 1000, 'answered without waiting (for a body or a slot)');
-      assert.equal(await metricValue(ingress, 'gateway_ingress_admission_limit'), 3, 'an idle loop leaves the limit at INGRESS_MAX_IN_FLIGHT');
+      assert.equal(
+        await metricValue(ingress, 'gateway_ingress_admission_limit'),
+        3,
+        'an idle loop leaves the limit at INGRESS_MAX_IN_FLIGHT',
+      );
     } finally {
       for (const slow of held) slow.destroy();
-      await waitFor('the held slots to free', 5000, async () => (await metricValue(ingress, 'gateway_ingress_in_flight_requests')) === 0);
+      await waitFor(
+        'the held slots to free',
+        5000,
+        async () => (await metricValue(ingress, 'gateway_ingress_in_flight_requests')) === 0,
+      );
     }
   });
 
   it('verifies Twilio against PUBLIC_BASE_URL and ignores forwarded headers it was not told to trust', async () => {
     const form = 'CallSid=CA1&CallStatus=ringing';
     const params = 'CallSidCA1CallStatusringing';
-    const sign = (url: string) => createHmac('sha1', secret).update(url + params).digest('base64');
-    const headers = { 'content-type': 'application/x-www-form-urlencoded', 'i-twilio-idempotency-token': uniqueId('t') };
+    const sign = (url: string) =>
+      createHmac('sha1', secret)
+        .update(url + params)
+        .digest('base64');
+    const headers = {
+      'content-type': 'application/x-www-form-urlencoded',
+      'i-twilio-idempotency-token': uniqueId('t'),
+    };
     const path = `/in/${twilio}`;
-    const good = await post(`${ingress.url}${path}`, { ...headers, 'x-twilio-signature': sign(`${publicBaseUrl}${path}`) }, form);
+    const good = await post(
+      `${ingress.url}${path}`,
+      { ...headers, 'x-twilio-signature': sign(`${publicBaseUrl}${path}`) },
+      form,
+    );
     assert.equal(good.status, 200, good.text);
     const spoofed = await post(
       `${ingress.url}${path}`,
-      { ...headers, 'x-forwarded-host': 'evil.example', 'x-twilio-signature': sign(`https://evil.example${path}`) },
+      {
+        ...headers,
+        'x-forwarded-host': 'evil.example',
+        'x-twilio-signature': sign(`https://evil.example${path}`),
+      },
       form,
     );
     assert.equal(spoofed.status, 401);

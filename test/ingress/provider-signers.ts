@@ -53,10 +53,12 @@ function flip(body: string): string {
   return body.slice(0, index) + replacement + body.slice(index + 1);
 }
 const tamperBody = (request: SignedRequest): SignedRequest => ({ ...request, body: flip(request.body) });
-const without = (...names: string[]) => (request: SignedRequest): SignedRequest => ({
-  ...request,
-  headers: Object.fromEntries(Object.entries(request.headers).filter(([name]) => !names.includes(name))),
-});
+const without =
+  (...names: string[]) =>
+  (request: SignedRequest): SignedRequest => ({
+    ...request,
+    headers: Object.fromEntries(Object.entries(request.headers).filter(([name]) => !names.includes(name))),
+  });
 const json = { 'content-type': 'application/json' };
 
 function twilioParams(form: string): string {
@@ -69,7 +71,10 @@ function twilioParams(form: string): string {
 
 const ed25519 = () => {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-  return { publicHex: publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex'), privateKey };
+  return {
+    publicHex: publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex'),
+    privateKey,
+  };
 };
 
 export function providerCases(): ProviderCase[] {
@@ -95,32 +100,58 @@ export function providerCases(): ProviderCase[] {
   hmacCase(
     'stripe',
     (id) => JSON.stringify({ id, object: 'event', type: 'invoice.paid', data: { object: { amount: 1200 } } }),
-    (key, { body, at }) => ({ ...json, 'stripe-signature': `t=${at},v1=${hex(hmac('sha256', key, `${at}.`, body))}` }),
-    { removeSignature: without('stripe-signature'), signsTimestamp: true, expected: (id) => ({ providerEventId: id, providerEventType: 'invoice.paid' }) },
+    (key, { body, at }) => ({
+      ...json,
+      'stripe-signature': `t=${at},v1=${hex(hmac('sha256', key, `${at}.`, body))}`,
+    }),
+    {
+      removeSignature: without('stripe-signature'),
+      signsTimestamp: true,
+      expected: (id) => ({ providerEventId: id, providerEventType: 'invoice.paid' }),
+    },
     `whsec_${randomBytes(16).toString('hex')}`,
   );
   hmacCase(
     'github',
     (id) => JSON.stringify({ ref: 'refs/heads/main', after: id, commits: [{ message: 'fix' }] }),
-    (key, { body }) => ({ ...json, 'x-hub-signature-256': `sha256=${hex(hmac('sha256', key, body))}`, 'x-github-event': 'push' }),
-    { removeSignature: without('x-hub-signature-256'), signsTimestamp: false, expected: (id) => ({ providerEventId: id, providerEventType: 'push' }) },
+    (key, { body }) => ({
+      ...json,
+      'x-hub-signature-256': `sha256=${hex(hmac('sha256', key, body))}`,
+      'x-github-event': 'push',
+    }),
+    {
+      removeSignature: without('x-hub-signature-256'),
+      signsTimestamp: false,
+      expected: (id) => ({ providerEventId: id, providerEventType: 'push' }),
+    },
   );
   // GitHub's delivery id is a header, so the signer needs it: wrap to add it from the body.
   const github = cases[cases.length - 1];
   const githubSign = github.sign;
   github.sign = (input, wrongKey) => {
     const signed = githubSign(input, wrongKey);
-    return { ...signed, headers: { ...signed.headers, 'x-github-delivery': (JSON.parse(input.body) as { after: string }).after } };
+    return {
+      ...signed,
+      headers: {
+        ...signed.headers,
+        'x-github-delivery': (JSON.parse(input.body) as { after: string }).after,
+      },
+    };
   };
   hmacCase(
     'slack',
-    (id) => JSON.stringify({ type: 'event_callback', event_id: id, event: { type: 'message', text: 'hello' } }),
+    (id) =>
+      JSON.stringify({ type: 'event_callback', event_id: id, event: { type: 'message', text: 'hello' } }),
     (key, { body, at }) => ({
       ...json,
       'x-slack-request-timestamp': String(at),
       'x-slack-signature': `v0=${hex(hmac('sha256', key, `v0:${at}:`, body))}`,
     }),
-    { removeSignature: without('x-slack-signature'), signsTimestamp: true, expected: (id) => ({ providerEventId: id, providerEventType: 'message' }) },
+    {
+      removeSignature: without('x-slack-signature'),
+      signsTimestamp: true,
+      expected: (id) => ({ providerEventId: id, providerEventType: 'message' }),
+    },
   );
   for (const provider of ['standard-webhooks', 'svix'] as const) {
     const secret = generateSecret();
@@ -138,7 +169,12 @@ export function providerCases(): ProviderCase[] {
             ...json,
             [`${prefix}-id`]: id,
             [`${prefix}-timestamp`]: String(at),
-            [`${prefix}-signature`]: signPayload({ id, timestamp: at, payload: body, secrets: [wrongKey ? wrong : secret] }),
+            [`${prefix}-signature`]: signPayload({
+              id,
+              timestamp: at,
+              payload: body,
+              secrets: [wrongKey ? wrong : secret],
+            }),
           },
         };
       },
@@ -151,7 +187,8 @@ export function providerCases(): ProviderCase[] {
   {
     const token = random('twilio');
     const wrong = random('wrong');
-    const form = (id: string) => `CallSid=${id}&From=%2B15550001111&To=%2B15550002222&CallStatus=completed&Digits=1+2`;
+    const form = (id: string) =>
+      `CallSid=${id}&From=%2B15550001111&To=%2B15550002222&CallStatus=completed&Digits=1+2`;
     cases.push({
       provider: 'twilio',
       secrets: [token],
@@ -179,29 +216,56 @@ export function providerCases(): ProviderCase[] {
       'x-shopify-topic': 'orders/create',
       'x-shopify-webhook-id': (JSON.parse(body) as { note: string }).note,
     }),
-    { removeSignature: without('x-shopify-hmac-sha256'), signsTimestamp: false, expected: (id) => ({ providerEventId: id, providerEventType: 'orders/create' }) },
+    {
+      removeSignature: without('x-shopify-hmac-sha256'),
+      signsTimestamp: false,
+      expected: (id) => ({ providerEventId: id, providerEventType: 'orders/create' }),
+    },
   );
   hmacCase(
     'paddle',
     (id) => JSON.stringify({ event_id: id, event_type: 'transaction.completed', data: { id: 'txn_1' } }),
-    (key, { body, at }) => ({ ...json, 'paddle-signature': `ts=${at};h1=${hex(hmac('sha256', key, `${at}:`, body))}` }),
-    { removeSignature: without('paddle-signature'), signsTimestamp: true, expected: (id) => ({ providerEventId: id, providerEventType: 'transaction.completed' }) },
+    (key, { body, at }) => ({
+      ...json,
+      'paddle-signature': `ts=${at};h1=${hex(hmac('sha256', key, `${at}:`, body))}`,
+    }),
+    {
+      removeSignature: without('paddle-signature'),
+      signsTimestamp: true,
+      expected: (id) => ({ providerEventId: id, providerEventType: 'transaction.completed' }),
+    },
   );
   hmacCase(
     'square',
     (id) => JSON.stringify({ merchant_id: 'M1', type: 'payment.created', event_id: id, data: { id: 'p1' } }),
-    (key, { body, url }) => ({ ...json, 'x-square-hmacsha256-signature': b64(hmac('sha256', key, url, body)) }),
-    { removeSignature: without('x-square-hmacsha256-signature'), signsTimestamp: false, expected: (id) => ({ providerEventId: id, providerEventType: 'payment.created' }) },
+    (key, { body, url }) => ({
+      ...json,
+      'x-square-hmacsha256-signature': b64(hmac('sha256', key, url, body)),
+    }),
+    {
+      removeSignature: without('x-square-hmacsha256-signature'),
+      signsTimestamp: false,
+      expected: (id) => ({ providerEventId: id, providerEventType: 'payment.created' }),
+    },
   );
   hmacCase(
     'zoom',
-    (id) => JSON.stringify({ event: 'meeting.started', payload: { object: { uuid: id } }, event_ts: 1767225600000 }),
+    (id) =>
+      JSON.stringify({
+        event: 'meeting.started',
+        payload: { object: { uuid: id } },
+        event_ts: 1767225600000,
+      }),
     (key, { body, at }) => ({
       ...json,
       'x-zm-request-timestamp': String(at),
       'x-zm-signature': `v0=${hex(hmac('sha256', key, `v0:${at}:`, body))}`,
     }),
-    { removeSignature: without('x-zm-signature'), signsTimestamp: true, expected: () => ({ providerEventId: null, providerEventType: 'meeting.started' }) },
+    {
+      removeSignature: without('x-zm-signature'),
+      signsTimestamp: true,
+      expected: () => ({ providerEventId: null, providerEventType: 'meeting.started' }),
+    },
   );
   {
     const secret = random('linear');
@@ -232,9 +296,19 @@ export function providerCases(): ProviderCase[] {
   }
   hmacCase(
     'intercom',
-    (id) => JSON.stringify({ type: 'notification_event', id, topic: 'user.created', data: { item: { type: 'user' } } }),
+    (id) =>
+      JSON.stringify({
+        type: 'notification_event',
+        id,
+        topic: 'user.created',
+        data: { item: { type: 'user' } },
+      }),
     (key, { body }) => ({ ...json, 'x-hub-signature': `sha1=${hex(hmac('sha1', key, body))}` }),
-    { removeSignature: without('x-hub-signature'), signsTimestamp: false, expected: (id) => ({ providerEventId: id, providerEventType: 'user.created' }) },
+    {
+      removeSignature: without('x-hub-signature'),
+      signsTimestamp: false,
+      expected: (id) => ({ providerEventId: id, providerEventType: 'user.created' }),
+    },
   );
   {
     const key = random('mailgun');
@@ -242,12 +316,19 @@ export function providerCases(): ProviderCase[] {
     cases.push({
       provider: 'mailgun',
       secrets: [key],
-      body: (id) => JSON.stringify({ signature: { timestamp: '0', token: '', signature: '' }, 'event-data': { id, event: 'delivered' } }),
+      body: (id) =>
+        JSON.stringify({
+          signature: { timestamp: '0', token: '', signature: '' },
+          'event-data': { id, event: 'delivered' },
+        }),
       sign: ({ body, at }, wrongKey) => {
         const parsed = JSON.parse(body) as { 'event-data': { id: string } };
         const token = createHash('sha256').update(parsed['event-data'].id).digest('hex').slice(0, 50);
         const signature = hex(hmac('sha256', wrongKey ? wrong : key, String(at), token));
-        return { body: JSON.stringify({ ...parsed, signature: { timestamp: String(at), token, signature } }), headers: { ...json } };
+        return {
+          body: JSON.stringify({ ...parsed, signature: { timestamp: String(at), token, signature } }),
+          headers: { ...json },
+        };
       },
       // The signature lives in the body: "missing" means the body has none.
       removeSignature: (request) => {
@@ -256,7 +337,13 @@ export function providerCases(): ProviderCase[] {
         return { ...request, body: JSON.stringify(parsed) };
       },
       // event-data is not signed (PROVIDERS.md); the token is.
-      tamper: (request) => ({ ...request, body: request.body.replace(/"token":"(.)/, (_, first: string) => `"token":"${first === 'a' ? 'b' : 'a'}`) }),
+      tamper: (request) => ({
+        ...request,
+        body: request.body.replace(
+          /"token":"(.)/,
+          (_, first: string) => `"token":"${first === 'a' ? 'b' : 'a'}`,
+        ),
+      }),
       signsTimestamp: true,
       expected: (id) => ({ providerEventId: id, providerEventType: 'delivered' }),
     });
@@ -275,7 +362,9 @@ export function providerCases(): ProviderCase[] {
         headers: {
           ...json,
           'x-twilio-email-event-webhook-timestamp': String(at),
-          'x-twilio-email-event-webhook-signature': b64(sign('sha256', Buffer.from(`${at}${body}`), (wrongKey ? wrong : right).privateKey)),
+          'x-twilio-email-event-webhook-signature': b64(
+            sign('sha256', Buffer.from(`${at}${body}`), (wrongKey ? wrong : right).privateKey),
+          ),
         },
       }),
       removeSignature: without('x-twilio-email-event-webhook-signature'),
@@ -290,13 +379,22 @@ export function providerCases(): ProviderCase[] {
     cases.push({
       provider: 'discord',
       secrets: [right.publicHex],
-      body: (id) => JSON.stringify({ version: 1, application_id: '1', type: 1, id, event: { type: 'APPLICATION_AUTHORIZED', data: {} } }),
+      body: (id) =>
+        JSON.stringify({
+          version: 1,
+          application_id: '1',
+          type: 1,
+          id,
+          event: { type: 'APPLICATION_AUTHORIZED', data: {} },
+        }),
       sign: ({ body, at }, wrongKey) => ({
         body,
         headers: {
           ...json,
           'x-signature-timestamp': String(at),
-          'x-signature-ed25519': hex(sign(null, Buffer.from(`${at}${body}`), (wrongKey ? wrong : right).privateKey)),
+          'x-signature-ed25519': hex(
+            sign(null, Buffer.from(`${at}${body}`), (wrongKey ? wrong : right).privateKey),
+          ),
         },
       }),
       removeSignature: without('x-signature-ed25519'),
@@ -309,7 +407,11 @@ export function providerCases(): ProviderCase[] {
     'pagerduty',
     (id) => JSON.stringify({ event: { id, event_type: 'incident.triggered', data: { id: 'Q1' } } }),
     (key, { body }) => ({ ...json, 'x-pagerduty-signature': `v1=${hex(hmac('sha256', key, body))}` }),
-    { removeSignature: without('x-pagerduty-signature'), signsTimestamp: false, expected: (id) => ({ providerEventId: id, providerEventType: 'incident.triggered' }) },
+    {
+      removeSignature: without('x-pagerduty-signature'),
+      signsTimestamp: false,
+      expected: (id) => ({ providerEventId: id, providerEventType: 'incident.triggered' }),
+    },
   );
   {
     // GitLab's signing token (Standard Webhooks headers): the plain token cannot see a changed body.
@@ -329,7 +431,12 @@ export function providerCases(): ProviderCase[] {
             'idempotency-key': id,
             'webhook-id': id,
             'webhook-timestamp': String(at),
-            'webhook-signature': signPayload({ id, timestamp: at, payload: body, secrets: [wrongKey ? wrong : secret] }),
+            'webhook-signature': signPayload({
+              id,
+              timestamp: at,
+              payload: body,
+              secrets: [wrongKey ? wrong : secret],
+            }),
           },
         };
       },

@@ -32,13 +32,21 @@ describe('provider vectors through POST /in/:sourceId', () => {
 
   before(async () => {
     const logger = createLogger('test', 'error');
-    const kafka = createKafka({ brokers: testInfra().kafkaBrokers.split(','), clientId: 'test-vectors', logger });
+    const kafka = createKafka({
+      brokers: testInfra().kafkaBrokers.split(','),
+      clientId: 'test-vectors',
+      logger,
+    });
     await ensureTopics(kafka, [{ topic: topicNames(prefix).inboundJournal, numPartitions: 2 }]);
     producer = new BatchingProducer(kafka, { lingerMs: 1 });
     await producer.connect();
     const acceptor = new InboundAcceptor(
       {
-        write: (message) => producer.send(topicNames(prefix).inboundJournal, { key: message.sourceId, value: JSON.stringify(message) }),
+        write: (message) =>
+          producer.send(topicNames(prefix).inboundJournal, {
+            key: message.sourceId,
+            value: JSON.stringify(message),
+          }),
         now: () => nowMs,
         onMisconfigured: () => assert.fail('every vector source is usable'),
       },
@@ -48,7 +56,10 @@ describe('provider vectors through POST /in/:sourceId', () => {
       sources.put({
         id: `src_v${index}`,
         provider: providerKeySchema.parse(vector.provider),
-        settings: { secrets: [vector.secret ?? vector.public_key ?? ''], toleranceSeconds: vector.tolerance_seconds ?? 300 },
+        settings: {
+          secrets: [vector.secret ?? vector.public_key ?? ''],
+          toleranceSeconds: vector.tolerance_seconds ?? 300,
+        },
         maxBodyBytes: 64 * 1024,
         dedupWindowSeconds: 86400,
         rateLimit: null,
@@ -81,7 +92,9 @@ describe('provider vectors through POST /in/:sourceId', () => {
 
   vectors.forEach((vector, index) => {
     it(`${vector.id} is ${vector.expect}`, async () => {
-      const headers = Object.fromEntries(Object.entries(vector.headers).map(([name, value]) => [name.toLowerCase(), value]));
+      const headers = Object.fromEntries(
+        Object.entries(vector.headers).map(([name, value]) => [name.toLowerCase(), value]),
+      );
       if (vector.url) {
         const signed = new URL(vector.url);
         headers['x-forwarded-proto'] = signed.protocol.slice(0, -1);
@@ -114,11 +127,20 @@ describe('provider vectors through POST /in/:sourceId', () => {
       .map((vector, index) => ({ vector, sourceId: `src_v${index}` }))
       .filter(({ vector }) => vector.expect === 'valid' && !vector.expected_response);
     await waitFor('accepted vectors in the journal', 10000, () => journal.messages.length >= accepted.length);
-    const journaled = journal.messages.map((message) => JSON.parse(message.value) as { sourceId: string; bodyBase64: string });
-    assert.deepEqual(journaled.map((message) => message.sourceId).sort(), accepted.map(({ sourceId }) => sourceId).sort());
+    const journaled = journal.messages.map(
+      (message) => JSON.parse(message.value) as { sourceId: string; bodyBase64: string },
+    );
+    assert.deepEqual(
+      journaled.map((message) => message.sourceId).sort(),
+      accepted.map(({ sourceId }) => sourceId).sort(),
+    );
     for (const { vector, sourceId } of accepted) {
       const message = journaled.find((item) => item.sourceId === sourceId)!;
-      assert.equal(Buffer.from(message.bodyBase64, 'base64').toString('utf8'), vector.body, `${vector.id}: raw body kept byte for byte`);
+      assert.equal(
+        Buffer.from(message.bodyBase64, 'base64').toString('utf8'),
+        vector.body,
+        `${vector.id}: raw body kept byte for byte`,
+      );
     }
   });
 });

@@ -59,7 +59,11 @@ describe('ingress: every provider, end to end', () => {
 
   const send = (item: ProviderCase, request: SignedRequest) => {
     const source = sources.get(item.provider)!;
-    return post(`${services.ingress.url}${new URL(source.ingressUrl).pathname.replace('/gateway', '')}`, request.headers, request.body);
+    return post(
+      `${services.ingress.url}${new URL(source.ingressUrl).pathname.replace('/gateway', '')}`,
+      request.headers,
+      request.body,
+    );
   };
   const signed = (item: ProviderCase, eventId: string, at = unixNow(), wrongKey = false) => {
     const source = sources.get(item.provider)!;
@@ -90,14 +94,18 @@ describe('ingress: every provider, end to end', () => {
       firstEvent.set(item.provider, eventId);
       const valid = signed(item, eventId);
       const answer = await send(item, valid);
-      assert.ok(answer.status === 200 || answer.status === 204, `${item.provider}: ${answer.status} ${answer.text}`);
+      assert.ok(
+        answer.status === 200 || answer.status === 204,
+        `${item.provider}: ${answer.status} ${answer.text}`,
+      );
       const again = await send(item, valid);
       assert.equal(again.status, answer.status, 'a duplicate is answered 2xx too');
 
       await refused(item, item.tamper(valid), 'bad-signature', 'tampered body');
       await refused(item, signed(item, eventId, unixNow(), true), 'bad-signature', 'wrong secret');
       await refused(item, item.removeSignature(valid), 'missing-header', 'missing signature');
-      if (item.signsTimestamp) await refused(item, signed(item, eventId, unixNow() - 400), 'stale-timestamp', 'stale timestamp');
+      if (item.signsTimestamp)
+        await refused(item, signed(item, eventId, unixNow() - 400), 'stale-timestamp', 'stale timestamp');
     });
   }
 
@@ -113,7 +121,9 @@ describe('ingress: every provider, end to end', () => {
     }
     const sentinelIds = [...sentinels.values()];
     const bodies = () =>
-      inbound.messages.map((message) => Buffer.from((JSON.parse(message.value) as InboundMessage).bodyBase64, 'base64').toString('utf8'));
+      inbound.messages.map((message) =>
+        Buffer.from((JSON.parse(message.value) as InboundMessage).bodyBase64, 'base64').toString('utf8'),
+      );
     await waitFor('every sentinel on webhooks.inbound', 20000, () => {
       const seen = bodies();
       return sentinelIds.every((id) => seen.some((body) => body.includes(id)));
@@ -127,12 +137,16 @@ describe('ingress: every provider, end to end', () => {
       assert.equal(key, source.id, 'keyed by source id');
       assert.equal(value.sourceId, source.id);
       assert.equal(value.provider, item.provider);
-      assert.deepEqual({ providerEventId: value.providerEventId, providerEventType: value.providerEventType }, item.expected(eventId));
+      assert.deepEqual(
+        { providerEventId: value.providerEventId, providerEventType: value.providerEventType },
+        item.expected(eventId),
+      );
       assert.match(value.id, /^in_/);
       assert.ok(!Number.isNaN(Date.parse(value.receivedAt)));
       const sent = signed(item, eventId);
       // The raw body is kept byte for byte (signers that stamp the time into the body differ only there).
-      if (!['linear', 'mailgun'].includes(item.provider)) assert.equal(Buffer.from(value.bodyBase64, 'base64').toString('utf8'), sent.body);
+      if (!['linear', 'mailgun'].includes(item.provider))
+        assert.equal(Buffer.from(value.bodyBase64, 'base64').toString('utf8'), sent.body);
       assert.equal(value.contentType, sent.headers['content-type'] ?? null);
     }
   });
@@ -149,13 +163,19 @@ describe('ingress: every provider, end to end', () => {
 
     const zoom = cases.find((item) => item.provider === 'zoom')!;
     const plainToken = uniqueId('plain');
-    const zoomBody = JSON.stringify({ event: 'endpoint.url_validation', payload: { plainToken }, event_ts: at * 1000 });
+    const zoomBody = JSON.stringify({
+      event: 'endpoint.url_validation',
+      payload: { plainToken },
+      event_ts: at * 1000,
+    });
     const zoomAnswer = await send(zoom, zoom.sign({ body: zoomBody, at, url: '' }));
     assert.equal(zoomAnswer.status, 200, zoomAnswer.text);
     const reply = zoomAnswer.json<{ plainToken: string; encryptedToken: string }>();
     assert.equal(reply.plainToken, plainToken);
     assert.match(reply.encryptedToken, /^[0-9a-f]{64}$/);
-    const bodies = inbound.messages.map((message) => Buffer.from((JSON.parse(message.value) as InboundMessage).bodyBase64, 'base64').toString('utf8'));
+    const bodies = inbound.messages.map((message) =>
+      Buffer.from((JSON.parse(message.value) as InboundMessage).bodyBase64, 'base64').toString('utf8'),
+    );
     assert.ok(!bodies.some((body) => body.includes(challenge) || body.includes(plainToken)));
   });
 });

@@ -33,18 +33,31 @@ describe('control API: sources', () => {
 
   it('creates a source with defaults, answers its ingressUrl, and never returns its secrets', async () => {
     const secret = generateSecret();
-    const created = await call<SourceView>('POST', '/v1/sources', { name: 'billing', provider: 'standard-webhooks', secrets: [secret] });
+    const created = await call<SourceView>('POST', '/v1/sources', {
+      name: 'billing',
+      provider: 'standard-webhooks',
+      secrets: [secret],
+    });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const source = created.body;
     assert.match(source.id, /^src_[A-Za-z0-9_-]{22}$/);
     assert.equal(source.ingressUrl, `https://hooks.example.test/in/${source.id}`);
     assert.deepEqual(
-      { tolerance: source.toleranceSeconds, window: source.dedupWindowSeconds, forward: source.forward, rate: source.rateLimit },
+      {
+        tolerance: source.toleranceSeconds,
+        window: source.dedupWindowSeconds,
+        forward: source.forward,
+        rate: source.rateLimit,
+      },
       { tolerance: 300, window: 86400, forward: null, rate: null },
     );
     assert.equal(source.maxBodyBytes, 524288);
     assert.deepEqual(source.secretFingerprints, [fingerprint(secret)]);
-    for (const answer of [created, await call('GET', `/v1/sources/${source.id}`), await call('GET', '/v1/sources')]) {
+    for (const answer of [
+      created,
+      await call('GET', `/v1/sources/${source.id}`),
+      await call('GET', '/v1/sources'),
+    ]) {
       assert.ok(!JSON.stringify(answer.body).includes(secret), 'the secret is never answered');
     }
   });
@@ -52,13 +65,27 @@ describe('control API: sources', () => {
   it('lists with a cursor, filters by provider, updates, rotates, and deletes (after which the ingress answers 404)', async () => {
     const made: SourceView[] = [];
     for (let i = 0; i < 3; i++) {
-      made.push((await call<SourceView>('POST', '/v1/sources', { name: `gh ${i}`, provider: 'github', secrets: [`s-${i}`] })).body);
+      made.push(
+        (
+          await call<SourceView>('POST', '/v1/sources', {
+            name: `gh ${i}`,
+            provider: 'github',
+            secrets: [`s-${i}`],
+          })
+        ).body,
+      );
     }
     const first = await call<Page<SourceView>>('GET', '/v1/sources?provider=github&limit=2');
     assert.equal(first.body.data.length, 2);
     assert.ok(first.body.nextCursor);
-    const second = await call<Page<SourceView>>('GET', `/v1/sources?provider=github&limit=2&cursor=${first.body.nextCursor}`);
-    assert.deepEqual([...first.body.data, ...second.body.data].map((item) => item.id), made.map((item) => item.id));
+    const second = await call<Page<SourceView>>(
+      'GET',
+      `/v1/sources?provider=github&limit=2&cursor=${first.body.nextCursor}`,
+    );
+    assert.deepEqual(
+      [...first.body.data, ...second.body.data].map((item) => item.id),
+      made.map((item) => item.id),
+    );
     assert.equal(second.body.nextCursor, null);
 
     const target = made[0];
@@ -72,7 +99,10 @@ describe('control API: sources', () => {
     assert.deepEqual(patched.body.secretFingerprints, [fingerprint('new-secret'), fingerprint('s-0')]);
     assert.deepEqual(patched.body.forward, { eventTypeFrom: 'header:x-github-event' });
     assert.equal(patched.body.toleranceSeconds, 60);
-    const cleared = await call<SourceView>('PATCH', `/v1/sources/${target.id}`, { forward: null, rateLimit: null });
+    const cleared = await call<SourceView>('PATCH', `/v1/sources/${target.id}`, {
+      forward: null,
+      rateLimit: null,
+    });
     assert.deepEqual([cleared.body.forward, cleared.body.rateLimit], [null, null]);
 
     await ingressSees(services.ingress, 4);
@@ -87,8 +117,14 @@ describe('control API: sources', () => {
     const cases: [Record<string, unknown>, string[]][] = [
       [{ name: 'x', provider: 'nope', secrets: ['s'] }, ['provider']],
       [{ name: 'x', provider: 'github', secrets: [] }, ['secrets']],
-      [{ name: 'x', provider: 'github', secrets: ['s'], toleranceSeconds: 0, maxBodyBytes: 10_000_000 }, ['toleranceSeconds', 'maxBodyBytes']],
-      [{ name: 'x', provider: 'github', secrets: ['s'], forward: { eventTypeFrom: 'a b' } }, ['forward.eventTypeFrom']],
+      [
+        { name: 'x', provider: 'github', secrets: ['s'], toleranceSeconds: 0, maxBodyBytes: 10_000_000 },
+        ['toleranceSeconds', 'maxBodyBytes'],
+      ],
+      [
+        { name: 'x', provider: 'github', secrets: ['s'], forward: { eventTypeFrom: 'a b' } },
+        ['forward.eventTypeFrom'],
+      ],
       [{ name: 'x', provider: 'github', secrets: ['s'], secret: 's' }, ['secret']],
       [{ name: 'x', provider: 'discord', secrets: ['not-a-hex-key'] }, ['secrets.0']],
       [{ name: 'x', provider: 'generic-hmac', secrets: ['s'] }, ['options']],
@@ -100,7 +136,9 @@ describe('control API: sources', () => {
       assert.deepEqual(problemPaths(answer).sort(), paths.sort(), JSON.stringify(answer.body));
       assert.ok(!answer.body.detail.includes('not-a-hex-key'), 'a bad key is named by position, not echoed');
     }
-    const source = (await call<SourceView>('POST', '/v1/sources', { name: 'd', provider: 'github', secrets: ['s'] })).body;
+    const source = (
+      await call<SourceView>('POST', '/v1/sources', { name: 'd', provider: 'github', secrets: ['s'] })
+    ).body;
     const switched = await call<Problem>('PATCH', `/v1/sources/${source.id}`, { provider: 'discord' });
     assert.ok(isProblem(switched, 400), 'changing the provider re-checks the secrets');
     assert.deepEqual(problemPaths(switched), ['secrets.0']);
@@ -109,10 +147,16 @@ describe('control API: sources', () => {
   it('requires the admin token and documents the routes', async () => {
     assert.ok(isProblem(await call('GET', '/v1/sources', undefined, { token: null }), 401));
     assert.ok(isProblem(await call('POST', '/v1/sources', {}, { token: 'wrong-token-wrong-token' }), 401));
-    const document = (await call<{ paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, unknown> } }>('GET', '/openapi.json', undefined, { token: null })).body;
+    const document = (
+      await call<{
+        paths: Record<string, Record<string, unknown>>;
+        components: { schemas: Record<string, unknown> };
+      }>('GET', '/openapi.json', undefined, { token: null })
+    ).body;
     assert.deepEqual(Object.keys(document.paths['/v1/sources']).sort(), ['get', 'post']);
     assert.deepEqual(Object.keys(document.paths['/v1/sources/{id}']).sort(), ['delete', 'get', 'patch']);
-    for (const name of ['CreateSource', 'UpdateSource', 'Source', 'SourcePage']) assert.ok(document.components.schemas[name], name);
+    for (const name of ['CreateSource', 'UpdateSource', 'Source', 'SourcePage'])
+      assert.ok(document.components.schemas[name], name);
   });
 
   it('accepts a webhook sent the moment its source is created (the ingress catches up on an unknown id)', async () => {
@@ -121,8 +165,17 @@ describe('control API: sources', () => {
       const body = `{"type":"first.call","n":${n}}`;
       const at = Math.floor(Date.now() / 1000);
       const id = `msg_${randomUUID()}`;
-      const headers = { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(at), 'webhook-signature': signPayload({ id, timestamp: at, payload: body, secrets: [secret] }) };
-      const created = await call<SourceView>('POST', '/v1/sources', { name: `instant-${n}`, provider: 'standard-webhooks', secrets: [secret] });
+      const headers = {
+        'content-type': 'application/json',
+        'webhook-id': id,
+        'webhook-timestamp': String(at),
+        'webhook-signature': signPayload({ id, timestamp: at, payload: body, secrets: [secret] }),
+      };
+      const created = await call<SourceView>('POST', '/v1/sources', {
+        name: `instant-${n}`,
+        provider: 'standard-webhooks',
+        secrets: [secret],
+      });
       assert.equal(created.status, 201, JSON.stringify(created.body));
       const first = await post(`${services.ingress.url}/in/${created.body.id}`, headers, body);
       assert.equal(first.status, 200, first.text);

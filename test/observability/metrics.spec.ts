@@ -30,11 +30,19 @@ describe('metrics after a small real run', () => {
   before(async () => {
     await healthy.start();
     await failing.start();
-    const env = { BREAKER_FAILURE_THRESHOLD: '2', BREAKER_OPEN_MS: '300', BREAKER_MAX_OPEN_MS: '1000', METRICS_ENDPOINT_SERIES_MAX: '1' };
+    const env = {
+      BREAKER_FAILURE_THRESHOLD: '2',
+      BREAKER_OPEN_MS: '300',
+      BREAKER_MAX_OPEN_MS: '1000',
+      METRICS_ENDPOINT_SERIES_MAX: '1',
+    };
     stack = await startOutbound(['router', 'dispatcher', 'scheduler'], env, async () => {
       await insertEndpoint({ url: healthy.url });
       const retryPolicy = { maxAttempts: 2, baseSeconds: 0.2, factor: 1, capSeconds: 0.2 };
-      failingEndpoints = [await insertEndpoint({ url: failing.url, retryPolicy }), await insertEndpoint({ url: failing.url, retryPolicy })];
+      failingEndpoints = [
+        await insertEndpoint({ url: failing.url, retryPolicy }),
+        await insertEndpoint({ url: failing.url, retryPolicy }),
+      ];
     });
     await stack.routerSees(3);
     await stack.publish([
@@ -43,7 +51,11 @@ describe('metrics after a small real run', () => {
     ]);
     await stack.producer.send({ topic: stack.topics.events, messages: [{ value: 'not json' }] });
     await waitFor('healthy deliveries', 15000, () => healthy.requests.length >= 6);
-    await waitFor('dead letters of the failing endpoint', 20000, async () => total(await samples(stack.services.dispatcher, 'gateway_dead_letters_total')) >= 1);
+    await waitFor(
+      'dead letters of the failing endpoint',
+      20000,
+      async () => total(await samples(stack.services.dispatcher, 'gateway_dead_letters_total')) >= 1,
+    );
   });
 
   after(async () => {
@@ -55,13 +67,20 @@ describe('metrics after a small real run', () => {
   it('router: consumed, invalid, routed, emitted, lag', async () => {
     const router = stack.services.router;
     assert.ok(total(await samples(router, 'gateway_messages_consumed_total')) >= 6);
-    await waitFor('the invalid message counted', 10000, async () => total(await samples(router, 'gateway_invalid_messages_total')) >= 1);
+    await waitFor(
+      'the invalid message counted',
+      10000,
+      async () => total(await samples(router, 'gateway_invalid_messages_total')) >= 1,
+    );
     assert.equal(total(await samples(router, 'gateway_invalid_messages_total')), 1);
     const routed = await samples(router, 'gateway_events_routed_total');
     assert.ok((routed.get('{outcome="matched"}') ?? 0) >= 6);
     assert.ok(total(await samples(router, 'gateway_deliveries_emitted_total')) >= 12);
     const lag = await samples(router, 'gateway_kafka_consumer_lag_messages');
-    assert.ok(lag.size > 0 && [...lag.values()].every((value) => value >= 0 && value < 100), 'lag per topic and partition');
+    assert.ok(
+      lag.size > 0 && [...lag.values()].every((value) => value >= 0 && value < 100),
+      'lag per topic and partition',
+    );
     assert.ok(total(await samples(router, 'gateway_kafka_produce_duration_seconds_count')) >= 1);
   });
 
@@ -71,11 +90,19 @@ describe('metrics after a small real run', () => {
     assert.ok((deliveries.get('{outcome="delivered"}') ?? 0) >= 6);
     assert.ok((deliveries.get('{outcome="retry-scheduled"}') ?? 0) >= 1);
     const attempts = await samples(dispatcher, 'gateway_attempt_duration_seconds_count');
-    assert.ok((attempts.get('{outcome="success"}') ?? 0) >= 6 && (attempts.get('{outcome="failure"}') ?? 0) >= 1);
+    assert.ok(
+      (attempts.get('{outcome="success"}') ?? 0) >= 6 && (attempts.get('{outcome="failure"}') ?? 0) >= 1,
+    );
     const e2eSum = total(await samples(dispatcher, 'gateway_end_to_end_latency_seconds_sum'));
     const e2eCount = total(await samples(dispatcher, 'gateway_end_to_end_latency_seconds_count'));
-    assert.ok(e2eCount >= 6 && e2eSum / e2eCount > 0 && e2eSum / e2eCount < 30, 'a plausible mean end-to-end latency');
-    assert.ok(total(await samples(dispatcher, 'gateway_circuit_transitions_total')) >= 1, 'the failing endpoint opened its circuit');
+    assert.ok(
+      e2eCount >= 6 && e2eSum / e2eCount > 0 && e2eSum / e2eCount < 30,
+      'a plausible mean end-to-end latency',
+    );
+    assert.ok(
+      total(await samples(dispatcher, 'gateway_circuit_transitions_total')) >= 1,
+      'the failing endpoint opened its circuit',
+    );
     assert.ok((await samples(dispatcher, 'gateway_circuit_open_endpoints')).size >= 1);
   });
 
@@ -85,9 +112,13 @@ describe('metrics after a small real run', () => {
     // Both failing endpoints opened their circuits; the cap of 1 lists one and counts the other.
     await waitFor('one failing endpoint listed, one counted', 10000, async () => {
       const unlisted = await samples(dispatcher, 'gateway_endpoints_failing_unlisted');
-      return (await samples(dispatcher, 'gateway_endpoint_failing_seconds')).size === 1 && unlisted.get('') === 1;
+      return (
+        (await samples(dispatcher, 'gateway_endpoint_failing_seconds')).size === 1 && unlisted.get('') === 1
+      );
     });
-    const [[series, seconds]] = [...(await samples(dispatcher, 'gateway_endpoint_failing_seconds')).entries()];
+    const [[series, seconds]] = [
+      ...(await samples(dispatcher, 'gateway_endpoint_failing_seconds')).entries(),
+    ];
     const listed = /^\{endpoint_id="([^"]+)"\}$/.exec(series)?.[1] ?? '';
     assert.ok(ids.includes(listed), `${series} names a failing endpoint`);
     assert.ok(seconds > 0 && seconds < 120, `failing for a plausible ${seconds} s`);
@@ -108,10 +139,17 @@ describe('metrics after a small real run', () => {
     await waitFor('both failing endpoints recovered', 20000, async () => {
       const unlisted = await samples(dispatcher, 'gateway_endpoints_failing_unlisted');
       const states = await samples(dispatcher, 'gateway_endpoint_circuit_state');
-      return (await samples(dispatcher, 'gateway_endpoint_failing_seconds')).size === 0 && unlisted.get('') === 0 && states.size === 0;
+      return (
+        (await samples(dispatcher, 'gateway_endpoint_failing_seconds')).size === 0 &&
+        unlisted.get('') === 0 &&
+        states.size === 0
+      );
     });
     assert.equal((await samples(dispatcher, 'gateway_endpoint_circuit_state')).size, 0);
-    assert.ok(((await samples(dispatcher, 'gateway_circuit_transitions_total')).get('{to="closed"}') ?? 0) >= 2, 'both circuits closed');
+    assert.ok(
+      ((await samples(dispatcher, 'gateway_circuit_transitions_total')).get('{to="closed"}') ?? 0) >= 2,
+      'both circuits closed',
+    );
   });
 
   it('scheduler: retries fired, lateness, pending', async () => {
@@ -120,6 +158,10 @@ describe('metrics after a small real run', () => {
     const lateCount = total(await samples(scheduler, 'gateway_retry_lateness_seconds_count'));
     const lateSum = total(await samples(scheduler, 'gateway_retry_lateness_seconds_sum'));
     assert.ok(lateCount >= 1 && lateSum / lateCount < 5, 'fired close to their due time');
-    await waitFor('the pending gauge sampled', 10000, async () => (await samples(scheduler, 'gateway_retries_pending')).size === 1);
+    await waitFor(
+      'the pending gauge sampled',
+      10000,
+      async () => (await samples(scheduler, 'gateway_retries_pending')).size === 1,
+    );
   });
 });

@@ -14,7 +14,8 @@ const token = 'tracing-test-admin-token-0123456789';
 function chainOf(spans: ReceivedSpan[], span: ReceivedSpan): string[] {
   const byId = new Map(spans.map((each) => [each.spanId, each]));
   const names: string[] = [];
-  for (let current: ReceivedSpan | undefined = span; current; current = byId.get(current.parentSpanId)) names.unshift(`${current.service}:${current.name}`);
+  for (let current: ReceivedSpan | undefined = span; current; current = byId.get(current.parentSpanId))
+    names.unshift(`${current.service}:${current.name}`);
   return names;
 }
 
@@ -40,7 +41,11 @@ describe('one trace from POST /v1/events or an ingress request through router, d
       async () => {
         await insertEndpoint({ url: receiver.url, eventTypes: ['trace.*'] });
         await insertEndpoint({ url: inboundReceiver.url, eventTypes: ['inbound.*'] });
-        sourceId = await insertSource(await testDatabase(), { provider: 'standard-webhooks', secrets: [sourceSecret], forward: { eventTypeFrom: 'type' } });
+        sourceId = await insertSource(await testDatabase(), {
+          provider: 'standard-webhooks',
+          secrets: [sourceSecret],
+          forward: { eventTypeFrom: 'type' },
+        });
       },
     );
     await stack.routerSees(2);
@@ -59,27 +64,49 @@ describe('one trace from POST /v1/events or an ingress request through router, d
     const rootSpanId = '00f067aa0ba902b7';
     const response = await fetch(`${stack.services.api.url}/v1/events`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', traceparent: `00-${traceId}-${rootSpanId}-01` },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        traceparent: `00-${traceId}-${rootSpanId}-01`,
+      },
       body: JSON.stringify({ type: 'trace.test', data: { secretish: 'not-in-spans' } }),
     });
     assert.equal(response.status, 202);
     await waitFor('two attempts at the receiver', 20000, () => receiver.requests.length === 2);
-    for (const request of receiver.requests) assert.equal(request.headers.traceparent?.split('-')[1], traceId, 'the receiver sees the same trace');
+    for (const request of receiver.requests)
+      assert.equal(request.headers.traceparent?.split('-')[1], traceId, 'the receiver sees the same trace');
 
     const spans = await waitFor('spans from every service', 15000, () => {
       const ours = collector.spans.filter((span) => span.traceId === traceId);
       const services = new Set(ours.map((span) => span.service));
-      return ['api', 'router', 'dispatcher', 'scheduler'].every((service) => services.has(service)) && ours.filter((span) => span.name === 'deliver').length === 2 ? ours : null;
+      return ['api', 'router', 'dispatcher', 'scheduler'].every((service) => services.has(service)) &&
+        ours.filter((span) => span.name === 'deliver').length === 2
+        ? ours
+        : null;
     });
     const byId = new Map(spans.map((span) => [span.spanId, span]));
     for (const span of spans) {
-      assert.ok(span.parentSpanId === rootSpanId || byId.has(span.parentSpanId), `${span.service}/${span.name} has its parent in the trace`);
+      assert.ok(
+        span.parentSpanId === rootSpanId || byId.has(span.parentSpanId),
+        `${span.service}/${span.name} has its parent in the trace`,
+      );
     }
-    const retried = spans.find((span) => span.name === 'deliver' && span.attributes['gateway.attempt'] === 2)!;
-    assert.deepEqual(chainOf(spans, retried), ['api:publish event', 'router:route event', 'dispatcher:deliver', 'scheduler:fire retry', 'dispatcher:deliver']);
+    const retried = spans.find(
+      (span) => span.name === 'deliver' && span.attributes['gateway.attempt'] === 2,
+    )!;
+    assert.deepEqual(chainOf(spans, retried), [
+      'api:publish event',
+      'router:route event',
+      'dispatcher:deliver',
+      'scheduler:fire retry',
+      'dispatcher:deliver',
+    ]);
     const lastHop = receiver.requests[1].headers.traceparent.split('-')[2];
     assert.equal(lastHop, retried.spanId, "the receiver's parent is the dispatcher's span of that attempt");
-    assert.ok(retried.attributes['gateway.event.id'] && retried.attributes['gateway.endpoint.id'], 'event and endpoint ids are attributes');
+    assert.ok(
+      retried.attributes['gateway.event.id'] && retried.attributes['gateway.endpoint.id'],
+      'event and endpoint ids are attributes',
+    );
     assert.equal(retried.attributes['gateway.outcome'], 'delivered');
     assert.doesNotMatch(JSON.stringify(spans), /not-in-spans|whsec_/, 'no payload or secret in any span');
   });
@@ -126,9 +153,21 @@ describe('one trace from POST /v1/events or an ingress request through router, d
     assert.equal(Number(ingress[0].attributes['http.response.status_code']), 200);
 
     const deliver = spans.find((span) => span.name === 'deliver')!;
-    assert.deepEqual(chainOf(spans, deliver), ['ingress:POST /in/:sourceId', 'router:route event', 'dispatcher:deliver']);
-    assert.equal(delivered.headers.traceparent.split('-')[2], deliver.spanId, "the receiver's parent is the dispatcher's span");
-    assert.equal(deliver.attributes['gateway.event.id'], inboundId, 'the forwarded event keeps the inbound id');
+    assert.deepEqual(chainOf(spans, deliver), [
+      'ingress:POST /in/:sourceId',
+      'router:route event',
+      'dispatcher:deliver',
+    ]);
+    assert.equal(
+      delivered.headers.traceparent.split('-')[2],
+      deliver.spanId,
+      "the receiver's parent is the dispatcher's span",
+    );
+    assert.equal(
+      deliver.attributes['gateway.event.id'],
+      inboundId,
+      'the forwarded event keeps the inbound id',
+    );
     const text = JSON.stringify(spans);
     assert.doesNotMatch(text, /not-in-spans|whsec_/, 'no payload or secret in any span');
     assert.ok(!text.includes(sourceSecret.slice(6)), 'not even the bare secret');
@@ -136,16 +175,33 @@ describe('one trace from POST /v1/events or an ingress request through router, d
 
   it('an ingress request without traceparent starts the trace', async () => {
     const inboundId = await sendInbound('inbound.untraced');
-    const ingress = await waitFor('the ingress span', 15000, () =>
-      collector.spans.find((span) => span.service === 'ingress' && span.attributes['gateway.inbound.id'] === inboundId) ?? null,
+    const ingress = await waitFor(
+      'the ingress span',
+      15000,
+      () =>
+        collector.spans.find(
+          (span) => span.service === 'ingress' && span.attributes['gateway.inbound.id'] === inboundId,
+        ) ?? null,
     );
     assert.equal(ingress.parentSpanId, '', 'a root span');
     await waitFor('the forwarded event at the receiver', 20000, () => inboundReceiver.requests.length === 2);
-    assert.equal(inboundReceiver.requests[1].headers.traceparent?.split('-')[1], ingress.traceId, "the receiver's traceparent is in the ingress span's trace");
+    assert.equal(
+      inboundReceiver.requests[1].headers.traceparent?.split('-')[1],
+      ingress.traceId,
+      "the receiver's traceparent is in the ingress span's trace",
+    );
     const spans = await waitFor('the router and dispatcher spans', 15000, () => {
       const ours = collector.spans.filter((span) => span.traceId === ingress.traceId);
-      return ours.some((span) => span.name === 'route event') && ours.some((span) => span.name === 'deliver') ? ours : null;
+      return ours.some((span) => span.name === 'route event') && ours.some((span) => span.name === 'deliver')
+        ? ours
+        : null;
     });
-    assert.deepEqual(chainOf(spans, spans.find((span) => span.name === 'deliver')!), ['ingress:POST /in/:sourceId', 'router:route event', 'dispatcher:deliver']);
+    assert.deepEqual(
+      chainOf(
+        spans,
+        spans.find((span) => span.name === 'deliver')!,
+      ),
+      ['ingress:POST /in/:sourceId', 'router:route event', 'dispatcher:deliver'],
+    );
   });
 });

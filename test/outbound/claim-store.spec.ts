@@ -12,7 +12,13 @@ import { freshDatabase } from '../support/gateway';
 describe('router claim: one delivery per event id and endpoint', () => {
   let db: DataSource;
   let endpointId: string;
-  const event: EventRow = { id: 'evt_claim_1', type: 'claim.test', tenant: null, data: { n: 1 }, occurredAt: new Date().toISOString() };
+  const event: EventRow = {
+    id: 'evt_claim_1',
+    type: 'claim.test',
+    tenant: null,
+    data: { n: 1 },
+    occurredAt: new Date().toISOString(),
+  };
 
   before(async () => {
     db = await useTestDatabase(await freshDatabase());
@@ -21,12 +27,21 @@ describe('router claim: one delivery per event id and endpoint', () => {
 
   after(closeTestDatabase);
 
-  const claim = (deliveryId: string, claimedBy: string) => recordAndClaim(db, [event], [{ id: deliveryId, eventId: event.id, endpointId, claimedBy }]);
+  const claim = (deliveryId: string, claimedBy: string) =>
+    recordAndClaim(db, [event], [{ id: deliveryId, eventId: event.id, endpointId, claimedBy }]);
 
   it('refuses a second copy from another message before the mark, and gives the claim back to the same message', async () => {
     assert.deepEqual([...(await claim('dlv_claim_1', 'events:0:10'))], ['dlv_claim_1'], 'new: claimed');
-    assert.deepEqual([...(await claim('dlv_claim_1', 'events:2:57'))], [], 'the same event published again, not yet marked routed: a duplicate');
-    assert.deepEqual([...(await claim('dlv_claim_1', 'events:0:10'))], ['dlv_claim_1'], 'the claiming message read again (crash before the emit): claimed again');
+    assert.deepEqual(
+      [...(await claim('dlv_claim_1', 'events:2:57'))],
+      [],
+      'the same event published again, not yet marked routed: a duplicate',
+    );
+    assert.deepEqual(
+      [...(await claim('dlv_claim_1', 'events:0:10'))],
+      ['dlv_claim_1'],
+      'the claiming message read again (crash before the emit): claimed again',
+    );
     await markRouted(db, ['dlv_claim_1']);
     assert.deepEqual([...(await claim('dlv_claim_1', 'events:0:10'))], [], 'routed: never again');
   });
@@ -34,16 +49,27 @@ describe('router claim: one delivery per event id and endpoint', () => {
   it('gives the claim back to its message when it comes in one statement behind a copy from another message', async () => {
     assert.deepEqual([...(await claim('dlv_claim_3', 'events:0:20'))], ['dlv_claim_3']);
     // A restart re-reads both partitions in one fetch, and the other copy's batch comes first.
-    const merged = await recordAndClaim(db, [event], [
-      { id: 'dlv_claim_3', eventId: event.id, endpointId, claimedBy: 'events:2:70' },
-      { id: 'dlv_claim_3', eventId: event.id, endpointId, claimedBy: 'events:0:20' },
-    ]);
+    const merged = await recordAndClaim(
+      db,
+      [event],
+      [
+        { id: 'dlv_claim_3', eventId: event.id, endpointId, claimedBy: 'events:2:70' },
+        { id: 'dlv_claim_3', eventId: event.id, endpointId, claimedBy: 'events:0:20' },
+      ],
+    );
     assert.deepEqual([...merged], ['dlv_claim_3'], 'claimed (and emitted once for the statement)');
-    assert.deepEqual([...(await claim('dlv_claim_3', 'events:1:3'))], [], 'a third message is still a duplicate');
+    assert.deepEqual(
+      [...(await claim('dlv_claim_3', 'events:1:3'))],
+      [],
+      'a third message is still a duplicate',
+    );
   });
 
   it('lets any message claim a delivery recorded without a claimant (rows from before the column), and keeps the first', async () => {
-    await db.query(`INSERT INTO deliveries (id, event_id, endpoint_id) VALUES ('dlv_claim_2', $1, $2)`, [event.id, endpointId]);
+    await db.query(`INSERT INTO deliveries (id, event_id, endpoint_id) VALUES ('dlv_claim_2', $1, $2)`, [
+      event.id,
+      endpointId,
+    ]);
     assert.deepEqual([...(await claim('dlv_claim_2', 'events:1:5'))], ['dlv_claim_2']);
     assert.deepEqual([...(await claim('dlv_claim_2', 'events:3:9'))], []);
   });

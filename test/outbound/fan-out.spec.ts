@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import type { Producer } from 'kafkajs';
-import { closeTestDatabase, insertEndpoint, testDatabase, useTestDatabase, type EndpointFixture } from '../support/endpoints';
+import {
+  closeTestDatabase,
+  insertEndpoint,
+  testDatabase,
+  useTestDatabase,
+  type EndpointFixture,
+} from '../support/endpoints';
 import { freshDatabase, freshTopics, rawProducer, startServices } from '../support/gateway';
 import { Receiver } from '../support/receiver';
 import type { RunningService } from '../support/services';
@@ -57,15 +63,34 @@ describe('outbound: publish on Kafka, fan out, signed deliveries', () => {
 
   it('delivers an event published with a bare Kafka client to every subscribed endpoint, verifiably signed', async () => {
     const data = { amount: 1200, currency: 'EUR', lines: [{ sku: 'a', qty: 2 }], note: 'ünïcödé' };
-    await producer.send({ topic: topics.events, messages: [{ key: 'inv_1', value: JSON.stringify({ type: 'invoice.paid', data, id: 'evt_fan_1', occurredAt: '2026-11-25T10:00:00.000Z' }) }] });
+    await producer.send({
+      topic: topics.events,
+      messages: [
+        {
+          key: 'inv_1',
+          value: JSON.stringify({
+            type: 'invoice.paid',
+            data,
+            id: 'evt_fan_1',
+            occurredAt: '2026-11-25T10:00:00.000Z',
+          }),
+        },
+      ],
+    });
     // three catch-all endpoints, invoice.*, the filter (amount > 1000); the tenant-only one does not get a tenantless event? It does not: its tenant is acme.
-    await waitFor('deliveries to five endpoints', 15000, () => [0, 1, 2, 3, 5].every((i) => receivers[i].requests.length === 1));
+    await waitFor('deliveries to five endpoints', 15000, () =>
+      [0, 1, 2, 3, 5].every((i) => receivers[i].requests.length === 1),
+    );
     assert.equal(receivers[4].requests.length, 0, 'the tenant endpoint does not receive a tenantless event');
     const endpoints = [...all, invoices, acme, bigOnly];
     const webhookIds = new Set<string>();
     for (const i of [0, 1, 2, 3, 5]) {
       const request = receivers[i].requests[0];
-      const verified = new Webhook(endpoints[i].secret).verify(request.body, request.headers) as { type: string; timestamp: string; data: unknown };
+      const verified = new Webhook(endpoints[i].secret).verify(request.body, request.headers) as {
+        type: string;
+        timestamp: string;
+        data: unknown;
+      };
       assert.equal(verified.type, 'invoice.paid');
       assert.equal(verified.timestamp, '2026-11-25T10:00:00.000Z');
       assert.deepEqual(verified.data, data);
@@ -81,12 +106,32 @@ describe('outbound: publish on Kafka, fan out, signed deliveries', () => {
     await producer.send({
       topic: topics.events,
       messages: [
-        { value: JSON.stringify({ type: 'user.created', data: { amount: 5 }, id: 'evt_fan_2', tenant: 'acme' }) },
-        { value: JSON.stringify({ type: 'user.deleted', data: { amount: 5 }, id: 'evt_fan_3', tenant: 'other' }) },
+        {
+          value: JSON.stringify({
+            type: 'user.created',
+            data: { amount: 5 },
+            id: 'evt_fan_2',
+            tenant: 'acme',
+          }),
+        },
+        {
+          value: JSON.stringify({
+            type: 'user.deleted',
+            data: { amount: 5 },
+            id: 'evt_fan_3',
+            tenant: 'other',
+          }),
+        },
       ],
     });
-    await waitFor('catch-all endpoints get both', 15000, () => [0, 1, 2].every((i) => receivers[i].requests.length === before[i] + 2));
-    await waitFor('the acme endpoint gets only the acme event', 15000, () => receivers[4].requests.length === before[4] + 1);
+    await waitFor('catch-all endpoints get both', 15000, () =>
+      [0, 1, 2].every((i) => receivers[i].requests.length === before[i] + 2),
+    );
+    await waitFor(
+      'the acme endpoint gets only the acme event',
+      15000,
+      () => receivers[4].requests.length === before[4] + 1,
+    );
     assert.equal(parsed(receivers[4].requests.at(-1)!.body).type, 'user.created');
     assert.equal(receivers[3].requests.length, before[3], 'invoice.* does not match user.*');
     assert.equal(receivers[5].requests.length, before[5], 'the filter excludes amount 5');
@@ -95,24 +140,45 @@ describe('outbound: publish on Kafka, fan out, signed deliveries', () => {
   it('delivers an event id published twice only once per endpoint', async () => {
     const before = receivers[0].requests.length;
     // One key: the marker comes after the duplicate on the same partition.
-    const message = { key: 'dup', value: JSON.stringify({ type: 'order.created', data: { n: 1 }, id: 'evt_dup_1' }) };
+    const message = {
+      key: 'dup',
+      value: JSON.stringify({ type: 'order.created', data: { n: 1 }, id: 'evt_dup_1' }),
+    };
     await producer.send({ topic: topics.events, messages: [message] });
     await waitFor('the first copy', 15000, () => receivers[0].requests.length === before + 1);
     await producer.send({ topic: topics.events, messages: [message] });
-    const marker = { key: 'dup', value: JSON.stringify({ type: 'order.created', data: { n: 2 }, id: 'evt_dup_marker' }) };
+    const marker = {
+      key: 'dup',
+      value: JSON.stringify({ type: 'order.created', data: { n: 2 }, id: 'evt_dup_marker' }),
+    };
     await producer.send({ topic: topics.events, messages: [marker] });
-    await waitFor('the marker after the duplicate', 15000, () => receivers[0].requests.some((request) => parsed(request.body).data.n === 2));
-    const copies = receivers[0].requests.filter((request) => parsed(request.body).data.n === 1 && parsed(request.body).type === 'order.created');
+    await waitFor('the marker after the duplicate', 15000, () =>
+      receivers[0].requests.some((request) => parsed(request.body).data.n === 2),
+    );
+    const copies = receivers[0].requests.filter(
+      (request) => parsed(request.body).data.n === 1 && parsed(request.body).type === 'order.created',
+    );
     assert.equal(copies.length, 1);
   });
 
   it('delivers an event id repeated within one batch once, and keeps routing', async () => {
     const before = receivers[0].requests.length;
     const copy = { value: JSON.stringify({ type: 'order.created', data: { n: 3 }, id: 'evt_dup_batch' }) };
-    const after = { value: JSON.stringify({ type: 'order.created', data: { n: 4 }, id: 'evt_dup_batch_after' }) };
+    const after = {
+      value: JSON.stringify({ type: 'order.created', data: { n: 4 }, id: 'evt_dup_batch_after' }),
+    };
     // One produce request, one partition (same key): the router sees both copies in one batch.
-    await producer.send({ topic: topics.events, messages: [{ ...copy, key: 'dup' }, { ...copy, key: 'dup' }, { ...after, key: 'dup' }] });
-    await waitFor('the event after the copies', 15000, () => receivers[0].requests.some((request) => parsed(request.body).data.n === 4));
+    await producer.send({
+      topic: topics.events,
+      messages: [
+        { ...copy, key: 'dup' },
+        { ...copy, key: 'dup' },
+        { ...after, key: 'dup' },
+      ],
+    });
+    await waitFor('the event after the copies', 15000, () =>
+      receivers[0].requests.some((request) => parsed(request.body).data.n === 4),
+    );
     const copies = receivers[0].requests.slice(before).filter((request) => parsed(request.body).data.n === 3);
     assert.equal(copies.length, 1);
   });
@@ -120,7 +186,9 @@ describe('outbound: publish on Kafka, fan out, signed deliveries', () => {
   it('records events, deliveries and attempts in PostgreSQL', async () => {
     const db = await testDatabase();
     await waitFor('attempts recorded', 10000, async () => {
-      const rows = await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM deliveries WHERE event_id = 'evt_fan_1' AND status = 'delivered'`);
+      const rows = await db.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM deliveries WHERE event_id = 'evt_fan_1' AND status = 'delivered'`,
+      );
       return rows[0].n === 5;
     });
     const attempts = await db.query<{ statusCode: number; attempt: number }[]>(

@@ -17,9 +17,13 @@ describe('outbound: a burst over a healthy endpoint’s queue', () => {
 
   before(async () => {
     await receiver.start();
-    stack = await startOutbound(['router', 'dispatcher'], { DELIVERY_QUEUE_PER_ENDPOINT: '50', DELIVERY_CONCURRENCY_PER_ENDPOINT: '2' }, async () => {
-      await insertEndpoint({ url: receiver.url, eventTypes: ['burst.*'] });
-    });
+    stack = await startOutbound(
+      ['router', 'dispatcher'],
+      { DELIVERY_QUEUE_PER_ENDPOINT: '50', DELIVERY_CONCURRENCY_PER_ENDPOINT: '2' },
+      async () => {
+        await insertEndpoint({ url: receiver.url, eventTypes: ['burst.*'] });
+      },
+    );
     await stack.routerSees(1);
   });
 
@@ -32,11 +36,29 @@ describe('outbound: a burst over a healthy endpoint’s queue', () => {
     // One delivery first: the endpoint has answered, so the dispatcher knows it keeps up.
     await stack.publish([{ type: 'burst.first', data: { n: -1 }, id: 'evt_burst_first' }]);
     await waitFor('the first delivery', 15000, () => receiver.requests.length === 1);
-    await stack.publish(Array.from({ length: 400 }, (_, n) => ({ type: 'burst.one', data: { n }, id: `evt_burst_${n}` })), 'one-key');
-    await waitFor('all 401 deliveries', 30000, () => new Set(receiver.requests.map((request) => request.headers['webhook-id'])).size === 401);
+    await stack.publish(
+      Array.from({ length: 400 }, (_, n) => ({ type: 'burst.one', data: { n }, id: `evt_burst_${n}` })),
+      'one-key',
+    );
+    await waitFor(
+      'all 401 deliveries',
+      30000,
+      () => new Set(receiver.requests.map((request) => request.headers['webhook-id'])).size === 401,
+    );
     const dispatcher = stack.services.dispatcher;
-    assert.equal(await metricValue(dispatcher, 'gateway_deliveries_total', 'outcome="retry-scheduled"'), 0, 'none deferred to the retry topic');
-    assert.ok((await metricValue(dispatcher, 'gateway_dispatcher_partition_pauses_total', 'reason="draining"')) >= 1, 'the full queue paused its partition');
-    await waitFor('the partition resumed', 15000, async () => (await metricValue(dispatcher, 'gateway_dispatcher_paused_partitions')) === 0);
+    assert.equal(
+      await metricValue(dispatcher, 'gateway_deliveries_total', 'outcome="retry-scheduled"'),
+      0,
+      'none deferred to the retry topic',
+    );
+    assert.ok(
+      (await metricValue(dispatcher, 'gateway_dispatcher_partition_pauses_total', 'reason="draining"')) >= 1,
+      'the full queue paused its partition',
+    );
+    await waitFor(
+      'the partition resumed',
+      15000,
+      async () => (await metricValue(dispatcher, 'gateway_dispatcher_paused_partitions')) === 0,
+    );
   });
 });

@@ -42,16 +42,29 @@ describe('outbound: isolation, ordering, secret rotation', () => {
   });
 
   it('a hanging endpoint and a failing one do not hold up the healthy ones', async () => {
-    const events = Array.from({ length: 100 }, (_, n) => ({ type: 'load.tick', data: { n }, id: `evt_load_${n}` }));
+    const events = Array.from({ length: 100 }, (_, n) => ({
+      type: 'load.tick',
+      data: { n },
+      id: `evt_load_${n}`,
+    }));
     await stack.publish(events);
-    await waitFor('healthy endpoints to receive all 100', 20000, () => healthy.every((receiver) => receiver.requests.length === 100));
+    await waitFor('healthy endpoints to receive all 100', 20000, () =>
+      healthy.every((receiver) => receiver.requests.length === 100),
+    );
     // Every healthy delivery finished while the hanging endpoint's requests were still open (timeout 30 s).
     assert.ok(hanging.pending() > 0, 'the hanging endpoint still holds open requests');
     assert.ok(hanging.pending() <= 32, 'and no more than its own concurrency cap');
     // Each failing delivery goes to the retry topic: after a failed attempt, or (once the endpoint's
     // circuit opened after repeated failures) straight away, without hammering the endpoint.
-    const failed = () => retries.messages.map((message) => JSON.parse(message.value) as RetryTask).filter((retry) => retry.task.endpointId === failingEndpoint.id);
-    await waitFor('every failed delivery handed to the retry topic', 20000, () => new Set(failed().map((retry) => retry.task.deliveryId)).size === 100);
+    const failed = () =>
+      retries.messages
+        .map((message) => JSON.parse(message.value) as RetryTask)
+        .filter((retry) => retry.task.endpointId === failingEndpoint.id);
+    await waitFor(
+      'every failed delivery handed to the retry topic',
+      20000,
+      () => new Set(failed().map((retry) => retry.task.deliveryId)).size === 100,
+    );
     const afterAttempt = failed().find((retry) => retry.lastStatusCode === 500)!;
     assert.equal(afterAttempt.task.attempt, 2, 'a retry after a failed attempt is the next attempt');
     assert.ok(afterAttempt.dueAt >= Date.now() - 60000, 'with a due time');
@@ -59,13 +72,26 @@ describe('outbound: isolation, ordering, secret rotation', () => {
   });
 
   it('delivers 200 events to an ordered endpoint in publish order, across a failure of the head', async () => {
-    const events = Array.from({ length: 200 }, (_, seq) => ({ type: 'seq.step', data: { seq }, id: `evt_seq_${seq}` }));
+    const events = Array.from({ length: 200 }, (_, seq) => ({
+      type: 'seq.step',
+      data: { seq },
+      id: `evt_seq_${seq}`,
+    }));
     await stack.publish(events, 'one-ordering-key');
     await waitFor('all 200 ordered deliveries', 30000, () => ordered.requests.length >= 201);
-    const seqs = ordered.requests.map((request) => (JSON.parse(request.body) as { data: { seq: number } }).data.seq);
+    const seqs = ordered.requests.map(
+      (request) => (JSON.parse(request.body) as { data: { seq: number } }).data.seq,
+    );
     assert.deepEqual(seqs.slice(0, 2), [0, 0], 'the failed head is retried before anything else is sent');
-    assert.deepEqual(seqs.slice(1), Array.from({ length: 200 }, (_, seq) => seq));
-    assert.equal(ordered.requests[0].headers['webhook-id'], ordered.requests[1].headers['webhook-id'], 'the retry keeps its webhook-id');
+    assert.deepEqual(
+      seqs.slice(1),
+      Array.from({ length: 200 }, (_, seq) => seq),
+    );
+    assert.equal(
+      ordered.requests[0].headers['webhook-id'],
+      ordered.requests[1].headers['webhook-id'],
+      'the retry keeps its webhook-id',
+    );
   });
 
   it('signs with both secrets during a rotation overlap and refuses the old one after it', async () => {
@@ -83,20 +109,41 @@ describe('outbound: isolation, ordering, secret rotation', () => {
     // change by NOTIFY, so the first delivery after the UPDATE may still be signed as before.
     let probes = 0;
     const probeUntil = (what: string, until: (request: (typeof rotating.requests)[0]) => boolean) =>
-      waitFor(what, 20000, async () => {
-        const probe = ++probes;
-        await stack.publish([{ type: 'rotate.probe', data: { probe }, id: `evt_rot_${probe}` }]);
-        const delivered = await waitFor(`probe ${probe}`, 10000, () => rotating.requests.find((request) => request.body.includes(`"probe":${probe}}`)));
-        return until(delivered) ? delivered : null;
-      }, 200);
+      waitFor(
+        what,
+        20000,
+        async () => {
+          const probe = ++probes;
+          await stack.publish([{ type: 'rotate.probe', data: { probe }, id: `evt_rot_${probe}` }]);
+          const delivered = await waitFor(`probe ${probe}`, 10000, () =>
+            rotating.requests.find((request) => request.body.includes(`"probe":${probe}}`)),
+          );
+          return until(delivered) ? delivered : null;
+        },
+        200,
+      );
 
-    await db.query(`UPDATE endpoint_secrets SET expires_at = now() + interval '1 hour' WHERE endpoint_id = $1`, [rotatingEndpoint.id]);
-    await db.query(`INSERT INTO endpoint_secrets (endpoint_id, key) VALUES ($1, $2)`, [rotatingEndpoint.id, newSecret]);
-    const during = await probeUntil('a delivery signed with the new secret', (request) => verifies(newSecret, request));
+    await db.query(
+      `UPDATE endpoint_secrets SET expires_at = now() + interval '1 hour' WHERE endpoint_id = $1`,
+      [rotatingEndpoint.id],
+    );
+    await db.query(`INSERT INTO endpoint_secrets (endpoint_id, key) VALUES ($1, $2)`, [
+      rotatingEndpoint.id,
+      newSecret,
+    ]);
+    const during = await probeUntil('a delivery signed with the new secret', (request) =>
+      verifies(newSecret, request),
+    );
     assert.ok(verifies(rotatingEndpoint.secret, during), 'old secret accepted during the overlap');
 
-    await db.query(`UPDATE endpoint_secrets SET expires_at = now() WHERE endpoint_id = $1 AND key = $2`, [rotatingEndpoint.id, rotatingEndpoint.secret]);
-    const afterwards = await probeUntil('a delivery the old secret no longer verifies', (request) => !verifies(rotatingEndpoint.secret, request));
+    await db.query(`UPDATE endpoint_secrets SET expires_at = now() WHERE endpoint_id = $1 AND key = $2`, [
+      rotatingEndpoint.id,
+      rotatingEndpoint.secret,
+    ]);
+    const afterwards = await probeUntil(
+      'a delivery the old secret no longer verifies',
+      (request) => !verifies(rotatingEndpoint.secret, request),
+    );
     assert.ok(verifies(newSecret, afterwards), 'new secret accepted after the overlap');
   });
 });

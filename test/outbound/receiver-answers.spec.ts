@@ -32,7 +32,10 @@ async function recorded(eventId: string): Promise<Recorded[]> {
 describe('what a receiver answers is stored safely (issue 19)', () => {
   let stack: OutboundStack;
   const hostile = new Receiver(() => ({ status: 200, body: Buffer.from('ok\u0000') }));
-  const invalidUtf8 = new Receiver(() => ({ status: 200, body: Buffer.from([0x6f, 0x6b, 0xff, 0xfe, 0x5c]) }));
+  const invalidUtf8 = new Receiver(() => ({
+    status: 200,
+    body: Buffer.from([0x6f, 0x6b, 0xff, 0xfe, 0x5c]),
+  }));
   const plain = new Receiver();
   let endpoints: { hostile: EndpointFixture; invalidUtf8: EndpointFixture; plain: EndpointFixture };
 
@@ -55,11 +58,18 @@ describe('what a receiver answers is stored safely (issue 19)', () => {
 
   it('records a 200 whose body holds NUL or bytes that are not UTF-8 as a marked, escaped excerpt, and the attempt of another endpoint in the same batch', async () => {
     await stack.publish([{ type: 'order.paid', id: 'evt_nul_answer', data: { n: 1 } }], 'k1');
-    const rows = await waitFor('all three deliveries delivered, with their attempts on record', 20000, async () => {
-      const found = await recorded('evt_nul_answer');
-      return found.length === 3 && found.every((row) => row.status === 'delivered' && row.attempts === 1) ? found : undefined;
-    });
-    const body = (endpoint: EndpointFixture) => rows.find((row) => row.endpointId === endpoint.id)?.responseBody;
+    const rows = await waitFor(
+      'all three deliveries delivered, with their attempts on record',
+      20000,
+      async () => {
+        const found = await recorded('evt_nul_answer');
+        return found.length === 3 && found.every((row) => row.status === 'delivered' && row.attempts === 1)
+          ? found
+          : undefined;
+      },
+    );
+    const body = (endpoint: EndpointFixture) =>
+      rows.find((row) => row.endpointId === endpoint.id)?.responseBody;
     assert.equal(body(endpoints.hostile), '[binary, escaped] ok\\x00');
     assert.equal(body(endpoints.invalidUtf8), '[binary, escaped] ok\\xff\\xfe\\\\');
     assert.equal(body(endpoints.plain), 'ok');

@@ -33,7 +33,9 @@ describe('outbound: deliveries read again from Kafka', () => {
 
   it('skips delivered first attempts read again after the group’s offsets went back, and delivers what is new', async () => {
     const total = 100;
-    await stack.publish(Array.from({ length: total }, (_, n) => ({ type: 'reread.one', data: { n }, id: `evt_reread_${n}` })));
+    await stack.publish(
+      Array.from({ length: total }, (_, n) => ({ type: 'reread.one', data: { n }, id: `evt_reread_${n}` })),
+    );
     await waitFor('every event delivered once', 30000, () => receiver.requests.length === total);
 
     // Stopped cleanly (offsets committed), then the whole deliveries topic handed to it again.
@@ -41,13 +43,28 @@ describe('outbound: deliveries read again from Kafka', () => {
     const admin = rawKafka().admin();
     await admin.connect();
     try {
-      await admin.resetOffsets({ groupId: `${stack.prefix}dispatcher`, topic: stack.topics.deliveries, earliest: true });
+      await admin.resetOffsets({
+        groupId: `${stack.prefix}dispatcher`,
+        topic: stack.topics.deliveries,
+        earliest: true,
+      });
     } finally {
       await admin.disconnect();
     }
-    stack.services.dispatcher = await startService('dispatcher', await freePort(), { KAFKA_BROKERS: process.env.KAFKA_BROKERS!, ...stack.env }, logDir);
+    stack.services.dispatcher = await startService(
+      'dispatcher',
+      await freePort(),
+      { KAFKA_BROKERS: process.env.KAFKA_BROKERS!, ...stack.env },
+      logDir,
+    );
 
-    await waitFor('the re-read tasks looked up and skipped', 30000, async () => (await metricValue(stack.services.dispatcher, 'gateway_deliveries_total', 'outcome="skipped"')) === total);
+    await waitFor(
+      'the re-read tasks looked up and skipped',
+      30000,
+      async () =>
+        (await metricValue(stack.services.dispatcher, 'gateway_deliveries_total', 'outcome="skipped"')) ===
+        total,
+    );
     await stack.publish([{ type: 'reread.one', data: { n: total }, id: 'evt_reread_new' }]);
     await waitFor('the new event delivered', 30000, () => receiver.requests.length > total);
     await new Promise((resolve) => setTimeout(resolve, 300));

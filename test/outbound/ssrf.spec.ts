@@ -33,7 +33,9 @@ describe('SSRF guard of the dispatcher', () => {
     await stack.publish([{ type: 'ssrf.probe', data: {}, id: 'evt_ssrf_1' }]);
     const db = await testDatabase();
     const rows = await waitFor('four refused attempts', 15000, async () => {
-      const found = await db.query<{ endpointId: string; status: string; error: string; statusCode: number | null }[]>(
+      const found = await db.query<
+        { endpointId: string; status: string; error: string; statusCode: number | null }[]
+      >(
         `SELECT d.endpoint_id AS "endpointId", d.status, a.error, a.status_code AS "statusCode"
          FROM deliveries d JOIN attempts a ON a.delivery_id = d.id WHERE d.event_id = 'evt_ssrf_1'`,
       );

@@ -19,7 +19,9 @@ describe('recover: a window read in pages (issue 19)', () => {
   before(async () => {
     db = await useTestDatabase(await freshDatabase());
     endpointId = (await insertEndpoint({ url: 'http://127.0.0.1:1/hook' })).id;
-    await db.query(`INSERT INTO events (id, type, data, occurred_at) VALUES ('evt_rp', 'rp.one', '{"n":1}', now())`);
+    await db.query(
+      `INSERT INTO events (id, type, data, occurred_at) VALUES ('evt_rp', 'rp.one', '{"n":1}', now())`,
+    );
     await db.query(
       `INSERT INTO deliveries (id, event_id, endpoint_id, status, attempts)
        SELECT 'dlv_rp_' || lpad(n::text, 5, '0'), 'evt_rp', $1, (ARRAY['dead', 'retrying', 'cancelled', 'delivered'])[1 + n % 4], 1

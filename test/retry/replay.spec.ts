@@ -20,7 +20,10 @@ describe('replay, recover, redrive and pending retries through the control API',
   const api = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${stack.services.api.url}${path}`, {
       method,
-      headers: body === undefined ? { authorization: `Bearer ${token}` } : { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      headers:
+        body === undefined
+          ? { authorization: `Bearer ${token}` }
+          : { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
@@ -40,11 +43,28 @@ describe('replay, recover, redrive and pending retries through the control API',
     await flappy.start();
     await slow.start();
     await orderedDown.start();
-    stack = await startOutbound(['api', 'router', 'dispatcher', 'scheduler'], { ADMIN_TOKEN: token, BREAKER_FAILURE_THRESHOLD: '1000' }, async () => {
-      flappyEndpoint = await insertEndpoint({ url: flappy.url, eventTypes: ['flap.*'], retryPolicy: { maxAttempts: 1, baseSeconds: 1, factor: 1, capSeconds: 1 } });
-      slowEndpoint = await insertEndpoint({ url: slow.url, eventTypes: ['slow.*'], retryPolicy: { maxAttempts: 5, baseSeconds: 3600, factor: 1, capSeconds: 3600 } });
-      orderedEndpoint = await insertEndpoint({ url: orderedDown.url, eventTypes: ['ord.*'], ordered: true, retryPolicy: { maxAttempts: 5, baseSeconds: 3600, factor: 1, capSeconds: 3600 } });
-    });
+    stack = await startOutbound(
+      ['api', 'router', 'dispatcher', 'scheduler'],
+      { ADMIN_TOKEN: token, BREAKER_FAILURE_THRESHOLD: '1000' },
+      async () => {
+        flappyEndpoint = await insertEndpoint({
+          url: flappy.url,
+          eventTypes: ['flap.*'],
+          retryPolicy: { maxAttempts: 1, baseSeconds: 1, factor: 1, capSeconds: 1 },
+        });
+        slowEndpoint = await insertEndpoint({
+          url: slow.url,
+          eventTypes: ['slow.*'],
+          retryPolicy: { maxAttempts: 5, baseSeconds: 3600, factor: 1, capSeconds: 3600 },
+        });
+        orderedEndpoint = await insertEndpoint({
+          url: orderedDown.url,
+          eventTypes: ['ord.*'],
+          ordered: true,
+          retryPolicy: { maxAttempts: 5, baseSeconds: 3600, factor: 1, capSeconds: 3600 },
+        });
+      },
+    );
     await stack.routerSees(3);
   });
 
@@ -84,14 +104,21 @@ describe('replay, recover, redrive and pending retries through the control API',
       { type: 'flap.late', data: { n: 'late-1' }, id: 'evt_recover_1' },
       { type: 'flap.late', data: { n: 'late-2' }, id: 'evt_recover_2' },
     ]);
-    await waitFor('the late failures', 15000, async () => (await deadCount(['evt_recover_1', 'evt_recover_2'])) === 2);
+    await waitFor(
+      'the late failures',
+      15000,
+      async () => (await deadCount(['evt_recover_1', 'evt_recover_2'])) === 2,
+    );
     broken = false;
     const before = flappy.requests.length;
     const recovered = await api('POST', `/v1/endpoints/${flappyEndpoint.id}/recover`, { since });
     assert.equal(recovered.status, 202);
     assert.deepEqual(recovered.body, { count: 2 });
     await waitFor('two recovered deliveries', 15000, () => flappy.requests.length === before + 2);
-    const sent = flappy.requests.slice(before).map((request) => (JSON.parse(request.body) as { data: { n: string } }).data.n).sort();
+    const sent = flappy.requests
+      .slice(before)
+      .map((request) => (JSON.parse(request.body) as { data: { n: string } }).data.n)
+      .sort();
     assert.deepEqual(sent, ['late-1', 'late-2']);
   });
 
@@ -113,7 +140,9 @@ describe('replay, recover, redrive and pending retries through the control API',
 
   it('retries one delivery on request, as its next attempt', async () => {
     const db = await testDatabase();
-    const rows = await db.query<{ id: string }[]>(`SELECT id FROM deliveries WHERE event_id = 'evt_recover_early'`);
+    const rows = await db.query<{ id: string }[]>(
+      `SELECT id FROM deliveries WHERE event_id = 'evt_recover_early'`,
+    );
     const before = flappy.requests.length;
     const answer = await api('POST', `/v1/deliveries/${rows[0].id}/retry`);
     assert.equal(answer.status, 202);
@@ -143,7 +172,10 @@ describe('replay, recover, redrive and pending retries through the control API',
     assert.ok(Date.parse(retry.dueAt) > Date.now(), 'due in the future');
     assert.equal((await api('DELETE', `/v1/endpoints/${slowEndpoint.id}`)).status, 204);
     const db = await testDatabase();
-    const left = await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM retries WHERE endpoint_id = $1`, [slowEndpoint.id]);
+    const left = await db.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM retries WHERE endpoint_id = $1`,
+      [slowEndpoint.id],
+    );
     assert.equal(left[0].n, 0);
   });
 
@@ -153,7 +185,9 @@ describe('replay, recover, redrive and pending retries through the control API',
       const page = await api('GET', `/v1/endpoints/${orderedEndpoint.id}/retries`);
       return (page.body.data as unknown[] | undefined)?.length === 1 ? page.body : null;
     });
-    const retry = (listed.data as { eventId: string; attempt: number; dueAt: string; lastStatusCode: number }[])[0];
+    const retry = (
+      listed.data as { eventId: string; attempt: number; dueAt: string; lastStatusCode: number }[]
+    )[0];
     assert.equal(retry.eventId, 'evt_ordered_pending');
     assert.ok(retry.attempt >= 2);
     assert.equal(retry.lastStatusCode, 500);

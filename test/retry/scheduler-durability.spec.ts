@@ -21,14 +21,25 @@ describe('pending retries survive a Kafka restart and a PostgreSQL restart', () 
   });
 
   before(async () => {
-    infra = await startInfra({ dir: path.join(repoRoot, 'tmp', 'retry-durability-stack'), fresh: true, fast: true });
+    infra = await startInfra({
+      dir: path.join(repoRoot, 'tmp', 'retry-durability-stack'),
+      fresh: true,
+      fast: true,
+    });
     process.env.KAFKA_BROKERS = infra.kafkaBrokers;
     process.env.DATABASE_URL = infra.databaseUrl;
     await receiver.start();
-    stack = await startOutbound(['router', 'dispatcher', 'scheduler'], { BREAKER_FAILURE_THRESHOLD: '10000' }, async () => {
-      // Full jitter over 0-40 s: retries fall due before, during and after both outages.
-      await insertEndpoint({ url: receiver.url, retryPolicy: { maxAttempts: 5, baseSeconds: 40, factor: 1, capSeconds: 40 } });
-    });
+    stack = await startOutbound(
+      ['router', 'dispatcher', 'scheduler'],
+      { BREAKER_FAILURE_THRESHOLD: '10000' },
+      async () => {
+        // Full jitter over 0-40 s: retries fall due before, during and after both outages.
+        await insertEndpoint({
+          url: receiver.url,
+          retryPolicy: { maxAttempts: 5, baseSeconds: 40, factor: 1, capSeconds: 40 },
+        });
+      },
+    );
     await stack.routerSees(1);
   });
 
@@ -40,43 +51,74 @@ describe('pending retries survive a Kafka restart and a PostgreSQL restart', () 
 
   it('delivers every retry that was pending while each server was down', async () => {
     const total = 300;
-    await stack.publish(Array.from({ length: total }, (_, n) => ({ type: 'sched.durable', data: { n }, id: `evt_durable_${n}` })));
+    await stack.publish(
+      Array.from({ length: total }, (_, n) => ({
+        type: 'sched.durable',
+        data: { n },
+        id: `evt_durable_${n}`,
+      })),
+    );
     const db = await testDatabase();
-    const pendingBeforeOutage = await waitFor('the retries to be stored', 30000, async () => {
-      const rows = await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM retries`);
-      return rows[0].n >= 250 ? rows[0].n : null;
-    }, 50);
+    const pendingBeforeOutage = await waitFor(
+      'the retries to be stored',
+      30000,
+      async () => {
+        const rows = await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM retries`);
+        return rows[0].n >= 250 ? rows[0].n : null;
+      },
+      50,
+    );
 
     await infra.stopKafka();
     await infra.startKafka();
-    const pendingAfterKafka = (await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM retries`))[0].n;
+    const pendingAfterKafka = (await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM retries`))[0]
+      .n;
 
     await db.destroy();
     await infra.stopPostgres();
     await infra.startPostgres();
     await db.initialize();
 
-    await waitFor('every delivery delivered', 120000, async () => {
-      const rows = await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM deliveries WHERE status = 'delivered'`);
-      return rows[0].n === total;
-    }, 500);
+    await waitFor(
+      'every delivery delivered',
+      120000,
+      async () => {
+        const rows = await db.query<{ n: number }[]>(
+          `SELECT count(*)::int AS n FROM deliveries WHERE status = 'delivered'`,
+        );
+        return rows[0].n === total;
+      },
+      500,
+    );
     assert.ok(pendingBeforeOutage >= 250, `${pendingBeforeOutage} retries pending before Kafka stopped`);
     assert.ok(pendingAfterKafka > 0, 'some retries were still pending when PostgreSQL stopped');
 
-    const succeeded = new Set(receiver.requests.map((request) => request.headers['webhook-id']).filter((id) => failed.has(id)));
+    const succeeded = new Set(
+      receiver.requests.map((request) => request.headers['webhook-id']).filter((id) => failed.has(id)),
+    );
     assert.equal(failed.size, total, 'every delivery had its failing first attempt');
     const retried = new Map<string, number>();
-    for (const request of receiver.requests) retried.set(request.headers['webhook-id'], (retried.get(request.headers['webhook-id']) ?? 0) + 1);
-    assert.equal([...retried.values()].filter((count) => count < 2).length, 0, 'every delivery got its retry');
+    for (const request of receiver.requests)
+      retried.set(request.headers['webhook-id'], (retried.get(request.headers['webhook-id']) ?? 0) + 1);
+    assert.equal(
+      [...retried.values()].filter((count) => count < 2).length,
+      0,
+      'every delivery got its retry',
+    );
     assert.equal(succeeded.size, total);
     // A fired retry's row is deleted after Kafka acknowledged the re-emit, which can come after the
     // delivery itself; a copy read again after the Kafka restart fires (and is skipped) too. Neither
     // may stay: the table must empty within the wait.
-    const pending = async () => (await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM retries`))[0].n;
-    await waitFor('the retries table to empty', 30000, async () => (await pending()) === 0, 200).catch(() => undefined);
+    const pending = async () =>
+      (await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM retries`))[0].n;
+    await waitFor('the retries table to empty', 30000, async () => (await pending()) === 0, 200).catch(
+      () => undefined,
+    );
     const left = await pending();
     assert.equal(left, 0, 'no retry left behind');
     const duplicates = [...retried.values()].filter((count) => count > 2).length;
-    process.stdout.write(`# ${pendingBeforeOutage} pending before the Kafka restart, ${pendingAfterKafka} before the PostgreSQL restart; deliveries attempted more than twice: ${duplicates}\n`);
+    process.stdout.write(
+      `# ${pendingBeforeOutage} pending before the Kafka restart, ${pendingAfterKafka} before the PostgreSQL restart; deliveries attempted more than twice: ${duplicates}\n`,
+    );
   });
 });

@@ -45,7 +45,16 @@ export async function insertEndpoint(input: {
   await db.transaction(async (manager) => {
     await manager.query(
       `INSERT INTO endpoints (id, url, event_types, tenant, filter, ordered, headers, retry_policy) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [id, input.url, input.eventTypes ?? ['*'], input.tenant ?? null, input.filter ? JSON.stringify(input.filter) : null, input.ordered ?? false, JSON.stringify(input.headers ?? {}), input.retryPolicy ? JSON.stringify(input.retryPolicy) : null],
+      [
+        id,
+        input.url,
+        input.eventTypes ?? ['*'],
+        input.tenant ?? null,
+        input.filter ? JSON.stringify(input.filter) : null,
+        input.ordered ?? false,
+        JSON.stringify(input.headers ?? {}),
+        input.retryPolicy ? JSON.stringify(input.retryPolicy) : null,
+      ],
     );
     await manager.query(`INSERT INTO endpoint_secrets (endpoint_id, key) VALUES ($1, $2)`, [id, secret]);
   });

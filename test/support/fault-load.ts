@@ -33,7 +33,11 @@ const FAIL_FIRST_EVERY = 25;
 
 const markOf = (body: string): string | undefined => /"mark":"([^"]+)"/.exec(body)?.[1];
 
-export async function startLoadStack(options: { kafka: Kafka; kafkaEnv: Record<string, string>; replicas: number }): Promise<LoadStack> {
+export async function startLoadStack(options: {
+  kafka: Kafka;
+  kafkaEnv: Record<string, string>;
+  replicas: number;
+}): Promise<LoadStack> {
   const prefix = `f${randomUUID().slice(0, 8)}.`;
   const topics = topicNames(prefix);
   await ensureTopics(options.kafka, defaultTopicSpecs(topics, 4));
@@ -49,19 +53,43 @@ export async function startLoadStack(options: { kafka: Kafka; kafkaEnv: Record<s
     }
     return { status: 200 };
   }).start();
-  await insertEndpoint({ url: receiver.url, eventTypes: ['*'], retryPolicy: { maxAttempts: 20, baseSeconds: 1, factor: 1, capSeconds: 1 } });
+  await insertEndpoint({
+    url: receiver.url,
+    eventTypes: ['*'],
+    retryPolicy: { maxAttempts: 20, baseSeconds: 1, factor: 1, capSeconds: 1 },
+  });
   const secret = generateSecret();
-  const sourceId = await insertSource(db, { provider: 'standard-webhooks', secrets: [secret], forward: { eventTypeFrom: 'type' } });
-  const env = { ...options.kafkaEnv, KAFKA_TOPIC_PREFIX: prefix, DATABASE_URL: databaseUrl, DELIVERY_ALLOWLIST: '127.0.0.0/8', ADMIN_TOKEN: TOKEN };
+  const sourceId = await insertSource(db, {
+    provider: 'standard-webhooks',
+    secrets: [secret],
+    forward: { eventTypeFrom: 'type' },
+  });
+  const env = {
+    ...options.kafkaEnv,
+    KAFKA_TOPIC_PREFIX: prefix,
+    DATABASE_URL: databaseUrl,
+    DELIVERY_ALLOWLIST: '127.0.0.0/8',
+    ADMIN_TOKEN: TOKEN,
+  };
   const start = async (name: ServiceName) => startService(name, await freePort(), env, logDir, 120000);
   const services = {} as Record<ServiceName, RunningService[]>;
-  const counts: Record<ServiceName, number> = { api: 1, ingress: options.replicas, router: options.replicas, dispatcher: options.replicas, scheduler: options.replicas };
+  const counts: Record<ServiceName, number> = {
+    api: 1,
+    ingress: options.replicas,
+    router: options.replicas,
+    dispatcher: options.replicas,
+    scheduler: options.replicas,
+  };
   try {
     for (const name of Object.keys(counts) as ServiceName[]) {
       services[name] = await Promise.all(Array.from({ length: counts[name] }, () => start(name)));
     }
   } catch (error) {
-    await Promise.all(Object.values(services).flat().map((service) => service.stop()));
+    await Promise.all(
+      Object.values(services)
+        .flat()
+        .map((service) => service.stop()),
+    );
     await receiver.stop();
     await closeTestDatabase();
     throw error;
@@ -77,7 +105,11 @@ export async function startLoadStack(options: { kafka: Kafka; kafkaEnv: Record<s
       services[name][index] = await start(name);
     },
     stop: async () => {
-      await Promise.all(Object.values(services).flat().map((service) => service.stop()));
+      await Promise.all(
+        Object.values(services)
+          .flat()
+          .map((service) => service.stop()),
+      );
       await receiver.stop();
       await closeTestDatabase();
     },
@@ -102,7 +134,12 @@ export interface Sent {
  */
 export async function runLoad(
   stack: LoadStack,
-  options: { rate: number; durationMs: number; at?: { afterMs: number; run: () => Promise<void> }[]; maxInFlight?: number },
+  options: {
+    rate: number;
+    durationMs: number;
+    at?: { afterMs: number; run: () => Promise<void> }[];
+    maxInFlight?: number;
+  },
 ): Promise<{ sent: Sent[]; skipped: number; startedAt: number }> {
   const { secret, sourceId } = stack as LoadStack & { secret: string; sourceId: string };
   const sent: Sent[] = [];
@@ -240,25 +277,34 @@ export async function judgeLoad(
   const db = await testDatabase();
   let seen = -1;
   let lastProgress = Date.now();
-  await waitFor('every acknowledged event at the receiver', deadlineMs, async () => {
-    const byMark = received();
-    if (acked.every((record) => byMark.has(record.mark))) return true;
-    const [{ pending }] = await db.query<{ pending: string }[]>('SELECT count(*) AS pending FROM retries');
-    if (stack.receiver.requests.length !== seen || Number(pending) > 0) {
-      seen = stack.receiver.requests.length;
-      lastProgress = Date.now();
-    }
-    if (Date.now() - lastProgress > stallMs) throw new Error('stalled');
-    return false;
-  }, 500).catch(() => undefined);
+  await waitFor(
+    'every acknowledged event at the receiver',
+    deadlineMs,
+    async () => {
+      const byMark = received();
+      if (acked.every((record) => byMark.has(record.mark))) return true;
+      const [{ pending }] = await db.query<{ pending: string }[]>('SELECT count(*) AS pending FROM retries');
+      if (stack.receiver.requests.length !== seen || Number(pending) > 0) {
+        seen = stack.receiver.requests.length;
+        lastProgress = Date.now();
+      }
+      if (Date.now() - lastProgress > stallMs) throw new Error('stalled');
+      return false;
+    },
+    500,
+  ).catch(() => undefined);
   const byMark = received();
   const statuses: Record<string, number> = {};
   for (const record of load.sent) statuses[record.status] = (statuses[record.status] ?? 0) + 1;
-  const refused = load.sent.filter((record) => record.status < 200 || record.status >= 300).map((record) => record.answeredAt - load.startedAt);
+  const refused = load.sent
+    .filter((record) => record.status < 200 || record.status >= 300)
+    .map((record) => record.answeredAt - load.startedAt);
   const p99: Record<string, number | null> = {};
   const acknowledgedIn: Record<string, number> = {};
   for (const [phase, [from, to]] of Object.entries(phases)) {
-    acknowledgedIn[phase] = acked.filter((record) => record.sentAt - load.startedAt >= from && record.sentAt - load.startedAt < to).length;
+    acknowledgedIn[phase] = acked.filter(
+      (record) => record.sentAt - load.startedAt >= from && record.sentAt - load.startedAt < to,
+    ).length;
     const latencies = acked
       .filter((record) => record.sentAt - load.startedAt >= from && record.sentAt - load.startedAt < to)
       .filter((record) => Number(record.mark.split('-')[1]) % FAIL_FIRST_EVERY !== 0)
@@ -294,7 +340,10 @@ export async function whereLost(marks: string[]): Promise<Record<string, number>
     [marks.slice(0, 2000)],
   );
   const found = rows.reduce((sum, row) => sum + Number(row.count), 0);
-  return { ...Object.fromEntries(rows.map((row) => [row.state, Number(row.count)])), 'no event (of the first 2000)': Math.min(marks.length, 2000) - found };
+  return {
+    ...Object.fromEntries(rows.map((row) => [row.state, Number(row.count)])),
+    'no event (of the first 2000)': Math.min(marks.length, 2000) - found,
+  };
 }
 
 /** The dispatchers' view for a failing spec's message: their consumer lag and paused partitions. */
@@ -302,7 +351,11 @@ export async function dispatcherState(stack: LoadStack): Promise<string[]> {
   return Promise.all(
     stack.services.dispatcher.map(async (dispatcher) => {
       const text = await (await fetch(`${dispatcher.url}/metrics`)).text().catch(() => '');
-      const lines = text.split('\n').filter((line) => /^gateway_(kafka_consumer_lag_messages|dispatcher_paused_partitions|deliveries_total)/.test(line));
+      const lines = text
+        .split('\n')
+        .filter((line) =>
+          /^gateway_(kafka_consumer_lag_messages|dispatcher_paused_partitions|deliveries_total)/.test(line),
+        );
       return `${dispatcher.port}: ${lines.join('; ')}`;
     }),
   );

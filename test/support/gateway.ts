@@ -13,7 +13,8 @@ import { freePort } from './stack';
 export function testInfra(): { kafkaBrokers: string; databaseUrl: string } {
   const kafkaBrokers = process.env.KAFKA_BROKERS;
   const databaseUrl = process.env.DATABASE_URL;
-  if (!kafkaBrokers || !databaseUrl) throw new Error('run the tests with `npm test` (it starts Kafka and PostgreSQL)');
+  if (!kafkaBrokers || !databaseUrl)
+    throw new Error('run the tests with `npm test` (it starts Kafka and PostgreSQL)');
   return { kafkaBrokers, databaseUrl };
 }
 
@@ -23,7 +24,11 @@ export const logDir = path.join(repoRoot, 'tmp', 'test-logs');
 export async function freshTopics(partitions = 4): Promise<{ prefix: string; topics: TopicNames }> {
   const prefix = `t${randomUUID().slice(0, 8)}.`;
   const topics = topicNames(prefix);
-  const kafka = createKafka({ brokers: testInfra().kafkaBrokers.split(','), clientId: 'test-provision', logger: createLogger('test', 'error') });
+  const kafka = createKafka({
+    brokers: testInfra().kafkaBrokers.split(','),
+    clientId: 'test-provision',
+    logger: createLogger('test', 'error'),
+  });
   await ensureTopics(kafka, defaultTopicSpecs(topics, partitions));
   return { prefix, topics };
 }
@@ -58,7 +63,12 @@ export async function startServices(
   const running: Record<string, RunningService> = {};
   await Promise.all(
     names.map(async (name) => {
-      running[name] = await startService(name, await freePort(), { KAFKA_BROKERS: infra.kafkaBrokers, DATABASE_URL: infra.databaseUrl, ...env }, logDir);
+      running[name] = await startService(
+        name,
+        await freePort(),
+        { KAFKA_BROKERS: infra.kafkaBrokers, DATABASE_URL: infra.databaseUrl, ...env },
+        logDir,
+      );
     }),
   );
   return running;
@@ -76,7 +86,13 @@ export async function rawProducer(kafka = rawKafka()): Promise<Producer> {
 }
 
 /** Collects every message of a topic from the beginning. */
-export async function collect(topic: string, kafka = rawKafka()): Promise<{ consumer: Consumer; messages: { key: string | null; value: string; headers: Record<string, string> }[] }> {
+export async function collect(
+  topic: string,
+  kafka = rawKafka(),
+): Promise<{
+  consumer: Consumer;
+  messages: { key: string | null; value: string; headers: Record<string, string> }[];
+}> {
   const consumer = kafka.consumer({ groupId: `test-${randomUUID()}`, maxWaitTimeInMs: 50 });
   const messages: { key: string | null; value: string; headers: Record<string, string> }[] = [];
   await consumer.connect();
@@ -84,8 +100,13 @@ export async function collect(topic: string, kafka = rawKafka()): Promise<{ cons
   await consumer.run({
     eachMessage: async ({ message }) => {
       const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(message.headers ?? {})) if (value !== undefined) headers[name] = value.toString();
-      messages.push({ key: message.key?.toString() ?? null, value: message.value?.toString() ?? '', headers });
+      for (const [name, value] of Object.entries(message.headers ?? {}))
+        if (value !== undefined) headers[name] = value.toString();
+      messages.push({
+        key: message.key?.toString() ?? null,
+        value: message.value?.toString() ?? '',
+        headers,
+      });
     },
   });
   return { consumer, messages };

@@ -41,16 +41,38 @@ export class OtlpReceiver {
   private collect(text: string): void {
     type Attribute = { key: string; value: Record<string, unknown> };
     const body = JSON.parse(text) as {
-      resourceSpans: { resource: { attributes: Attribute[] }; scopeSpans: { spans: { traceId: string; spanId: string; parentSpanId?: string; name: string; kind?: number; attributes?: Attribute[] }[] }[] }[];
+      resourceSpans: {
+        resource: { attributes: Attribute[] };
+        scopeSpans: {
+          spans: {
+            traceId: string;
+            spanId: string;
+            parentSpanId?: string;
+            name: string;
+            kind?: number;
+            attributes?: Attribute[];
+          }[];
+        }[];
+      }[];
     };
     for (const resourceSpan of body.resourceSpans) {
-      const name = resourceSpan.resource.attributes.find((attribute) => attribute.key === 'service.name')?.value.stringValue;
+      const name = resourceSpan.resource.attributes.find((attribute) => attribute.key === 'service.name')
+        ?.value.stringValue;
       const service = typeof name === 'string' ? name : '';
       for (const scope of resourceSpan.scopeSpans) {
         for (const span of scope.spans) {
           const attributes: Record<string, unknown> = {};
-          for (const attribute of span.attributes ?? []) attributes[attribute.key] = Object.values(attribute.value)[0];
-          this.spans.push({ service, name: span.name, traceId: span.traceId, spanId: span.spanId, parentSpanId: span.parentSpanId ?? '', kind: span.kind ?? 0, attributes });
+          for (const attribute of span.attributes ?? [])
+            attributes[attribute.key] = Object.values(attribute.value)[0];
+          this.spans.push({
+            service,
+            name: span.name,
+            traceId: span.traceId,
+            spanId: span.spanId,
+            parentSpanId: span.parentSpanId ?? '',
+            kind: span.kind ?? 0,
+            attributes,
+          });
         }
       }
     }

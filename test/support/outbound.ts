@@ -27,7 +27,12 @@ export async function startOutbound(
   const databaseUrl = await freshDatabase();
   await useTestDatabase(databaseUrl);
   await beforeStart?.();
-  const env = { KAFKA_TOPIC_PREFIX: prefix, DATABASE_URL: databaseUrl, DELIVERY_ALLOWLIST: '127.0.0.0/8', ...extraEnv };
+  const env = {
+    KAFKA_TOPIC_PREFIX: prefix,
+    DATABASE_URL: databaseUrl,
+    DELIVERY_ALLOWLIST: '127.0.0.0/8',
+    ...extraEnv,
+  };
   const services = await startServices(names, env);
   const producer = await rawProducer();
   const stack: OutboundStack = {
@@ -38,7 +43,10 @@ export async function startOutbound(
     databaseUrl,
     env,
     publish: async (events, key) => {
-      await producer.send({ topic: topics.events, messages: events.map((event) => ({ key, value: JSON.stringify(event) })) });
+      await producer.send({
+        topic: topics.events,
+        messages: events.map((event) => ({ key, value: JSON.stringify(event) })),
+      });
     },
     routerSees: async (count) => {
       const router = stack.services.router;

@@ -45,7 +45,8 @@ export class Receiver {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(request.headers)) if (typeof value === 'string') headers[name] = value;
+    for (const [name, value] of Object.entries(request.headers))
+      if (typeof value === 'string') headers[name] = value;
     const received = { headers, body: Buffer.concat(chunks).toString('utf8'), receivedAt: Date.now() };
     const index = this.requests.push(received) - 1;
     const answer = this.behaviour(received, index);

@@ -51,7 +51,11 @@ async function main(): Promise<number> {
     .filter((file) => filter.length === 0 || filter.some((part) => file.includes(part)))
     .sort();
   let infra: Infra | undefined;
-  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', KAFKAJS_NO_PARTITIONER_WARNING: '1' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    KAFKAJS_NO_PARTITIONER_WARNING: '1',
+  };
   if (!env.KAFKA_BROKERS || !env.DATABASE_URL) {
     process.stdout.write('starting test infrastructure (Kafka, PostgreSQL)...\n');
     infra = await startInfra({ dir: path.join(repoRoot, 'tmp', 'test-stack'), fresh: true, fast: true });

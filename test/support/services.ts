@@ -20,11 +20,21 @@ export interface RunningService {
 /** `node` arguments of a service; GATEWAY_NODE_ARGS adds more (e.g. `--cpu-prof`, which NODE_OPTIONS refuses). */
 export function serviceCommand(name: ServiceName): string[] {
   const extra = (process.env.GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  return [...extra, '-r', path.join(repoRoot, 'tools', 'register.js'), path.join(repoRoot, 'dist', 'apps', name, 'src', 'main.js')];
+  return [
+    ...extra,
+    '-r',
+    path.join(repoRoot, 'tools', 'register.js'),
+    path.join(repoRoot, 'dist', 'apps', name, 'src', 'main.js'),
+  ];
 }
 
 /** Spawns a service with the given environment; its output goes to `logDir/<name>.log`. */
-export function spawnService(name: ServiceName, port: number, env: Record<string, string>, logDir: string): RunningService {
+export function spawnService(
+  name: ServiceName,
+  port: number,
+  env: Record<string, string>,
+  logDir: string,
+): RunningService {
   mkdirSync(logDir, { recursive: true });
   const log = createWriteStream(path.join(logDir, `${name}-${port}.log`), { flags: 'a' });
   const child = spawn(process.execPath, serviceCommand(name), {
@@ -61,7 +71,8 @@ export async function startService(
   void service.exited.then((code) => (exitCode = code));
   try {
     await waitFor(`${name} ready`, timeoutMs, async () => {
-      if (exitCode !== undefined) throw new Error(`${name} exited with ${exitCode}; see ${logDir}/${name}-${port}.log`);
+      if (exitCode !== undefined)
+        throw new Error(`${name} exited with ${exitCode}; see ${logDir}/${name}-${port}.log`);
       const response = await fetch(`${service.url}/health/ready`).catch(() => null);
       return response?.status === 200;
     });

@@ -59,7 +59,8 @@ export async function startInfra(options: InfraOptions): Promise<Infra> {
     databaseUrl: `postgres://gateway:gateway@127.0.0.1:${postgresPort}/gateway`,
     startKafka: () => sh('kafka.sh', ['start', kafkaDir, String(kafkaPort)]),
     stopKafka: () => sh('kafka.sh', ['stop', kafkaDir]),
-    startPostgres: () => sh('postgres.sh', ['start', postgresDir, String(postgresPort), options.fast ? 'fast' : '']),
+    startPostgres: () =>
+      sh('postgres.sh', ['start', postgresDir, String(postgresPort), options.fast ? 'fast' : '']),
     stopPostgres: () => sh('postgres.sh', ['stop', postgresDir]),
     stop: async () => {
       await Promise.allSettled([infra.stopKafka(), infra.stopPostgres()]);

@@ -1,5 +1,10 @@
 /** Polls `probe` until it returns a truthy value or the deadline passes (no fixed sleeps in tests). */
-export async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | false | null | undefined> | T | false | null | undefined, intervalMs = 50): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<T | false | null | undefined> | T | false | null | undefined,
+  intervalMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {

@@ -16,7 +16,14 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [PlatformModule.forRoot({ service: 'api', config })],
-      controllers: [EndpointsController, SecretsController, EventsController, DeliveriesController, ReplayController, SourcesController],
+      controllers: [
+        EndpointsController,
+        SecretsController,
+        EventsController,
+        DeliveriesController,
+        ReplayController,
+        SourcesController,
+      ],
       providers: [...controlProviders, sourceServiceProvider],
     };
   }

@@ -4,13 +4,15 @@ import { controlConfig } from '@gateway/control';
 import { publicBaseUrlConfig } from '@gateway/ingress';
 
 /** Everything the api service reads from the environment, validated once at start-up. */
-export const configSchema = z.object({
-  ...kafkaConfig,
-  ...databaseConfig,
-  ...telemetryConfig,
-  ...httpConfig('api'),
-  ...controlConfig,
-  ...publicBaseUrlConfig,
-}).superRefine(kafkaRules);
+export const configSchema = z
+  .object({
+    ...kafkaConfig,
+    ...databaseConfig,
+    ...telemetryConfig,
+    ...httpConfig('api'),
+    ...controlConfig,
+    ...publicBaseUrlConfig,
+  })
+  .superRefine(kafkaRules);
 
 export type AppConfig = z.infer<typeof configSchema>;

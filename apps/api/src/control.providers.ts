@@ -47,7 +47,11 @@ export const controlProviders: Provider[] = [
         (tasks) =>
           producer.sendMany(
             topics.deliveries,
-            tasks.map((task) => ({ key: task.endpointId, value: stringifyJson(task), headers: traceHeaders() })),
+            tasks.map((task) => ({
+              key: task.endpointId,
+              value: stringifyJson(task),
+              headers: traceHeaders(),
+            })),
           ),
         (endpointId) => cancelEndpointRetries(required(db), endpointId),
       ),

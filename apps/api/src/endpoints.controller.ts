@@ -37,7 +37,11 @@ export class EndpointsController {
 
   @Patch(':id')
   async update(@Param('id') id: string, @Body() body: unknown): Promise<EndpointView> {
-    const updated = found(await this.endpoints.update(id, parseWith(updateEndpointBody, body)), 'endpoint', id);
+    const updated = found(
+      await this.endpoints.update(id, parseWith(updateEndpointBody, body)),
+      'endpoint',
+      id,
+    );
     if (!updated.enabled) await this.replay.cancelPendingRetries(id);
     return updated;
   }

@@ -25,12 +25,7 @@ import {
   secretView,
   updateEndpointBody,
 } from '@gateway/control';
-import {
-  createSourceBody,
-  sourceListQuery,
-  sourceView,
-  updateSourceBody,
-} from '@gateway/control';
+import { createSourceBody, sourceListQuery, sourceView, updateSourceBody } from '@gateway/control';
 import { componentSchemas, queryParameters } from './openapi-components';
 
 type Json = Record<string, unknown>;
@@ -49,7 +44,10 @@ const problem = z.object({
     )
     .optional()
     .describe('For validation problems: one entry per bad field.'),
-  correlationId: z.string().optional().describe('For 5xx answers: the id the gateway logged the failure under.'),
+  correlationId: z
+    .string()
+    .optional()
+    .describe('For 5xx answers: the id the gateway logged the failure under.'),
 });
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -190,22 +188,34 @@ function paths(): Json {
     },
     '/v1/endpoints/{id}/recover': {
       post: operation(
-        "Send again every failed delivery (retrying, dead, or cancelled while the endpoint was disabled) of an endpoint created since a time",
-        { '202': answer('How many deliveries were sent again.', 'Count'), '404': errors.notFound, '503': kafkaUnavailable },
+        'Send again every failed delivery (retrying, dead, or cancelled while the endpoint was disabled) of an endpoint created since a time',
+        {
+          '202': answer('How many deliveries were sent again.', 'Count'),
+          '404': errors.notFound,
+          '503': kafkaUnavailable,
+        },
         { tags: ['retries'], parameters: [idParameter('endpoint')], ...body('Recover') },
       ),
     },
     '/v1/deliveries/{id}/retry': {
       post: operation(
         'Send one delivery again, as its next attempt (same webhook-id)',
-        { '202': answer('The attempt that was queued.', 'ReplayedDelivery'), '404': errors.notFound, '503': kafkaUnavailable },
+        {
+          '202': answer('The attempt that was queued.', 'ReplayedDelivery'),
+          '404': errors.notFound,
+          '503': kafkaUnavailable,
+        },
         { tags: ['retries'], parameters: [idParameter('delivery')] },
       ),
     },
     '/v1/events/{id}/replay': {
       post: operation(
-        "Deliver an event again to its current subscribers",
-        { '202': answer('How many deliveries were sent.', 'Count'), '404': errors.notFound, '503': kafkaUnavailable },
+        'Deliver an event again to its current subscribers',
+        {
+          '202': answer('How many deliveries were sent.', 'Count'),
+          '404': errors.notFound,
+          '503': kafkaUnavailable,
+        },
         { tags: ['retries'], parameters: [idParameter('event')] },
       ),
     },

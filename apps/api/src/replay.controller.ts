@@ -41,7 +41,11 @@ export class ReplayController {
 
   @Post('endpoints/:id/recover')
   @HttpCode(202)
-  async recover(@Param('id') id: string, @Body() body: unknown, @Query() query: unknown): Promise<{ count: number }> {
+  async recover(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Query() query: unknown,
+  ): Promise<{ count: number }> {
     // `since` may come in the body (the contract) or as ?since= (the issue's example).
     const input = { ...(query as object), ...(body as object | undefined) };
     return found(await this.replay.recover(id, parseWith(recoverBody, input)), 'endpoint', id);

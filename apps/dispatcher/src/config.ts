@@ -3,12 +3,14 @@ import { databaseConfig, httpConfig, kafkaConfig, kafkaRules, telemetryConfig } 
 import { deliveryConfig } from '@gateway/delivery';
 
 /** Everything the dispatcher service reads from the environment, validated once at start-up. */
-export const configSchema = z.object({
-  ...kafkaConfig,
-  ...databaseConfig,
-  ...telemetryConfig,
-  ...httpConfig('dispatcher'),
-  ...deliveryConfig,
-}).superRefine(kafkaRules);
+export const configSchema = z
+  .object({
+    ...kafkaConfig,
+    ...databaseConfig,
+    ...telemetryConfig,
+    ...httpConfig('dispatcher'),
+    ...deliveryConfig,
+  })
+  .superRefine(kafkaRules);
 
 export type AppConfig = z.infer<typeof configSchema>;

@@ -65,13 +65,23 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
     // dispatcher retries them until they are on record: no task finishes before its attempt is.
     // Spaced: the slot is free once the attempt has its answer, so only the offset commit and the
     // attempt log wait for the record; under load, far fewer and larger statements.
-    const attemptWriter = new AdaptiveBatcher((rows: AttemptRow[]) => recordAttempts(this.dataSource, rows), { maxBatch: 1000, spacingMs: ATTEMPT_RECORD_SPACING_MS });
+    const attemptWriter = new AdaptiveBatcher((rows: AttemptRow[]) => recordAttempts(this.dataSource, rows), {
+      maxBatch: 1000,
+      spacingMs: ATTEMPT_RECORD_SPACING_MS,
+    });
     // Tasks that may be copies ask whether their attempt was already made: one statement per batch of them.
-    const attemptLookup = new AdaptiveBatcher((pairs: { deliveryId: string; attempt: number }[]) => recordedAttempts(this.dataSource, pairs));
+    const attemptLookup = new AdaptiveBatcher((pairs: { deliveryId: string; attempt: number }[]) =>
+      recordedAttempts(this.dataSource, pairs),
+    );
     // The opt-in budget (ADR 0010); without it nothing watches the event loop.
     const budget =
       config.DELIVERY_LOOP_DELAY_TARGET_MS > 0
-        ? new ConcurrencyBudget({ targetDelayMs: config.DELIVERY_LOOP_DELAY_TARGET_MS, floor: 32, ceiling: 10_000, initial: 64 })
+        ? new ConcurrencyBudget({
+            targetDelayMs: config.DELIVERY_LOOP_DELAY_TARGET_MS,
+            floor: 32,
+            ceiling: 10_000,
+            initial: 64,
+          })
         : undefined;
     this.dispatcher = new Dispatcher(
       {
@@ -93,7 +103,8 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
             headers: traceHeaders(traceparent),
           }),
         disableEndpoint: (endpointId, reason) => disableEndpoint(this.dataSource, endpointId, reason),
-        recordedAttempt: async (deliveryId, attempt) => (await attemptLookup.send({ deliveryId, attempt })).get(attemptKey(deliveryId, attempt)),
+        recordedAttempt: async (deliveryId, attempt) =>
+          (await attemptLookup.send({ deliveryId, attempt })).get(attemptKey(deliveryId, attempt)),
         setFailing: (endpointId, failing) => setEndpointFailing(this.dataSource, endpointId, failing),
         // A full ordered backlog pauses its partition (the consumer exists by the time a task arrives).
         pausePartition: (partition) => this.consumer?.pause(partition),
@@ -127,7 +138,10 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
     const dispatcher = this.dispatcher;
     if (budget) this.stopLoopWatch = watchLoopDelay(250, (loop) => dispatcher.adapt(loop));
     setEndpointSeriesSource(() => dispatcher.publishEndpointSeries());
-    const warnStale = throttledWarning(this.host.logger, 'endpoints could not be reloaded; delivering with the copy in hand');
+    const warnStale = throttledWarning(
+      this.host.logger,
+      'endpoints could not be reloaded; delivering with the copy in hand',
+    );
     this.consumer = await this.host.tracked('deliveries-consumer', {
       group: 'dispatcher',
       topic: this.host.topics.deliveries,

@@ -3,13 +3,15 @@ import { databaseConfig, httpConfig, kafkaConfig, kafkaRules, telemetryConfig } 
 import { ingressConfig, publicBaseUrlConfig } from '@gateway/ingress';
 
 /** Everything the ingress service reads from the environment, validated once at start-up. */
-export const configSchema = z.object({
-  ...kafkaConfig,
-  ...databaseConfig,
-  ...telemetryConfig,
-  ...httpConfig('ingress'),
-  ...publicBaseUrlConfig,
-  ...ingressConfig,
-}).superRefine(kafkaRules);
+export const configSchema = z
+  .object({
+    ...kafkaConfig,
+    ...databaseConfig,
+    ...telemetryConfig,
+    ...httpConfig('ingress'),
+    ...publicBaseUrlConfig,
+    ...ingressConfig,
+  })
+  .superRefine(kafkaRules);
 
 export type AppConfig = z.infer<typeof configSchema>;

@@ -13,11 +13,17 @@ export const ingressProviders: Provider[] = [
     provide: InboundAcceptor,
     inject: [CONFIG, PRODUCER, LOGGER, TOPICS],
     useFactory: (config: AppConfig, producer: BatchingProducer, logger: Logger, topics: TopicNames) => {
-      const writer = new AdaptiveBatcher<OutgoingMessage>((messages) => producer.sendMany(topics.inboundJournal, messages));
+      const writer = new AdaptiveBatcher<OutgoingMessage>((messages) =>
+        producer.sendMany(topics.inboundJournal, messages),
+      );
       return new InboundAcceptor(
         {
           write: (message, traceparent) =>
-            writer.send({ key: message.sourceId, value: JSON.stringify(message), headers: traceHeaders(traceparent) }),
+            writer.send({
+              key: message.sourceId,
+              value: JSON.stringify(message),
+              headers: traceHeaders(traceparent),
+            }),
           now: Date.now,
           onMisconfigured: (source, error) =>
             logger.error(

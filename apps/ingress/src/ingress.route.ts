@@ -1,5 +1,11 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createIngressHandler, InboundAcceptor, parsePublicBase, SourceRegistry, type IngressHandler } from '@gateway/ingress';
+import {
+  createIngressHandler,
+  InboundAcceptor,
+  parsePublicBase,
+  SourceRegistry,
+  type IngressHandler,
+} from '@gateway/ingress';
 import { metrics, type Logger } from '@gateway/observability';
 import { LOGGER, LoopLimit, watchLoopDelay } from '@gateway/platform';
 import type { AppConfig } from './config';
@@ -31,7 +37,12 @@ function admissionLimit(config: AppConfig): () => number {
   const ceiling = config.INGRESS_MAX_IN_FLIGHT;
   metrics.ingressAdmissionLimit.set(ceiling);
   if (config.INGRESS_LOOP_DELAY_TARGET_MS === 0) return () => ceiling;
-  const limit = new LoopLimit({ targetDelayMs: config.INGRESS_LOOP_DELAY_TARGET_MS, floor: Math.min(32, ceiling), ceiling, initial: ceiling });
+  const limit = new LoopLimit({
+    targetDelayMs: config.INGRESS_LOOP_DELAY_TARGET_MS,
+    floor: Math.min(32, ceiling),
+    ceiling,
+    initial: ceiling,
+  });
   watchLoopDelay(250, (loop) => {
     limit.observe(loop);
     metrics.ingressAdmissionLimit.set(limit.value());

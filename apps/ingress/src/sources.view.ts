@@ -1,4 +1,9 @@
-import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { loadSources, SourceRegistry, type SourceRow } from '@gateway/ingress';
 import { metrics, type Logger } from '@gateway/observability';
 import { LiveView, type DataSource } from '@gateway/persistence';
@@ -28,7 +33,8 @@ export class SourcesView implements OnApplicationBootstrap, BeforeApplicationShu
       (rows) => {
         const unusable = this.registry.replace(rows);
         metrics.ingressSourcesLoaded.set(this.registry.size);
-        if (unusable.length > 0) this.logger.warn({ sourceIds: unusable }, 'sources with an unknown provider are ignored');
+        if (unusable.length > 0)
+          this.logger.warn({ sourceIds: unusable }, 'sources with an unknown provider are ignored');
       },
       (error) => this.logger.warn({ err: error }, 'source reload failed; keeping the last view'),
     );

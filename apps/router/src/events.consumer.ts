@@ -35,10 +35,7 @@ export class EventsConsumer implements OnApplicationBootstrap, BeforeApplication
 
   async onApplicationBootstrap(): Promise<void> {
     // The partitions' batches of one fetch arrive together: one statement records them all.
-    const claims = new AdaptiveBatcher<
-      { events: EventRow[]; rows: DeliveryClaim[] },
-      Set<string>
-    >(
+    const claims = new AdaptiveBatcher<{ events: EventRow[]; rows: DeliveryClaim[] }, Set<string>>(
       (batches) =>
         recordAndClaim(
           this.dataSource,
@@ -48,7 +45,10 @@ export class EventsConsumer implements OnApplicationBootstrap, BeforeApplication
       { maxInFlight: 1 },
     );
     // Off the critical path (ADR 0009): a mark only keeps a re-published event id from routing twice.
-    const marks = new AdaptiveBatcher<string[]>((lists) => markRouted(this.dataSource, lists.flat()), { maxInFlight: 1, spacingMs: RECORD_SPACING_MS });
+    const marks = new AdaptiveBatcher<string[]>((lists) => markRouted(this.dataSource, lists.flat()), {
+      maxInFlight: 1,
+      spacingMs: RECORD_SPACING_MS,
+    });
     const router = new EventRouter(
       {
         recordAndClaim: (events, rows) => claims.send({ events, rows }),

@@ -3,12 +3,14 @@ import { databaseConfig, httpConfig, kafkaConfig, kafkaRules, telemetryConfig } 
 import { schedulerConfig } from '@gateway/scheduling';
 
 /** Everything the scheduler service reads from the environment, validated once at start-up. */
-export const configSchema = z.object({
-  ...kafkaConfig,
-  ...databaseConfig,
-  ...telemetryConfig,
-  ...httpConfig('scheduler'),
-  ...schedulerConfig,
-}).superRefine(kafkaRules);
+export const configSchema = z
+  .object({
+    ...kafkaConfig,
+    ...databaseConfig,
+    ...telemetryConfig,
+    ...httpConfig('scheduler'),
+    ...schedulerConfig,
+  })
+  .superRefine(kafkaRules);
 
 export type AppConfig = z.infer<typeof configSchema>;

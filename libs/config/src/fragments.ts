@@ -48,8 +48,13 @@ export const kafkaConfig = {
     .default('webhooks.')
     .describe('Prefix of every topic name (events, inbound, deliveries, retries, dead-letter, invalid).'),
   KAFKA_CLIENT_ID: z.string().min(1).optional().describe('Kafka client id; defaults to the service name.'),
-  KAFKA_SSL: flag(false, 'Connect to the brokers over TLS (`true`/`false`). Without a CA file the system trust store is used.'),
-  KAFKA_SSL_CA_FILE: readableFile('PEM file of the CA(s) that signed the brokers\' certificates (needs KAFKA_SSL=true).'),
+  KAFKA_SSL: flag(
+    false,
+    'Connect to the brokers over TLS (`true`/`false`). Without a CA file the system trust store is used.',
+  ),
+  KAFKA_SSL_CA_FILE: readableFile(
+    "PEM file of the CA(s) that signed the brokers' certificates (needs KAFKA_SSL=true).",
+  ),
   KAFKA_SSL_CERT_FILE: readableFile('PEM client certificate for mutual TLS (with KAFKA_SSL_KEY_FILE).'),
   KAFKA_SSL_KEY_FILE: readableFile('PEM private key of KAFKA_SSL_CERT_FILE, for mutual TLS.'),
   KAFKA_SASL_MECHANISM: z
@@ -67,33 +72,44 @@ export const kafkaConfig = {
     .int()
     .min(1)
     .default(3)
-    .describe('Replicas of every topic the gateway creates, and the least a service accepts at start; capped at the broker count (logged).'),
+    .describe(
+      'Replicas of every topic the gateway creates, and the least a service accepts at start; capped at the broker count (logged).',
+    ),
   KAFKA_MIN_INSYNC_REPLICAS: z.coerce
     .number()
     .int()
     .min(1)
     .optional()
-    .describe('`min.insync.replicas` of every topic the gateway creates; defaults to the replication factor minus 1, at least 1.'),
+    .describe(
+      '`min.insync.replicas` of every topic the gateway creates; defaults to the replication factor minus 1, at least 1.',
+    ),
   KAFKA_TOPIC_CHECK: z
     .enum(['require', 'warn'])
     .default('require')
-    .describe('A missing or under-replicated topic at start: `require` keeps the service not ready (naming it), `warn` logs it and goes on.'),
+    .describe(
+      'A missing or under-replicated topic at start: `require` keeps the service not ready (naming it), `warn` logs it and goes on.',
+    ),
 };
 
 /** Rules between the Kafka variables; apply with `.superRefine(kafkaRules)` on a config that spreads kafkaConfig. */
 export function kafkaRules(config: KafkaConfig, ctx: z.RefinementCtx): void {
-  const problem = (path: keyof KafkaConfig, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+  const problem = (path: keyof KafkaConfig, message: string) =>
+    ctx.addIssue({ code: 'custom', path: [path], message });
   if (!config.KAFKA_SSL) {
     for (const name of ['KAFKA_SSL_CA_FILE', 'KAFKA_SSL_CERT_FILE', 'KAFKA_SSL_KEY_FILE'] as const) {
       if (config[name]) problem(name, 'is set but KAFKA_SSL is off: set KAFKA_SSL=true');
     }
   }
   if (Boolean(config.KAFKA_SSL_CERT_FILE) !== Boolean(config.KAFKA_SSL_KEY_FILE)) {
-    problem(config.KAFKA_SSL_CERT_FILE ? 'KAFKA_SSL_KEY_FILE' : 'KAFKA_SSL_CERT_FILE', 'mutual TLS needs both KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE');
+    problem(
+      config.KAFKA_SSL_CERT_FILE ? 'KAFKA_SSL_KEY_FILE' : 'KAFKA_SSL_CERT_FILE',
+      'mutual TLS needs both KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE',
+    );
   }
   const sasl = ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'] as const;
   for (const name of sasl) {
-    if (config.KAFKA_SASL_MECHANISM && !config[name]) problem(name, `is required with KAFKA_SASL_MECHANISM=${config.KAFKA_SASL_MECHANISM}`);
+    if (config.KAFKA_SASL_MECHANISM && !config[name])
+      problem(name, `is required with KAFKA_SASL_MECHANISM=${config.KAFKA_SASL_MECHANISM}`);
     if (!config.KAFKA_SASL_MECHANISM && config[name]) problem(name, 'is set but KAFKA_SASL_MECHANISM is not');
   }
 }
@@ -107,7 +123,13 @@ export const databaseConfig = {
     .default('postgres://gateway:gateway@127.0.0.1:5433/gateway')
     .refine((value) => /^postgres(ql)?:\/\//.test(value), 'expected a postgres:// URL')
     .describe('PostgreSQL connection URL.'),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10).describe('PostgreSQL pool size per process.'),
+  DATABASE_POOL_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200)
+    .default(10)
+    .describe('PostgreSQL pool size per process.'),
 };
 
 /** Logging and tracing, shared by every service. */
@@ -142,7 +164,9 @@ export type ServiceName = keyof typeof servicePorts;
 export const httpConfig = (service: ServiceName) => ({
   PORT: port(
     servicePorts[service],
-    `HTTP port (health, metrics, API). Defaults: ${Object.entries(servicePorts).map(([name, value]) => `${name} ${value}`).join(', ')}.`,
+    `HTTP port (health, metrics, API). Defaults: ${Object.entries(servicePorts)
+      .map(([name, value]) => `${name} ${value}`)
+      .join(', ')}.`,
   ),
   HOST: z.string().default('0.0.0.0').describe('Interface the HTTP server binds to.'),
   SHUTDOWN_TIMEOUT_MS: z.coerce

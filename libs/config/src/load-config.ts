@@ -25,7 +25,10 @@ export function parseConfig<S extends z.ZodObject>(schema: S, env: NodeJS.Proces
  * The only reader of process.env: validates once at start-up. On failure prints one line per
  * problem to stderr and exits with status 78 (EX_CONFIG), so a bad deployment fails loudly.
  */
-export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+export function loadConfig<S extends z.ZodObject>(
+  schema: S,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<S> {
   try {
     return parseConfig(schema, env);
   } catch (error) {

@@ -27,7 +27,11 @@ describe('concurrency budget', () => {
     for (let i = 0; i < 20; i++) budget.observe(busyLoop(100), budget.value(), 10);
     assert.equal(budget.observe(busyLoop(5), 32, 10), true);
     assert.equal(budget.value(), 38);
-    assert.equal(budget.observe(busyLoop(5), 3, 10), false, 'few attempts in flight: no evidence that more would be used');
+    assert.equal(
+      budget.observe(busyLoop(5), 3, 10),
+      false,
+      'few attempts in flight: no evidence that more would be used',
+    );
     assert.equal(budget.observe(busyLoop(15), 38, 10), false, 'between half the target and the target: kept');
   });
 
@@ -58,10 +62,13 @@ describe('concurrency budget', () => {
     for (let i = 0; i < 20; i++) budget.observe(busyLoop(100), budget.value(), 32);
     let running = 0;
     const releases: (() => void)[] = [];
-    const queue = new EndpointQueue<number>({ concurrency: 8, maxWaiting: 100, perSecond: null, share: (cap) => budget.share(cap) }, () => {
-      running++;
-      return new Promise<void>((resolve) => releases.push(resolve));
-    });
+    const queue = new EndpointQueue<number>(
+      { concurrency: 8, maxWaiting: 100, perSecond: null, share: (cap) => budget.share(cap) },
+      () => {
+        running++;
+        return new Promise<void>((resolve) => releases.push(resolve));
+      },
+    );
     for (let i = 0; i < 10; i++) queue.offer(i);
     assert.equal(running, 1, 'share of 32 among 32 busy endpoints');
     budget.observe(busyLoop(5), 32, 8);

@@ -23,16 +23,40 @@ function job(n: number, completed: number[], rejected: number[] = []): TrackedMe
     deliveryId: `dlv_${n}`,
     endpointId: endpoint.id,
     attempt: 1,
-    event: { id: `evt_${n}`, type: 'test.pacing', data: { n }, tenant: null, occurredAt: new Date(0).toISOString() },
+    event: {
+      id: `evt_${n}`,
+      type: 'test.pacing',
+      data: { n },
+      tenant: null,
+      occurredAt: new Date(0).toISOString(),
+    },
     orderingKey: null,
     publishedAt: Date.now(),
   };
-  return { value: task, key: endpoint.id, partition: 0, offset: String(n), timestamp: Date.now(), traceparent: undefined, complete: () => completed.push(n), reject: async () => void rejected.push(n) };
+  return {
+    value: task,
+    key: endpoint.id,
+    partition: 0,
+    offset: String(n),
+    timestamp: Date.now(),
+    traceparent: undefined,
+    complete: () => completed.push(n),
+    reject: async () => void rejected.push(n),
+  };
 }
 
 /** Dispatcher settings for a spec: small bounds, a breaker that opens after 5 failures, with `overrides`. */
 function settings(overrides: Partial<DispatcherSettings> = {}): DispatcherSettings {
-  return { concurrencyPerEndpoint: 4, queuePerEndpoint: 100, maxInFlight: 100, userAgent: 'test', breaker: { failureThreshold: 5, openMs: 1000, maxOpenMs: 1000 }, disableAfterMs: 86_400_000, endpointSeriesMax: 0, ...overrides };
+  return {
+    concurrencyPerEndpoint: 4,
+    queuePerEndpoint: 100,
+    maxInFlight: 100,
+    userAgent: 'test',
+    breaker: { failureThreshold: 5, openMs: 1000, maxOpenMs: 1000 },
+    disableAfterMs: 86_400_000,
+    endpointSeriesMax: 0,
+    ...overrides,
+  };
 }
 
 /** Ports that do nothing, with `overrides` for what a spec watches. */
@@ -40,7 +64,14 @@ function fakePorts(overrides: Partial<DispatcherPorts>): DispatcherPorts {
   return {
     endpoint: () => endpoint,
     catchUpEndpoints: async () => undefined,
-    send: async () => ({ statusCode: 200, error: null, retryAfterHeader: null, durationMs: 1, errorDetail: null, responseBody: null }),
+    send: async () => ({
+      statusCode: 200,
+      error: null,
+      retryAfterHeader: null,
+      durationMs: 1,
+      errorDetail: null,
+      responseBody: null,
+    }),
     record: async () => undefined,
     cancel: async () => undefined,
     scheduleRetry: async () => undefined,
@@ -57,24 +88,41 @@ function fakePorts(overrides: Partial<DispatcherPorts>): DispatcherPorts {
  * A dispatcher whose one endpoint answers 500 after `answerMs`, with a circuit that opens at the
  * first failure for `openMs`; `onRetry` sees every hand-off to the retry topic.
  */
-function failingDispatcher(openMs: number, answerMs: number, onRetry: (retry: RetryTask) => void): Dispatcher {
+function failingDispatcher(
+  openMs: number,
+  answerMs: number,
+  onRetry: (retry: RetryTask) => void,
+): Dispatcher {
   const ports = fakePorts({
     send: async () => {
       await new Promise((resolve) => setTimeout(resolve, answerMs));
-      return { statusCode: 500, error: null, retryAfterHeader: null, durationMs: answerMs, errorDetail: null, responseBody: null };
+      return {
+        statusCode: 500,
+        error: null,
+        retryAfterHeader: null,
+        durationMs: answerMs,
+        errorDetail: null,
+        responseBody: null,
+      };
     },
     scheduleRetry: async (retry) => onRetry(retry),
   });
   return new Dispatcher(
     ports,
-    settings({ concurrencyPerEndpoint: 1, queuePerEndpoint: 1000, maxInFlight: 1000, breaker: { failureThreshold: 1, openMs, maxOpenMs: openMs } }),
+    settings({
+      concurrencyPerEndpoint: 1,
+      queuePerEndpoint: 1000,
+      maxInFlight: 1000,
+      breaker: { failureThreshold: 1, openMs, maxOpenMs: openMs },
+    }),
     createLogger('test', 'silent'),
   );
 }
 
 async function settle(completed: number[], count: number): Promise<void> {
   const deadline = Date.now() + 5000;
-  while (completed.length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+  while (completed.length < count && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
 describe('Dispatcher, circuit breaker', () => {
@@ -99,7 +147,10 @@ describe('Dispatcher, circuit breaker', () => {
     assert.equal(deferred.length, 200, 'the 200 queued behind the failed attempt were handed off');
     const perTurn = new Map<number, number>();
     for (const handOff of deferred) perTurn.set(handOff.turn, (perTurn.get(handOff.turn) ?? 0) + 1);
-    assert.ok(Math.max(...perTurn.values()) <= 50, `at most 50 hand-offs in one turn, got ${Math.max(...perTurn.values())}`);
+    assert.ok(
+      Math.max(...perTurn.values()) <= 50,
+      `at most 50 hand-offs in one turn, got ${Math.max(...perTurn.values())}`,
+    );
     assert.ok(perTurn.size >= 4, `spread over at least 4 turns, got ${perTurn.size}`);
     const dues = deferred.map((handOff) => handOff.retry.dueAt - openedAt);
     assert.ok(Math.min(...dues) >= 10_000, 'none due before the circuit half-opens');
@@ -108,7 +159,9 @@ describe('Dispatcher, circuit breaker', () => {
   });
 
   it('counts the half-open probe as a circuit transition', async () => {
-    const probes = async () => (await metrics.circuitTransitions.get()).values.find((value) => value.labels.to === 'half-open')?.value ?? 0;
+    const probes = async () =>
+      (await metrics.circuitTransitions.get()).values.find((value) => value.labels.to === 'half-open')
+        ?.value ?? 0;
     const before = await probes();
     const completed: number[] = [];
     const dispatcher = failingDispatcher(100, 1, () => undefined);
@@ -130,17 +183,20 @@ describe('Dispatcher, copies of a task', () => {
       send: async () => {
         sends++;
         await new Promise<void>((resolve) => (answer = resolve));
-        return { statusCode: 200, error: null, retryAfterHeader: null, durationMs: 1, errorDetail: null, responseBody: null };
+        return {
+          statusCode: 200,
+          error: null,
+          retryAfterHeader: null,
+          durationMs: 1,
+          errorDetail: null,
+          responseBody: null,
+        };
       },
       record: async () => {
         recorded++;
       },
     });
-    const dispatcher = new Dispatcher(
-      ports,
-      settings(),
-      createLogger('test', 'silent'),
-    );
+    const dispatcher = new Dispatcher(ports, settings(), createLogger('test', 'silent'));
     const completed: number[] = [];
     const original = job(7, completed);
     // The same task read again (a rebalance re-sends what was not committed), as another message.
@@ -159,7 +215,12 @@ describe('Dispatcher, copies of a task', () => {
 
 describe('Dispatcher, a failing ordered endpoint', () => {
   it('holds its backlog outside the in-flight gate, pauses its partition when the backlog is full, and resumes it once half is gone', async () => {
-    const ordered: EndpointTargetRow = { ...endpoint, id: 'ep_ordered', ordered: true, retryPolicy: { maxAttempts: 50, baseSeconds: 0.02, factor: 1, capSeconds: 0.02 } };
+    const ordered: EndpointTargetRow = {
+      ...endpoint,
+      id: 'ep_ordered',
+      ordered: true,
+      retryPolicy: { maxAttempts: 50, baseSeconds: 0.02, factor: 1, capSeconds: 0.02 },
+    };
     const healthy: EndpointTargetRow = { ...endpoint, id: 'ep_healthy' };
     let broken = true;
     const delivered: string[] = [];
@@ -169,9 +230,24 @@ describe('Dispatcher, a failing ordered endpoint', () => {
       endpoint: (id) => (id === ordered.id ? ordered : healthy),
       send: async (_url, headers) => {
         const target = headers['x-target'] ?? '';
-        if (target === ordered.id && broken) return { statusCode: 500, error: null, retryAfterHeader: null, durationMs: 1, errorDetail: null, responseBody: null };
+        if (target === ordered.id && broken)
+          return {
+            statusCode: 500,
+            error: null,
+            retryAfterHeader: null,
+            durationMs: 1,
+            errorDetail: null,
+            responseBody: null,
+          };
         delivered.push(target);
-        return { statusCode: 200, error: null, retryAfterHeader: null, durationMs: 1, errorDetail: null, responseBody: null };
+        return {
+          statusCode: 200,
+          error: null,
+          retryAfterHeader: null,
+          durationMs: 1,
+          errorDetail: null,
+          responseBody: null,
+        };
       },
       pausePartition: (partition) => paused.push(partition),
       resumePartition: (partition) => resumed.push(partition),
@@ -180,7 +256,11 @@ describe('Dispatcher, a failing ordered endpoint', () => {
     healthy.headers = { 'x-target': healthy.id };
     const dispatcher = new Dispatcher(
       ports,
-      settings({ queuePerEndpoint: 4, maxInFlight: 3, breaker: { failureThreshold: 1000, openMs: 1000, maxOpenMs: 1000 } }),
+      settings({
+        queuePerEndpoint: 4,
+        maxInFlight: 3,
+        breaker: { failureThreshold: 1000, openMs: 1000, maxOpenMs: 1000 },
+      }),
       createLogger('test', 'silent'),
     );
     const completed: number[] = [];
@@ -190,7 +270,10 @@ describe('Dispatcher, a failing ordered endpoint', () => {
     };
     // Ten tasks behind a failing ordered head: more than maxInFlight (3), yet accept returns.
     const accepted = dispatcher.accept(Array.from({ length: 10 }, (_, i) => task(i, ordered, 5)));
-    const settledInTime = await Promise.race([accepted.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 1000))]);
+    const settledInTime = await Promise.race([
+      accepted.then(() => true),
+      new Promise((resolve) => setTimeout(() => resolve(false), 1000)),
+    ]);
     assert.equal(settledInTime, true, 'the ordered backlog does not close the gate for everyone');
     assert.ok(paused.includes(5), 'its partition is paused once its backlog reaches queuePerEndpoint');
     await dispatcher.accept([task(100, healthy, 6)]);
@@ -199,7 +282,11 @@ describe('Dispatcher, a failing ordered endpoint', () => {
     assert.deepEqual(resumed, []);
     broken = false;
     await settle(completed, 11);
-    assert.deepEqual(completed.slice(1), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 'the ordered backlog is delivered in order');
+    assert.deepEqual(
+      completed.slice(1),
+      [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+      'the ordered backlog is delivered in order',
+    );
     assert.deepEqual(resumed, [5]);
   });
 });
@@ -221,7 +308,14 @@ describe('Dispatcher, a full queue', () => {
       send: async () => {
         const statusCode = statusOf(sent++);
         await new Promise((resolve) => setTimeout(resolve, 5));
-        return { statusCode, error: null, retryAfterHeader: null, durationMs: 5, errorDetail: null, responseBody: null };
+        return {
+          statusCode,
+          error: null,
+          retryAfterHeader: null,
+          durationMs: 5,
+          errorDetail: null,
+          responseBody: null,
+        };
       },
       scheduleRetry: async (retry) => void retries.push(retry),
       pausePartition: (partition) => paused.push(partition),
@@ -232,13 +326,20 @@ describe('Dispatcher, a full queue', () => {
     });
     const dispatcher = new Dispatcher(
       ports,
-      settings({ concurrencyPerEndpoint: 1, queuePerEndpoint: 4, holdDrainMaxMs, breaker: { failureThreshold: 10, openMs: 1000, maxOpenMs: 1000 } }),
+      settings({
+        concurrencyPerEndpoint: 1,
+        queuePerEndpoint: 4,
+        holdDrainMaxMs,
+        breaker: { failureThreshold: 10, openMs: 1000, maxOpenMs: 1000 },
+      }),
       createLogger('test', 'silent'),
     );
     // The first task gives the endpoint a completion rate and a last outcome.
     await dispatcher.accept([{ ...job(0, completed), partition: 3 }]);
     await settle(completed, 1);
-    await dispatcher.accept(Array.from({ length: 10 }, (_, i) => ({ ...job(i + 1, completed), partition: 3 })));
+    await dispatcher.accept(
+      Array.from({ length: 10 }, (_, i) => ({ ...job(i + 1, completed), partition: 3 })),
+    );
     await settle(completed, 11);
     return { retries, paused, resumed, resumedAfter, completed };
   }
@@ -248,14 +349,21 @@ describe('Dispatcher, a full queue', () => {
     assert.deepEqual(retries, [], 'nothing goes through the retry scheduler');
     assert.deepEqual(paused.slice(0, 1), [3]);
     assert.deepEqual(resumed, [3]);
-    assert.deepEqual(completed, Array.from({ length: 11 }, (_, i) => i), 'every task is delivered, in order');
+    assert.deepEqual(
+      completed,
+      Array.from({ length: 11 }, (_, i) => i),
+      'every task is delivered, in order',
+    );
   });
 
   it('lets go of a held partition as soon as the endpoint fails, before half its queue is gone', async () => {
     // Held with 1 running and 9 waiting; the third attempt fails (the circuit stays closed below 10
     // failures): released with about 7 still waiting.
     const { resumedAfter } = await overflow((n) => (n < 2 ? 200 : 500), 15_000);
-    assert.ok(resumedAfter.length > 0 && resumedAfter[0] <= 4, `released after ${resumedAfter[0]} completions`);
+    assert.ok(
+      resumedAfter.length > 0 && resumedAfter[0] <= 4,
+      `released after ${resumedAfter[0]} completions`,
+    );
   });
 
   it('defers the excess when the endpoint’s last attempt failed, its queue drains too slowly, or holding is off', async () => {
@@ -267,7 +375,11 @@ describe('Dispatcher, a full queue', () => {
     ] as const) {
       const { retries, paused } = await overflow((n) => (n === 0 ? firstStatus : 200), holdDrainMaxMs);
       const deferred = retries.filter((retry) => retry.lastError === 'endpoint queue full');
-      assert.equal(deferred.length, 5, `${firstStatus}, ${holdDrainMaxMs}: the 5 over the queue's bound are deferred`);
+      assert.equal(
+        deferred.length,
+        5,
+        `${firstStatus}, ${holdDrainMaxMs}: the 5 over the queue's bound are deferred`,
+      );
       assert.deepEqual(paused, []);
     }
   });
@@ -275,7 +387,11 @@ describe('Dispatcher, a full queue', () => {
 
 describe('Dispatcher, copies of a task (Kafka re-reads, retries sent twice)', () => {
   /** Runs `tasks` through a dispatcher that joined just now; `recorded` is the status of each delivery whose attempt was recorded. */
-  async function run(ordered: boolean, recorded: Record<string, string>, tasks: { n: number; attempt?: number; timestamp: number }[]) {
+  async function run(
+    ordered: boolean,
+    recorded: Record<string, string>,
+    tasks: { n: number; attempt?: number; timestamp: number }[],
+  ) {
     const target: EndpointTargetRow = { ...endpoint, ordered };
     const sent: string[] = [];
     const asked: string[] = [];
@@ -284,7 +400,14 @@ describe('Dispatcher, copies of a task (Kafka re-reads, retries sent twice)', ()
         endpoint: () => target,
         send: async (_url, headers) => {
           sent.push(headers['webhook-id']);
-          return { statusCode: 200, error: null, retryAfterHeader: null, durationMs: 1, errorDetail: null, responseBody: null };
+          return {
+            statusCode: 200,
+            error: null,
+            retryAfterHeader: null,
+            durationMs: 1,
+            errorDetail: null,
+            responseBody: null,
+          };
         },
         recordedAttempt: async (deliveryId) => {
           asked.push(deliveryId);
@@ -296,7 +419,13 @@ describe('Dispatcher, copies of a task (Kafka re-reads, retries sent twice)', ()
     );
     dispatcher.rejoined();
     const completed: number[] = [];
-    await dispatcher.accept(tasks.map(({ n, attempt = 1, timestamp }) => ({ ...job(n, completed), timestamp, value: { ...job(n, completed).value, attempt } })));
+    await dispatcher.accept(
+      tasks.map(({ n, attempt = 1, timestamp }) => ({
+        ...job(n, completed),
+        timestamp,
+        value: { ...job(n, completed).value, attempt },
+      })),
+    );
     await settle(completed, tasks.length);
     assert.equal(completed.length, tasks.length, 'every copy completes');
     return { sent: sent.length, asked: asked.sort() };
@@ -305,13 +434,25 @@ describe('Dispatcher, copies of a task (Kafka re-reads, retries sent twice)', ()
 
   it('skips a first attempt produced before the join whose attempt is recorded; sends newer ones without asking', async () => {
     // 1: re-read, delivered before; 2: re-read, failed before (its retry is with the scheduler); 3: re-read, never tried; 4: produced after the join.
-    const result = await run(false, { dlv_1: 'delivered', dlv_2: 'retrying' }, [{ n: 1, timestamp: old }, { n: 2, timestamp: old }, { n: 3, timestamp: old }, { n: 4, timestamp: Date.now() + 5 }]);
-    assert.deepEqual(result.asked, ['dlv_1', 'dlv_2', 'dlv_3'], 'only the ones produced before the join are looked up');
+    const result = await run(false, { dlv_1: 'delivered', dlv_2: 'retrying' }, [
+      { n: 1, timestamp: old },
+      { n: 2, timestamp: old },
+      { n: 3, timestamp: old },
+      { n: 4, timestamp: Date.now() + 5 },
+    ]);
+    assert.deepEqual(
+      result.asked,
+      ['dlv_1', 'dlv_2', 'dlv_3'],
+      'only the ones produced before the join are looked up',
+    );
     assert.equal(result.sent, 2, 'the two recorded ones are not sent again');
   });
 
   it('sends again a recorded attempt of an ordered endpoint whose delivery is still retrying (that retry lived in memory)', async () => {
-    const result = await run(true, { dlv_1: 'retrying', dlv_2: 'delivered' }, [{ n: 1, attempt: 3, timestamp: Date.now() + 5 }, { n: 2, attempt: 3, timestamp: Date.now() + 5 }]);
+    const result = await run(true, { dlv_1: 'retrying', dlv_2: 'delivered' }, [
+      { n: 1, attempt: 3, timestamp: Date.now() + 5 },
+      { n: 2, attempt: 3, timestamp: Date.now() + 5 },
+    ]);
     assert.deepEqual(result.asked, ['dlv_1', 'dlv_2'], 'retries are always looked up');
     assert.equal(result.sent, 1, 'only the retrying one is sent again');
   });
@@ -329,7 +470,14 @@ describe('Dispatcher, a rejoin of the consumer group', () => {
         endpoint: () => ordered,
         send: async () => {
           await gate;
-          return { statusCode: 200, error: null, retryAfterHeader: null, durationMs: 1, errorDetail: null, responseBody: null };
+          return {
+            statusCode: 200,
+            error: null,
+            retryAfterHeader: null,
+            durationMs: 1,
+            errorDetail: null,
+            responseBody: null,
+          };
         },
         pausePartition: (partition) => paused.push(partition),
         resumePartition: (partition) => resumed.push(partition),
@@ -339,7 +487,11 @@ describe('Dispatcher, a rejoin of the consumer group', () => {
     );
     const gauge = async () => (await metrics.dispatchPausedPartitions.get()).values[0]?.value;
     const completed: number[] = [];
-    const task = (n: number) => ({ ...job(n, completed), partition: 5, value: { ...job(n, completed).value, endpointId: ordered.id } });
+    const task = (n: number) => ({
+      ...job(n, completed),
+      partition: 5,
+      value: { ...job(n, completed).value, endpointId: ordered.id },
+    });
     await dispatcher.accept([0, 1, 2].map(task));
     assert.deepEqual(paused, [5]);
     assert.equal(await gauge(), 1);
@@ -372,7 +524,12 @@ describe('Dispatcher, partition pause refused', () => {
         createLogger('test', 'silent'),
       );
       const completed: number[] = [];
-      await dispatcher.accept(Array.from({ length: 6 }, (_, n) => ({ ...job(n, completed), value: { ...job(n, completed).value, endpointId: ordered.id } })));
+      await dispatcher.accept(
+        Array.from({ length: 6 }, (_, n) => ({
+          ...job(n, completed),
+          value: { ...job(n, completed).value, endpointId: ordered.id },
+        })),
+      );
       await settle(completed, 6);
       await new Promise((resolve) => setImmediate(resolve));
       assert.deepEqual(completed, [0, 1, 2, 3, 4, 5]);
@@ -385,21 +542,39 @@ describe('Dispatcher, partition pause refused', () => {
 
 describe('Dispatcher, an ordered endpoint failing for long', () => {
   it('is disabled after ENDPOINT_DISABLE_AFTER_MS of continuous failure, like the others (it has no circuit)', async () => {
-    const ordered: EndpointTargetRow = { ...endpoint, id: 'ep_ordered_3', ordered: true, retryPolicy: { maxAttempts: 50, baseSeconds: 0.01, factor: 1, capSeconds: 0.01 } };
+    const ordered: EndpointTargetRow = {
+      ...endpoint,
+      id: 'ep_ordered_3',
+      ordered: true,
+      retryPolicy: { maxAttempts: 50, baseSeconds: 0.01, factor: 1, capSeconds: 0.01 },
+    };
     const disabled: string[] = [];
     const operational: string[] = [];
     const dispatcher = new Dispatcher(
       fakePorts({
         endpoint: () => ordered,
-        send: async () => ({ statusCode: 500, error: null, retryAfterHeader: null, durationMs: 1, errorDetail: null, responseBody: null }),
+        send: async () => ({
+          statusCode: 500,
+          error: null,
+          retryAfterHeader: null,
+          durationMs: 1,
+          errorDetail: null,
+          responseBody: null,
+        }),
         disableEndpoint: async (endpointId) => void disabled.push(endpointId),
         emitOperational: async (type) => void operational.push(type),
       }),
-      settings({ concurrencyPerEndpoint: 1, breaker: { failureThreshold: 1, openMs: 1000, maxOpenMs: 1000 }, disableAfterMs: 100 }),
+      settings({
+        concurrencyPerEndpoint: 1,
+        breaker: { failureThreshold: 1, openMs: 1000, maxOpenMs: 1000 },
+        disableAfterMs: 100,
+      }),
       createLogger('test', 'silent'),
     );
     const completed: number[] = [];
-    await dispatcher.accept([{ ...job(1, completed), value: { ...job(1, completed).value, endpointId: ordered.id } }]);
+    await dispatcher.accept([
+      { ...job(1, completed), value: { ...job(1, completed).value, endpointId: ordered.id } },
+    ]);
     await settle(completed, 1);
     assert.deepEqual(disabled, [ordered.id]);
     assert.deepEqual(operational, ['endpoint.disabled']);
@@ -409,27 +584,48 @@ describe('Dispatcher, an ordered endpoint failing for long', () => {
 });
 
 describe('Dispatcher, an attempt PostgreSQL refuses to store (issue 19)', () => {
-  const dataError = () => Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code: '22021' });
-  const answered = async () => ({ statusCode: 200, error: null, retryAfterHeader: null, durationMs: 1, errorDetail: null, responseBody: 'ok\u0000' });
+  const dataError = () =>
+    Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code: '22021' });
+  const answered = async () => ({
+    statusCode: 200,
+    error: null,
+    retryAfterHeader: null,
+    durationMs: 1,
+    errorDetail: null,
+    responseBody: 'ok\u0000',
+  });
 
-  async function run(record: (row: AttemptRow) => Promise<void>): Promise<{ completed: number[]; rejected: number[] }> {
+  async function run(
+    record: (row: AttemptRow) => Promise<void>,
+  ): Promise<{ completed: number[]; rejected: number[] }> {
     const completed: number[] = [];
     const rejected: number[] = [];
-    const dispatcher = new Dispatcher(fakePorts({ send: answered, record }), settings(), createLogger('test', 'silent'));
+    const dispatcher = new Dispatcher(
+      fakePorts({ send: answered, record }),
+      settings(),
+      createLogger('test', 'silent'),
+    );
     await dispatcher.accept([job(1, completed, rejected)]);
     const deadline = Date.now() + 5000;
-    while (completed.length + rejected.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    while (completed.length + rejected.length === 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     return { completed, rejected };
   }
 
-  it('stores the attempt without the receiver\'s texts when its row is refused for its data, instead of retrying it forever', async () => {
+  it("stores the attempt without the receiver's texts when its row is refused for its data, instead of retrying it forever", async () => {
     const rows: AttemptRow[] = [];
     const { completed, rejected } = await run(async (row) => {
       rows.push(row);
       if (row.responseBody !== null) throw dataError();
     });
     assert.deepEqual([completed, rejected], [[1], []]);
-    assert.deepEqual(rows.map((row) => [row.status, row.responseBody]), [['delivered', 'ok\u0000'], ['delivered', null]]);
+    assert.deepEqual(
+      rows.map((row) => [row.status, row.responseBody]),
+      [
+        ['delivered', 'ok\u0000'],
+        ['delivered', null],
+      ],
+    );
   });
 
   it('sends the task to the invalid topic when even that row is refused, so its partition moves on', async () => {

@@ -177,7 +177,8 @@ export class Dispatcher {
     this.stopping = true;
     for (const wake of this.waiters.splice(0)) wake();
     const deadline = Date.now() + timeoutMs;
-    while (this.inFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (this.inFlight > 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
   }
 
   private place(job: Job): void {
@@ -219,7 +220,8 @@ export class Dispatcher {
     const held = this.holds.get(job.partition)?.has(endpoint.id) === true;
     // Within the in-flight gate too, so one held endpoint does not stop every partition.
     const room = Math.min(this.settings.queuePerEndpoint + HELD_OVERSHOOT, this.settings.maxInFlight);
-    if ((held || this.keepsUp(endpoint.id, queue)) && queue.offer(job, room)) return this.hold(job.partition, endpoint.id, false);
+    if ((held || this.keepsUp(endpoint.id, queue)) && queue.offer(job, room))
+      return this.hold(job.partition, endpoint.id, false);
     void this.settle(job, this.defer(job, queue.drainEstimateMs()));
   }
 
@@ -228,7 +230,8 @@ export class Dispatcher {
     this.orderedJobs.add(job);
     this.ordered++;
     // Bounded per endpoint, and all ordered backlogs together by DELIVERY_MAX_IN_FLIGHT.
-    if (queue.size() >= this.settings.queuePerEndpoint || this.ordered >= this.settings.maxInFlight) this.hold(job.partition, endpoint.id, true);
+    if (queue.size() >= this.settings.queuePerEndpoint || this.ordered >= this.settings.maxInFlight)
+      this.hold(job.partition, endpoint.id, true);
   }
 
   /**
@@ -239,7 +242,11 @@ export class Dispatcher {
    */
   private keepsUp(endpointId: string, queue: EndpointQueue<Job>): boolean {
     const limitMs = this.settings.holdDrainMaxMs ?? 0;
-    return limitMs > 0 && this.breakerFor(endpointId).healthy() && queue.drainEstimateMs(this.settings.queuePerEndpoint) <= limitMs;
+    return (
+      limitMs > 0 &&
+      this.breakerFor(endpointId).healthy() &&
+      queue.drainEstimateMs(this.settings.queuePerEndpoint) <= limitMs
+    );
   }
 
   /**
@@ -256,8 +263,16 @@ export class Dispatcher {
     if (!holders.has(endpointId)) {
       metrics.dispatchPartitionPauses.inc({ reason: ordered ? 'ordered' : 'draining' });
       const fields = { endpointId, partition };
-      if (ordered) this.logger.warn(fields, 'ordered endpoint backlog full; its partition is paused until half of it is delivered (endpoints sharing the partition wait)');
-      else this.logger.info(fields, 'endpoint queue full and draining; its partition is paused until half of it is delivered (endpoints sharing the partition wait)');
+      if (ordered)
+        this.logger.warn(
+          fields,
+          'ordered endpoint backlog full; its partition is paused until half of it is delivered (endpoints sharing the partition wait)',
+        );
+      else
+        this.logger.info(
+          fields,
+          'endpoint queue full and draining; its partition is paused until half of it is delivered (endpoints sharing the partition wait)',
+        );
     }
     holders.set(endpointId, ordered);
     metrics.dispatchPausedPartitions.set(this.holds.size);
@@ -272,7 +287,10 @@ export class Dispatcher {
   rejoined(): void {
     this.joinedAt = Date.now();
     if (this.holds.size === 0) return;
-    this.logger.info({ partitions: [...this.holds.keys()] }, 'consumer rejoined its group; held partitions fetch again until a backlog over its limit pauses them');
+    this.logger.info(
+      { partitions: [...this.holds.keys()] },
+      'consumer rejoined its group; held partitions fetch again until a backlog over its limit pauses them',
+    );
     this.holds.clear();
     metrics.dispatchPausedPartitions.set(0);
   }
@@ -304,7 +322,10 @@ export class Dispatcher {
     try {
       call();
     } catch (error) {
-      this.logger.warn({ err: error, partition }, `partition ${what} refused; the next task over the limit retries it`);
+      this.logger.warn(
+        { err: error, partition },
+        `partition ${what} refused; the next task over the limit retries it`,
+      );
     }
   }
 
@@ -321,10 +342,16 @@ export class Dispatcher {
     } catch (error) {
       if (!this.stopping && failureKind(error) === 'message') {
         await this.persist(() => job.reject(error)).catch((failure: unknown) =>
-          this.logger.error({ err: failure, deliveryId: job.value.deliveryId }, 'delivery left unfinished; it is re-sent after a restart'),
+          this.logger.error(
+            { err: failure, deliveryId: job.value.deliveryId },
+            'delivery left unfinished; it is re-sent after a restart',
+          ),
         );
       } else {
-        this.logger.error({ err: error, deliveryId: job.value.deliveryId }, 'delivery left unfinished; it is re-sent after a restart');
+        this.logger.error(
+          { err: error, deliveryId: job.value.deliveryId },
+          'delivery left unfinished; it is re-sent after a restart',
+        );
       }
     } finally {
       this.inFlight--;
@@ -336,7 +363,10 @@ export class Dispatcher {
   }
 
   private async skip(job: Job, reason: string): Promise<DispatchOutcome> {
-    this.logger.info({ deliveryId: job.value.deliveryId, endpointId: job.value.endpointId, reason }, 'delivery cancelled');
+    this.logger.info(
+      { deliveryId: job.value.deliveryId, endpointId: job.value.endpointId, reason },
+      'delivery cancelled',
+    );
     await this.persist(() => this.ports.cancel(job.value.deliveryId));
     return 'skipped';
   }
@@ -348,7 +378,12 @@ export class Dispatcher {
    */
   private async defer(job: Job, drainEstimateMs: number): Promise<DispatchOutcome> {
     const delayMs = Math.min(300_000, Math.max(1000, drainEstimateMs)) * (0.8 + 0.4 * this.random());
-    const retry: RetryTask = { task: job.value, dueAt: Date.now() + Math.round(delayMs), lastError: 'endpoint queue full', lastStatusCode: null };
+    const retry: RetryTask = {
+      task: job.value,
+      dueAt: Date.now() + Math.round(delayMs),
+      lastError: 'endpoint queue full',
+      lastStatusCode: null,
+    };
     await this.persist(() => this.ports.scheduleRetry(retry, job.traceparent));
     return 'retry-scheduled';
   }
@@ -395,7 +430,14 @@ export class Dispatcher {
   private async attemptOnce(job: Job): Promise<Finishing> {
     const { deliveryId, attempt, endpointId } = job.value;
     const mayBeCopy = attempt > 1 || job.timestamp < this.joinedAt - REREAD_SLACK_MS;
-    if (mayBeCopy && this.madeBefore(endpointId, await this.persistRead(() => this.ports.recordedAttempt(deliveryId, attempt)))) return finished('skipped');
+    if (
+      mayBeCopy &&
+      this.madeBefore(
+        endpointId,
+        await this.persistRead(() => this.ports.recordedAttempt(deliveryId, attempt)),
+      )
+    )
+      return finished('skipped');
     return this.attemptUntilSettled(job);
   }
 
@@ -435,18 +477,30 @@ export class Dispatcher {
       if (admission?.kind === 'defer') {
         await this.handOffs.next();
         // Spread over a fifth of the wait, so the endpoint's backlog does not all come due at once.
-        const dueAt = admission.until + Math.round(0.2 * Math.max(1000, admission.until - now) * this.random());
+        const dueAt =
+          admission.until + Math.round(0.2 * Math.max(1000, admission.until - now) * this.random());
         const retry: RetryTask = { task, dueAt, lastError: 'circuit open', lastStatusCode: null };
-        return { done: this.persist(() => this.ports.scheduleRetry(retry, job.traceparent)).then(() => 'retry-scheduled' as const) };
+        return {
+          done: this.persist(() => this.ports.scheduleRetry(retry, job.traceparent)).then(
+            () => 'retry-scheduled' as const,
+          ),
+        };
       }
-      const secrets = endpoint.secrets.filter((secret) => secret.expiresAt === null || Date.parse(secret.expiresAt) > now).map((secret) => secret.key);
+      const secrets = endpoint.secrets
+        .filter((secret) => secret.expiresAt === null || Date.parse(secret.expiresAt) > now)
+        .map((secret) => secret.key);
       if (secrets.length === 0) return { done: this.skip(job, 'endpoint has no signing secret') };
 
       // prepare
       const span = startHopSpan(
         'deliver',
         job.traceparent,
-        { 'gateway.event.id': task.event.id, 'gateway.endpoint.id': task.endpointId, 'gateway.delivery.id': task.deliveryId, 'gateway.attempt': task.attempt },
+        {
+          'gateway.event.id': task.event.id,
+          'gateway.endpoint.id': task.endpointId,
+          'gateway.delivery.id': task.deliveryId,
+          'gateway.attempt': task.attempt,
+        },
         SpanKind.CLIENT,
       );
       const body = buildBody(task);
@@ -464,9 +518,16 @@ export class Dispatcher {
       const result = await this.ports.send(endpoint.url, headers, body);
       // complete
       const step = decideNextStep(result, task.attempt, endpoint.retryPolicy, Date.now(), this.random);
-      span.end(step.kind, step.kind === 'delivered' ? undefined : (result.errorDetail ?? `HTTP ${result.statusCode}`));
-      metrics.attemptDuration.observe({ outcome: step.kind === 'delivered' ? 'success' : 'failure' }, result.durationMs / 1000);
-      const lastError = result.errorDetail ?? (result.statusCode === null ? 'no response' : `HTTP ${result.statusCode}`);
+      span.end(
+        step.kind,
+        step.kind === 'delivered' ? undefined : (result.errorDetail ?? `HTTP ${result.statusCode}`),
+      );
+      metrics.attemptDuration.observe(
+        { outcome: step.kind === 'delivered' ? 'success' : 'failure' },
+        result.durationMs / 1000,
+      );
+      const lastError =
+        result.errorDetail ?? (result.statusCode === null ? 'no response' : `HTTP ${result.statusCode}`);
       const attemptRow = (status: AttemptRow['status'], nextAttemptAt: Date | null): AttemptRow => ({
         deliveryId: task.deliveryId,
         attempt: task.attempt,
@@ -480,7 +541,18 @@ export class Dispatcher {
       });
       await this.trackHealth(endpoint, breaker, step.kind === 'delivered');
       if (step.kind !== 'retry' || !endpoint.ordered) {
-        return { done: this.follow(step, task, endpoint, attemptRow, lastError, result.statusCode, span.traceparent) as Promise<DispatchOutcome>, attempted: true };
+        return {
+          done: this.follow(
+            step,
+            task,
+            endpoint,
+            attemptRow,
+            lastError,
+            result.statusCode,
+            span.traceparent,
+          ) as Promise<DispatchOutcome>,
+          attempted: true,
+        };
       }
       await this.follow(step, task, endpoint, attemptRow, lastError, result.statusCode, span.traceparent);
       // An ordered endpoint retries its head in place: later tasks for it wait, nobody else does.
@@ -511,7 +583,15 @@ export class Dispatcher {
           return 'ordered-retry';
         }
         await this.persist(() =>
-          this.ports.scheduleRetry({ task: { ...task, attempt: task.attempt + 1 }, dueAt: step.dueAt, lastError, lastStatusCode: statusCode }, traceparent),
+          this.ports.scheduleRetry(
+            {
+              task: { ...task, attempt: task.attempt + 1 },
+              dueAt: step.dueAt,
+              lastError,
+              lastStatusCode: statusCode,
+            },
+            traceparent,
+          ),
         );
         await this.recordAttempt(row('retrying', new Date(step.dueAt)));
         return 'retry-scheduled';
@@ -519,7 +599,13 @@ export class Dispatcher {
         const reason = `HTTP 410 Gone on delivery ${task.deliveryId}`;
         endpoint.enabled = false;
         await this.persist(() => this.ports.disableEndpoint(task.endpointId, reason));
-        await this.persist(() => this.ports.emitOperational('endpoint.disabled', { endpointId: task.endpointId, reason, failingSince: null }));
+        await this.persist(() =>
+          this.ports.emitOperational('endpoint.disabled', {
+            endpointId: task.endpointId,
+            reason,
+            failingSince: null,
+          }),
+        );
         await this.deadLetter(task, traceparent, lastError, statusCode, 'gone');
         await this.recordAttempt(row('dead', null));
         return 'dead-lettered';
@@ -531,8 +617,20 @@ export class Dispatcher {
     }
   }
 
-  private async deadLetter(task: DeliveryTask, traceparent: string | undefined, lastError: string, statusCode: number | null, reason = 'exhausted'): Promise<void> {
-    const letter: DeadLetter = { task, deadAt: new Date().toISOString(), lastError, lastStatusCode: statusCode, attempts: task.attempt };
+  private async deadLetter(
+    task: DeliveryTask,
+    traceparent: string | undefined,
+    lastError: string,
+    statusCode: number | null,
+    reason = 'exhausted',
+  ): Promise<void> {
+    const letter: DeadLetter = {
+      task,
+      deadAt: new Date().toISOString(),
+      lastError,
+      lastStatusCode: statusCode,
+      attempts: task.attempt,
+    };
     await this.persist(() => this.ports.deadLetter(letter, traceparent));
     metrics.deadLetters.inc({ reason });
     // Not for operational events themselves, so a failing operator endpoint cannot feed a loop.
@@ -556,7 +654,11 @@ export class Dispatcher {
    * Breaker transitions and the endpoint's failing-since mark; disables an endpoint failing
    * continuously past `disableAfterMs`. Each change publishes its operational event.
    */
-  private async trackHealth(endpoint: EndpointTargetRow, breaker: CircuitBreaker | undefined, succeeded: boolean): Promise<void> {
+  private async trackHealth(
+    endpoint: EndpointTargetRow,
+    breaker: CircuitBreaker | undefined,
+    succeeded: boolean,
+  ): Promise<void> {
     const now = Date.now();
     if (succeeded) {
       const transition = breaker?.onSuccess();
@@ -564,7 +666,9 @@ export class Dispatcher {
       if (endpoint.failingSince !== null || transition === 'closed') {
         endpoint.failingSince = null;
         await this.persist(() => this.ports.setFailing(endpoint.id, false));
-        await this.persist(() => this.ports.emitOperational('endpoint.recovered', { endpointId: endpoint.id }));
+        await this.persist(() =>
+          this.ports.emitOperational('endpoint.recovered', { endpointId: endpoint.id }),
+        );
       }
       return;
     }
@@ -576,11 +680,21 @@ export class Dispatcher {
       endpoint.failingSince = new Date(now).toISOString();
       await this.persist(() => this.ports.setFailing(endpoint.id, true));
     }
-    if (endpoint.failingSince !== null && endpoint.enabled && now - Date.parse(endpoint.failingSince) >= this.settings.disableAfterMs) {
+    if (
+      endpoint.failingSince !== null &&
+      endpoint.enabled &&
+      now - Date.parse(endpoint.failingSince) >= this.settings.disableAfterMs
+    ) {
       endpoint.enabled = false;
       const reason = `failing continuously since ${endpoint.failingSince}`;
       await this.persist(() => this.ports.disableEndpoint(endpoint.id, reason));
-      await this.persist(() => this.ports.emitOperational('endpoint.disabled', { endpointId: endpoint.id, reason, failingSince: endpoint.failingSince }));
+      await this.persist(() =>
+        this.ports.emitOperational('endpoint.disabled', {
+          endpointId: endpoint.id,
+          reason,
+          failingSince: endpoint.failingSince,
+        }),
+      );
     }
   }
 
@@ -637,8 +751,17 @@ export class Dispatcher {
       await this.persist(() => this.ports.record(row));
     } catch (error) {
       if (this.stopping || failureKind(error) !== 'message') throw error;
-      this.logger.error({ err: error, deliveryId: row.deliveryId }, "attempt refused by PostgreSQL; recording it without the receiver's answer");
-      await this.persist(() => this.ports.record({ ...row, responseBody: null, error: row.error === null ? null : 'the error could not be stored' }));
+      this.logger.error(
+        { err: error, deliveryId: row.deliveryId },
+        "attempt refused by PostgreSQL; recording it without the receiver's answer",
+      );
+      await this.persist(() =>
+        this.ports.record({
+          ...row,
+          responseBody: null,
+          error: row.error === null ? null : 'the error could not be stored',
+        }),
+      );
     }
   }
 

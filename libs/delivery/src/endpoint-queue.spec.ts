@@ -27,7 +27,10 @@ describe('EndpointQueue', () => {
   });
 
   it('refuses beyond its size', () => {
-    const queue = new EndpointQueue<number>({ concurrency: 1, maxWaiting: 2, perSecond: null }, () => new Promise(() => undefined));
+    const queue = new EndpointQueue<number>(
+      { concurrency: 1, maxWaiting: 2, perSecond: null },
+      () => new Promise(() => undefined),
+    );
     assert.equal(queue.offer(1), true); // runs
     assert.equal(queue.offer(2), true);
     assert.equal(queue.offer(3), true);
@@ -69,24 +72,36 @@ describe('EndpointQueue', () => {
   it('leaves out of its estimate the runs that made no attempt (skips, hand-offs)', async () => {
     let clock = 0;
     let attempt = true;
-    const queue = new EndpointQueue<number>({ concurrency: 1, maxWaiting: 100, perSecond: null }, async () => {
-      clock += attempt ? 100 : 1;
-      return attempt;
-    }, () => clock);
+    const queue = new EndpointQueue<number>(
+      { concurrency: 1, maxWaiting: 100, perSecond: null },
+      async () => {
+        clock += attempt ? 100 : 1;
+        return attempt;
+      },
+      () => clock,
+    );
     queue.offer(0);
     await new Promise((r) => setImmediate(r));
     attempt = false;
     for (let i = 0; i < 50; i++) queue.offer(i);
     await new Promise((r) => setImmediate(r));
     assert.equal(queue.size(), 0);
-    assert.equal(Math.round(queue.drainEstimateMs(10)), 1000, 'still 100 ms a task, from the one real attempt');
+    assert.equal(
+      Math.round(queue.drainEstimateMs(10)),
+      1000,
+      'still 100 ms a task, from the one real attempt',
+    );
   });
 
   it('counts every slot, and a rate limit slower than the slots', async () => {
     let clock = 0;
     const gates: (() => void)[] = [];
     const limits = { concurrency: 4, maxWaiting: 100, perSecond: null as number | null };
-    const queue = new EndpointQueue<number>(limits, () => new Promise<void>((resolve) => gates.push(resolve)), () => clock);
+    const queue = new EndpointQueue<number>(
+      limits,
+      () => new Promise<void>((resolve) => gates.push(resolve)),
+      () => clock,
+    );
     for (let i = 0; i < 45; i++) queue.offer(i);
     clock += 200;
     gates.shift()!();

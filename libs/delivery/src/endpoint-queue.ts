@@ -47,7 +47,8 @@ export class EndpointQueue<T> {
   }
 
   private countFinished(runMs: number): void {
-    this.smoothedRunMs = this.smoothedRunMs === undefined ? runMs : this.smoothedRunMs + 0.1 * (runMs - this.smoothedRunMs);
+    this.smoothedRunMs =
+      this.smoothedRunMs === undefined ? runMs : this.smoothedRunMs + 0.1 * (runMs - this.smoothedRunMs);
   }
 
   /** Adopts new limits (the endpoint was edited); running tasks are not interrupted. */
@@ -95,10 +96,13 @@ export class EndpointQueue<T> {
       this.tokens -= 1;
       return true;
     }
-    this.timer ??= setTimeout(() => {
-      this.timer = undefined;
-      this.pump();
-    }, Math.ceil(((1 - this.tokens) / rate) * 1000));
+    this.timer ??= setTimeout(
+      () => {
+        this.timer = undefined;
+        this.pump();
+      },
+      Math.ceil(((1 - this.tokens) / rate) * 1000),
+    );
     return false;
   }
 

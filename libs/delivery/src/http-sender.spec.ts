@@ -9,7 +9,11 @@ describe('HTTP sender', () => {
   let server: Server;
   let base: string;
   const open: ServerResponse[] = [];
-  const sender = new HttpSender({ policy: createAddressPolicy(['127.0.0.0/8']), timeoutMs: 300, connectTimeoutMs: 1000 });
+  const sender = new HttpSender({
+    policy: createAddressPolicy(['127.0.0.0/8']),
+    timeoutMs: 300,
+    connectTimeoutMs: 1000,
+  });
 
   before(async () => {
     server = createServer((request, response) => {
@@ -57,7 +61,10 @@ describe('HTTP sender', () => {
 
   it('reports the status, the body and Retry-After', async () => {
     const result = await sender.send(`${base}/retry-after`, {}, '{}');
-    assert.deepEqual([result.statusCode, result.responseBody, result.retryAfterHeader, result.error], [503, 'busy', '7', null]);
+    assert.deepEqual(
+      [result.statusCode, result.responseBody, result.retryAfterHeader, result.error],
+      [503, 'busy', '7', null],
+    );
   });
 
   it('times out a response whose head never comes', async () => {

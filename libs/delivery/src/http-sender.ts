@@ -33,7 +33,11 @@ class BlockedAddressError extends Error {
   readonly code = 'ERR_SSRF_BLOCKED';
 }
 
-type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+type LookupCallback = (
+  error: NodeJS.ErrnoException | null,
+  address: string | LookupAddress[],
+  family?: number,
+) => void;
 
 /**
  * POSTs deliveries with undici on a pooled agent. The SSRF check runs inside the connector's DNS
@@ -48,13 +52,22 @@ export class HttpSender {
 
   constructor(private readonly options: SenderOptions) {
     const resolve = options.resolve ?? dnsLookup;
-    const guardedLookup = (hostname: string, lookupOptions: LookupOptions, callback: LookupCallback): void => {
+    const guardedLookup = (
+      hostname: string,
+      lookupOptions: LookupOptions,
+      callback: LookupCallback,
+    ): void => {
       resolve(hostname, { ...lookupOptions, all: true }, (error, addresses) => {
         if (error) return callback(error, []);
         const list = addresses;
         const refused = list.find((entry) => !options.policy.allows(entry.address));
         if (refused || list.length === 0) {
-          return callback(new BlockedAddressError(`${hostname} resolves to ${refused?.address ?? 'nothing'}, a blocked address`), []);
+          return callback(
+            new BlockedAddressError(
+              `${hostname} resolves to ${refused?.address ?? 'nothing'}, a blocked address`,
+            ),
+            [],
+          );
         }
         if (lookupOptions.all) return callback(null, list);
         return callback(null, list[0].address, list[0].family);
@@ -70,13 +83,28 @@ export class HttpSender {
 
   async send(url: string, headers: Record<string, string>, body: string): Promise<SendResult> {
     const started = performance.now();
-    const finish = (partial: Omit<SendResult, 'durationMs'>): SendResult => ({ ...partial, durationMs: Math.round(performance.now() - started) });
+    const finish = (partial: Omit<SendResult, 'durationMs'>): SendResult => ({
+      ...partial,
+      durationMs: Math.round(performance.now() - started),
+    });
     const target = this.target(url);
     if ('invalid' in target) {
-      return finish({ statusCode: null, error: 'invalid-url', errorDetail: target.invalid, retryAfterHeader: null, responseBody: null });
+      return finish({
+        statusCode: null,
+        error: 'invalid-url',
+        errorDetail: target.invalid,
+        retryAfterHeader: null,
+        responseBody: null,
+      });
     }
     if (target.literalHost !== null && !this.options.policy.allows(target.literalHost)) {
-      return finish({ statusCode: null, error: 'ssrf-blocked', errorDetail: `${target.literalHost} is a blocked address`, retryAfterHeader: null, responseBody: null });
+      return finish({
+        statusCode: null,
+        error: 'ssrf-blocked',
+        errorDetail: `${target.literalHost} is a blocked address`,
+        retryAfterHeader: null,
+        responseBody: null,
+      });
     }
     try {
       // The head must come within the timeout (undici's own coarse timers), the body within it after the head.
@@ -98,7 +126,12 @@ export class HttpSender {
         responseBody,
       });
     } catch (error) {
-      return finish({ statusCode: null, ...classifyError(error), retryAfterHeader: null, responseBody: null });
+      return finish({
+        statusCode: null,
+        ...classifyError(error),
+        retryAfterHeader: null,
+        responseBody: null,
+      });
     }
   }
 
@@ -168,7 +201,11 @@ class BodyDeadlines {
     for (const [body, deadline] of this.reading) {
       if (deadline > now) continue;
       this.reading.delete(body);
-      body.destroy(Object.assign(new Error('the response body did not arrive within the timeout'), { code: 'UND_ERR_BODY_TIMEOUT' }));
+      body.destroy(
+        Object.assign(new Error('the response body did not arrive within the timeout'), {
+          code: 'UND_ERR_BODY_TIMEOUT',
+        }),
+      );
     }
   }
 
@@ -183,7 +220,8 @@ type Target = { url: URL; literalHost: string | null } | { invalid: string };
 function parseTarget(url: string): Target {
   try {
     const parsed = new URL(url);
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return { invalid: `unsupported scheme ${parsed.protocol}` };
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+      return { invalid: `unsupported scheme ${parsed.protocol}` };
     const host = parsed.hostname.replace(/^\[|\]$/g, '');
     return { url: parsed, literalHost: isIP(host) !== 0 ? host : null };
   } catch (error) {
@@ -195,10 +233,26 @@ function classifyError(error: unknown): { error: AttemptResult['error']; errorDe
   const cause = (error as { cause?: unknown }).cause;
   const code = (error as { code?: string }).code ?? (cause as { code?: string } | undefined)?.code;
   const message = (error as Error).message;
-  if (code === 'ERR_SSRF_BLOCKED' || error instanceof BlockedAddressError || cause instanceof BlockedAddressError) {
-    return { error: 'ssrf-blocked', errorDetail: (cause instanceof Error ? cause : (error as Error)).message };
+  if (
+    code === 'ERR_SSRF_BLOCKED' ||
+    error instanceof BlockedAddressError ||
+    cause instanceof BlockedAddressError
+  ) {
+    return {
+      error: 'ssrf-blocked',
+      errorDetail: (cause instanceof Error ? cause : (error as Error)).message,
+    };
   }
-  if (['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ABORT_ERR', 'ETIMEDOUT'].includes(code ?? '') || (error as Error).name === 'TimeoutError') {
+  if (
+    [
+      'UND_ERR_CONNECT_TIMEOUT',
+      'UND_ERR_HEADERS_TIMEOUT',
+      'UND_ERR_BODY_TIMEOUT',
+      'ABORT_ERR',
+      'ETIMEDOUT',
+    ].includes(code ?? '') ||
+    (error as Error).name === 'TimeoutError'
+  ) {
     return { error: 'timeout', errorDetail: `timed out (${code ?? 'timeout'})` };
   }
   return { error: 'network', errorDetail: `${code ?? 'error'}: ${message}` };

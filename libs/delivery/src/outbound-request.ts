@@ -2,7 +2,15 @@ import { signPayload } from '@gateway/signing';
 import { stringifyJson, type DeliveryTask } from '@gateway/schemas';
 
 /** Headers an endpoint's custom headers may never replace. */
-const reserved = new Set(['webhook-id', 'webhook-timestamp', 'webhook-signature', 'content-type', 'content-length', 'traceparent', 'host']);
+const reserved = new Set([
+  'webhook-id',
+  'webhook-timestamp',
+  'webhook-signature',
+  'content-type',
+  'content-length',
+  'traceparent',
+  'host',
+]);
 
 /** Whether the sender sets this header itself (lower-case name): a custom value for it is dropped. */
 export const isGatewayHeader = (name: string): boolean => reserved.has(name);
@@ -26,11 +34,13 @@ export function buildHeaders(input: {
   nowSeconds: number;
 }): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(input.customHeaders)) if (!isGatewayHeader(name.toLowerCase())) headers[name] = value;
+  for (const [name, value] of Object.entries(input.customHeaders))
+    if (!isGatewayHeader(name.toLowerCase())) headers[name] = value;
   headers['content-type'] = 'application/json';
   // An endpoint's own User-Agent (some receivers allow-list by it) replaces the gateway's: two
   // user-agent lines would reach the receiver otherwise.
-  if (!Object.keys(headers).some((name) => name.toLowerCase() === 'user-agent')) headers['user-agent'] = input.userAgent;
+  if (!Object.keys(headers).some((name) => name.toLowerCase() === 'user-agent'))
+    headers['user-agent'] = input.userAgent;
   headers['webhook-id'] = input.task.deliveryId;
   headers['webhook-timestamp'] = String(input.nowSeconds);
   headers['webhook-signature'] = signPayload({

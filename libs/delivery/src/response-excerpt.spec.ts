@@ -12,7 +12,10 @@ describe('responseExcerpt', () => {
   });
 
   it('marks and escapes bytes that are not UTF-8, a backslash doubled so the escapes stay unambiguous', () => {
-    assert.equal(responseExcerpt(Buffer.from([0x6f, 0x6b, 0xff, 0xfe, 0x5c, 0x0a])), '[binary, escaped] ok\\xff\\xfe\\\\\\x0a');
+    assert.equal(
+      responseExcerpt(Buffer.from([0x6f, 0x6b, 0xff, 0xfe, 0x5c, 0x0a])),
+      '[binary, escaped] ok\\xff\\xfe\\\\\\x0a',
+    );
   });
 
   it('does not take a character cut at the excerpt limit for binary', () => {
@@ -25,7 +28,10 @@ describe('responseExcerpt', () => {
       const bytes = Buffer.from(Array.from({ length: 64 }, (_, i) => (seed * 131 + i * 197) % 256));
       const text = responseExcerpt(bytes);
       assert.ok(!text.includes('\u0000'));
-      assert.ok(Buffer.from(text, 'utf8').toString('utf8') === text && !/[\uD800-\uDFFF]/.test(text.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, '')));
+      assert.ok(
+        Buffer.from(text, 'utf8').toString('utf8') === text &&
+          !/[\uD800-\uDFFF]/.test(text.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, '')),
+      );
     }
   });
 });

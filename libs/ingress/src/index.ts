@@ -8,13 +8,24 @@ export {
   type SourceRow,
   type RateLimit,
 } from './sources/ingress-source';
-export { InboundAcceptor, type AcceptorPorts, type AcceptorOptions, type ReceivedRequest } from './http/inbound-acceptor';
+export {
+  InboundAcceptor,
+  type AcceptorPorts,
+  type AcceptorOptions,
+  type ReceivedRequest,
+} from './http/inbound-acceptor';
 export { answerFor, type IngressOutcome, type OutcomeKind, type Answer } from './http/outcome';
 export { createIngressHandler, type IngressHandler, type IngressRouteOptions } from './http/ingress-route';
 export { parsePublicBase, signedUrl, type PublicBase } from './http/signed-url';
 export { dedupKeyOf, inboundIdFor } from './dedup/dedup-key';
 export { DedupStage, journalGather, type DedupPorts, type JournalEntry } from './dedup/dedup-stage';
-export { claimDedupKeys, markDedupPublished, purgeExpiredDedupKeys, type DedupClaim, type DedupRef } from './dedup/dedup.store';
+export {
+  claimDedupKeys,
+  markDedupPublished,
+  purgeExpiredDedupKeys,
+  type DedupClaim,
+  type DedupRef,
+} from './dedup/dedup.store';
 export {
   eventTypeFromSchema,
   parseEventTypeFrom,

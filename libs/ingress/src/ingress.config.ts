@@ -16,7 +16,7 @@ export const publicBaseUrlConfig = {
     .refine((value) => !/[?#]/.test(value), 'no query or fragment')
     .transform((value) => value.replace(/\/+$/, ''))
     .describe(
-      'Public base URL of the ingress as providers call it (e.g. https://hooks.example.com, or with a path prefix a proxy strips). A source\'s ingressUrl is <PUBLIC_BASE_URL>/in/<id>; Twilio and Square signatures are checked against <PUBLIC_BASE_URL>/in/<id>?<query>.',
+      "Public base URL of the ingress as providers call it (e.g. https://hooks.example.com, or with a path prefix a proxy strips). A source's ingressUrl is <PUBLIC_BASE_URL>/in/<id>; Twilio and Square signatures are checked against <PUBLIC_BASE_URL>/in/<id>?<query>.",
     ),
 };
 
@@ -31,7 +31,9 @@ export const ingressConfig = {
     .min(1)
     .max(1_000_000)
     .default(256)
-    .describe('Requests one ingress process handles at once; beyond it the answer is 503 with Retry-After (load shedding).'),
+    .describe(
+      'Requests one ingress process handles at once; beyond it the answer is 503 with Retry-After (load shedding).',
+    ),
   INGRESS_LOOP_DELAY_TARGET_MS: z.coerce
     .number()
     .int()
@@ -47,7 +49,9 @@ export const ingressConfig = {
     .min(100)
     .max(60000)
     .default(2500)
-    .describe('How long a request waits for the Kafka acknowledgement before it is answered 503 (the provider retries).'),
+    .describe(
+      'How long a request waits for the Kafka acknowledgement before it is answered 503 (the provider retries).',
+    ),
   INGRESS_RETRY_AFTER_SECONDS: z.coerce
     .number()
     .int()
@@ -77,5 +81,7 @@ export const ingressConfig = {
     .min(0)
     .max(10_000_000)
     .default(100_000)
-    .describe('Recently accepted event ids one process remembers, to answer a duplicate without a Kafka write (0: off).'),
+    .describe(
+      'Recently accepted event ids one process remembers, to answer a duplicate without a Kafka write (0: off).',
+    ),
 };

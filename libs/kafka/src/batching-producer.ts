@@ -68,14 +68,26 @@ export class BatchingProducer {
    * of the event loop, together with whatever else was sent in it.
    */
   sendMany(topic: string, messages: OutgoingMessage[]): Promise<void> {
-    return Promise.all(messages.map((message) => this.enqueue(topic, message, 'this-turn'))).then(() => undefined);
+    return Promise.all(messages.map((message) => this.enqueue(topic, message, 'this-turn'))).then(
+      () => undefined,
+    );
   }
 
-  private enqueue(topic: string, message: OutgoingMessage, leave: 'after-linger' | 'this-turn'): Promise<void> {
+  private enqueue(
+    topic: string,
+    message: OutgoingMessage,
+    leave: 'after-linger' | 'this-turn',
+  ): Promise<void> {
     return new Promise((resolve, reject) => {
       const size = message.value.length + message.key.length + 64;
       if (this.pendingBytes + size > (this.options.maxBatchBytes ?? 512 * 1024)) this.flush();
-      this.pending.push({ topic, message: toKafka(message), enqueuedAt: process.hrtime.bigint(), resolve, reject });
+      this.pending.push({
+        topic,
+        message: toKafka(message),
+        enqueuedAt: process.hrtime.bigint(),
+        resolve,
+        reject,
+      });
       this.pendingBytes += size;
       if (this.pending.length >= (this.options.maxBatch ?? 1000)) this.flush();
       else if (leave === 'this-turn') this.immediate ??= setImmediate(() => this.flushThisTurn());

@@ -7,17 +7,25 @@ const pgError = (code: string, message = 'failed') => Object.assign(new Error(me
 
 describe('failureKind', () => {
   it('takes PostgreSQL data errors (SQLSTATE classes 22, 23, 54) as about the message', () => {
-    for (const code of ['22021', '22P05', '22P02', '23505', '23514', '54000', '54001']) assert.equal(failureKind(pgError(code)), 'message', code);
+    for (const code of ['22021', '22P05', '22P02', '23505', '23514', '54000', '54001'])
+      assert.equal(failureKind(pgError(code)), 'message', code);
   });
 
   it('takes other PostgreSQL errors as transient: connection, shutdown, lock, timeout, serialization', () => {
-    for (const code of ['08006', '57P01', '57014', '55P03', '40001', '40P01', '53300', '42P01']) assert.equal(failureKind(pgError(code)), 'transient', code);
+    for (const code of ['08006', '57P01', '57014', '55P03', '40001', '40P01', '53300', '42P01'])
+      assert.equal(failureKind(pgError(code)), 'transient', code);
   });
 
   it('takes outages as transient: Kafka, sockets, lost connections, timeouts', () => {
     assert.equal(failureKind(new KafkaUnavailableError('kafka write failed')), 'transient');
-    assert.equal(failureKind(Object.assign(new Error('x'), { name: 'KafkaJSNumberOfRetriesExceeded' })), 'transient');
-    assert.equal(failureKind(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })), 'transient');
+    assert.equal(
+      failureKind(Object.assign(new Error('x'), { name: 'KafkaJSNumberOfRetriesExceeded' })),
+      'transient',
+    );
+    assert.equal(
+      failureKind(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })),
+      'transient',
+    );
     assert.equal(failureKind(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })), 'transient');
     assert.equal(failureKind(new Error('Connection terminated unexpectedly')), 'transient');
     assert.equal(failureKind(new Error('timeout exceeded when trying to connect')), 'transient');
@@ -31,7 +39,10 @@ describe('failureKind', () => {
   });
 
   it('describes a failure in one bounded line, with its SQLSTATE', () => {
-    assert.equal(describeFailure(pgError('22021', 'invalid byte sequence for encoding "UTF8": 0x00')), 'Error 22021: invalid byte sequence for encoding "UTF8": 0x00');
+    assert.equal(
+      describeFailure(pgError('22021', 'invalid byte sequence for encoding "UTF8": 0x00')),
+      'Error 22021: invalid byte sequence for encoding "UTF8": 0x00',
+    );
     assert.equal(describeFailure(new RangeError('x'.repeat(1000))).length, 500);
   });
 });

@@ -16,14 +16,21 @@ const SQLSTATE = /^[0-9A-Z]{5}$/;
 /** Node's system errors (ECONNREFUSED, ETIMEDOUT, EPIPE...) and undici's (UND_ERR_...). */
 const SYSTEM_CODE = /^(E[A-Z0-9_]+|UND_ERR_[A-Z_]+)$/;
 /** node-postgres and TypeORM name a lost or unavailable connection only in their messages. */
-const CONNECTION_MESSAGE = /connection terminated|connection ended|timeout exceeded when trying to connect|not queryable|connection error|cannot use a pool after calling end|connection is not established|driver not connected|query read timeout/i;
+const CONNECTION_MESSAGE =
+  /connection terminated|connection ended|timeout exceeded when trying to connect|not queryable|connection error|cannot use a pool after calling end|connection is not established|driver not connected|query read timeout/i;
 
 export function failureKind(error: unknown, depth = 0): FailureKind {
   if (typeof error !== 'object' || error === null) return 'message';
   const { code, name, message } = error as { code?: unknown; name?: unknown; message?: unknown };
-  if (typeof code === 'string' && SQLSTATE.test(code) && !SYSTEM_CODE.test(code)) return DATA_CLASSES.has(code.slice(0, 2)) ? 'message' : 'transient';
-  if (code === 'kafka_unavailable' || (typeof code === 'string' && SYSTEM_CODE.test(code))) return 'transient';
-  if (typeof name === 'string' && (name.startsWith('KafkaJS') || name === 'TimeoutError' || name === 'AbortError')) return 'transient';
+  if (typeof code === 'string' && SQLSTATE.test(code) && !SYSTEM_CODE.test(code))
+    return DATA_CLASSES.has(code.slice(0, 2)) ? 'message' : 'transient';
+  if (code === 'kafka_unavailable' || (typeof code === 'string' && SYSTEM_CODE.test(code)))
+    return 'transient';
+  if (
+    typeof name === 'string' &&
+    (name.startsWith('KafkaJS') || name === 'TimeoutError' || name === 'AbortError')
+  )
+    return 'transient';
   if (typeof message === 'string' && CONNECTION_MESSAGE.test(message)) return 'transient';
   const cause = (error as { cause?: unknown }).cause;
   if (cause !== undefined && depth < 5 && failureKind(cause, depth + 1) === 'transient') return 'transient';
@@ -32,7 +39,11 @@ export function failureKind(error: unknown, depth = 0): FailureKind {
 
 /** One line naming a failure for the invalid topic: its SQLSTATE when PostgreSQL's, cut to 500 characters. */
 export function describeFailure(error: unknown): string {
-  const { code, name, message } = (typeof error === 'object' && error !== null ? error : {}) as { code?: unknown; name?: unknown; message?: unknown };
+  const { code, name, message } = (typeof error === 'object' && error !== null ? error : {}) as {
+    code?: unknown;
+    name?: unknown;
+    message?: unknown;
+  };
   const text = `${typeof name === 'string' ? name : 'Error'}${typeof code === 'string' ? ` ${code}` : ''}: ${typeof message === 'string' ? message : String(error)}`;
   return text.length > 500 ? `${text.slice(0, 499)}…` : text;
 }

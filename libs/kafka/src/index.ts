@@ -1,10 +1,31 @@
-export { createKafka, kafkaSettings, type KafkaSettings, type KafkaTls, type KafkaSasl } from './kafka-client';
+export {
+  createKafka,
+  kafkaSettings,
+  type KafkaSettings,
+  type KafkaTls,
+  type KafkaSasl,
+} from './kafka-client';
 export { describeKafkaError } from './kafka-errors';
 export { KafkaGate, type KafkaGateOptions } from './kafka-gate';
 export { quietIdleRequestQueues } from './idle-request-queues';
 export { BatchingProducer, type OutgoingMessage, KafkaUnavailableError } from './batching-producer';
-export { ensureTopics, topicProblems, effectiveReplication, type TopicSpec, type Replication, type EnsuredTopics, defaultTopicSpecs } from './topics';
-export { startValidatingConsumer, newestTimestamp, type ValidatingConsumer, type ValidatingConsumerOptions, type AcceptedMessage, type BatchContext } from './validating-consumer';
+export {
+  ensureTopics,
+  topicProblems,
+  effectiveReplication,
+  type TopicSpec,
+  type Replication,
+  type EnsuredTopics,
+  defaultTopicSpecs,
+} from './topics';
+export {
+  startValidatingConsumer,
+  newestTimestamp,
+  type ValidatingConsumer,
+  type ValidatingConsumerOptions,
+  type AcceptedMessage,
+  type BatchContext,
+} from './validating-consumer';
 export { decodeMessage, type Decoded } from './decode';
 export { checkKafka } from './kafka-health';
 export { traceHeaders, traceparentOf } from './trace-headers';

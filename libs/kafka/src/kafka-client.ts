@@ -23,7 +23,11 @@ export interface KafkaSettings {
 
 /** The connection part of a validated config (kafkaConfig + kafkaRules guarantee the pairs). */
 export function kafkaSettings(config: KafkaConfig, clientId: string, logger: Logger): KafkaSettings {
-  const files = { caFile: config.KAFKA_SSL_CA_FILE, certFile: config.KAFKA_SSL_CERT_FILE, keyFile: config.KAFKA_SSL_KEY_FILE };
+  const files = {
+    caFile: config.KAFKA_SSL_CA_FILE,
+    certFile: config.KAFKA_SSL_CERT_FILE,
+    keyFile: config.KAFKA_SSL_KEY_FILE,
+  };
   const anyFile = Object.values(files).some(Boolean);
   return {
     brokers: config.KAFKA_BROKERS,
@@ -32,7 +36,11 @@ export function kafkaSettings(config: KafkaConfig, clientId: string, logger: Log
     ssl: config.KAFKA_SSL ? (anyFile ? files : true) : false,
     sasl:
       config.KAFKA_SASL_MECHANISM && config.KAFKA_SASL_USERNAME && config.KAFKA_SASL_PASSWORD
-        ? { mechanism: config.KAFKA_SASL_MECHANISM, username: config.KAFKA_SASL_USERNAME, password: config.KAFKA_SASL_PASSWORD }
+        ? {
+            mechanism: config.KAFKA_SASL_MECHANISM,
+            username: config.KAFKA_SASL_USERNAME,
+            password: config.KAFKA_SASL_PASSWORD,
+          }
         : undefined,
   };
 }

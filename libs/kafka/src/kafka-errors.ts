@@ -44,11 +44,17 @@ export function describeKafkaError(error: unknown): string {
   if (inner.code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
     return `TLS: the broker's certificate does not name the host we connected to${at}; check KAFKA_BROKERS against the certificate`;
   }
-  if (inner.code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number|packet length too long/i.test(message)) {
+  if (
+    inner.code === 'ERR_SSL_WRONG_VERSION_NUMBER' ||
+    /wrong version number|packet length too long/i.test(message)
+  ) {
     return `TLS: the broker did not answer TLS${at}; its listener is plaintext, so set KAFKA_SSL=false or use its TLS port`;
   }
   if (inner.code === 'ECONNREFUSED') return `no broker accepts connections${at}; check KAFKA_BROKERS`;
-  if (inner.name === 'KafkaJSConnectionClosedError' || /closed by the server|Closed connection/i.test(message)) {
+  if (
+    inner.name === 'KafkaJSConnectionClosedError' ||
+    /closed by the server|Closed connection/i.test(message)
+  ) {
     return `the broker closed the connection${at}; if its listener wants TLS or SASL, set KAFKA_SSL and KAFKA_SASL_*`;
   }
   if (/timeout/i.test(message)) return `no answer from the broker${at}: ${message}`;

@@ -67,7 +67,8 @@ export class KafkaGate {
       } catch (error) {
         metrics.kafkaConnectFailures.inc();
         const cause = error instanceof TopicsNotReady ? error.message : describeKafkaError(error);
-        if (cause !== this.cause) this.options.logger.error({ retryInMs: delay }, `kafka not usable: ${cause}`);
+        if (cause !== this.cause)
+          this.options.logger.error({ retryInMs: delay }, `kafka not usable: ${cause}`);
         this.cause = cause;
       }
       await new Promise<void>((resolve) => {
@@ -85,10 +86,13 @@ export class KafkaGate {
     try {
       const { problems, expected } = await topicProblems(admin, topics, replication);
       if (expected.capped) {
-        logger.warn(`the cluster has fewer brokers than KAFKA_REPLICATION_FACTOR ${replication.replicationFactor}: expecting ${expected.replicationFactor} replica(s) per topic`);
+        logger.warn(
+          `the cluster has fewer brokers than KAFKA_REPLICATION_FACTOR ${replication.replicationFactor}: expecting ${expected.replicationFactor} replica(s) per topic`,
+        );
       }
       if (problems.length > 0 && topicCheck === 'require') throw new TopicsNotReady(problems.join('; '));
-      if (problems.length > 0) logger.warn({ problems }, 'topics are not as configured (KAFKA_TOPIC_CHECK=warn): going on');
+      if (problems.length > 0)
+        logger.warn({ problems }, 'topics are not as configured (KAFKA_TOPIC_CHECK=warn): going on');
     } finally {
       await admin.disconnect();
     }

@@ -22,8 +22,16 @@ export function defaultTopicSpecs(names: TopicNames, partitions = 8): TopicSpec[
     { topic: names.inboundJournal, numPartitions: partitions },
     { topic: names.deliveries, numPartitions: partitions },
     { topic: names.retries, numPartitions: partitions },
-    { topic: names.deadLetter, numPartitions: partitions, configEntries: [{ name: 'retention.ms', value: '-1' }] },
-    { topic: names.invalid, numPartitions: 1, configEntries: [{ name: 'retention.ms', value: String(30 * 86400000) }] },
+    {
+      topic: names.deadLetter,
+      numPartitions: partitions,
+      configEntries: [{ name: 'retention.ms', value: '-1' }],
+    },
+    {
+      topic: names.invalid,
+      numPartitions: 1,
+      configEntries: [{ name: 'retention.ms', value: String(30 * 86400000) }],
+    },
   ];
 }
 
@@ -32,9 +40,15 @@ export function defaultTopicSpecs(names: TopicNames, partitions = 8): TopicSpec[
  * one-broker dev cluster gets 1), and min.insync.replicas defaults to that factor − 1, at least 1 and at
  * most the factor. `capped` says the cap applied, so the caller can log it.
  */
-export function effectiveReplication(wanted: Replication, brokers: number): { replicationFactor: number; minInsyncReplicas: number; capped: boolean } {
+export function effectiveReplication(
+  wanted: Replication,
+  brokers: number,
+): { replicationFactor: number; minInsyncReplicas: number; capped: boolean } {
   const replicationFactor = Math.max(1, Math.min(wanted.replicationFactor, brokers));
-  const minInsyncReplicas = Math.min(replicationFactor, Math.max(1, wanted.minInsyncReplicas ?? replicationFactor - 1));
+  const minInsyncReplicas = Math.min(
+    replicationFactor,
+    Math.max(1, wanted.minInsyncReplicas ?? replicationFactor - 1),
+  );
   return { replicationFactor, minInsyncReplicas, capped: replicationFactor < wanted.replicationFactor };
 }
 
@@ -47,7 +61,11 @@ export interface EnsuredTopics {
 }
 
 /** Creates missing topics (idempotent) with the replication asked for (by default KAFKA_REPLICATION_FACTOR's), and waits for their leaders. */
-export async function ensureTopics(kafka: Kafka, specs: TopicSpec[], wanted: Replication = { replicationFactor: 3 }): Promise<EnsuredTopics> {
+export async function ensureTopics(
+  kafka: Kafka,
+  specs: TopicSpec[],
+  wanted: Replication = { replicationFactor: 3 },
+): Promise<EnsuredTopics> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -61,7 +79,10 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[], wanted: Rep
         topics: missing.map((spec) => ({
           ...spec,
           replicationFactor: replication.replicationFactor,
-          configEntries: [...(spec.configEntries ?? []), { name: 'min.insync.replicas', value: String(replication.minInsyncReplicas) }],
+          configEntries: [
+            ...(spec.configEntries ?? []),
+            { name: 'min.insync.replicas', value: String(replication.minInsyncReplicas) },
+          ],
         })),
       });
     }
@@ -75,28 +96,47 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[], wanted: Rep
  * What is wrong with the topics a service uses, one readable line each: missing, fewer replicas than
  * asked for (capped at the live broker count), or a lower min.insync.replicas. Empty when all is well.
  */
-export async function topicProblems(admin: Admin, topics: string[], wanted: Replication): Promise<{ problems: string[]; expected: ReturnType<typeof effectiveReplication> }> {
+export async function topicProblems(
+  admin: Admin,
+  topics: string[],
+  wanted: Replication,
+): Promise<{ problems: string[]; expected: ReturnType<typeof effectiveReplication> }> {
   const { brokers } = await admin.describeCluster();
   const expected = effectiveReplication(wanted, brokers.length);
   const existing = new Set(await admin.listTopics());
-  const problems = topics.filter((topic) => !existing.has(topic)).map((topic) => `topic ${topic} does not exist (create it with npm run topics or the chart's provisioning job)`);
+  const problems = topics
+    .filter((topic) => !existing.has(topic))
+    .map(
+      (topic) =>
+        `topic ${topic} does not exist (create it with npm run topics or the chart's provisioning job)`,
+    );
   const present = topics.filter((topic) => existing.has(topic));
   if (present.length === 0) return { problems, expected };
   const metadata = await admin.fetchTopicMetadata({ topics: present });
   for (const topic of metadata.topics) {
     const replicas = Math.min(...topic.partitions.map((partition) => partition.replicas.length));
     if (replicas < expected.replicationFactor) {
-      problems.push(`topic ${topic.name} has ${replicas} replica(s), fewer than KAFKA_REPLICATION_FACTOR ${expected.replicationFactor}`);
+      problems.push(
+        `topic ${topic.name} has ${replicas} replica(s), fewer than KAFKA_REPLICATION_FACTOR ${expected.replicationFactor}`,
+      );
     }
   }
   const configs = await admin.describeConfigs({
     includeSynonyms: false,
-    resources: present.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['min.insync.replicas'] })),
+    resources: present.map((name) => ({
+      type: ConfigResourceTypes.TOPIC,
+      name,
+      configNames: ['min.insync.replicas'],
+    })),
   });
   for (const resource of configs.resources) {
-    const value = Number(resource.configEntries.find((entry) => entry.configName === 'min.insync.replicas')?.configValue ?? 1);
+    const value = Number(
+      resource.configEntries.find((entry) => entry.configName === 'min.insync.replicas')?.configValue ?? 1,
+    );
     if (value < expected.minInsyncReplicas) {
-      problems.push(`topic ${resource.resourceName} has min.insync.replicas ${value}, lower than ${expected.minInsyncReplicas}`);
+      problems.push(
+        `topic ${resource.resourceName} has min.insync.replicas ${value}, lower than ${expected.minInsyncReplicas}`,
+      );
     }
   }
   return { problems, expected };

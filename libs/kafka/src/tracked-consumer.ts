@@ -120,7 +120,8 @@ export async function startTrackedConsumer<S extends z.ZodType>(
         () => (restartDelay = RESTART_FIRST_MS),
         (error: unknown) => {
           const cause = describeKafkaError(error);
-          if (cause !== lastCause) logger.error({ groupId, retryInMs: restartDelay }, `consumer could not start: ${cause}`);
+          if (cause !== lastCause)
+            logger.error({ groupId, retryInMs: restartDelay }, `consumer could not start: ${cause}`);
           lastCause = cause;
           restartDelay = Math.min(restartDelay * 2, RESTART_MAX_MS);
           restart();
@@ -163,14 +164,20 @@ export async function startTrackedConsumer<S extends z.ZodType>(
   // A batch that fails for a reason other than an outage is accepted again one message at a time,
   // in order; a message that fails alone is rejected. A transient failure (or a stop) rethrows:
   // kafkajs consumes the batch again, after its backoff.
-  const acceptIsolating = async (messages: TrackedMessage<z.infer<S>>[], context: BatchContext): Promise<void> => {
+  const acceptIsolating = async (
+    messages: TrackedMessage<z.infer<S>>[],
+    context: BatchContext,
+  ): Promise<void> => {
     try {
       await options.accept(messages, context);
     } catch (error) {
       if (failureKind(error) === 'transient' || !context.isRunning()) throw error;
       const [only] = messages;
       if (messages.length === 1) return only.reject(error);
-      logger.warn({ err: error, topic: context.topic, partition: context.partition, messages: messages.length }, 'a batch failed for a reason of its own; handling its messages one at a time');
+      logger.warn(
+        { err: error, topic: context.topic, partition: context.partition, messages: messages.length },
+        'a batch failed for a reason of its own; handling its messages one at a time',
+      );
       for (const message of messages) await acceptIsolating([message], context);
     }
   };
@@ -211,9 +218,14 @@ export async function startTrackedConsumer<S extends z.ZodType>(
             },
             reject: async (failure) => {
               if (done) return;
-              logger.error({ err: failure, topic: batch.topic, partition: batch.partition, offset: message.offset }, 'message could not be handled; sending it to the invalid topic');
+              logger.error(
+                { err: failure, topic: batch.topic, partition: batch.partition, offset: message.offset },
+                'message could not be handled; sending it to the invalid topic',
+              );
               const errors = [{ path: '', message: describeFailure(failure) }];
-              await publishInvalid(options, [toInvalid(message, batch.topic, batch.partition, groupId, 'unprocessable', errors)]);
+              await publishInvalid(options, [
+                toInvalid(message, batch.topic, batch.partition, groupId, 'unprocessable', errors),
+              ]);
               if (done) return;
               done = true;
               owner.complete(message.offset);
@@ -231,7 +243,12 @@ export async function startTrackedConsumer<S extends z.ZodType>(
       }
       if (accepted.length > 0) {
         metrics.messagesConsumed.inc({ topic: batch.topic, consumer: groupId }, accepted.length);
-        await acceptIsolating(accepted, { topic: batch.topic, partition: batch.partition, heartbeat, isRunning });
+        await acceptIsolating(accepted, {
+          topic: batch.topic,
+          partition: batch.partition,
+          heartbeat,
+          isRunning,
+        });
       }
       resolveOffset(batch.lastOffset());
       await heartbeat();

@@ -1,6 +1,12 @@
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { z } from 'zod';
-import { INVALID_ERROR_CHARS, INVALID_ERRORS_KEPT, INVALID_VALUE_KEPT_BYTES, type InvalidMessage, type MessageContract } from '@gateway/schemas';
+import {
+  INVALID_ERROR_CHARS,
+  INVALID_ERRORS_KEPT,
+  INVALID_VALUE_KEPT_BYTES,
+  type InvalidMessage,
+  type MessageContract,
+} from '@gateway/schemas';
 import { metrics, type Logger } from '@gateway/observability';
 import type { BatchingProducer } from './batching-producer';
 import { traceparentOf } from './trace-headers';
@@ -103,8 +109,12 @@ export function toInvalid(
   errors: InvalidMessage['errors'],
 ): InvalidMessage {
   const value = message.value;
-  const kept = errors.slice(0, INVALID_ERRORS_KEPT).map((error) => ({ path: cut(error.path, INVALID_ERROR_CHARS), message: cut(error.message, INVALID_ERROR_CHARS) }));
-  if (errors.length > INVALID_ERRORS_KEPT) kept.push({ path: '', message: `and ${errors.length - INVALID_ERRORS_KEPT} more` });
+  const kept = errors.slice(0, INVALID_ERRORS_KEPT).map((error) => ({
+    path: cut(error.path, INVALID_ERROR_CHARS),
+    message: cut(error.message, INVALID_ERROR_CHARS),
+  }));
+  if (errors.length > INVALID_ERRORS_KEPT)
+    kept.push({ path: '', message: `and ${errors.length - INVALID_ERRORS_KEPT} more` });
   return {
     topic,
     partition,
@@ -130,7 +140,13 @@ export async function publishInvalid(
   for (const item of rejected) {
     metrics.invalidMessages.inc({ topic: item.topic, consumer: item.consumer, reason: item.reason });
     options.logger.warn(
-      { topic: item.topic, partition: item.partition, offset: item.offset, reason: item.reason, errors: item.errors },
+      {
+        topic: item.topic,
+        partition: item.partition,
+        offset: item.offset,
+        reason: item.reason,
+        errors: item.errors,
+      },
       'invalid message sent to the invalid topic',
     );
   }

@@ -27,7 +27,9 @@ describe('logger redaction', () => {
   });
 
   it('redacts secrets, keys, authorization and bodies at the top level and one level down', () => {
-    const line = logLine(`logger.info({ secret: 's1', source: { secrets: ['s2'] }, headers: { authorization: 'Bearer s3' }, body: 's4' }, 'x');`);
+    const line = logLine(
+      `logger.info({ secret: 's1', source: { secrets: ['s2'] }, headers: { authorization: 'Bearer s3' }, body: 's4' }, 'x');`,
+    );
     assert.doesNotMatch(JSON.stringify(line), /s1|s2|s3|s4/);
   });
 });

@@ -6,7 +6,12 @@ export type Logger = pino.Logger;
  * Logs `message` as a warning at most once per `intervalMs`: a failure repeated by every batch or
  * request during an outage is one line a minute, not a log flood.
  */
-export function throttledWarning(logger: Logger, message: string, intervalMs = 60_000, now: () => number = Date.now): (error: unknown) => void {
+export function throttledWarning(
+  logger: Logger,
+  message: string,
+  intervalMs = 60_000,
+  now: () => number = Date.now,
+): (error: unknown) => void {
   let warnedAt = -Infinity;
   return (error) => {
     if (now() - warnedAt < intervalMs) return;
@@ -23,9 +28,19 @@ export function createLogger(service: string, level: string): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: {
       paths: [
-        'secret', 'secrets', '*.secret', '*.secrets', 'key', '*.key', 'authorization', '*.authorization', 'body', '*.body',
+        'secret',
+        'secrets',
+        '*.secret',
+        '*.secrets',
+        'key',
+        '*.key',
+        'authorization',
+        '*.authorization',
+        'body',
+        '*.body',
         // A failed SQL statement (TypeORM's QueryFailedError) carries its bound values: secrets, headers, bodies.
-        'err.parameters', 'error.parameters',
+        'err.parameters',
+        'error.parameters',
       ],
       censor: '[redacted]',
     },

@@ -67,7 +67,7 @@ export const metrics = {
   }),
   subscriptionsLoaded: new Gauge({
     name: `${METRIC_PREFIX}router_endpoints_loaded`,
-    help: 'Endpoints in the router\'s in-memory subscription view.',
+    help: "Endpoints in the router's in-memory subscription view.",
     registers,
   }),
   deliveriesEmitted: new Counter({

@@ -23,8 +23,15 @@ export function validTraceparent(value: string | string[] | undefined): string |
  * the returned traceparent is what the next hop (Kafka header or HTTP request) carries.
  * Attributes: ids and outcomes only, never secrets or bodies.
  */
-export function startHopSpan(name: string, parent: string | undefined, attributes: Attributes, kind: SpanKind = SpanKind.CONSUMER): HopSpan {
-  const parentContext = parent ? propagation.extract(context.active(), { traceparent: parent }) : context.active();
+export function startHopSpan(
+  name: string,
+  parent: string | undefined,
+  attributes: Attributes,
+  kind: SpanKind = SpanKind.CONSUMER,
+): HopSpan {
+  const parentContext = parent
+    ? propagation.extract(context.active(), { traceparent: parent })
+    : context.active();
   const span = tracer().startSpan(name, { kind, attributes }, parentContext);
   if (!span.isRecording()) return { traceparent: parent, end: () => span.end() };
   const carrier: Record<string, string> = {};

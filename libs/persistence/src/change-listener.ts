@@ -63,7 +63,10 @@ export async function listenForChanges(
       // A connection dropped silently (a NAT, a failover) would hold every caller until TCP gives up.
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`the listening connection did not answer within ${SYNC_TIMEOUT_MS} ms`)), SYNC_TIMEOUT_MS);
+        timer = setTimeout(
+          () => reject(new Error(`the listening connection did not answer within ${SYNC_TIMEOUT_MS} ms`)),
+          SYNC_TIMEOUT_MS,
+        );
       });
       try {
         await Promise.race([current.query('SELECT 1'), late]);

@@ -20,8 +20,23 @@ import { KeepPayloadText1764190000000 } from './migrations/1764190000000-KeepPay
 types.setTypeParser(types.builtins.JSON, parseJson);
 types.setTypeParser(types.builtins.JSONB, parseJson);
 
-export const entities = [EndpointEntity, EndpointSecretEntity, EventEntity, DeliveryEntity, AttemptEntity, SourceEntity];
-export const migrations = [CreateCoreTables1764097200000, AddDeliveryRoutedAt1764100800000, CreateRetriesAndDeadLetters1764104400000, CreateInboundDedup1764111600000, AddRetryToken1764118800000, AddDeliveryClaimedBy1764180000000, KeepPayloadText1764190000000];
+export const entities = [
+  EndpointEntity,
+  EndpointSecretEntity,
+  EventEntity,
+  DeliveryEntity,
+  AttemptEntity,
+  SourceEntity,
+];
+export const migrations = [
+  CreateCoreTables1764097200000,
+  AddDeliveryRoutedAt1764100800000,
+  CreateRetriesAndDeadLetters1764104400000,
+  CreateInboundDedup1764111600000,
+  AddRetryToken1764118800000,
+  AddDeliveryClaimedBy1764180000000,
+  KeepPayloadText1764190000000,
+];
 
 /** Server-side limits of every statement on a connection (PostgreSQL settings, set when it opens). */
 export interface StatementLimits {
@@ -39,10 +54,19 @@ export interface StatementLimits {
  * failure is transient (failureKind), logged and retried. Every statement of the data plane is
  * small; the largest, a page of a recover window, takes milliseconds. Migrations run without.
  */
-export const serviceStatementLimits: StatementLimits = { statementTimeoutMs: 30_000, lockTimeoutMs: 10_000, idleInTransactionMs: 60_000 };
+export const serviceStatementLimits: StatementLimits = {
+  statementTimeoutMs: 30_000,
+  lockTimeoutMs: 10_000,
+  idleInTransactionMs: 60_000,
+};
 
 /** The TypeORM data source; schema changes only through migrations (never `synchronize`). */
-export function createDataSource(url: string, poolSize = 10, applicationName = 'gateway', limits?: StatementLimits): DataSource {
+export function createDataSource(
+  url: string,
+  poolSize = 10,
+  applicationName = 'gateway',
+  limits?: StatementLimits,
+): DataSource {
   return new DataSource({
     type: 'postgres',
     url,

@@ -6,7 +6,8 @@ import { storableText } from '@gateway/schemas';
  * only, so bounded and made storable here (NUL and lone surrogates become U+FFFD; ADR 0018).
  */
 const ATTEMPT_TEXT_MAX = 4096;
-const storable = (text: string | null): string | null => (text === null ? null : storableText(text, ATTEMPT_TEXT_MAX));
+const storable = (text: string | null): string | null =>
+  text === null ? null : storableText(text, ATTEMPT_TEXT_MAX);
 
 export interface EndpointTargetRow {
   id: string;
@@ -46,7 +47,6 @@ export async function loadEndpointTargets(dataSource: DataSource): Promise<Endpo
     GROUP BY e.id`);
 }
 
-
 /** Records a batch of attempts and moves their deliveries' status, in one transaction. */
 export async function recordAttempts(dataSource: DataSource, attempts: AttemptRow[]): Promise<void> {
   if (attempts.length === 0) return;
@@ -81,13 +81,23 @@ export async function recordAttempts(dataSource: DataSource, attempts: AttemptRo
 }
 
 /** Disables an endpoint (410 Gone, or a long outage), keeping why. */
-export async function disableEndpoint(dataSource: DataSource, endpointId: string, reason: string): Promise<void> {
-  await dataSource.query(`UPDATE endpoints SET enabled = false, disabled_reason = $2, updated_at = now() WHERE id = $1`, [endpointId, reason]);
+export async function disableEndpoint(
+  dataSource: DataSource,
+  endpointId: string,
+  reason: string,
+): Promise<void> {
+  await dataSource.query(
+    `UPDATE endpoints SET enabled = false, disabled_reason = $2, updated_at = now() WHERE id = $1`,
+    [endpointId, reason],
+  );
 }
 
 /** Marks a delivery cancelled (its endpoint was deleted or disabled). */
 export async function cancelDelivery(dataSource: DataSource, deliveryId: string): Promise<void> {
-  await dataSource.query(`UPDATE deliveries SET status = 'cancelled', updated_at = now() WHERE id = $1 AND status <> 'delivered'`, [deliveryId]);
+  await dataSource.query(
+    `UPDATE deliveries SET status = 'cancelled', updated_at = now() WHERE id = $1 AND status <> 'delivered'`,
+    [deliveryId],
+  );
 }
 
 /** The key `recordedAttempts` answers with: delivery id and attempt number. */
@@ -97,7 +107,10 @@ export const attemptKey = (deliveryId: string, attempt: number): string => `${de
  * Which of these (delivery, attempt) pairs already have an attempt recorded, with their delivery's
  * status now, in one statement (a task Kafka or the scheduler sent twice is looked up here).
  */
-export async function recordedAttempts(dataSource: DataSource, pairs: { deliveryId: string; attempt: number }[]): Promise<Map<string, string>> {
+export async function recordedAttempts(
+  dataSource: DataSource,
+  pairs: { deliveryId: string; attempt: number }[],
+): Promise<Map<string, string>> {
   const rows = await dataSource.query<{ deliveryId: string; attempt: number; status: string }[]>(
     `SELECT a.delivery_id AS "deliveryId", a.attempt, d.status
        FROM attempts a
@@ -110,7 +123,11 @@ export async function recordedAttempts(dataSource: DataSource, pairs: { delivery
 }
 
 /** Marks an endpoint failing since now (kept if already failing), or healthy again (null). */
-export async function setEndpointFailing(dataSource: DataSource, endpointId: string, failing: boolean): Promise<void> {
+export async function setEndpointFailing(
+  dataSource: DataSource,
+  endpointId: string,
+  failing: boolean,
+): Promise<void> {
   await dataSource.query(
     failing
       ? `UPDATE endpoints SET failing_since = COALESCE(failing_since, now()) WHERE id = $1 AND failing_since IS NULL`

@@ -1,4 +1,10 @@
-export { createDataSource, runMigrations, checkPostgres, serviceStatementLimits, type StatementLimits } from './data-source';
+export {
+  createDataSource,
+  runMigrations,
+  checkPostgres,
+  serviceStatementLimits,
+  type StatementLimits,
+} from './data-source';
 export { EndpointEntity } from './entities/endpoint.entity';
 export { EndpointSecretEntity } from './entities/endpoint-secret.entity';
 export { EventEntity } from './entities/event.entity';
@@ -7,8 +13,25 @@ export { AttemptEntity } from './entities/attempt.entity';
 export { SourceEntity } from './entities/source.entity';
 export { listenForChanges, type ChangeListener } from './change-listener';
 export type { DataSource, Repository } from 'typeorm';
-export { loadSubscriptions, recordAndClaim, markRouted, type SubscriptionRow, type EventRow, type DeliveryClaim } from './routing-store';
-export { loadEndpointTargets, recordAttempts, disableEndpoint, cancelDelivery, recordedAttempts, attemptKey, setEndpointFailing, type EndpointTargetRow, type AttemptRow } from './dispatch-store';
+export {
+  loadSubscriptions,
+  recordAndClaim,
+  markRouted,
+  type SubscriptionRow,
+  type EventRow,
+  type DeliveryClaim,
+} from './routing-store';
+export {
+  loadEndpointTargets,
+  recordAttempts,
+  disableEndpoint,
+  cancelDelivery,
+  recordedAttempts,
+  attemptKey,
+  setEndpointFailing,
+  type EndpointTargetRow,
+  type AttemptRow,
+} from './dispatch-store';
 export { LiveView } from './live-view';
 export {
   insertRetries,

@@ -88,28 +88,36 @@ export async function claimDueRetries(
   windowMs: number,
   limit: number,
 ): Promise<ClaimedRetry[]> {
-  return returnedRows<ClaimedRetry>(await dataSource.query(
-    `UPDATE retries r SET claimed_by = $1, claimed_until = now() + make_interval(secs => $2 / 1000.0)
+  return returnedRows<ClaimedRetry>(
+    await dataSource.query(
+      `UPDATE retries r SET claimed_by = $1, claimed_until = now() + make_interval(secs => $2 / 1000.0)
      FROM (SELECT delivery_id, attempt FROM retries
            WHERE due_at <= now() + make_interval(secs => $3 / 1000.0) AND (claimed_until IS NULL OR claimed_until < now())
            ORDER BY due_at LIMIT $4 FOR UPDATE SKIP LOCKED) c
      WHERE r.delivery_id = c.delivery_id AND r.attempt = c.attempt
      RETURNING r.delivery_id AS "deliveryId", r.attempt, (extract(epoch FROM r.due_at) * 1000)::float8 AS "dueAt", r.task, r.traceparent, r.token`,
-    [owner, leaseMs, windowMs, limit],
-  ));
+      [owner, leaseMs, windowMs, limit],
+    ),
+  );
 }
 
-
 /** Extends the leases of the retries `owner` still holds; returns how many it still owns. */
-export async function renewRetryLeases(dataSource: DataSource, owner: string, keys: RetryKey[], leaseMs: number): Promise<number> {
+export async function renewRetryLeases(
+  dataSource: DataSource,
+  owner: string,
+  keys: RetryKey[],
+  leaseMs: number,
+): Promise<number> {
   if (keys.length === 0) return 0;
-  const rows = returnedRows(await dataSource.query(
-    `UPDATE retries r SET claimed_until = now() + make_interval(secs => $4 / 1000.0)
+  const rows = returnedRows(
+    await dataSource.query(
+      `UPDATE retries r SET claimed_until = now() + make_interval(secs => $4 / 1000.0)
      FROM unnest($2::text[], $3::int[]) AS k(delivery_id, attempt)
      WHERE r.delivery_id = k.delivery_id AND r.attempt = k.attempt AND r.claimed_by = $1
      RETURNING 1`,
-    [owner, keys.map((key) => key.deliveryId), keys.map((key) => key.attempt), leaseMs],
-  ));
+      [owner, keys.map((key) => key.deliveryId), keys.map((key) => key.attempt), leaseMs],
+    ),
+  );
   return rows.length;
 }
 
@@ -125,8 +133,13 @@ export async function deleteRetries(dataSource: DataSource, keys: FiredRetry[]):
 
 /** Drops an endpoint's pending retries (it was deleted or disabled); returns how many. */
 export async function cancelEndpointRetries(dataSource: DataSource, endpointId: string): Promise<number> {
-  const rows = returnedRows(await dataSource.query(`DELETE FROM retries WHERE endpoint_id = $1 RETURNING delivery_id`, [endpointId]));
-  await dataSource.query(`UPDATE deliveries SET status = 'cancelled', updated_at = now() WHERE endpoint_id = $1 AND status = 'retrying'`, [endpointId]);
+  const rows = returnedRows(
+    await dataSource.query(`DELETE FROM retries WHERE endpoint_id = $1 RETURNING delivery_id`, [endpointId]),
+  );
+  await dataSource.query(
+    `UPDATE deliveries SET status = 'cancelled', updated_at = now() WHERE endpoint_id = $1 AND status = 'retrying'`,
+    [endpointId],
+  );
   return rows.length;
 }
 

@@ -50,7 +50,8 @@ function claimsById(claims: DeliveryClaim[]): DeliveryClaim[] {
   for (const claim of claims) {
     const first = byId.get(claim.id);
     if (!first) byId.set(claim.id, { ...claim });
-    else if (!first.claimedBy.split('\n').includes(claim.claimedBy)) first.claimedBy += `\n${claim.claimedBy}`;
+    else if (!first.claimedBy.split('\n').includes(claim.claimedBy))
+      first.claimedBy += `\n${claim.claimedBy}`;
   }
   return [...byId.values()];
 }

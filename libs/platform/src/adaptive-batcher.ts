@@ -83,14 +83,18 @@ export class AdaptiveBatcher<T, R = void> {
 
   private flush(): void {
     while (this.pending.length > 0 && this.inFlight < this.maxInFlight) {
-      const batch = this.pending.length <= this.maxBatch ? this.pending : this.pending.slice(0, this.maxBatch);
+      const batch =
+        this.pending.length <= this.maxBatch ? this.pending : this.pending.slice(0, this.maxBatch);
       this.pending = this.pending.length <= this.maxBatch ? [] : this.pending.slice(this.maxBatch);
       this.inFlight++;
       this.lastSentAt = performance.now();
       this.sendMany(batch.map((entry) => entry.item))
         .then(
           (result) => batch.forEach((entry) => entry.resolve(result)),
-          (error: unknown) => (batch.length > 1 && this.isolate(error) ? this.sendAlone(batch) : batch.forEach((entry) => entry.reject(error))),
+          (error: unknown) =>
+            batch.length > 1 && this.isolate(error)
+              ? this.sendAlone(batch)
+              : batch.forEach((entry) => entry.reject(error)),
         )
         .finally(() => {
           this.inFlight--;

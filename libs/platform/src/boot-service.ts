@@ -5,7 +5,13 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { FastifyReply, FastifyServerOptions } from 'fastify';
 import type { DynamicModule, LoggerService } from '@nestjs/common';
 import type { Logger } from '@gateway/observability';
-import { JSON_MAX_DEPTH, mayHoldExactNumbers, nestsDeeperThan, parseJson, stringifyJson } from '@gateway/schemas';
+import {
+  JSON_MAX_DEPTH,
+  mayHoldExactNumbers,
+  nestsDeeperThan,
+  parseJson,
+  stringifyJson,
+} from '@gateway/schemas';
 import { DomainError } from './domain-error';
 import { ProblemFilter } from './problem.filter';
 import { StorableParamsPipe } from './storable-params.pipe';
@@ -32,9 +38,15 @@ type FastifyHttpHandler = (request: IncomingMessage, response: ServerResponse) =
 /** Nest's own messages through pino, so every line is JSON. */
 class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
-  log(message: unknown, context?: string) { this.logger.debug({ context }, String(message)); }
-  error(message: unknown, trace?: string, context?: string) { this.logger.error({ context, trace }, String(message)); }
-  warn(message: unknown, context?: string) { this.logger.warn({ context }, String(message)); }
+  log(message: unknown, context?: string) {
+    this.logger.debug({ context }, String(message));
+  }
+  error(message: unknown, trace?: string, context?: string) {
+    this.logger.error({ context, trace }, String(message));
+  }
+  warn(message: unknown, context?: string) {
+    this.logger.warn({ context }, String(message));
+  }
 }
 
 /** Starts a service on Fastify with problem+json errors and graceful shutdown on SIGTERM/SIGINT. */
@@ -46,10 +58,12 @@ export async function bootService(options: BootOptions): Promise<NestFastifyAppl
     clientErrorHandler: problemOnClientError,
     // A URL the router refuses (a malformed escape, a path segment over 100 characters): a problem too.
     frameworkErrors: (_error: Error, _request: unknown, reply: FastifyReply) =>
-      void reply
-        .code(400)
-        .type('application/problem+json')
-        .send({ type: 'urn:gateway:problem:http_400', title: 'Bad Request', status: 400, detail: 'the URL could not be routed (a malformed escape, or a path segment over 100 characters)' }),
+      void reply.code(400).type('application/problem+json').send({
+        type: 'urn:gateway:problem:http_400',
+        title: 'Bad Request',
+        status: 400,
+        detail: 'the URL could not be routed (a malformed escape, or a path segment over 100 characters)',
+      }),
     ...(options.rawHandler
       ? {
           // The server Fastify would make, with the raw handler in front of Fastify's own.
@@ -97,11 +111,20 @@ export async function bootService(options: BootOptions): Promise<NestFastifyAppl
  */
 function problemOnClientError(error: Error & { code?: string }, socket: Duplex): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const status =
+    error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
   const title = STATUS_CODES[status] ?? 'Bad Request';
-  const body = JSON.stringify({ type: `urn:gateway:problem:http_${status}`, title, status, detail: status === 431 ? 'the request head is larger than 16 KB' : 'the request could not be read as HTTP' });
+  const body = JSON.stringify({
+    type: `urn:gateway:problem:http_${status}`,
+    title,
+    status,
+    detail:
+      status === 431 ? 'the request head is larger than 16 KB' : 'the request could not be read as HTTP',
+  });
   if (socket.writable) {
-    socket.write(`HTTP/1.1 ${status} ${title}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    socket.write(
+      `HTTP/1.1 ${status} ${title}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
   }
   socket.destroy();
 }
@@ -118,7 +141,10 @@ function exactJson(app: NestFastifyApplication): void {
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (nestsDeeperThan(body as string, JSON_MAX_DEPTH)) {
-      return done(new DomainError('over_limit', 400, `the body nests deeper than ${JSON_MAX_DEPTH} levels`), undefined);
+      return done(
+        new DomainError('over_limit', 400, `the body nests deeper than ${JSON_MAX_DEPTH} levels`),
+        undefined,
+      );
     }
     void checked(request, body as string, (error: Error | null, value?: unknown) => {
       if (error || !mayHoldExactNumbers(body as string)) return done(error, value);

@@ -12,7 +12,11 @@ export class DomainError extends Error {
 
 export class ValidationError extends DomainError {
   constructor(readonly errors: { path: string; message: string }[]) {
-    super('validation_failed', 400, errors.map((error) => `${error.path || '(body)'}: ${error.message}`).join('; '));
+    super(
+      'validation_failed',
+      400,
+      errors.map((error) => `${error.path || '(body)'}: ${error.message}`).join('; '),
+    );
   }
 }
 

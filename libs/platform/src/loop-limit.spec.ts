@@ -26,7 +26,11 @@ describe('loop limit', () => {
   it('keeps its limit when the loop is late but has idle time, and grows back to the ceiling while it keeps up', () => {
     const limit = new LoopLimit(settings);
     for (let i = 0; i < 10; i++) limit.observe(busyLoop(100));
-    assert.equal(limit.observe({ delayMs: 80, utilization: 0.7 }), true, 'a loop with idle time is not made faster by refusing work');
+    assert.equal(
+      limit.observe({ delayMs: 80, utilization: 0.7 }),
+      true,
+      'a loop with idle time is not made faster by refusing work',
+    );
     assert.equal(limit.value(), 38);
     assert.equal(limit.observe(busyLoop(15)), false, 'between half the target and the target: kept');
     for (let i = 0; i < 20; i++) limit.observe(busyLoop(5));

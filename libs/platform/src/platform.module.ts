@@ -1,8 +1,20 @@
-import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import type { KafkaConfig } from '@gateway/config';
 import { BatchingProducer, KafkaGate, createKafka, kafkaSettings } from '@gateway/kafka';
-import { checkPostgres, createDataSource, serviceStatementLimits, type DataSource } from '@gateway/persistence';
+import {
+  checkPostgres,
+  createDataSource,
+  serviceStatementLimits,
+  type DataSource,
+} from '@gateway/persistence';
 import { createLogger, type Logger } from '@gateway/observability';
 import { topicNames } from '@gateway/schemas';
 import { ConsumerHost } from './consumer-host';
@@ -62,12 +74,20 @@ export class PlatformModule {
       kafka,
       producer,
       topics: Object.values(topics),
-      replication: { replicationFactor: config.KAFKA_REPLICATION_FACTOR, minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS },
+      replication: {
+        replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+        minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS,
+      },
       topicCheck: config.KAFKA_TOPIC_CHECK,
       logger,
     });
     const dataSource = config.DATABASE_URL
-      ? createDataSource(config.DATABASE_URL, config.DATABASE_POOL_SIZE, options.service, serviceStatementLimits)
+      ? createDataSource(
+          config.DATABASE_URL,
+          config.DATABASE_POOL_SIZE,
+          options.service,
+          serviceStatementLimits,
+        )
       : null;
     return {
       module: PlatformModule,
@@ -86,7 +106,17 @@ export class PlatformModule {
         ConsumerHost,
         PlatformLifecycle,
       ],
-      exports: [CONFIG, LOGGER, KAFKA, KAFKA_GATE, PRODUCER, DATA_SOURCE, TOPICS, ReadinessRegistry, ConsumerHost],
+      exports: [
+        CONFIG,
+        LOGGER,
+        KAFKA,
+        KAFKA_GATE,
+        PRODUCER,
+        DATA_SOURCE,
+        TOPICS,
+        ReadinessRegistry,
+        ConsumerHost,
+      ],
     };
   }
 }

@@ -7,7 +7,11 @@ import { NotFoundError } from './domain-error';
 import { ProblemFilter } from './problem.filter';
 
 /** What the filter answered: status, headers and problem body. */
-function answer(thrown: unknown): { status: number; headers: Record<string, string>; body: Record<string, unknown> } {
+function answer(thrown: unknown): {
+  status: number;
+  headers: Record<string, string>;
+  body: Record<string, unknown>;
+} {
   const seen = { status: 0, headers: {} as Record<string, string>, body: {} as Record<string, unknown> };
   const reply = {
     status(code: number) {
@@ -23,7 +27,9 @@ function answer(thrown: unknown): { status: number; headers: Record<string, stri
       return reply;
     },
   };
-  const host = { switchToHttp: () => ({ getResponse: () => reply, getRequest: () => ({ url: '/v1/x' }) }) } as unknown as ArgumentsHost;
+  const host = {
+    switchToHttp: () => ({ getResponse: () => reply, getRequest: () => ({ url: '/v1/x' }) }),
+  } as unknown as ArgumentsHost;
   new ProblemFilter(createLogger('problem-filter-spec', 'silent')).catch(thrown, host);
   return seen;
 }
@@ -43,6 +49,10 @@ describe('problem filter', () => {
     const unexpected = answer(new Error('connection string postgres://secret'));
     assert.equal(unexpected.status, 500);
     assert.equal(unexpected.body.detail, 'internal error');
-    assert.match(String(unexpected.body.correlationId), /^[0-9a-f-]{36}$/, 'a correlation id the log carries too');
+    assert.match(
+      String(unexpected.body.correlationId),
+      /^[0-9a-f-]{36}$/,
+      'a correlation id the log carries too',
+    );
   });
 });

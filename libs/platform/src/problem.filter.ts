@@ -33,23 +33,36 @@ export class ProblemFilter implements ExceptionFilter {
     // A Kafka write that was not acknowledged (replay, recover, redrive...): 503, never a false 2xx.
     const exception =
       thrown instanceof KafkaUnavailableError
-        ? new DomainError('kafka_unavailable', 503, 'Kafka did not acknowledge the write; retry later', { retryAfter: KAFKA_RETRY_AFTER_SECONDS })
+        ? new DomainError('kafka_unavailable', 503, 'Kafka did not acknowledge the write; retry later', {
+            retryAfter: KAFKA_RETRY_AFTER_SECONDS,
+          })
         : thrown;
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const problem = this.toProblem(exception);
     if (problem.status >= 500) {
       problem.correlationId = randomUUID();
-      this.logger.error({ err: thrown, url: request.url, correlationId: problem.correlationId }, 'request failed');
+      this.logger.error(
+        { err: thrown, url: request.url, correlationId: problem.correlationId },
+        'request failed',
+      );
     }
     const retryAfter = exception instanceof DomainError ? exception.extra.retryAfter : undefined;
     const headers = typeof retryAfter === 'number' ? { 'retry-after': String(retryAfter) } : {};
-    void reply.status(problem.status).headers({ ...headers, 'content-type': 'application/problem+json' }).send(problem);
+    void reply
+      .status(problem.status)
+      .headers({ ...headers, 'content-type': 'application/problem+json' })
+      .send(problem);
   }
 
   private toProblem(exception: unknown): Record<string, unknown> & { status: number } {
     if (exception instanceof DomainError) {
-      const base = { type: `urn:gateway:problem:${exception.code}`, title: titles[exception.status] ?? 'Error', status: exception.status, detail: exception.message };
+      const base = {
+        type: `urn:gateway:problem:${exception.code}`,
+        title: titles[exception.status] ?? 'Error',
+        status: exception.status,
+        detail: exception.message,
+      };
       return exception instanceof ValidationError ? { ...base, errors: exception.errors } : base;
     }
     const status = statusOf(exception);

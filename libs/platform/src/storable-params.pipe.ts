@@ -12,7 +12,10 @@ export class StorableParamsPipe implements PipeTransform {
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
     if (metadata.type !== 'param') return value;
     const unstorable = unstorableTextAt(value);
-    if (unstorable !== null) throw new ValidationError([{ path: [metadata.data, unstorable.path].filter(Boolean).join('.'), message: unstorable.message }]);
+    if (unstorable !== null)
+      throw new ValidationError([
+        { path: [metadata.data, unstorable.path].filter(Boolean).join('.'), message: unstorable.message },
+      ]);
     return value;
   }
 }

@@ -64,7 +64,10 @@ export class EventRouter {
         occurredAt: value.occurredAt ?? new Date(message.timestamp).toISOString(),
       };
       events.push(event);
-      const span = startHopSpan('route event', message.traceparent, { 'gateway.event.id': event.id, 'gateway.event.type': event.type });
+      const span = startHopSpan('route event', message.traceparent, {
+        'gateway.event.id': event.id,
+        'gateway.event.type': event.type,
+      });
       spans.push(span);
       const endpointIds = this.match({ type: event.type, tenant: event.tenant, data: event.data });
       metrics.eventsRouted.inc({ outcome: endpointIds.length > 0 ? 'matched' : 'unmatched' });
@@ -111,6 +114,8 @@ export class EventRouter {
     metrics.deliveriesEmitted.inc(emitting.length);
     // Off the critical path: a crash before it only means a duplicate event id published later
     // could be routed once more (at least once); the tasks themselves are already durable.
-    this.ports.markRouted(emitting.map(({ task }) => task.deliveryId)).catch((error: unknown) => this.onMarkError(error));
+    this.ports
+      .markRouted(emitting.map(({ task }) => task.deliveryId))
+      .catch((error: unknown) => this.onMarkError(error));
   }
 }

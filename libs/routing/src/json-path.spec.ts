@@ -40,7 +40,10 @@ void describe('jsonEqual', () => {
 
 void describe('integers beyond 2^53 (ExactNumber)', () => {
   void it('equal only the same digits, and are not walked into', () => {
-    const data = parseJson('{"n":12345678901234567890,"o":{"digits":"12345678901234567890"}}') as Record<string, unknown>;
+    const data = parseJson('{"n":12345678901234567890,"o":{"digits":"12345678901234567890"}}') as Record<
+      string,
+      unknown
+    >;
     const same = parseJson('12345678901234567890');
     assert.equal(jsonEqual(data.n, same), true);
     assert.equal(jsonEqual(data.n, parseJson('12345678901234567891')), false);
@@ -49,9 +52,19 @@ void describe('integers beyond 2^53 (ExactNumber)', () => {
   });
 
   void it('equal by value however written, decimals too', () => {
-    assert.equal(jsonEqual(parseJson('0.123456789012345678901'), parseJson('1.23456789012345678901000e-1')), true);
-    assert.equal(jsonEqual(parseJson('0.123456789012345678901'), parseJson('0.123456789012345678902')), false);
-    assert.equal(jsonEqual(1e16, parseJson('10000000000000000')), true, 'a Number and an ExactNumber of one value');
+    assert.equal(
+      jsonEqual(parseJson('0.123456789012345678901'), parseJson('1.23456789012345678901000e-1')),
+      true,
+    );
+    assert.equal(
+      jsonEqual(parseJson('0.123456789012345678901'), parseJson('0.123456789012345678902')),
+      false,
+    );
+    assert.equal(
+      jsonEqual(1e16, parseJson('10000000000000000')),
+      true,
+      'a Number and an ExactNumber of one value',
+    );
     assert.equal(jsonEqual(parseJson('10000000000000000'), 1e16), true);
     assert.equal(jsonEqual(parseJson('10000000000000001'), 1e16), false);
   });

@@ -189,7 +189,7 @@ void describe('compileFilter with numbers a double cannot hold', () => {
     assert.equal(member(parseJson('{"n":9007199254740993}')), false);
   });
 
-  void it('refuses, as API input, a number beyond a double\'s range (jsonb cannot store 1e1001)', () => {
+  void it("refuses, as API input, a number beyond a double's range (jsonb cannot store 1e1001)", () => {
     const result = payloadFilter.safeParse(parseJson('{"n":{"$gt":1e1001}}'));
     assert.equal(result.success, false);
     assert.match(JSON.stringify(result.error?.issues), /double's range/);

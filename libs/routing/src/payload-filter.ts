@@ -89,7 +89,10 @@ function depthOf(filter: PayloadFilter): number {
 export const payloadFilter = filterNode
   .refine((filter) => depthOf(filter) <= maxDepth, `$and/$or may nest at most ${maxDepth} levels deep`)
   // PostgreSQL's jsonb cannot store such a literal (1e1001), and a comparison with it means nothing.
-  .refine((filter) => numberBeyondDoubleRange(filter) === undefined, 'numbers must be within a double\'s range (about 1e-308 to 1e308)')
+  .refine(
+    (filter) => numberBeyondDoubleRange(filter) === undefined,
+    "numbers must be within a double's range (about 1e-308 to 1e308)",
+  )
   .describe('Payload filter over the event data, e.g. { "amount": { "$gt": 100 } }.');
 
 export type PayloadFilter = z.infer<typeof filterNode>;
@@ -121,7 +124,8 @@ function anyOf(predicates: Predicate[]): Predicate {
 
 function isEqualTo(expected: JsonValue): Predicate {
   // A Number also equals an ExactNumber of its value (`1e16` and `10000000000000000`).
-  if (typeof expected === 'number') return (value) => value === expected || (value instanceof ExactNumber && value.equals(expected));
+  if (typeof expected === 'number')
+    return (value) => value === expected || (value instanceof ExactNumber && value.equals(expected));
   if (typeof expected !== 'object' || expected === null) return (value) => value === expected;
   return (value) => jsonEqual(expected, value);
 }
@@ -147,7 +151,8 @@ function orderAgainst(operand: JsonValue): (value: unknown) => number {
   // An integer beyond 2^53 (ExactNumber) orders by its nearest Number.
   if (operand instanceof ExactNumber) return orderAgainst(Number(operand));
   if (typeof operand === 'number') {
-    return (value) => (typeof value === 'number' || value instanceof ExactNumber ? Number(value) - operand : NaN);
+    return (value) =>
+      typeof value === 'number' || value instanceof ExactNumber ? Number(value) - operand : NaN;
   }
   if (typeof operand === 'string') {
     return (value) => (typeof value === 'string' ? (value < operand ? -1 : value > operand ? 1 : 0) : NaN);

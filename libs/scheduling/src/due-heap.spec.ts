@@ -9,6 +9,9 @@ describe('DueHeap', () => {
     for (const dueAt of values) heap.push({ dueAt });
     const popped: number[] = [];
     while (heap.size > 0) popped.push(heap.pop()!.dueAt);
-    assert.deepEqual(popped, [...values].sort((a, b) => a - b));
+    assert.deepEqual(
+      popped,
+      [...values].sort((a, b) => a - b),
+    );
   });
 });

@@ -1,4 +1,9 @@
 export { RetryScheduler, type SchedulerPorts, type SchedulerSettings } from './retry-scheduler';
 export { DueHeap } from './due-heap';
-export { RetryIntake, type IncomingRetry, type RetryIntakePorts, type RetryIntakeSettings } from './retry-intake';
+export {
+  RetryIntake,
+  type IncomingRetry,
+  type RetryIntakePorts,
+  type RetryIntakeSettings,
+} from './retry-intake';
 export { schedulerConfig } from './scheduler-config';

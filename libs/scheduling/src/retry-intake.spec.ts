@@ -5,10 +5,25 @@ import { RetryIntake, type IncomingRetry } from './retry-intake';
 
 const now = 1_000_000;
 /** What node-postgres throws while PostgreSQL is down: an outage, retried. */
-const databaseDown = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5433'), { code: 'ECONNREFUSED' });
+const databaseDown = () =>
+  Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5433'), { code: 'ECONNREFUSED' });
 
-function incoming(id: string, dueInMs: number, completed: Set<string>, rejected = new Set<string>()): IncomingRetry {
-  const row: RetryRow = { deliveryId: id, attempt: 2, endpointId: 'ep', dueAt: now + dueInMs, task: '{}', traceparent: null, lastError: 'HTTP 503', lastStatusCode: 503 };
+function incoming(
+  id: string,
+  dueInMs: number,
+  completed: Set<string>,
+  rejected = new Set<string>(),
+): IncomingRetry {
+  const row: RetryRow = {
+    deliveryId: id,
+    attempt: 2,
+    endpointId: 'ep',
+    dueAt: now + dueInMs,
+    task: '{}',
+    traceparent: null,
+    lastError: 'HTTP 503',
+    lastStatusCode: 503,
+  };
   return { row, complete: () => completed.add(id), reject: async () => void rejected.add(id) };
 }
 
@@ -89,7 +104,8 @@ describe('RetryIntake', () => {
         store: async (rows) => {
           stored.push(rows.map((row) => row.deliveryId));
           // A due date beyond PostgreSQL's timestamps: to_timestamp fails with 22008 on every try.
-          if (rows.some((row) => row.deliveryId === 'bad')) throw Object.assign(new Error('timestamp out of range'), { code: '22008' });
+          if (rows.some((row) => row.deliveryId === 'bad'))
+            throw Object.assign(new Error('timestamp out of range'), { code: '22008' });
           return [];
         },
         adopt: () => undefined,

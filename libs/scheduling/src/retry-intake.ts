@@ -57,7 +57,9 @@ export class RetryIntake {
     if (later.length === 0) return;
     this.pending += later.length;
     // Chained: a later copy of a retry is never overwritten by an earlier one still being stored.
-    this.background = this.background.then(() => this.storeLater(later)).finally(() => (this.pending -= later.length));
+    this.background = this.background
+      .then(() => this.storeLater(later))
+      .finally(() => (this.pending -= later.length));
     while (this.pending > this.settings.maxBackground) await this.background;
   }
 

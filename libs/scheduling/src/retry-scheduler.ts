@@ -50,7 +50,10 @@ export class RetryScheduler {
   start(): void {
     this.intervals.push(
       setInterval(() => this.once('poll', () => this.poll()), this.settings.pollMs),
-      setInterval(() => this.once('renew', () => this.renew()), Math.max(100, Math.floor(this.settings.leaseMs / 3))),
+      setInterval(
+        () => this.once('renew', () => this.renew()),
+        Math.max(100, Math.floor(this.settings.leaseMs / 3)),
+      ),
       setInterval(() => this.once('delete', () => this.deleteFired()), 50),
     );
     this.once('poll', () => this.poll());
@@ -109,11 +112,14 @@ export class RetryScheduler {
     if (this.timer && next.dueAt >= this.timerAt) return;
     clearTimeout(this.timer);
     this.timerAt = next.dueAt;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.timerAt = Infinity;
-      this.fireDue();
-    }, Math.max(0, next.dueAt - Date.now()));
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.timerAt = Infinity;
+        this.fireDue();
+      },
+      Math.max(0, next.dueAt - Date.now()),
+    );
   }
 
   /** Emits everything due now; batches in flight overlap, the producer joins them into few requests. */
@@ -121,16 +127,24 @@ export class RetryScheduler {
     const now = Date.now();
     const due: ClaimedRetry[] = [];
     while ((this.heap.peek()?.dueAt ?? Infinity) <= now) due.push(this.heap.pop()!);
-    for (let start = 0; start < due.length; start += this.settings.batch) void this.fire(due.slice(start, start + this.settings.batch));
+    for (let start = 0; start < due.length; start += this.settings.batch)
+      void this.fire(due.slice(start, start + this.settings.batch));
     this.arm();
   }
 
   private async fire(due: ClaimedRetry[]): Promise<void> {
     const spans = due.map((item) =>
-      startHopSpan('fire retry', item.traceparent ?? undefined, { 'gateway.delivery.id': item.deliveryId, 'gateway.attempt': item.attempt }, SpanKind.PRODUCER),
+      startHopSpan(
+        'fire retry',
+        item.traceparent ?? undefined,
+        { 'gateway.delivery.id': item.deliveryId, 'gateway.attempt': item.attempt },
+        SpanKind.PRODUCER,
+      ),
     );
     try {
-      await this.ports.emit(due.map((item, index) => ({ task: item.task, traceparent: spans[index].traceparent ?? null })));
+      await this.ports.emit(
+        due.map((item, index) => ({ task: item.task, traceparent: spans[index].traceparent ?? null })),
+      );
     } catch (error) {
       for (const span of spans) span.end('failed', (error as Error).message);
       this.logger.warn({ err: error, count: due.length }, 'firing retries failed; trying again shortly');

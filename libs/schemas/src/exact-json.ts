@@ -38,7 +38,9 @@ export function canonicalDecimal(literal: string): string {
 export function numberBeyondDoubleRange(value: unknown): ExactNumber | undefined {
   if (value instanceof ExactNumber) {
     const approximate = Number(value.digits);
-    return !Number.isFinite(approximate) || (approximate === 0 && canonicalDecimal(value.digits) !== '0') ? value : undefined;
+    return !Number.isFinite(approximate) || (approximate === 0 && canonicalDecimal(value.digits) !== '0')
+      ? value
+      : undefined;
   }
   if (typeof value !== 'object' || value === null) return undefined;
   for (const item of Array.isArray(value) ? value : Object.values(value)) {
@@ -84,7 +86,9 @@ export class ExactNumber {
 function numberOf(literal: string): number | ExactNumber {
   const value = Number(literal);
   if (INTEGER.test(literal)) return Number.isSafeInteger(value) ? value : new ExactNumber(literal);
-  return Number.isFinite(value) && canonicalDecimal(String(value)) === canonicalDecimal(literal) ? value : new ExactNumber(literal);
+  return Number.isFinite(value) && canonicalDecimal(String(value)) === canonicalDecimal(literal)
+    ? value
+    : new ExactNumber(literal);
 }
 
 /** Whether JSON text may hold a number a double cannot (16 significant digits, or a 3-digit exponent). */

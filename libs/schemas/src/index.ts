@@ -24,6 +24,19 @@ export { inboundMessage, type InboundMessage } from './messages/inbound.message'
 export { deliveryTask, type DeliveryTask } from './messages/delivery.message';
 export { retryTask, type RetryTask } from './messages/retry.message';
 export { deadLetter, type DeadLetter } from './messages/dead-letter.message';
-export { invalidMessage, INVALID_ERROR_CHARS, INVALID_ERRORS_KEPT, INVALID_VALUE_KEPT_BYTES, type InvalidMessage } from './messages/invalid.message';
+export {
+  invalidMessage,
+  INVALID_ERROR_CHARS,
+  INVALID_ERRORS_KEPT,
+  INVALID_VALUE_KEPT_BYTES,
+  type InvalidMessage,
+} from './messages/invalid.message';
 export type { MessageContract } from './contract';
-export { canonicalDecimal, ExactNumber, mayHoldExactNumbers, numberBeyondDoubleRange, parseJson, stringifyJson } from './exact-json';
+export {
+  canonicalDecimal,
+  ExactNumber,
+  mayHoldExactNumbers,
+  numberBeyondDoubleRange,
+  parseJson,
+  stringifyJson,
+} from './exact-json';

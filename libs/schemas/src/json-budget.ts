@@ -69,7 +69,8 @@ export function nestsDeeperThan(text: string, maxDepth: number): boolean {
 
 /** Throws JsonBudgetError when `text` nests deeper than `maxDepth`. */
 export function checkJsonDepth(text: string, maxDepth: number): void {
-  if (nestsDeeperThan(text, maxDepth)) throw new JsonBudgetError('depth', `JSON nests deeper than ${maxDepth} levels`);
+  if (nestsDeeperThan(text, maxDepth))
+    throw new JsonBudgetError('depth', `JSON nests deeper than ${maxDepth} levels`);
 }
 
 /**

@@ -8,7 +8,9 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
  * bodies), so anything defined already is JSON: a deep walk (z.json()) would only cost time on the
  * hot path. Only a missing value is refused.
  */
-export const jsonValue = z.custom<JsonValue>((value) => value !== undefined, { message: 'expected a JSON value' });
+export const jsonValue = z.custom<JsonValue>((value) => value !== undefined, {
+  message: 'expected a JSON value',
+});
 
 /**
  * Event data: a JSON value nesting at most EVENT_DATA_MAX_DEPTH levels, wherever an event enters

@@ -1,14 +1,32 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LONE_SURROGATE_MESSAGE, mayHoldUnstorableText, NUL_CHARACTER_MESSAGE, storableText, unstorableTextAt } from './storable-text';
+import {
+  LONE_SURROGATE_MESSAGE,
+  mayHoldUnstorableText,
+  NUL_CHARACTER_MESSAGE,
+  storableText,
+  unstorableTextAt,
+} from './storable-text';
 
 describe('text PostgreSQL can store', () => {
   it('names the first string or key holding NUL or a lone surrogate, in document order', () => {
-    assert.deepEqual(unstorableTextAt({ a: 'fine', list: ['x', 'y\u0000', '\uD800'] }), { path: 'list.1', message: NUL_CHARACTER_MESSAGE });
-    assert.deepEqual(unstorableTextAt({ a: { b: 'lone \uDC00 low' } }), { path: 'a.b', message: LONE_SURROGATE_MESSAGE });
-    assert.deepEqual(unstorableTextAt({ 'k\u0000': 1 }), { path: 'k\\u0000', message: NUL_CHARACTER_MESSAGE });
+    assert.deepEqual(unstorableTextAt({ a: 'fine', list: ['x', 'y\u0000', '\uD800'] }), {
+      path: 'list.1',
+      message: NUL_CHARACTER_MESSAGE,
+    });
+    assert.deepEqual(unstorableTextAt({ a: { b: 'lone \uDC00 low' } }), {
+      path: 'a.b',
+      message: LONE_SURROGATE_MESSAGE,
+    });
+    assert.deepEqual(unstorableTextAt({ 'k\u0000': 1 }), {
+      path: 'k\\u0000',
+      message: NUL_CHARACTER_MESSAGE,
+    });
     assert.deepEqual(unstorableTextAt('\uD83D'), { path: '', message: LONE_SURROGATE_MESSAGE });
-    assert.equal(unstorableTextAt({ emoji: '😀', text: '\\u0000 as six characters', n: 1, none: null }), null);
+    assert.equal(
+      unstorableTextAt({ emoji: '😀', text: '\\u0000 as six characters', n: 1, none: null }),
+      null,
+    );
   });
 
   it('walks without recursion (any depth)', () => {
@@ -21,7 +39,11 @@ describe('text PostgreSQL can store', () => {
     assert.equal(mayHoldUnstorableText('{"a":"\\u0000"}'), true);
     assert.equal(mayHoldUnstorableText('{"a":"\\uD800"}'), true);
     assert.equal(mayHoldUnstorableText('{"a":"\\udfff"}'), true);
-    assert.equal(mayHoldUnstorableText('{"a":"\\u00e9 \\ud83d\\ude00"}'), true, 'a pair too (the walk then finds nothing)');
+    assert.equal(
+      mayHoldUnstorableText('{"a":"\\u00e9 \\ud83d\\ude00"}'),
+      true,
+      'a pair too (the walk then finds nothing)',
+    );
     assert.equal(mayHoldUnstorableText('{"a":"\\u00e9 plain"}'), false);
   });
 

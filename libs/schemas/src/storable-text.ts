@@ -9,7 +9,8 @@
  */
 
 export const NUL_CHARACTER_MESSAGE = 'contains U+0000 (NUL), which PostgreSQL cannot store';
-export const LONE_SURROGATE_MESSAGE = 'contains a lone UTF-16 surrogate (not a Unicode character), which PostgreSQL cannot store';
+export const LONE_SURROGATE_MESSAGE =
+  'contains a lone UTF-16 surrogate (not a Unicode character), which PostgreSQL cannot store';
 
 /** Where a value holds text PostgreSQL cannot store, and why. */
 export interface UnstorableText {
@@ -61,7 +62,9 @@ export function unstorableTextAt(value: unknown): UnstorableText | null {
     }
     if (typeof current !== 'object' || current === null) continue;
     const array = Array.isArray(current);
-    const entries: [string, unknown][] = array ? current.map((item, index) => [String(index), item]) : Object.entries(current);
+    const entries: [string, unknown][] = array
+      ? current.map((item, index) => [String(index), item])
+      : Object.entries(current);
     // Pushed in reverse, so the first offending field in document order is found first.
     for (let i = entries.length - 1; i >= 0; i--) {
       const [key, item] = entries[i];

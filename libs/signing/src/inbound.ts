@@ -72,4 +72,4 @@ export const header = (request: { headers: Record<string, string> }, name: strin
 
 /** The answer to anyone on the Internet: it does not tell how many secrets the source has (a rotation). */
 export const noMatch = (): Rejection<'bad-signature'> =>
-  reject('bad-signature', 'no signature matched the source\'s secrets');
+  reject('bad-signature', "no signature matched the source's secrets");

@@ -22,4 +22,5 @@ export interface ProviderVector {
 }
 
 /** Reads a vectors file (a JSON array of `ProviderVector`). */
-export const readProviderVectors = (file: string): ProviderVector[] => JSON.parse(readFileSync(file, 'utf8')) as ProviderVector[];
+export const readProviderVectors = (file: string): ProviderVector[] =>
+  JSON.parse(readFileSync(file, 'utf8')) as ProviderVector[];

@@ -41,16 +41,24 @@ interface SignedContent {
   payload: string | Uint8Array;
 }
 
-const signedContent = (id: string, timestamp: number | string, payload: string | Uint8Array): SignedContent => ({
+const signedContent = (
+  id: string,
+  timestamp: number | string,
+  payload: string | Uint8Array,
+): SignedContent => ({
   prefix: `${id}.${timestamp}.`,
   payload,
 });
 
-const hmacOf = (key: Buffer, content: SignedContent): Buffer => hmac('sha256', key, content.prefix, content.payload);
+const hmacOf = (key: Buffer, content: SignedContent): Buffer =>
+  hmac('sha256', key, content.prefix, content.payload);
 
 /** Ed25519 signs one message: the parts joined. */
 const joined = (content: SignedContent): Buffer =>
-  Buffer.concat([Buffer.from(content.prefix), typeof content.payload === 'string' ? Buffer.from(content.payload) : content.payload]);
+  Buffer.concat([
+    Buffer.from(content.prefix),
+    typeof content.payload === 'string' ? Buffer.from(content.payload) : content.payload,
+  ]);
 
 /** The `webhook-signature` header value: one space-separated entry per secret. */
 export function signPayload({ id, timestamp, payload, secrets }: SignPayloadInput): string {
@@ -147,7 +155,10 @@ export function verifyPayload(input: VerifyPayloadInput): VerifyPayloadResult {
     return reject('malformed-header', 'webhook-signature has no "version,signature" entry');
   }
   if (entries.length > MAX_SIGNATURE_ENTRIES) {
-    return reject('malformed-header', `webhook-signature lists more than ${MAX_SIGNATURE_ENTRIES} distinct entries`);
+    return reject(
+      'malformed-header',
+      `webhook-signature lists more than ${MAX_SIGNATURE_ENTRIES} distinct entries`,
+    );
   }
   const keys = input.secrets.map((secret, position) => standardWebhooksKey(secret, position));
   if (!matches(keys, entries, signedContent(id, timestampValue, input.payload))) {

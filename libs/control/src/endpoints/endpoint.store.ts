@@ -14,7 +14,6 @@ const columns = `id, url, description, event_types AS "eventTypes", filter, tena
   disabled_reason AS "disabledReason", created_at AS "createdAt", updated_at AS "updatedAt",
   ${exactTime('created_at')} AS "sortKey"`;
 
-
 /** How each updatable field is written. */
 const updatable: {
   [K in keyof Required<UpdateEndpoint>]: {

@@ -24,7 +24,9 @@ export const retryView = z.object({
 export type RetryView = z.infer<typeof retryView>;
 
 /** `GET /v1/dead-letters`. */
-export const deadLetterListQuery = z.object({ ...pageQuery(timeSortKey), endpointId: z.string().min(1).optional(), ...window }).strict();
+export const deadLetterListQuery = z
+  .object({ ...pageQuery(timeSortKey), endpointId: z.string().min(1).optional(), ...window })
+  .strict();
 export type DeadLetterListQuery = z.infer<typeof deadLetterListQuery>;
 
 export const deadLetterView = z.object({
@@ -44,7 +46,9 @@ export const redriveBody = z.object({ endpointId: z.string().min(1).optional(), 
 export type RedriveBody = z.infer<typeof redriveBody>;
 
 /** `POST /v1/endpoints/:id/recover`: every failed (retrying, dead or cancelled) delivery created in the window. */
-export const recoverBody = z.object({ since: time.describe('From this time (ISO-8601, inclusive).'), until: window.until }).strict();
+export const recoverBody = z
+  .object({ since: time.describe('From this time (ISO-8601, inclusive).'), until: window.until })
+  .strict();
 export type RecoverBody = z.infer<typeof recoverBody>;
 
 export const countView = z.object({ count: z.number().int().describe('Deliveries sent again.') });

@@ -1,7 +1,14 @@
 import { buildMatcher, deliveryIdFor, type PayloadFilter } from '@gateway/routing';
 import type { DeliveryTask } from '@gateway/schemas';
 import { toPage, type CursorPosition, type Page } from '../pagination';
-import type { DeadLetterListQuery, DeadLetterView, RecoverBody, RedriveBody, RetryListQuery, RetryView } from './replay.schemas';
+import type {
+  DeadLetterListQuery,
+  DeadLetterView,
+  RecoverBody,
+  RedriveBody,
+  RetryListQuery,
+  RetryView,
+} from './replay.schemas';
 import type { ReplayRow, ReplayStore } from './replay.store';
 
 /** Deliveries a recover reads and sends at a time. */
@@ -15,7 +22,13 @@ function toTask(row: ReplayRow): DeliveryTask {
     deliveryId: row.deliveryId,
     endpointId: row.endpointId,
     attempt: row.nextAttempt,
-    event: { id: row.eventId, type: row.type, data: row.data as DeliveryTask['event']['data'], tenant: row.tenant, occurredAt: row.occurredAt.toISOString() },
+    event: {
+      id: row.eventId,
+      type: row.type,
+      data: row.data as DeliveryTask['event']['data'],
+      tenant: row.tenant,
+      occurredAt: row.occurredAt.toISOString(),
+    },
     orderingKey: null,
     publishedAt: Date.now(),
   };
@@ -63,13 +76,26 @@ export class ReplayService {
   async replayEvent(eventId: string): Promise<{ count: number } | undefined> {
     const event = await this.store.event(eventId);
     if (!event) return undefined;
-    const match = buildMatcher((await this.store.subscriptions()).map((row) => ({ ...row, filter: row.filter as PayloadFilter | null })));
+    const match = buildMatcher(
+      (await this.store.subscriptions()).map((row) => ({
+        ...row,
+        filter: row.filter as PayloadFilter | null,
+      })),
+    );
     const endpointIds = match({ type: event.type, tenant: event.tenant, data: event.data });
     const existing = new Map((await this.store.eventDeliveries(eventId)).map((row) => [row.endpointId, row]));
     const rows: ReplayRow[] = endpointIds.map(
-      (endpointId) => existing.get(endpointId) ?? { ...event, deliveryId: deliveryIdFor(eventId, endpointId), endpointId, nextAttempt: 1 },
+      (endpointId) =>
+        existing.get(endpointId) ?? {
+          ...event,
+          deliveryId: deliveryIdFor(eventId, endpointId),
+          endpointId,
+          nextAttempt: 1,
+        },
     );
-    await this.store.ensureDeliveries(rows.map((row) => ({ id: row.deliveryId, eventId, endpointId: row.endpointId })));
+    await this.store.ensureDeliveries(
+      rows.map((row) => ({ id: row.deliveryId, eventId, endpointId: row.endpointId })),
+    );
     await this.emitAll(rows.map(toTask));
     return { count: rows.length };
   }
@@ -77,16 +103,26 @@ export class ReplayService {
   async listRetries(endpointId: string, query: RetryListQuery): Promise<Page<RetryView> | undefined> {
     if (!(await this.store.endpointExists(endpointId))) return undefined;
     const rows = await this.store.listRetries(endpointId, query.cursor, query.limit + 1);
-    return toPage(rows, query.limit, (row) => [row.sortKey, row.deliveryId], ({ sortKey: _sortKey, dueAt, ...rest }) => ({ ...rest, dueAt: dueAt.toISOString() }));
+    return toPage(
+      rows,
+      query.limit,
+      (row) => [row.sortKey, row.deliveryId],
+      ({ sortKey: _sortKey, dueAt, ...rest }) => ({ ...rest, dueAt: dueAt.toISOString() }),
+    );
   }
 
   async listDeadLetters(query: DeadLetterListQuery): Promise<Page<DeadLetterView>> {
     const rows = await this.store.listDeadLetters({ ...query, after: query.cursor, limit: query.limit + 1 });
-    return toPage(rows, query.limit, (row) => [row.sortKey, row.deliveryId], ({ sortKey: _sortKey, deadAt, redrivenAt, ...rest }) => ({
-      ...rest,
-      deadAt: deadAt.toISOString(),
-      redrivenAt: redrivenAt?.toISOString() ?? null,
-    }));
+    return toPage(
+      rows,
+      query.limit,
+      (row) => [row.sortKey, row.deliveryId],
+      ({ sortKey: _sortKey, deadAt, redrivenAt, ...rest }) => ({
+        ...rest,
+        deadAt: deadAt.toISOString(),
+        redrivenAt: redrivenAt?.toISOString() ?? null,
+      }),
+    );
   }
 
   /** Deleting or disabling an endpoint cancels its pending retries. */

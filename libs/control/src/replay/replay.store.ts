@@ -47,14 +47,18 @@ export class ReplayStore {
     sql.and(`d.endpoint_id = ${sql.param(endpointId)}`).and(`d.status IN ('retrying', 'dead', 'cancelled')`);
     sql.and(`d.created_at >= ${sql.param(window.since)}::timestamptz`);
     if (window.until !== undefined) sql.and(`d.created_at < ${sql.param(window.until)}::timestamptz`);
-    if (after) sql.and(`(d.created_at, d.id) > (${sql.param(after[0])}::timestamptz, ${sql.param(after[1])})`);
+    if (after)
+      sql.and(`(d.created_at, d.id) > (${sql.param(after[0])}::timestamptz, ${sql.param(after[1])})`);
     const rows = await this.dataSource.query<(ReplayRow & { sortKey: string })[]>(
       `SELECT ${replayColumns}, ${exactTime('d.created_at')} AS "sortKey" FROM deliveries d JOIN events e ON e.id = d.event_id
        ${sql.where()} ORDER BY d.created_at, d.id LIMIT ${sql.param(limit)}`,
       sql.params,
     );
     const last = rows.at(-1);
-    return { rows: rows.map(({ sortKey: _sortKey, ...row }) => row), position: last && [last.sortKey, last.deliveryId] };
+    return {
+      rows: rows.map(({ sortKey: _sortKey, ...row }) => row),
+      position: last && [last.sortKey, last.deliveryId],
+    };
   }
 
   /**
@@ -110,7 +114,9 @@ export class ReplayStore {
     );
   }
 
-  async event(eventId: string): Promise<Omit<ReplayRow, 'deliveryId' | 'endpointId' | 'nextAttempt'> | undefined> {
+  async event(
+    eventId: string,
+  ): Promise<Omit<ReplayRow, 'deliveryId' | 'endpointId' | 'nextAttempt'> | undefined> {
     const rows = await this.dataSource.query<Omit<ReplayRow, 'deliveryId' | 'endpointId' | 'nextAttempt'>[]>(
       `SELECT id AS "eventId", type, tenant, data, occurred_at AS "occurredAt" FROM events WHERE id = $1`,
       [eventId],
@@ -118,8 +124,18 @@ export class ReplayStore {
     return rows[0];
   }
 
-  async subscriptions(): Promise<{ id: string; eventTypes: string[]; filter: Record<string, unknown> | null; tenant: string | null; enabled: boolean }[]> {
-    return this.dataSource.query(`SELECT id, event_types AS "eventTypes", filter, tenant, enabled FROM endpoints`);
+  async subscriptions(): Promise<
+    {
+      id: string;
+      eventTypes: string[];
+      filter: Record<string, unknown> | null;
+      tenant: string | null;
+      enabled: boolean;
+    }[]
+  > {
+    return this.dataSource.query(
+      `SELECT id, event_types AS "eventTypes", filter, tenant, enabled FROM endpoints`,
+    );
   }
 
   /** Records new deliveries (replay to a subscriber added after the event); existing ones are kept. */
@@ -139,9 +155,18 @@ export class ReplayStore {
   listRetries(endpointId: string, after: CursorPosition | undefined, limit: number) {
     const sql = new SqlConditions();
     const endpoint = sql.param(endpointId);
-    if (after) sql.and(`("dueAt", "deliveryId") > (${sql.param(after[0])}::timestamptz, ${sql.param(after[1])})`);
+    if (after)
+      sql.and(`("dueAt", "deliveryId") > (${sql.param(after[0])}::timestamptz, ${sql.param(after[1])})`);
     return this.dataSource.query<
-      { deliveryId: string; eventId: string; attempt: number; dueAt: Date; lastError: string | null; lastStatusCode: number | null; sortKey: string }[]
+      {
+        deliveryId: string;
+        eventId: string;
+        attempt: number;
+        dueAt: Date;
+        lastError: string | null;
+        lastStatusCode: number | null;
+        sortKey: string;
+      }[]
     >(
       `SELECT *, ${exactTime('"dueAt"')} AS "sortKey" FROM (
          SELECT delivery_id AS "deliveryId", task->'event'->>'id' AS "eventId", attempt, due_at AS "dueAt",
@@ -157,14 +182,33 @@ export class ReplayStore {
     );
   }
 
-  listDeadLetters(filter: { endpointId?: string; since?: string; until?: string; after?: CursorPosition; limit: number }) {
+  listDeadLetters(filter: {
+    endpointId?: string;
+    since?: string;
+    until?: string;
+    after?: CursorPosition;
+    limit: number;
+  }) {
     const sql = new SqlConditions();
     if (filter.endpointId !== undefined) sql.and(`endpoint_id = ${sql.param(filter.endpointId)}`);
     if (filter.since !== undefined) sql.and(`dead_at >= ${sql.param(filter.since)}::timestamptz`);
     if (filter.until !== undefined) sql.and(`dead_at < ${sql.param(filter.until)}::timestamptz`);
-    if (filter.after) sql.and(`(dead_at, delivery_id) < (${sql.param(filter.after[0])}::timestamptz, ${sql.param(filter.after[1])})`);
+    if (filter.after)
+      sql.and(
+        `(dead_at, delivery_id) < (${sql.param(filter.after[0])}::timestamptz, ${sql.param(filter.after[1])})`,
+      );
     return this.dataSource.query<
-      { deliveryId: string; eventId: string; endpointId: string; attempts: number; deadAt: Date; lastError: string; lastStatusCode: number | null; redrivenAt: Date | null; sortKey: string }[]
+      {
+        deliveryId: string;
+        eventId: string;
+        endpointId: string;
+        attempts: number;
+        deadAt: Date;
+        lastError: string;
+        lastStatusCode: number | null;
+        redrivenAt: Date | null;
+        sortKey: string;
+      }[]
     >(
       `SELECT delivery_id AS "deliveryId", event_id AS "eventId", endpoint_id AS "endpointId", attempt AS attempts, dead_at AS "deadAt",
               last_error AS "lastError", last_status_code AS "lastStatusCode", redriven_at AS "redrivenAt", ${exactTime('dead_at')} AS "sortKey"

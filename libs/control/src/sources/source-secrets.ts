@@ -34,7 +34,9 @@ export function secretIssues(
   options: Record<string, unknown> | null | undefined,
 ): SourceIssue[] {
   if (provider === 'generic-hmac' && !options) {
-    return [{ path: 'options', message: 'required for generic-hmac: header, algorithm, encoding, prefix, signed' }];
+    return [
+      { path: 'options', message: 'required for generic-hmac: header, algorithm, encoding, prefix, signed' },
+    ];
   }
   if (provider !== 'generic-hmac' && options) {
     return [{ path: 'options', message: `only generic-hmac sources take options, not ${provider}` }];
@@ -44,7 +46,11 @@ export function secretIssues(
   } catch (error) {
     if (!(error instanceof SigningConfigError)) return [];
     const position = /secret #(\d+)/.exec(error.message);
-    const path = position ? `secrets.${Number(position[1]) - 1}` : provider === 'generic-hmac' ? 'options' : 'secrets';
+    const path = position
+      ? `secrets.${Number(position[1]) - 1}`
+      : provider === 'generic-hmac'
+        ? 'options'
+        : 'secrets';
     return [{ path, message: error.message }];
   }
   return [];

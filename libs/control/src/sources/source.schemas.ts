@@ -31,7 +31,9 @@ const maxBodyBytes = z
   .int()
   .min(1024)
   .max(MAX_BODY_BYTES_LIMIT)
-  .describe(`Largest body accepted (bytes); larger ones get 413 before they are buffered. At most ${MAX_BODY_BYTES_LIMIT} (Kafka's default record size).`);
+  .describe(
+    `Largest body accepted (bytes); larger ones get 413 before they are buffered. At most ${MAX_BODY_BYTES_LIMIT} (Kafka's default record size).`,
+  );
 const dedupWindowSeconds = z
   .number()
   .int()
@@ -40,18 +42,37 @@ const dedupWindowSeconds = z
   .describe("How long a provider's event id is remembered to drop duplicates (0: no dedup).");
 const forward = z
   .strictObject({ eventTypeFrom: eventTypeFromSchema })
-  .describe('Also publish each verified webhook to webhooks.events (so endpoints can subscribe) under this type.');
+  .describe(
+    'Also publish each verified webhook to webhooks.events (so endpoints can subscribe) under this type.',
+  );
 const rateLimit = z
   .strictObject({
-    perSecond: z.number().positive().max(100_000).describe('Sustained requests per second (per ingress process).'),
-    burst: z.number().int().min(1).max(1_000_000).optional().describe('Requests at once after a quiet spell; default one second\'s worth.'),
+    perSecond: z
+      .number()
+      .positive()
+      .max(100_000)
+      .describe('Sustained requests per second (per ingress process).'),
+    burst: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .optional()
+      .describe("Requests at once after a quiet spell; default one second's worth."),
   })
-  .describe('Beyond it the ingress answers 429 with Retry-After. Verified requests spend it; requests whose signature fails spend a budget of their own of the same size.');
+  .describe(
+    'Beyond it the ingress answers 429 with Retry-After. Verified requests spend it; requests whose signature fails spend a budget of their own of the same size.',
+  );
 const options = z
   .record(z.string(), z.unknown())
   // Stored as jsonb, which cannot hold such a literal (1e1001).
-  .refine((value) => numberBeyondDoubleRange(value) === undefined, 'numbers must be within a double\'s range (about 1e-308 to 1e308)')
-  .describe('generic-hmac only: { header, algorithm?, encoding?, prefix?, signed?, timestampHeader?, eventIdHeader?, eventTypeHeader? }.');
+  .refine(
+    (value) => numberBeyondDoubleRange(value) === undefined,
+    "numbers must be within a double's range (about 1e-308 to 1e308)",
+  )
+  .describe(
+    'generic-hmac only: { header, algorithm?, encoding?, prefix?, signed?, timestampHeader?, eventIdHeader?, eventTypeHeader? }.',
+  );
 
 /** `POST /v1/sources`. */
 export const createSourceBody = z.strictObject({
@@ -95,7 +116,9 @@ export const sourceView = z.object({
   provider: z.string(),
   secretFingerprints: z
     .array(z.string())
-    .describe('Per secret, in order: the first 12 hex digits of its SHA-256, to tell which secrets are set without revealing them.'),
+    .describe(
+      'Per secret, in order: the first 12 hex digits of its SHA-256, to tell which secrets are set without revealing them.',
+    ),
   toleranceSeconds: z.number(),
   maxBodyBytes: z.number(),
   dedupWindowSeconds: z.number(),

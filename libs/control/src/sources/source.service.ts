@@ -8,7 +8,8 @@ import type { SourceRecord, SourceStore } from './source.store';
 /** 16 random bytes in base64url: unguessable, since the id is the ingress URL's only secret-free part. */
 export const newSourceId = (): string => `src_${randomBytes(16).toString('base64url')}`;
 
-const fingerprint = (secret: string): string => createHash('sha256').update(secret).digest('hex').slice(0, 12);
+const fingerprint = (secret: string): string =>
+  createHash('sha256').update(secret).digest('hex').slice(0, 12);
 
 /** A create or update the signing lib could not verify with: a 400 naming each field. */
 export interface SourceRejected {
@@ -33,8 +34,17 @@ export class SourceService {
   }
 
   async list(query: SourceListQuery): Promise<Page<SourceView>> {
-    const rows = await this.store.list({ provider: query.provider, after: query.cursor, limit: query.limit + 1 });
-    return toPage(rows, query.limit, (row) => [row.sortKey, row.id], (row) => this.view(row));
+    const rows = await this.store.list({
+      provider: query.provider,
+      after: query.cursor,
+      limit: query.limit + 1,
+    });
+    return toPage(
+      rows,
+      query.limit,
+      (row) => [row.sortKey, row.id],
+      (row) => this.view(row),
+    );
   }
 
   async get(id: string): Promise<SourceView | undefined> {

@@ -23,7 +23,6 @@ const columns = `id, name, provider, secrets, tolerance_seconds AS "toleranceSec
   dedup_window_seconds AS "dedupWindowSeconds", forward, rate_limit AS "rateLimit", options,
   created_at AS "createdAt", updated_at AS "updatedAt", ${exactTime('created_at')} AS "sortKey"`;
 
-
 const updatable: { [K in keyof Required<UpdateSource>]: { column: string; jsonb?: true } } = {
   name: { column: 'name' },
   provider: { column: 'provider' },
@@ -71,7 +70,9 @@ export class SourceStore {
   }
 
   async find(id: string): Promise<SourceRecord | undefined> {
-    const rows = await this.dataSource.query<SourceRecord[]>(`SELECT ${columns} FROM sources WHERE id = $1`, [id]);
+    const rows = await this.dataSource.query<SourceRecord[]>(`SELECT ${columns} FROM sources WHERE id = $1`, [
+      id,
+    ]);
     return rows[0];
   }
 
@@ -80,7 +81,9 @@ export class SourceStore {
     const sql = new SqlConditions();
     if (filter.provider !== undefined) sql.and(`provider = ${sql.param(filter.provider)}`);
     if (filter.after)
-      sql.and(`(created_at, id) > (${sql.param(filter.after[0])}::timestamptz, ${sql.param(filter.after[1])})`);
+      sql.and(
+        `(created_at, id) > (${sql.param(filter.after[0])}::timestamptz, ${sql.param(filter.after[1])})`,
+      );
     const limit = sql.param(filter.limit);
     return await this.dataSource.query<SourceRecord[]>(
       `SELECT ${columns} FROM sources ${sql.where()} ORDER BY created_at, id LIMIT ${limit}`,
@@ -106,7 +109,10 @@ export class SourceStore {
   }
 
   async delete(id: string): Promise<boolean> {
-    const [, count] = await this.dataSource.query<UpdateResult<unknown>>(`DELETE FROM sources WHERE id = $1`, [id]);
+    const [, count] = await this.dataSource.query<UpdateResult<unknown>>(
+      `DELETE FROM sources WHERE id = $1`,
+      [id],
+    );
     return count > 0;
   }
 }

@@ -59,7 +59,12 @@ const unsignedIdProviders = new Set(['github', 'shopify', 'twilio', 'linear', 'g
  * window is a duplicate whatever id it carries. (Two different events with byte-identical bodies
  * would count as one; these providers' payloads carry their own ids and times.)
  */
-export function dedupKeysOf(provider: string, providerEventId: string | null, rawBody: Buffer, contentType: string | null): string[] {
+export function dedupKeysOf(
+  provider: string,
+  providerEventId: string | null,
+  rawBody: Buffer,
+  contentType: string | null,
+): string[] {
   const key = dedupKeyOf(provider, providerEventId, rawBody, contentType);
   if (providerEventId === null || !unsignedIdProviders.has(provider)) return [key];
   return [key, `body:${sha256(rawBody).toString('hex')}`];

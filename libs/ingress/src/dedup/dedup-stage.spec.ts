@@ -26,7 +26,12 @@ class FakeTable {
 }
 
 /** A GitHub webhook; its body names the delivery unless one is given (GitHub's bodies differ per event). */
-function entry(sourceId: string, eventId: string | null, receivedAt = '2026-01-01T00:00:00.000Z', body = JSON.stringify({ delivery: eventId })): JournalEntry {
+function entry(
+  sourceId: string,
+  eventId: string | null,
+  receivedAt = '2026-01-01T00:00:00.000Z',
+  body = JSON.stringify({ delivery: eventId }),
+): JournalEntry {
   const dedupKey = dedupKeyOf('github', eventId, Buffer.from(body), 'application/json');
   const message: InboundMessage = {
     id: inboundIdFor(sourceId, dedupKey),
@@ -73,15 +78,29 @@ describe('DedupStage', () => {
     const { dedup, published } = stage(table);
     const captured = '{"action":"opened","number":7}';
     await dedup.handle([entry('a', 'delivery-1', undefined, captured)]);
-    await dedup.handle([entry('a', 'delivery-2', undefined, captured), entry('a', 'delivery-3', undefined, '{"action":"closed","number":7}')]);
-    assert.deepEqual(published.map((item) => item.message.providerEventId), ['delivery-1', 'delivery-3']);
-    assert.equal([...table.rows.values()].filter((row) => row.published).length, 4, 'id and body keys of the two published');
+    await dedup.handle([
+      entry('a', 'delivery-2', undefined, captured),
+      entry('a', 'delivery-3', undefined, '{"action":"closed","number":7}'),
+    ]);
+    assert.deepEqual(
+      published.map((item) => item.message.providerEventId),
+      ['delivery-1', 'delivery-3'],
+    );
+    assert.equal(
+      [...table.rows.values()].filter((row) => row.published).length,
+      4,
+      'id and body keys of the two published',
+    );
   });
 
   it('deduplicates providers without an event id by their exact body', async () => {
     const table = new FakeTable();
     const { dedup, published } = stage(table);
-    await dedup.handle([entry('z', null, undefined, '{"a":1}'), entry('z', null, undefined, '{"a":1}'), entry('z', null, undefined, '{"a":2}')]);
+    await dedup.handle([
+      entry('z', null, undefined, '{"a":1}'),
+      entry('z', null, undefined, '{"a":1}'),
+      entry('z', null, undefined, '{"a":2}'),
+    ]);
     assert.equal(published.length, 2);
   });
 

@@ -27,7 +27,12 @@ export function journalGather(waitMs: number): { belowBatch: number; waitMs: num
 }
 
 const keysOf = (message: InboundMessage): string[] =>
-  dedupKeysOf(message.provider, message.providerEventId, Buffer.from(message.bodyBase64, 'base64'), message.contentType);
+  dedupKeysOf(
+    message.provider,
+    message.providerEventId,
+    Buffer.from(message.bodyBase64, 'base64'),
+    message.contentType,
+  );
 
 /**
  * The step between the ingress journal and the inbound topic that makes "published once" hold
@@ -62,11 +67,18 @@ export class DedupStage {
       const expiresAt = new Date(receivedMs + window * 1000).toISOString();
       candidates.push({
         entry,
-        claims: refs.map((ref) => ({ ...ref, inboundId: message.id, receivedAt: message.receivedAt, expiresAt })),
+        claims: refs.map((ref) => ({
+          ...ref,
+          inboundId: message.id,
+          receivedAt: message.receivedAt,
+          expiresAt,
+        })),
       });
     }
     const won = await this.ports.claim(candidates.flatMap((candidate) => candidate.claims));
-    const winners = candidates.filter((candidate) => candidate.claims.every((claim) => won.has(claimRef(claim))));
+    const winners = candidates.filter((candidate) =>
+      candidate.claims.every((claim) => won.has(claimRef(claim))),
+    );
     duplicates += candidates.length - winners.length;
     if (winners.length > 0) await this.ports.publish(winners.map((winner) => winner.entry));
     const marked = winners.flatMap((winner) => winner.claims);

@@ -51,10 +51,15 @@ describe('dedup keys and inbound ids', () => {
     assert.match(dedupKeyOf('github', 'x'.repeat(201), Buffer.alloc(0), null), /^idsha256:[0-9a-f]{64}$/);
   });
 
-  it("keys Mailgun by its signed token, since the event id is not signed", () => {
-    const json = Buffer.from('{"signature":{"token":"tok1","timestamp":"1","signature":"ab"},"event-data":{"id":"e1"}}');
+  it('keys Mailgun by its signed token, since the event id is not signed', () => {
+    const json = Buffer.from(
+      '{"signature":{"token":"tok1","timestamp":"1","signature":"ab"},"event-data":{"id":"e1"}}',
+    );
     assert.equal(dedupKeyOf('mailgun', 'e1', json, 'application/json'), 'token:tok1');
-    assert.equal(dedupKeyOf('mailgun', 'e1', Buffer.from('token=tok2&timestamp=1'), 'application/x-www-form-urlencoded'), 'token:tok2');
+    assert.equal(
+      dedupKeyOf('mailgun', 'e1', Buffer.from('token=tok2&timestamp=1'), 'application/x-www-form-urlencoded'),
+      'token:tok2',
+    );
     // A content type the verifier does not take for a form: the body was verified as JSON, and its
     // signed token stays the key (a look-alike type must not turn the key into the unsigned id).
     assert.equal(dedupKeyOf('mailgun', 'e2', json, 'application/x-www-form-urlencodedX'), 'token:tok1');

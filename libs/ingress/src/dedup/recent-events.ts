@@ -4,7 +4,8 @@ interface Entry {
   write: Promise<void> | undefined;
 }
 
-export type Recent = { state: 'absent' } | { state: 'acknowledged' } | { state: 'writing'; write: Promise<void> };
+export type Recent =
+  { state: 'absent' } | { state: 'acknowledged' } | { state: 'writing'; write: Promise<void> };
 
 /**
  * The events this process accepted recently (bounded, least recently used out first). It only

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { stringifyJson, type InboundMessage } from '@gateway/schemas';
-import { eventTypeFromSchema, normalizeEventType, parseEventTypeFrom, toForwardedEvent } from './forward-rule';
+import {
+  eventTypeFromSchema,
+  normalizeEventType,
+  parseEventTypeFrom,
+  toForwardedEvent,
+} from './forward-rule';
 
 const message = (body: string, extra: Partial<InboundMessage> = {}): InboundMessage => ({
   id: 'in_1',
@@ -32,7 +37,12 @@ describe('forward rules', () => {
     const body = '{"type":"invoice.paid","event":{"type":"x"},"n":1}';
     assert.deepEqual(toForwardedEvent(message(body), { kind: 'body', path: ['type'] }), {
       ok: true,
-      event: { type: 'invoice.paid', data: { type: 'invoice.paid', event: { type: 'x' }, n: 1 }, id: 'in_1', occurredAt: '2026-01-01T00:00:00.000Z' },
+      event: {
+        type: 'invoice.paid',
+        data: { type: 'invoice.paid', event: { type: 'x' }, n: 1 },
+        id: 'in_1',
+        occurredAt: '2026-01-01T00:00:00.000Z',
+      },
     });
     const viaHeader = toForwardedEvent(message(body), { kind: 'header', name: 'x-topic' });
     assert.ok(viaHeader.ok && viaHeader.event.type === 'orders.create');
@@ -41,16 +51,30 @@ describe('forward rules', () => {
   });
 
   it('reports a missing or non-string type instead of inventing one', () => {
-    assert.deepEqual(toForwardedEvent(message('{"n":1}'), { kind: 'body', path: ['type'] }), { ok: false, reason: 'no-type' });
-    assert.deepEqual(toForwardedEvent(message('{"type":3}'), { kind: 'body', path: ['type'] }), { ok: false, reason: 'no-type' });
-    assert.deepEqual(toForwardedEvent(message('{}'), { kind: 'header', name: 'nope' }), { ok: false, reason: 'no-type' });
+    assert.deepEqual(toForwardedEvent(message('{"n":1}'), { kind: 'body', path: ['type'] }), {
+      ok: false,
+      reason: 'no-type',
+    });
+    assert.deepEqual(toForwardedEvent(message('{"type":3}'), { kind: 'body', path: ['type'] }), {
+      ok: false,
+      reason: 'no-type',
+    });
+    assert.deepEqual(toForwardedEvent(message('{}'), { kind: 'header', name: 'nope' }), {
+      ok: false,
+      reason: 'no-type',
+    });
   });
 
   it('turns form bodies into fields and other bodies into base64', () => {
-    const form = toForwardedEvent(message('a=1&b=2&b=3', { contentType: 'application/x-www-form-urlencoded' }), { kind: 'provider' });
+    const form = toForwardedEvent(
+      message('a=1&b=2&b=3', { contentType: 'application/x-www-form-urlencoded' }),
+      { kind: 'provider' },
+    );
     assert.ok(form.ok);
     assert.deepEqual(form.event.data, { a: '1', b: ['2', '3'] });
-    const binary = toForwardedEvent(message('\u0001not json', { contentType: 'application/octet-stream' }), { kind: 'provider' });
+    const binary = toForwardedEvent(message('\u0001not json', { contentType: 'application/octet-stream' }), {
+      kind: 'provider',
+    });
     assert.ok(binary.ok);
     assert.deepEqual(binary.event.data, { bodyBase64: Buffer.from('\u0001not json').toString('base64') });
   });

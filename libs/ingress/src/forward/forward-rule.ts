@@ -1,13 +1,18 @@
 import { isUtf8 } from 'node:buffer';
 import { z } from 'zod';
 import type { DataSource } from '@gateway/persistence';
-import { EVENT_DATA_MAX_DEPTH, parseJson, unstorableTextAt, type EventMessage, type InboundMessage, type JsonValue } from '@gateway/schemas';
+import {
+  EVENT_DATA_MAX_DEPTH,
+  parseJson,
+  unstorableTextAt,
+  type EventMessage,
+  type InboundMessage,
+  type JsonValue,
+} from '@gateway/schemas';
 
 /** Where a forwarded event's type comes from. */
 export type EventTypeFrom =
-  | { kind: 'provider' }
-  | { kind: 'header'; name: string }
-  | { kind: 'body'; path: string[] };
+  { kind: 'provider' } | { kind: 'header'; name: string } | { kind: 'body'; path: string[] };
 
 const headerPrefix = 'header:';
 const pathPattern = /^(\$\.)?[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
@@ -74,16 +79,23 @@ function at(value: JsonValue | undefined, path: string[]): unknown {
  */
 function dataOf(message: InboundMessage, json: JsonValue | undefined, raw: Buffer): JsonValue {
   const parsed = parsedDataOf(message, json, raw);
-  return parsed !== undefined && unstorableTextAt(parsed) === null ? parsed : { bodyBase64: message.bodyBase64 };
+  return parsed !== undefined && unstorableTextAt(parsed) === null
+    ? parsed
+    : { bodyBase64: message.bodyBase64 };
 }
 
-function parsedDataOf(message: InboundMessage, json: JsonValue | undefined, raw: Buffer): JsonValue | undefined {
+function parsedDataOf(
+  message: InboundMessage,
+  json: JsonValue | undefined,
+  raw: Buffer,
+): JsonValue | undefined {
   if (json !== undefined) return json;
   if ((message.contentType ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) {
     const form: Record<string, string | string[]> = {};
     for (const [name, value] of new URLSearchParams(raw.toString('utf8'))) {
       const existing = form[name];
-      form[name] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+      form[name] =
+        existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
     }
     return form;
   }
@@ -115,7 +127,12 @@ export function toForwardedEvent(message: InboundMessage, from: EventTypeFrom): 
   if (!normalized) return { ok: false, reason: 'no-type' };
   return {
     ok: true,
-    event: { type: normalized, data: dataOf(message, json, raw), id: message.id, occurredAt: message.receivedAt },
+    event: {
+      type: normalized,
+      data: dataOf(message, json, raw),
+      id: message.id,
+      occurredAt: message.receivedAt,
+    },
   };
 }
 

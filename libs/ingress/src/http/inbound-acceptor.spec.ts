@@ -33,10 +33,17 @@ function request(body = 'Hello, World!', delivery = 'd-1', key = secret) {
   };
 }
 
-function acceptor(write: (message: InboundMessage, traceparent?: string) => Promise<void>, ackTimeoutMs = 1000) {
+function acceptor(
+  write: (message: InboundMessage, traceparent?: string) => Promise<void>,
+  ackTimeoutMs = 1000,
+) {
   const misconfigured: string[] = [];
   const instance = new InboundAcceptor(
-    { write, now: () => 1_767_225_600_000, onMisconfigured: (source, error) => misconfigured.push(`${source.id}: ${error.message}`) },
+    {
+      write,
+      now: () => 1_767_225_600_000,
+      onMisconfigured: (source, error) => misconfigured.push(`${source.id}: ${error.message}`),
+    },
     { ackTimeoutMs, retryAfterSeconds: 3, dedupCacheSize: 100 },
   );
   return { instance, misconfigured };
@@ -92,7 +99,11 @@ describe('InboundAcceptor', () => {
     const { instance } = acceptor(async () => assert.fail('nothing is written'));
     const outcome = await instance.accept(github(), request('Hello, World!', 'd-1', 'wrong'));
     assert.equal(outcome.kind, 'unauthorized');
-    assert.ok(outcome.kind === 'unauthorized' && outcome.reason === 'bad-signature' && !outcome.detail.includes(secret));
+    assert.ok(
+      outcome.kind === 'unauthorized' &&
+        outcome.reason === 'bad-signature' &&
+        !outcome.detail.includes(secret),
+    );
   });
 
   it('answers 503 (kafka-unavailable) when the write fails or is not acknowledged in time, and writes again on retry', async () => {
@@ -102,7 +113,10 @@ describe('InboundAcceptor', () => {
       writes++;
       return fail ? Promise.reject(new Error('kafka down')) : Promise.resolve();
     });
-    assert.deepEqual(await instance.accept(github(), request()), { kind: 'kafka-unavailable', retryAfterSeconds: 3 });
+    assert.deepEqual(await instance.accept(github(), request()), {
+      kind: 'kafka-unavailable',
+      retryAfterSeconds: 3,
+    });
     fail = false;
     assert.equal((await instance.accept(github(), request())).kind, 'accepted');
     assert.equal(writes, 2);
@@ -115,7 +129,10 @@ describe('InboundAcceptor', () => {
 
   it('reports an unusable source configuration instead of throwing', async () => {
     const { instance, misconfigured } = acceptor(async () => undefined);
-    const discord = github({ provider: 'discord', settings: { secrets: ['not hex'], toleranceSeconds: 300 } });
+    const discord = github({
+      provider: 'discord',
+      settings: { secrets: ['not hex'], toleranceSeconds: 300 },
+    });
     const outcome = await instance.accept(discord, {
       ...request(),
       headers: { 'x-signature-ed25519': '00'.repeat(64), 'x-signature-timestamp': '1767225600' },

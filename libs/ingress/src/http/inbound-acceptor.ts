@@ -81,15 +81,15 @@ export class InboundAcceptor {
   }
 
   /** `traceparent` is the request's span: the router and dispatcher spans of the event are its children. */
-  async accept(source: IngressSource, request: ReceivedRequest, traceparent?: string): Promise<IngressOutcome> {
+  async accept(
+    source: IngressSource,
+    request: ReceivedRequest,
+    traceparent?: string,
+  ): Promise<IngressOutcome> {
     const nowMs = this.ports.now();
     let result;
     try {
-      result = verifyInbound(
-        source.provider,
-        { ...request, now: Math.floor(nowMs / 1000) },
-        source.settings,
-      );
+      result = verifyInbound(source.provider, { ...request, now: Math.floor(nowMs / 1000) }, source.settings);
     } catch (error) {
       if (!(error instanceof SigningConfigError)) throw error;
       this.ports.onMisconfigured(source, error);
@@ -102,10 +102,16 @@ export class InboundAcceptor {
     }
     if (result.handshake) return { kind: 'handshake', handshake: result.handshake };
 
-    const dedupKey = dedupKeyOf(source.provider, result.eventId, request.rawBody, request.headers['content-type'] ?? null);
+    const dedupKey = dedupKeyOf(
+      source.provider,
+      result.eventId,
+      request.rawBody,
+      request.headers['content-type'] ?? null,
+    );
     const id = inboundIdFor(source.id, dedupKey);
     const cacheKey = `${source.id}\n${dedupKey}`;
-    const recent = source.dedupWindowSeconds > 0 ? this.recent.lookup(cacheKey, nowMs) : { state: 'absent' as const };
+    const recent =
+      source.dedupWindowSeconds > 0 ? this.recent.lookup(cacheKey, nowMs) : { state: 'absent' as const };
     if (recent.state === 'acknowledged') return { kind: 'duplicate', id };
     if (recent.state === 'writing') {
       // The first copy is on its way: this one is answered with it (2xx only after its ack).
@@ -129,7 +135,8 @@ export class InboundAcceptor {
       headers: keptHeaders(request.headers),
     };
     const write = this.ports.write(message, traceparent);
-    if (source.dedupWindowSeconds > 0) this.recent.begin(cacheKey, write, nowMs + source.dedupWindowSeconds * 1000);
+    if (source.dedupWindowSeconds > 0)
+      this.recent.begin(cacheKey, write, nowMs + source.dedupWindowSeconds * 1000);
     try {
       await withTimeout(write, this.options.ackTimeoutMs);
     } catch {

@@ -20,11 +20,22 @@ const source: IngressSource = {
 /** A request's status and problem type. */
 function post(port: number, body = '{}'): Promise<{ status: number; type?: string }> {
   return new Promise((resolve, reject) => {
-    const outgoing = request({ port, host: '127.0.0.1', method: 'POST', path: '/in/src_a', headers: { 'content-type': 'application/json' } }, (response) => {
-      let text = '';
-      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, type: (JSON.parse(text) as { type?: string }).type }));
-    });
+    const outgoing = request(
+      {
+        port,
+        host: '127.0.0.1',
+        method: 'POST',
+        path: '/in/src_a',
+        headers: { 'content-type': 'application/json' },
+      },
+      (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, type: (JSON.parse(text) as { type?: string }).type }),
+        );
+      },
+    );
     outgoing.on('error', reject);
     outgoing.end(body);
   });
@@ -65,7 +76,13 @@ describe('ingress route: admission', () => {
 
   it('answers 503 overloaded beyond the admission limit, and admits again once the limit grows', async () => {
     // A request whose body never finishes holds the one admitted slot.
-    const held = request({ port, host: '127.0.0.1', method: 'POST', path: '/in/src_a', headers: { 'content-type': 'application/json', 'content-length': '100' } });
+    const held = request({
+      port,
+      host: '127.0.0.1',
+      method: 'POST',
+      path: '/in/src_a',
+      headers: { 'content-type': 'application/json', 'content-length': '100' },
+    });
     held.on('error', () => undefined);
     held.write('{"held":');
     try {

@@ -1,5 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { metrics, SpanKind, startHopSpan, throttledWarning, validTraceparent, type HopSpan, type Logger } from '@gateway/observability';
+import {
+  metrics,
+  SpanKind,
+  startHopSpan,
+  throttledWarning,
+  validTraceparent,
+  type HopSpan,
+  type Logger,
+} from '@gateway/observability';
 import type { IngressSource } from '../sources/ingress-source';
 import type { InboundAcceptor } from './inbound-acceptor';
 import { answerFor, type IngressOutcome } from './outcome';
@@ -77,7 +85,12 @@ export function createIngressHandler(options: IngressRouteOptions): IngressHandl
   const bodyTimeoutMs = options.bodyTimeoutMs ?? 10_000;
   let inFlight = 0;
   // A flood of unknown ids during an outage is not a log flood.
-  const warnCatchUp = throttledWarning(options.logger, 'sources could not catch up; answering from the last copy', 60_000, options.now);
+  const warnCatchUp = throttledWarning(
+    options.logger,
+    'sources could not catch up; answering from the last copy',
+    60_000,
+    options.now,
+  );
   const released = () => metrics.ingressInFlight.set(--inFlight);
 
   const send = (exchange: Exchange, outcome: IngressOutcome) => {
@@ -87,16 +100,24 @@ export function createIngressHandler(options: IngressRouteOptions): IngressHandl
     const answer = answerFor(outcome, provider);
     const labels = { provider, outcome: outcome.kind };
     metrics.ingressRequests.inc(labels);
-    metrics.ingressRequestDuration.observe(labels, Number(process.hrtime.bigint() - exchange.startedAt) / 1e9);
+    metrics.ingressRequestDuration.observe(
+      labels,
+      Number(process.hrtime.bigint() - exchange.startedAt) / 1e9,
+    );
     if (outcome.kind === 'unauthorized') metrics.ingressRejections.inc({ provider, reason: outcome.reason });
     span.end(outcome.kind, answer.status >= 500 ? outcome.kind : undefined, {
       'gateway.provider': provider,
       'http.response.status_code': answer.status,
-      ...(outcome.kind === 'accepted' || outcome.kind === 'duplicate' ? { 'gateway.inbound.id': outcome.id } : {}),
+      ...(outcome.kind === 'accepted' || outcome.kind === 'duplicate'
+        ? { 'gateway.inbound.id': outcome.id }
+        : {}),
     });
     // Refused while the client may still be sending its body: close without a reset.
     if (answer.headers.connection === 'close') lingerOnClose(response.socket);
-    response.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
+    response.writeHead(answer.status, {
+      ...answer.headers,
+      'content-length': Buffer.byteLength(answer.body),
+    });
     response.end(answer.body);
   };
 
@@ -107,7 +128,8 @@ export function createIngressHandler(options: IngressRouteOptions): IngressHandl
     try {
       rawBody = await readRawBody(request, source.maxBodyBytes, bodyTimeoutMs);
     } catch (error) {
-      if (error instanceof BodyTooLargeError) return send(exchange, { kind: 'too-large', limit: error.limit });
+      if (error instanceof BodyTooLargeError)
+        return send(exchange, { kind: 'too-large', limit: error.limit });
       if (error instanceof BodyTimeoutError) return send(exchange, { kind: 'body-timeout' });
       // The client went away mid-body: nobody is left to answer.
       span.end('aborted');
@@ -118,7 +140,12 @@ export function createIngressHandler(options: IngressRouteOptions): IngressHandl
       source,
       {
         method: 'POST',
-        url: signedUrl(options.publicBase, request.url ?? '/', request.headers, options.trustForwardedHeaders),
+        url: signedUrl(
+          options.publicBase,
+          request.url ?? '/',
+          request.headers,
+          options.trustForwardedHeaders,
+        ),
         headers: flatHeaders(request.headers),
         rawBody,
       },
@@ -136,9 +163,12 @@ export function createIngressHandler(options: IngressRouteOptions): IngressHandl
     const now = options.now();
     if (outcome.kind === 'unauthorized') {
       const unsigned = limiter.take(`${source.id}\u0000unsigned`, source.rateLimit, now);
-      return unsigned.allowed ? outcome : { kind: 'rate-limited', retryAfterSeconds: unsigned.retryAfterSeconds };
+      return unsigned.allowed
+        ? outcome
+        : { kind: 'rate-limited', retryAfterSeconds: unsigned.retryAfterSeconds };
     }
-    if (outcome.kind === 'accepted' || outcome.kind === 'duplicate' || outcome.kind === 'handshake') limiter.spend(source.id, source.rateLimit, now);
+    if (outcome.kind === 'accepted' || outcome.kind === 'duplicate' || outcome.kind === 'handshake')
+      limiter.spend(source.id, source.rateLimit, now);
     return outcome;
   };
 
@@ -169,9 +199,11 @@ export function createIngressHandler(options: IngressRouteOptions): IngressHandl
   const admit = (exchange: Exchange, source: IngressSource): void => {
     exchange.source = source;
     const rate = limiter.check(source.id, source.rateLimit, options.now());
-    if (!rate.allowed) return send(exchange, { kind: 'rate-limited', retryAfterSeconds: rate.retryAfterSeconds });
+    if (!rate.allowed)
+      return send(exchange, { kind: 'rate-limited', retryAfterSeconds: rate.retryAfterSeconds });
     const declared = Number(exchange.request.headers['content-length']);
-    if (declared > source.maxBodyBytes) return send(exchange, { kind: 'too-large', limit: source.maxBodyBytes });
+    if (declared > source.maxBodyBytes)
+      return send(exchange, { kind: 'too-large', limit: source.maxBodyBytes });
     accept(exchange, source).catch((error: unknown) => {
       options.logger.error({ err: error, sourceId: source.id }, 'ingress request failed');
       send(exchange, { kind: 'error' });

@@ -69,7 +69,9 @@ export function answerFor(outcome: IngressOutcome, provider: string): Answer {
         body: outcome.handshake.body,
       };
     case 'unauthorized':
-      return problem(401, outcome.reason.replace(/-/g, '_'), 'Unauthorized', outcome.detail, { reason: outcome.reason });
+      return problem(401, outcome.reason.replace(/-/g, '_'), 'Unauthorized', outcome.detail, {
+        reason: outcome.reason,
+      });
     case 'unsupported-media-type':
       return problem(415, 'unsupported_media_type', 'Unsupported Media Type', outcome.detail);
     case 'not-found':
@@ -84,7 +86,14 @@ export function answerFor(outcome: IngressOutcome, provider: string): Answer {
         { connection: 'close' },
       );
     case 'body-timeout':
-      return problem(408, 'body_timeout', 'Request Timeout', 'the body did not arrive in time', {}, { connection: 'close' });
+      return problem(
+        408,
+        'body_timeout',
+        'Request Timeout',
+        'the body did not arrive in time',
+        {},
+        { connection: 'close' },
+      );
     case 'rate-limited':
       return problem(
         429,
@@ -113,7 +122,12 @@ export function answerFor(outcome: IngressOutcome, provider: string): Answer {
         retryAfter(outcome.retryAfterSeconds),
       );
     case 'misconfigured':
-      return problem(500, 'source_misconfigured', 'Internal Server Error', "this source's configuration cannot verify requests");
+      return problem(
+        500,
+        'source_misconfigured',
+        'Internal Server Error',
+        "this source's configuration cannot verify requests",
+      );
     case 'error':
       return problem(500, 'internal', 'Internal Server Error', 'internal error');
   }

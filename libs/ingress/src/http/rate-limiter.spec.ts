@@ -25,7 +25,11 @@ describe('RateLimiter', () => {
     assert.equal(limiter.take('a', limit, 0).allowed, false);
     assert.equal(limiter.take('b', limit, 0).allowed, true);
     assert.equal(limiter.take('a', limit, 3_600_000).allowed, true);
-    assert.equal(limiter.take('a', limit, 3_600_000).allowed, false, 'an hour of quiet still allows one burst');
+    assert.equal(
+      limiter.take('a', limit, 3_600_000).allowed,
+      false,
+      'an hour of quiet still allows one burst',
+    );
   });
 
   it('gives a retry time for slow rates', () => {
@@ -38,7 +42,8 @@ describe('RateLimiter', () => {
   it('checks without taking, and spends after the fact into debt that later requests wait out', () => {
     const limiter = new RateLimiter();
     const limit = { perSecond: 1, burst: 2 };
-    for (let i = 0; i < 5; i++) assert.equal(limiter.check('src', limit, 0).allowed, true, 'checking takes nothing');
+    for (let i = 0; i < 5; i++)
+      assert.equal(limiter.check('src', limit, 0).allowed, true, 'checking takes nothing');
     for (let i = 0; i < 3; i++) limiter.spend('src', limit, 0);
     assert.deepEqual(limiter.check('src', limit, 0), { allowed: false, retryAfterSeconds: 2 });
     assert.equal(limiter.check('src', limit, 2000).allowed, true);

@@ -27,7 +27,10 @@ export class RateLimiter {
   check(key: string, limit: RateLimit | null, nowMs: number): RateDecision {
     const bucket = this.refilled(key, limit, nowMs);
     if (!bucket || !limit || bucket.tokens >= 1) return { allowed: true };
-    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / limit.perSecond)) };
+    return {
+      allowed: false,
+      retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / limit.perSecond)),
+    };
   }
 
   /**

@@ -44,7 +44,10 @@ function forwardedPairs(headers: Headers): { proto?: string; host?: string } {
     const at = pair.indexOf('=');
     if (at < 0) continue;
     const name = pair.slice(0, at).trim().toLowerCase();
-    pairs[name] = pair.slice(at + 1).trim().replace(/^"(.*)"$/, '$1');
+    pairs[name] = pair
+      .slice(at + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1');
   }
   return { proto: pairs.proto, host: pairs.host };
 }
@@ -65,11 +68,18 @@ const defaultPorts = { http: '80', https: '443' } as const;
  * The signed URL of a request that arrived with `pathAndQuery` (Fastify's `request.url`, the raw
  * request target).
  */
-export function signedUrl(base: PublicBase, pathAndQuery: string, headers: Headers, trustForwarded: boolean): string {
+export function signedUrl(
+  base: PublicBase,
+  pathAndQuery: string,
+  headers: Headers,
+  trustForwarded: boolean,
+): string {
   if (!trustForwarded) return `${base.scheme}://${base.authority}${base.prefix}${pathAndQuery}`;
   const forwarded = forwardedPairs(headers);
-  const scheme = validScheme(forwarded.proto) ?? validScheme(first(headers, 'x-forwarded-proto')) ?? base.scheme;
-  let authority = validHost(forwarded.host) ?? validHost(first(headers, 'x-forwarded-host')) ?? base.authority;
+  const scheme =
+    validScheme(forwarded.proto) ?? validScheme(first(headers, 'x-forwarded-proto')) ?? base.scheme;
+  let authority =
+    validHost(forwarded.host) ?? validHost(first(headers, 'x-forwarded-host')) ?? base.authority;
   const port = validPort(first(headers, 'x-forwarded-port'));
   if (port && !/:\d+$/.test(authority) && port !== defaultPorts[scheme]) authority = `${authority}:${port}`;
   const uri = validPath(first(headers, 'x-forwarded-uri'));
