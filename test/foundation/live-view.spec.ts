@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { LiveView, type DataSource } from '@gateway/persistence';
 import { closeTestDatabase, insertEndpoint, useTestDatabase } from '../support/endpoints';
 import { freshDatabase } from '../support/gateway';
+import { waitFor } from '../support/wait-for';
 
 const countEndpoints = async (db: DataSource) =>
   (await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM endpoints`))[0].n;
@@ -86,10 +87,10 @@ describe('LiveView: an in-memory copy of a table, current on change', () => {
     await view.start();
     try {
       const running = view.reload(); // reads before the insert below, then waits
-      while (!release) await new Promise((resolve) => setTimeout(resolve, 5));
+      const releaseLoad = await waitFor('the second load under way', 5000, () => release, 5);
       await insertEndpoint({ url: 'http://127.0.0.1:9/c' });
       const after = view.reload();
-      release();
+      releaseLoad();
       await running;
       await after;
       assert.equal(loads, 3, 'a second load behind the running one');
@@ -159,10 +160,7 @@ describe('LiveView: an in-memory copy of a table, current on change', () => {
         const before = state.seen;
         const loads = state.loads;
         await insertEndpoint({ url: 'http://127.0.0.1:9/notified' });
-        const deadline = Date.now() + 5000;
-        while (view.notified === 0 && Date.now() < deadline)
-          await new Promise((resolve) => setTimeout(resolve, 5));
-        assert.ok(view.notified > 0, 'the change was notified');
+        await waitFor('the change notified', 5000, () => view.notified > 0, 5);
         await view.caughtUp();
         assert.equal(state.seen, before + 1);
         assert.equal(state.loads, loads + 1, 'one load, not the debounced one as well');
@@ -191,12 +189,12 @@ describe('LiveView: an in-memory copy of a table, current on change', () => {
       await view.start();
       try {
         const running = view.reload();
-        while (!release) await new Promise((resolve) => setTimeout(resolve, 5));
+        const releaseLoad = await waitFor('the second load under way', 5000, () => release, 5);
         let settled = false;
         const caughtUp = view.caughtUp().then(() => (settled = true));
         await new Promise((resolve) => setTimeout(resolve, 50));
         assert.equal(settled, false, 'not before the load under way is applied');
-        release();
+        releaseLoad();
         await running;
         await caughtUp;
         assert.equal(loads, 2, 'no load of its own');

@@ -39,6 +39,22 @@ describe('replay, recover, redrive and pending retries through the control API',
     return rows[0].n;
   };
 
+  /**
+   * A recover window's start after every delivery made so far. The API takes it to the millisecond
+   * and PostgreSQL stamps created_at to the microsecond (read back truncated to the millisecond), so
+   * this waits until the clock is in a later millisecond than the latest delivery.
+   */
+  const sinceLatestDelivery = async () => {
+    const db = await testDatabase();
+    const [{ latest }] = await db.query<{ latest: Date | null }[]>(
+      `SELECT max(created_at) AS latest FROM deliveries`,
+    );
+    return waitFor('the clock past the latest delivery', 1000, () => {
+      const now = new Date();
+      return (latest === null || now > latest) && now.toISOString();
+    });
+  };
+
   before(async () => {
     await flappy.start();
     await slow.start();
@@ -98,8 +114,7 @@ describe('replay, recover, redrive and pending retries through the control API',
     broken = true;
     await stack.publish([{ type: 'flap.early', data: { n: 'early' }, id: 'evt_recover_early' }]);
     await waitFor('the early failure', 15000, async () => (await deadCount(['evt_recover_early'])) === 1);
-    await new Promise((resolve) => setTimeout(resolve, 20)); // a clear boundary between created_at values
-    const since = new Date().toISOString();
+    const since = await sinceLatestDelivery();
     await stack.publish([
       { type: 'flap.late', data: { n: 'late-1' }, id: 'evt_recover_1' },
       { type: 'flap.late', data: { n: 'late-2' }, id: 'evt_recover_2' },
@@ -124,8 +139,7 @@ describe('replay, recover, redrive and pending retries through the control API',
 
   it('recover also re-sends deliveries cancelled while the endpoint was disabled', async () => {
     broken = true;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    const since = new Date().toISOString();
+    const since = await sinceLatestDelivery();
     await stack.publish([{ type: 'flap.cancelled', data: { n: 'cancelled' }, id: 'evt_recover_cancelled' }]);
     await waitFor('the failure', 15000, async () => (await deadCount(['evt_recover_cancelled'])) === 1);
     // As the dispatcher leaves a delivery whose endpoint was disabled in the meantime.

@@ -72,7 +72,10 @@ describe('RetryIntake', () => {
     );
     await intake.accept([incoming('a', 60000, completed)]);
     assert.equal(completed.size, 0);
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    // Two failures back off 100 then 200 ms; polled, so a slow machine only waits longer.
+    const deadline = Date.now() + 10_000;
+    while (completed.size === 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     assert.equal(errors.length, 2);
     assert.deepEqual([...completed], ['a']);
   });
