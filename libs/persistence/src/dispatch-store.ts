@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { storableText } from '@gateway/schemas';
+import { cancelEndpointRetries } from './retry-store';
 
 /**
  * Characters kept of an attempt's error and response body: texts a receiver chose, stored here
@@ -80,7 +81,11 @@ export async function recordAttempts(dataSource: DataSource, attempts: AttemptRo
   });
 }
 
-/** Disables an endpoint (410 Gone, or a long outage), keeping why. */
+/**
+ * Disables an endpoint (410 Gone, or a long outage), keeping why, and cancels its pending retries:
+ * a disabled endpoint has none, whoever disabled it. Both statements are idempotent, so a caller
+ * that retries the whole call after a failure between them ends in the same state.
+ */
 export async function disableEndpoint(
   dataSource: DataSource,
   endpointId: string,
@@ -90,6 +95,7 @@ export async function disableEndpoint(
     `UPDATE endpoints SET enabled = false, disabled_reason = $2, updated_at = now() WHERE id = $1`,
     [endpointId, reason],
   );
+  await cancelEndpointRetries(dataSource, endpointId);
 }
 
 /** Marks a delivery cancelled (its endpoint was deleted or disabled). */
