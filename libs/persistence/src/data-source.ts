@@ -1,12 +1,6 @@
 import { types } from 'pg';
 import { DataSource } from 'typeorm';
 import { parseJson } from '@gateway/schemas';
-import { AttemptEntity } from './entities/attempt.entity';
-import { DeliveryEntity } from './entities/delivery.entity';
-import { EndpointSecretEntity } from './entities/endpoint-secret.entity';
-import { EndpointEntity } from './entities/endpoint.entity';
-import { EventEntity } from './entities/event.entity';
-import { SourceEntity } from './entities/source.entity';
 import { CreateCoreTables1764097200000 } from './migrations/1764097200000-CreateCoreTables';
 import { AddDeliveryRoutedAt1764100800000 } from './migrations/1764100800000-AddDeliveryRoutedAt';
 import { AddRetryToken1764118800000 } from './migrations/1764118800000-AddRetryToken';
@@ -20,14 +14,6 @@ import { KeepPayloadText1764190000000 } from './migrations/1764190000000-KeepPay
 types.setTypeParser(types.builtins.JSON, parseJson);
 types.setTypeParser(types.builtins.JSONB, parseJson);
 
-export const entities = [
-  EndpointEntity,
-  EndpointSecretEntity,
-  EventEntity,
-  DeliveryEntity,
-  AttemptEntity,
-  SourceEntity,
-];
 export const migrations = [
   CreateCoreTables1764097200000,
   AddDeliveryRoutedAt1764100800000,
@@ -70,7 +56,9 @@ export function createDataSource(
   return new DataSource({
     type: 'postgres',
     url,
-    entities,
+    // No entities: every table is read and written with SQL by its store (the entities that were
+    // declared here were never queried and had drifted from the migrations).
+    entities: [],
     migrations,
     synchronize: false,
     migrationsRun: false,

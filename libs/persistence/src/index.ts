@@ -5,12 +5,6 @@ export {
   serviceStatementLimits,
   type StatementLimits,
 } from './data-source';
-export { EndpointEntity } from './entities/endpoint.entity';
-export { EndpointSecretEntity } from './entities/endpoint-secret.entity';
-export { EventEntity } from './entities/event.entity';
-export { DeliveryEntity, type DeliveryStatus } from './entities/delivery.entity';
-export { AttemptEntity } from './entities/attempt.entity';
-export { SourceEntity } from './entities/source.entity';
 export { listenForChanges, type ChangeListener } from './change-listener';
 export type { DataSource, Repository } from 'typeorm';
 export {
