@@ -44,7 +44,11 @@ export class BatchingProducer {
     this.producer = kafka.producer({
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
-      retry: { retries: 2, maxRetryTime: 1000 },
+      // No retries inside KafkaJS: its retry keeps the brokers that already answered and never sends
+      // them again, so a partition whose leader moved to one of them is silently left out and the
+      // batch resolves as written (a 2xx without the write; seen under a broker kill). The whole
+      // batch is sent again here instead (`write`).
+      retry: { retries: 0 },
     });
   }
 
@@ -120,7 +124,7 @@ export class BatchingProducer {
     }
     const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
     try {
-      await this.producer.sendBatch({ acks: -1, timeout: 5000, topicMessages });
+      await sendWhole(() => this.producer.sendBatch({ acks: -1, timeout: 5000, topicMessages }));
     } catch (error) {
       const failure = new KafkaUnavailableError(`kafka write failed: ${(error as Error).message}`);
       for (const item of batch) item.reject(failure);
@@ -130,6 +134,29 @@ export class BatchingProducer {
     for (const item of batch) {
       metrics.produceDuration.observe({ topic: item.topic }, Number(now - item.enqueuedAt) / 1e9);
       item.resolve();
+    }
+  }
+}
+
+/** Waits before the second and third try of a whole batch (KafkaJS refreshed its metadata meanwhile). */
+const RESEND_DELAYS_MS = [100, 400];
+
+/**
+ * Sends a batch, and on failure sends all of it again, up to twice: never a part of it, so no
+ * message is left out of a batch that resolves. Partitions that were written the first time are
+ * written again (copies under the same ids, which every consumer drops).
+ */
+export async function sendWhole(
+  send: () => Promise<unknown>,
+  delays: readonly number[] = RESEND_DELAYS_MS,
+): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await send();
+      return;
+    } catch (error) {
+      if (attempt >= delays.length) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delays[attempt]));
     }
   }
 }
