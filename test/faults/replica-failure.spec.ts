@@ -1,15 +1,7 @@
-import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createKafka } from '@gateway/kafka';
 import { createLogger } from '@gateway/observability';
-import {
-  judgeLoad,
-  runLoad,
-  startLoadStack,
-  whereLost,
-  dispatcherState,
-  type LoadStack,
-} from '../support/fault-load';
+import { judgeLoad, runLoad, startLoadStack, assertNoLoss, type LoadStack } from '../support/fault-load';
 import { testInfra } from '../support/gateway';
 import type { ServiceName } from '../support/services';
 
@@ -60,16 +52,6 @@ describe('replica failure under load', () => {
       'while killing': [10000, 50000],
       after: [50000, 60000],
     });
-    process.stdout.write(
-      `replica failure: ${JSON.stringify({ ...verdict, lost: verdict.lost.length, renamed: verdict.renamed.length, skipped: load.skipped })}\n`,
-    );
-    for (const [phase, count] of Object.entries(verdict.acknowledgedIn))
-      assert.ok(count > 0, `requests sent ${phase} were acknowledged`);
-    assert.deepEqual(
-      verdict.lost,
-      [],
-      `every acknowledged event reached the receiver; the lost: ${JSON.stringify(await whereLost(verdict.lost))}; dispatchers: ${(await dispatcherState(stack)).join(' | ')}`,
-    );
-    assert.deepEqual(verdict.renamed, [], 'a copy repeats its webhook-id');
+    await assertNoLoss(stack, load, verdict, 'replica failure');
   });
 });

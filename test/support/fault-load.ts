@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { defaultTopicSpecs, ensureTopics } from '@gateway/kafka';
@@ -288,8 +289,8 @@ export async function judgeLoad(
         seen = stack.receiver.requests.length;
         lastProgress = Date.now();
       }
-      if (Date.now() - lastProgress > stallMs) throw new Error('stalled');
-      return false;
+      // A stall ends the wait at once (a value, not a throw: waitFor retries on a throw).
+      return Date.now() - lastProgress > stallMs ? 'stalled' : false;
     },
     500,
   ).catch(() => undefined);
@@ -359,4 +360,27 @@ export async function dispatcherState(stack: LoadStack): Promise<string[]> {
       return `${dispatcher.port}: ${lines.join('; ')}`;
     }),
   );
+}
+
+/**
+ * The verdict every fault spec asserts, after printing its figures: each phase had acknowledged
+ * requests, no acknowledged event is missing at the receiver, and a copy repeats its webhook-id.
+ */
+export async function assertNoLoss(
+  stack: LoadStack,
+  load: Awaited<ReturnType<typeof runLoad>>,
+  verdict: LoadVerdict,
+  label: string,
+): Promise<void> {
+  process.stdout.write(
+    `${label}: ${JSON.stringify({ ...verdict, lost: verdict.lost.length, renamed: verdict.renamed.length, skipped: load.skipped })}\n`,
+  );
+  for (const [phase, count] of Object.entries(verdict.acknowledgedIn))
+    assert.ok(count > 0, `requests sent ${phase} were acknowledged`);
+  assert.deepEqual(
+    verdict.lost,
+    [],
+    `every acknowledged event reached the receiver; the lost: ${JSON.stringify(await whereLost(verdict.lost))}; dispatchers: ${(await dispatcherState(stack)).join(' | ')}`,
+  );
+  assert.deepEqual(verdict.renamed, [], 'a copy repeats its webhook-id');
 }
