@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { describeFailure, failureKind } from './failure-kind';
+import { describeFailure, errorChain, failureKind } from './failure-kind';
 import { KafkaUnavailableError } from './batching-producer';
 
 const pgError = (code: string, message = 'failed') => Object.assign(new Error(message), { code });
@@ -44,5 +44,16 @@ describe('failureKind', () => {
       'Error 22021: invalid byte sequence for encoding "UTF8": 0x00',
     );
     assert.equal(describeFailure(new RangeError('x'.repeat(1000))).length, 500);
+  });
+});
+
+describe('errorChain', () => {
+  it('lists an error and its causes, outermost first, and stops at six even when a cause is circular', () => {
+    const inner = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    const outer = new Error('retries exceeded', { cause: inner });
+    assert.deepEqual(errorChain(outer), [outer, inner]);
+    const circular: { cause?: unknown } = {};
+    circular.cause = circular;
+    assert.equal(errorChain(circular).length, 6);
   });
 });

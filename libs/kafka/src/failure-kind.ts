@@ -19,8 +19,17 @@ const SYSTEM_CODE = /^(E[A-Z0-9_]+|UND_ERR_[A-Z_]+)$/;
 const CONNECTION_MESSAGE =
   /connection terminated|connection ended|timeout exceeded when trying to connect|not queryable|connection error|cannot use a pool after calling end|connection is not established|driver not connected|query read timeout/i;
 
-export function failureKind(error: unknown, depth = 0): FailureKind {
-  if (typeof error !== 'object' || error === null) return 'message';
+export function failureKind(error: unknown): FailureKind {
+  for (const link of errorChain(error)) {
+    const kind = kindOf(link);
+    if (kind) return kind;
+  }
+  return 'message';
+}
+
+/** What one error of a chain says by itself; undefined when only its causes can tell. */
+function kindOf(error: unknown): FailureKind | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
   const { code, name, message } = error as { code?: unknown; name?: unknown; message?: unknown };
   if (typeof code === 'string' && SQLSTATE.test(code) && !SYSTEM_CODE.test(code))
     return DATA_CLASSES.has(code.slice(0, 2)) ? 'message' : 'transient';
@@ -32,9 +41,21 @@ export function failureKind(error: unknown, depth = 0): FailureKind {
   )
     return 'transient';
   if (typeof message === 'string' && CONNECTION_MESSAGE.test(message)) return 'transient';
-  const cause = (error as { cause?: unknown }).cause;
-  if (cause !== undefined && depth < 5 && failureKind(cause, depth + 1) === 'transient') return 'transient';
-  return 'message';
+  return undefined;
+}
+
+/**
+ * An error and the causes it wraps, outermost first (KafkaJS wraps a connection error in "retries
+ * exceeded", TypeORM a driver error in a query error), at most six deep.
+ */
+export function errorChain(error: unknown): unknown[] {
+  const chain = [error];
+  for (let current = error; chain.length < 6; chain.push(current)) {
+    current =
+      typeof current === 'object' && current !== null ? (current as { cause?: unknown }).cause : undefined;
+    if (current === undefined || current === null) break;
+  }
+  return chain;
 }
 
 /** One line naming a failure for the invalid topic: its SQLSTATE when PostgreSQL's, cut to 500 characters. */

@@ -1,3 +1,5 @@
+import { errorChain } from './failure-kind';
+
 /** Node's TLS verification failures (the broker's certificate is not trusted or not for this host). */
 const UNTRUSTED = new Set([
   'SELF_SIGNED_CERT_IN_CHAIN',
@@ -19,11 +21,8 @@ interface ErrorLike {
 
 /** The innermost cause KafkaJS wrapped (retries exceeded around a connection error, and so on). */
 function innermost(error: unknown): ErrorLike {
-  let current = (error ?? {}) as ErrorLike;
-  for (let depth = 0; depth < 5 && current.cause && typeof current.cause === 'object'; depth++) {
-    current = current.cause;
-  }
-  return current;
+  const inner = errorChain(error).at(-1);
+  return typeof inner === 'object' && inner !== null ? inner : { message: String(inner) };
 }
 
 /**

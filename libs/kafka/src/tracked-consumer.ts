@@ -116,18 +116,16 @@ export async function startTrackedConsumer<S extends z.ZodType>(
   const restart = (): void => {
     restartTimer = setTimeout(() => {
       if (stopping) return;
-      begin().then(
-        () => (restartDelay = RESTART_FIRST_MS),
-        (error: unknown) => {
-          const cause = describeKafkaError(error);
-          if (cause !== lastCause)
-            logger.error({ groupId, retryInMs: restartDelay }, `consumer could not start: ${cause}`);
-          lastCause = cause;
-          restartDelay = Math.min(restartDelay * 2, RESTART_MAX_MS);
-          restart();
-        },
-      );
+      begin().then(() => (restartDelay = RESTART_FIRST_MS), couldNotStart);
     }, restartDelay);
+    restartDelay = Math.min(restartDelay * 2, RESTART_MAX_MS);
+  };
+  const couldNotStart = (error: unknown): void => {
+    const cause = describeKafkaError(error);
+    if (cause !== lastCause)
+      logger.error({ groupId, retryInMs: restartDelay }, `consumer could not start: ${cause}`);
+    lastCause = cause;
+    restart();
   };
   consumer.on(consumer.events.CRASH, (event) => {
     joinedFlag = false;
@@ -264,11 +262,7 @@ export async function startTrackedConsumer<S extends z.ZodType>(
     },
   };
   // Not awaited: a service answers its health checks (not ready) while its consumers wait for Kafka.
-  begin().catch((error: unknown) => {
-    lastCause = describeKafkaError(error);
-    logger.error({ groupId, retryInMs: restartDelay }, `consumer could not start: ${lastCause}`);
-    restart();
-  });
+  begin().catch(couldNotStart);
 
   return {
     consumer,
