@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import type { Admin } from 'kafkajs';
-import { ingressSees, insertSource } from '../ingress/ingress-support';
+import { ingressSees, insertSource } from '../support/ingress';
 import { insertEndpoint, testDatabase, type EndpointFixture } from '../support/endpoints';
 import { rawKafka } from '../support/gateway';
 import { startOutbound, type OutboundStack } from '../support/outbound';

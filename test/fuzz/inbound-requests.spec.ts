@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import type { OutboundStack } from '../support/outbound';
 import { Receiver } from '../support/receiver';
 import { waitFor } from '../support/wait-for';
-import { post } from '../ingress/ingress-support';
+import { post } from '../support/ingress';
 import {
   allReady,
   canaryId,

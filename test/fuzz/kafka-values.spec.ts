@@ -6,7 +6,7 @@ import { testDatabase, type EndpointFixture } from '../support/endpoints';
 import type { OutboundStack } from '../support/outbound';
 import { Receiver } from '../support/receiver';
 import { waitFor } from '../support/wait-for';
-import { post } from '../ingress/ingress-support';
+import { post } from '../support/ingress';
 import { allReady, canaryId, signedGithub, startForwardingFuzz, type ForwardingFuzz } from './fuzz-support';
 import { fuzzParameters, hostileKafkaValue } from './hostile';
 

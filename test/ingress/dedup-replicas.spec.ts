@@ -8,7 +8,7 @@ import { collect, freshDatabase, freshTopics, logDir, testInfra } from '../suppo
 import { startService, type RunningService } from '../support/services';
 import { freePort } from '../support/stack';
 import { waitFor } from '../support/wait-for';
-import { ingressSees, insertSource, metricValue, post, uniqueId, unixNow } from './ingress-support';
+import { ingressSees, insertSource, metricValue, post, uniqueId, unixNow } from '../support/ingress';
 
 const secret = generateSecret();
 

@@ -12,7 +12,7 @@ import { freshDatabase, freshTopics, startServices } from '../support/gateway';
 import { Receiver } from '../support/receiver';
 import type { RunningService } from '../support/services';
 import { waitFor } from '../support/wait-for';
-import { ingressSees, insertSource, metricValue, post, uniqueId } from './ingress-support';
+import { ingressSees, insertSource, metricValue, post, uniqueId } from '../support/ingress';
 
 const secret = 'forwarding-github-secret';
 

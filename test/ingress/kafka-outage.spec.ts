@@ -10,7 +10,7 @@ import { collect, freshDatabase, logDir, rawKafka } from '../support/gateway';
 import { startService, type RunningService } from '../support/services';
 import { freePort, repoRoot, startInfra, type Infra } from '../support/stack';
 import { waitFor } from '../support/wait-for';
-import { ingressSees, insertSource, post, uniqueId, unixNow } from './ingress-support';
+import { ingressSees, insertSource, post, uniqueId, unixNow } from '../support/ingress';
 
 const secret = generateSecret();
 const ACK_TIMEOUT_MS = 2000;

@@ -6,7 +6,7 @@ import type { DataSource } from '@gateway/persistence';
 import { closeTestDatabase, useTestDatabase } from '../support/endpoints';
 import { freshDatabase, freshTopics, startServices } from '../support/gateway';
 import type { RunningService } from '../support/services';
-import { ingressSees, insertSource, metricValue, post, postOversized, uniqueId } from './ingress-support';
+import { ingressSees, insertSource, metricValue, post, postOversized, uniqueId } from '../support/ingress';
 import { waitFor } from '../support/wait-for';
 
 const secret = 'limits-secret-0123456789';

@@ -11,7 +11,7 @@ import { providerKeySchema, readProviderVectors } from '@gateway/signing';
 import { collect, testInfra } from '../support/gateway';
 import { repoRoot } from '../support/stack';
 import { waitFor } from '../support/wait-for';
-import { post } from './ingress-support';
+import { post } from '../support/ingress';
 
 const vectors = readProviderVectors(path.join(repoRoot, 'test', 'fixtures', 'provider-vectors.json'));
 

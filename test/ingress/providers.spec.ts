@@ -7,7 +7,7 @@ import { controlClient, type ApiCall } from '../api/control-client';
 import { collect, freshDatabase, freshTopics, startServices } from '../support/gateway';
 import type { RunningService } from '../support/services';
 import { waitFor } from '../support/wait-for';
-import { ingressSees, post, uniqueId, unixNow } from './ingress-support';
+import { ingressSees, post, uniqueId, unixNow } from '../support/ingress';
 import { providerCases, type ProviderCase, type SignedRequest } from './provider-signers';
 
 const token = `admin-${randomUUID()}`;

@@ -6,7 +6,7 @@ import { generateSecret, signPayload } from '@gateway/signing';
 import { controlClient, isProblem, problemPaths, type ApiCall, type Problem } from '../api/control-client';
 import { freshDatabase, freshTopics, startServices } from '../support/gateway';
 import type { RunningService } from '../support/services';
-import { ingressSees, post } from './ingress-support';
+import { ingressSees, post } from '../support/ingress';
 
 const token = `admin-${randomUUID()}`;
 const fingerprint = (secret: string) => createHash('sha256').update(secret).digest('hex').slice(0, 12);

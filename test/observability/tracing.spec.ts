@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { signPayload, generateSecret } from '@gateway/signing';
-import { ingressSees, insertSource, post, uniqueId, unixNow } from '../ingress/ingress-support';
+import { ingressSees, insertSource, post, uniqueId, unixNow } from '../support/ingress';
 import { insertEndpoint, testDatabase } from '../support/endpoints';
 import { OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver';
 import { startOutbound, type OutboundStack } from '../support/outbound';

@@ -4,7 +4,7 @@ import type { Kafka } from 'kafkajs';
 import { defaultTopicSpecs, ensureTopics } from '@gateway/kafka';
 import { topicNames, type TopicNames } from '@gateway/schemas';
 import { generateSecret, signPayload } from '@gateway/signing';
-import { insertSource } from '../ingress/ingress-support';
+import { insertSource } from './ingress';
 import { closeTestDatabase, insertEndpoint, testDatabase, useTestDatabase } from './endpoints';
 import { freshDatabase, logDir } from './gateway';
 import { Receiver } from './receiver';

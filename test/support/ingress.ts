@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import type { DataSource } from '@gateway/persistence';
-import type { RunningService } from '../support/services';
-import { waitFor } from '../support/wait-for';
+import type { RunningService } from './services';
+import { waitFor } from './wait-for';
 
-export { metricValue } from '../support/metrics';
+export { metricValue } from './metrics';
 
 export interface HttpAnswer {
   status: number;
