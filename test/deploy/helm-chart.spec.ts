@@ -77,7 +77,7 @@ const knownEnv = new Set([
     ...deliveryConfig,
     ...schedulerConfig,
   }),
-  'PUBLIC_BASE_URL', // DESIGN.md contract
+  'PUBLIC_BASE_URL', // docs/DESIGN.md contract
   'TOPIC_PARTITIONS', // tools/provision-topics.ts
   'SERVICE', // the image's entry point
 ]);

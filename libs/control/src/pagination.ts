@@ -22,7 +22,7 @@ function decodeCursor(cursor: string, sortKey: z.ZodType<string>): CursorPositio
   return result.success ? result.data : undefined;
 }
 
-/** `?limit=&cursor=` of every list (DESIGN.md: lists are `{ data, nextCursor }`); the cursor arrives decoded. */
+/** `?limit=&cursor=` of every list (docs/DESIGN.md: lists are `{ data, nextCursor }`); the cursor arrives decoded. */
 export const pageQuery = (sortKey: z.ZodType<string>) => ({
   limit: z.coerce
     .number()

@@ -17,7 +17,7 @@ export const retryPolicy = z
 export type RetryPolicy = z.infer<typeof retryPolicy>;
 
 /**
- * The default delays in seconds before attempts 2..9 (DESIGN.md): a hand-picked list, not a
+ * The default delays in seconds before attempts 2..9 (docs/DESIGN.md): a hand-picked list, not a
  * formula, because it front-loads quick retries for blips and then spreads out over about a day
  * for outages. Its length fixes the default of 9 attempts in total.
  */

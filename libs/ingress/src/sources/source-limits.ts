@@ -4,7 +4,7 @@
  */
 export const MAX_BODY_BYTES_LIMIT = 700_000;
 
-/** Defaults of a new source (DESIGN.md: tolerance 5 minutes). */
+/** Defaults of a new source (docs/DESIGN.md: tolerance 5 minutes). */
 export const sourceDefaults = {
   toleranceSeconds: 300,
   maxBodyBytes: 512 * 1024,
