@@ -1,4 +1,4 @@
-import type { BatchingProducer } from '@gateway/kafka';
+import type { BatchingProducer, MessageTooLargeError } from '@gateway/kafka';
 import { validTraceparent } from '@gateway/observability';
 import { EVENT_MAX_BYTES, eventMessage, type EventMessage } from '@gateway/schemas';
 import { newEventId } from '../ids';
@@ -20,9 +20,11 @@ export function completeEvent(
   return { ...input, id: input.id ?? newEventId(), occurredAt: input.occurredAt ?? now.toISOString() };
 }
 
-/** An error's stable code: KafkaUnavailableError's and MessageTooLargeError's are matched by code, so this lib does not load kafkajs. */
-const codeOf = (error: unknown): unknown =>
-  error instanceof Error ? (error as { code?: unknown }).code : undefined;
+/** Kafka's errors are matched by their stable code, so that this lib does not load kafkajs. */
+const hasCode = (error: unknown, code: string): boolean =>
+  error instanceof Error && (error as { code?: unknown }).code === code;
+
+const isTooLarge = (error: unknown): error is MessageTooLargeError => hasCode(error, 'message_too_large');
 
 /** `POST /v1/events`: writes the event to `webhooks.events` and settles only after Kafka's ack. */
 export class EventPublisher {
@@ -43,14 +45,9 @@ export class EventPublisher {
         refuseOverLimit: true,
       });
     } catch (error) {
-      switch (codeOf(error)) {
-        case 'message_too_large':
-          return { outcome: 'too-large', id: event.id, bytes: (error as { bytes: number }).bytes };
-        case 'kafka_unavailable':
-          return { outcome: 'kafka-unavailable', id: event.id };
-        default:
-          throw error;
-      }
+      if (isTooLarge(error)) return { outcome: 'too-large', id: event.id, bytes: error.bytes };
+      if (hasCode(error, 'kafka_unavailable')) return { outcome: 'kafka-unavailable', id: event.id };
+      throw error;
     }
     return { outcome: 'published', id: event.id };
   }
