@@ -34,7 +34,7 @@ describe('consumer: a message whose handling fails (issue 19)', () => {
       clientId: 'consumer-failures',
       logger: createLogger('test', 'silent'),
     });
-    producer = new BatchingProducer(kafka, { lingerMs: 1 });
+    producer = new BatchingProducer(kafka, topics, { lingerMs: 1 });
     await producer.connect();
     raw = await rawProducer();
     invalid = await collect(topics.invalid);
@@ -43,7 +43,6 @@ describe('consumer: a message whose handling fails (issue 19)', () => {
       groupId: `consumer-failures-${Date.now()}`,
       topic: topics.events,
       contract: eventMessage,
-      invalidTopic: topics.invalid,
       producer,
       logger: createLogger('test', 'silent'),
       handle: async (messages) => {

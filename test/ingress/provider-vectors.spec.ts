@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createIngressHandler, InboundAcceptor, parsePublicBase, SourceRegistry } from '@gateway/ingress';
-import { topicNames } from '@gateway/schemas';
+import { inboundJournalMessage, topicNames } from '@gateway/schemas';
 import { BatchingProducer, createKafka, ensureTopics } from '@gateway/kafka';
 import { createLogger } from '@gateway/observability';
 import { providerKeySchema, readProviderVectors } from '@gateway/signing';
@@ -38,15 +38,11 @@ describe('provider vectors through POST /in/:sourceId', () => {
       logger,
     });
     await ensureTopics(kafka, [{ topic: topicNames(prefix).inboundJournal, numPartitions: 2 }]);
-    producer = new BatchingProducer(kafka, { lingerMs: 1 });
+    producer = new BatchingProducer(kafka, topicNames(prefix), { lingerMs: 1 });
     await producer.connect();
     const acceptor = new InboundAcceptor(
       {
-        write: (message) =>
-          producer.send(topicNames(prefix).inboundJournal, {
-            key: message.sourceId,
-            value: JSON.stringify(message),
-          }),
+        write: (message) => producer.produce(inboundJournalMessage, [{ value: message }], { linger: true }),
         now: () => nowMs,
         onMisconfigured: () => assert.fail('every vector source is usable'),
       },

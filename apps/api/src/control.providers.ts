@@ -13,8 +13,8 @@ import {
 import { traceHeaders, type BatchingProducer } from '@gateway/kafka';
 import { SpanKind, startHopSpan } from '@gateway/observability';
 import { cancelEndpointRetries, type DataSource } from '@gateway/persistence';
-import { DATA_SOURCE, PRODUCER, TOPICS } from '@gateway/platform';
-import { stringifyJson, type TopicNames } from '@gateway/schemas';
+import { DATA_SOURCE, PRODUCER } from '@gateway/platform';
+import { deliveryTask } from '@gateway/schemas';
 
 function required(dataSource: DataSource | null): DataSource {
   if (!dataSource) throw new Error('the api needs DATABASE_URL');
@@ -40,27 +40,23 @@ export const controlProviders: Provider[] = [
   },
   {
     provide: ReplayService,
-    inject: [DATA_SOURCE, PRODUCER, TOPICS],
-    useFactory: (db: DataSource | null, producer: BatchingProducer, topics: TopicNames) =>
+    inject: [DATA_SOURCE, PRODUCER],
+    useFactory: (db: DataSource | null, producer: BatchingProducer) =>
       new ReplayService(
         new ReplayStore(required(db)),
         (tasks) =>
-          producer.sendMany(
-            topics.deliveries,
-            tasks.map((task) => ({
-              key: task.endpointId,
-              value: stringifyJson(task),
-              headers: traceHeaders(),
-            })),
+          producer.produce(
+            deliveryTask,
+            tasks.map((task) => ({ value: task, headers: traceHeaders() })),
           ),
         (endpointId) => cancelEndpointRetries(required(db), endpointId),
       ),
   },
   {
     provide: EventPublisher,
-    inject: [PRODUCER, TOPICS],
-    useFactory: (producer: BatchingProducer, topics: TopicNames) =>
-      new EventPublisher(producer, topics.events, (fallback) => {
+    inject: [PRODUCER],
+    useFactory: (producer: BatchingProducer) =>
+      new EventPublisher(producer, (fallback) => {
         // The publish is the first hop of the event's trace (a child of the caller's traceparent).
         const span = startHopSpan('publish event', fallback, {}, SpanKind.PRODUCER);
         span.end('published');

@@ -1,11 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import {
   Inject,
   Injectable,
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { ConcurrencyBudget, createAddressPolicy, Dispatcher, HttpSender } from '@gateway/delivery';
+import {
+  ConcurrencyBudget,
+  createAddressPolicy,
+  Dispatcher,
+  HttpSender,
+  operationalEvent,
+} from '@gateway/delivery';
 import { traceHeaders, type ValidatingConsumer } from '@gateway/kafka';
 import { setEndpointSeriesSource, throttledWarning } from '@gateway/observability';
 import {
@@ -22,7 +27,7 @@ import {
   type EndpointTargetRow,
 } from '@gateway/persistence';
 import { AdaptiveBatcher, CONFIG, ConsumerHost, DATA_SOURCE, watchLoopDelay } from '@gateway/platform';
-import { deliveryTask, stringifyJson } from '@gateway/schemas';
+import { deadLetter, deliveryTask, eventMessage, retryTask } from '@gateway/schemas';
 import type { AppConfig } from './config';
 
 /** Least time between two attempt-record statements. */
@@ -91,16 +96,12 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
         record: (row) => attemptWriter.send(row),
         cancel: (deliveryId) => cancelDelivery(this.dataSource, deliveryId),
         scheduleRetry: (retry, traceparent) =>
-          this.host.producer.send(this.host.topics.retries, {
-            key: retry.task.endpointId,
-            value: stringifyJson(retry),
-            headers: traceHeaders(traceparent),
+          this.host.producer.produce(retryTask, [{ value: retry, headers: traceHeaders(traceparent) }], {
+            linger: true,
           }),
         deadLetter: (letter, traceparent) =>
-          this.host.producer.send(this.host.topics.deadLetter, {
-            key: letter.task.endpointId,
-            value: stringifyJson(letter),
-            headers: traceHeaders(traceparent),
+          this.host.producer.produce(deadLetter, [{ value: letter, headers: traceHeaders(traceparent) }], {
+            linger: true,
           }),
         disableEndpoint: (endpointId, reason) => disableEndpoint(this.dataSource, endpointId, reason),
         recordedAttempt: async (deliveryId, attempt) =>
@@ -109,14 +110,12 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
         // A full ordered backlog pauses its partition (the consumer exists by the time a task arrives).
         pausePartition: (partition) => this.consumer?.pause(partition),
         resumePartition: (partition) => this.consumer?.resume(partition),
-        emitOperational: (type, data) => {
-          const id = `evt_op_${randomUUID().replace(/-/g, '')}`;
-          return this.host.producer.send(this.host.topics.events, {
-            key: id,
-            value: JSON.stringify({ type, id, data, occurredAt: new Date().toISOString() }),
-            headers: traceHeaders(),
-          });
-        },
+        emitOperational: (type, data) =>
+          this.host.producer.produce(
+            eventMessage,
+            [{ value: operationalEvent(type, data, new Date()), headers: traceHeaders() }],
+            { linger: true },
+          ),
       },
       {
         concurrencyPerEndpoint: config.DELIVERY_CONCURRENCY_PER_ENDPOINT,

@@ -1,9 +1,9 @@
 import type { Provider } from '@nestjs/common';
 import { InboundAcceptor, SourceRegistry } from '@gateway/ingress';
-import { traceHeaders, type BatchingProducer, type OutgoingMessage } from '@gateway/kafka';
+import { traceHeaders, type BatchingProducer, type Produced } from '@gateway/kafka';
 import type { Logger } from '@gateway/observability';
-import { AdaptiveBatcher, CONFIG, LOGGER, PRODUCER, TOPICS } from '@gateway/platform';
-import type { TopicNames } from '@gateway/schemas';
+import { AdaptiveBatcher, CONFIG, LOGGER, PRODUCER } from '@gateway/platform';
+import { inboundJournalMessage, type InboundMessage } from '@gateway/schemas';
 import type { AppConfig } from './config';
 
 /** The request path's pieces: the sources view it reads and the acceptor that writes the journal. */
@@ -11,19 +11,15 @@ export const ingressProviders: Provider[] = [
   { provide: SourceRegistry, useValue: new SourceRegistry() },
   {
     provide: InboundAcceptor,
-    inject: [CONFIG, PRODUCER, LOGGER, TOPICS],
-    useFactory: (config: AppConfig, producer: BatchingProducer, logger: Logger, topics: TopicNames) => {
-      const writer = new AdaptiveBatcher<OutgoingMessage>((messages) =>
-        producer.sendMany(topics.inboundJournal, messages),
+    inject: [CONFIG, PRODUCER, LOGGER],
+    useFactory: (config: AppConfig, producer: BatchingProducer, logger: Logger) => {
+      const writer = new AdaptiveBatcher<Produced<InboundMessage>>((messages) =>
+        producer.produce(inboundJournalMessage, messages),
       );
       return new InboundAcceptor(
         {
           write: (message, traceparent) =>
-            writer.send({
-              key: message.sourceId,
-              value: JSON.stringify(message),
-              headers: traceHeaders(traceparent),
-            }),
+            writer.send({ value: message, headers: traceHeaders(traceparent) }),
           now: Date.now,
           onMisconfigured: (source, error) =>
             logger.error(

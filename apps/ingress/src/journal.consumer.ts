@@ -16,7 +16,7 @@ import {
 import { traceHeaders, type ValidatingConsumer } from '@gateway/kafka';
 import type { DataSource } from '@gateway/persistence';
 import { CONFIG, ConsumerHost, DATA_SOURCE } from '@gateway/platform';
-import { inboundMessage } from '@gateway/schemas';
+import { inboundJournalMessage, inboundMessage } from '@gateway/schemas';
 import type { AppConfig } from './config';
 
 const PURGE_INTERVAL_MS = 60_000;
@@ -44,13 +44,9 @@ export class JournalConsumer implements OnApplicationBootstrap, BeforeApplicatio
       claim: (claims) => claimDedupKeys(this.dataSource, claims),
       markPublished: (refs) => markDedupPublished(this.dataSource, refs),
       publish: (entries) =>
-        this.host.producer.sendMany(
-          this.host.topics.inbound,
-          entries.map(({ message, traceparent }) => ({
-            key: inboundMessage.key(message),
-            value: JSON.stringify(message),
-            headers: traceHeaders(traceparent),
-          })),
+        this.host.producer.produce(
+          inboundMessage,
+          entries.map(({ message, traceparent }) => ({ value: message, headers: traceHeaders(traceparent) })),
         ),
       windowSeconds: (sourceId) =>
         this.registry.get(sourceId)?.dedupWindowSeconds ?? sourceDefaults.dedupWindowSeconds,
@@ -58,7 +54,7 @@ export class JournalConsumer implements OnApplicationBootstrap, BeforeApplicatio
     this.consumer = await this.host.validating('journal-consumer', {
       group: 'ingress-journal',
       topic: this.host.topics.inboundJournal,
-      contract: inboundMessage,
+      contract: inboundJournalMessage,
       gather: journalGather(this.config.INGRESS_DEDUP_FETCH_WAIT_MS),
       handle: (messages) =>
         stage.handle(

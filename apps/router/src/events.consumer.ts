@@ -17,7 +17,7 @@ import {
 } from '@gateway/persistence';
 import { AdaptiveBatcher, ConsumerHost, DATA_SOURCE } from '@gateway/platform';
 import { EventRouter } from '@gateway/routing';
-import { eventMessage, stringifyJson } from '@gateway/schemas';
+import { deliveryTask, eventMessage } from '@gateway/schemas';
 
 /** Least time between two "routed" marks: fewer, larger statements under load. */
 const RECORD_SPACING_MS = 50;
@@ -54,13 +54,9 @@ export class EventsConsumer implements OnApplicationBootstrap, BeforeApplication
         recordAndClaim: (events, rows) => claims.send({ events, rows }),
         markRouted: (ids) => marks.send(ids),
         emit: (tasks) =>
-          this.host.producer.sendMany(
-            this.host.topics.deliveries,
-            tasks.map(({ task, traceparent }) => ({
-              key: task.endpointId,
-              value: stringifyJson(task),
-              headers: traceHeaders(traceparent),
-            })),
+          this.host.producer.produce(
+            deliveryTask,
+            tasks.map(({ task, traceparent }) => ({ value: task, headers: traceHeaders(traceparent) })),
           ),
       },
       (error) => this.host.logger.warn({ err: error }, 'marking deliveries routed failed'),

@@ -11,11 +11,17 @@ import {
   type EventTypeFrom,
   type ForwardRuleRow,
 } from '@gateway/ingress';
-import { newestTimestamp, traceHeaders, type AcceptedMessage, type ValidatingConsumer } from '@gateway/kafka';
+import {
+  newestTimestamp,
+  traceHeaders,
+  type AcceptedMessage,
+  type Produced,
+  type ValidatingConsumer,
+} from '@gateway/kafka';
 import { metrics } from '@gateway/observability';
 import { LiveView, type DataSource } from '@gateway/persistence';
 import { ConsumerHost, DATA_SOURCE } from '@gateway/platform';
-import { eventMessage, inboundMessage, stringifyJson, type InboundMessage } from '@gateway/schemas';
+import { eventMessage, inboundMessage, type EventMessage, type InboundMessage } from '@gateway/schemas';
 
 /**
  * Consumes `webhooks.inbound`: a verified inbound webhook of a source with `forward` becomes an
@@ -66,7 +72,7 @@ export class InboundConsumer implements OnApplicationBootstrap, BeforeApplicatio
   private async forward(messages: AcceptedMessage<InboundMessage>[]): Promise<void> {
     // A source created or changed just before these webhooks: its NOTIFY may still be on its way.
     await this.view?.freshFor(newestTimestamp(messages));
-    const events = [];
+    const events: Produced<EventMessage>[] = [];
     for (const { value, traceparent } of messages) {
       const rule = this.rules.get(value.sourceId);
       if (rule === undefined) {
@@ -86,14 +92,10 @@ export class InboundConsumer implements OnApplicationBootstrap, BeforeApplicatio
         );
         continue;
       }
-      events.push({
-        key: eventMessage.key(result.event),
-        value: stringifyJson(result.event),
-        headers: traceHeaders(traceparent),
-      });
+      events.push({ value: result.event, headers: traceHeaders(traceparent) });
     }
     if (events.length === 0) return;
-    await this.host.producer.sendMany(this.host.topics.events, events);
+    await this.host.producer.produce(eventMessage, events);
     metrics.inboundForwarded.inc({ outcome: 'forwarded' }, events.length);
   }
 }

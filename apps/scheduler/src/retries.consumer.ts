@@ -18,7 +18,7 @@ import {
 } from '@gateway/persistence';
 import { CONFIG, ConsumerHost, DATA_SOURCE } from '@gateway/platform';
 import { RetryIntake, RetryScheduler } from '@gateway/scheduling';
-import { retryTask, stringifyJson, type DeliveryTask } from '@gateway/schemas';
+import { deliveryTask, retryTask, stringifyJson, type DeliveryTask } from '@gateway/schemas';
 import type { AppConfig } from './config';
 
 /** Consumes `webhooks.retries` into PostgreSQL (offsets commit after the insert, soon-due retries first) and fires them when due. */
@@ -43,11 +43,11 @@ export class RetriesConsumer implements OnApplicationBootstrap, BeforeApplicatio
       {
         claimDue: (limit) => claimDueRetries(dataSource, owner, lease, config.SCHEDULER_WINDOW_MS, limit),
         emit: (items) =>
-          this.host.producer.sendMany(
-            this.host.topics.deliveries,
+          this.host.producer.produce(
+            deliveryTask,
+            // Read back from the task column, which only validated tasks are written to.
             items.map(({ task, traceparent }) => ({
-              key: (task as DeliveryTask).endpointId,
-              value: stringifyJson(task),
+              value: task as DeliveryTask,
               headers: traceHeaders(traceparent ?? undefined),
             })),
           ),

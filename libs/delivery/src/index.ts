@@ -17,3 +17,10 @@ export {
   type FailingSeries,
 } from './failing-endpoints';
 export { ConcurrencyBudget, type BudgetSettings } from './concurrency-budget';
+export {
+  isOperationalEvent,
+  operationalEvent,
+  OPERATIONAL_EVENT_TYPES,
+  type OperationalEventData,
+  type OperationalEventType,
+} from './operational-events';

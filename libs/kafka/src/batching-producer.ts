@@ -1,10 +1,18 @@
 import { Partitioners, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
+import type { z } from 'zod';
 import { metrics } from '@gateway/observability';
+import type { MessageContract, TopicNames } from '@gateway/schemas';
+import { encodeMessages, type OutgoingMessage, type Produced } from './encode-message';
 
-export interface OutgoingMessage {
-  key: string;
-  value: string | Buffer;
-  headers?: Record<string, string>;
+export interface ProduceOptions {
+  /**
+   * Waits up to `lingerMs` for other callers' messages, for callers that send one message at a
+   * time. Without it the messages leave at the end of this turn of the event loop (callers that
+   * have batched already), together with whatever else was produced in it.
+   */
+  linger?: boolean;
+  /** Refuses the values, sending none of them, when one is over its contract's `maxBytes` (MessageTooLargeError). */
+  refuseOverLimit?: boolean;
 }
 
 /** Kafka did not acknowledge a write; callers must not report success upstream. */
@@ -35,6 +43,8 @@ export class BatchingProducer {
 
   constructor(
     kafka: Kafka,
+    /** The full topic names a contract's `topic` stands for. */
+    private readonly topics: TopicNames,
     /**
      * `maxBatchBytes` keeps one flush well under the broker's `message.max.bytes` (1 MB by default),
      * which bounds a partition's record batch.
@@ -63,18 +73,20 @@ export class BatchingProducer {
     await this.producer.disconnect();
   }
 
-  send(topic: string, message: OutgoingMessage): Promise<void> {
-    return this.enqueue(topic, message, 'after-linger');
-  }
-
   /**
-   * For callers that have batched already: no linger, the messages leave at the end of this turn
-   * of the event loop, together with whatever else was sent in it.
+   * The one way to write to Kafka: `values` go to the contract's topic, each keyed and encoded as
+   * its contract says (`encodeMessages`). Resolves once Kafka acknowledged all of them (acks=all);
+   * rejects with KafkaUnavailableError otherwise.
    */
-  sendMany(topic: string, messages: OutgoingMessage[]): Promise<void> {
-    return Promise.all(messages.map((message) => this.enqueue(topic, message, 'this-turn'))).then(
-      () => undefined,
-    );
+  async produce<S extends z.ZodType>(
+    contract: MessageContract<S>,
+    values: readonly Produced<z.infer<S>>[],
+    options: ProduceOptions = {},
+  ): Promise<void> {
+    const topic = this.topics[contract.topic];
+    const messages = encodeMessages(contract, values, options.refuseOverLimit);
+    const leave = options.linger ? 'after-linger' : 'this-turn';
+    await Promise.all(messages.map((message) => this.enqueue(topic, message, leave)));
   }
 
   private enqueue(

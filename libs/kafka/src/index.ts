@@ -8,7 +8,8 @@ export {
 export { describeKafkaError } from './kafka-errors';
 export { KafkaGate, type KafkaGateOptions } from './kafka-gate';
 export { quietIdleRequestQueues } from './idle-request-queues';
-export { BatchingProducer, type OutgoingMessage, KafkaUnavailableError } from './batching-producer';
+export { BatchingProducer, KafkaUnavailableError, type ProduceOptions } from './batching-producer';
+export { encodeMessages, MessageTooLargeError, type OutgoingMessage, type Produced } from './encode-message';
 export {
   ensureTopics,
   topicProblems,

@@ -36,7 +36,7 @@ export interface TrackedConsumerOptions<S extends z.ZodType> {
   groupId: string;
   topic: string;
   contract: MessageContract<S>;
-  invalidTopic: string;
+  /** Writes what the consumer cannot accept to the invalid topic. */
   producer: BatchingProducer;
   logger: Logger;
   /**

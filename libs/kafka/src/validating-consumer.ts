@@ -4,6 +4,7 @@ import {
   INVALID_ERROR_CHARS,
   INVALID_ERRORS_KEPT,
   INVALID_VALUE_KEPT_BYTES,
+  invalidMessage,
   type InvalidMessage,
   type MessageContract,
 } from '@gateway/schemas';
@@ -33,8 +34,7 @@ export interface ValidatingConsumerOptions<S extends z.ZodType> {
   groupId: string;
   topic: string;
   contract: MessageContract<S>;
-  /** Where messages that fail validation go, with their reason. */
-  invalidTopic: string;
+  /** Writes messages that fail validation, with their reason, to the invalid topic. */
   producer: BatchingProducer;
   logger: Logger;
   /** Waits after a small batch for the next one to gather (`TrackedConsumerOptions.gather`). */
@@ -130,12 +130,12 @@ export function toInvalid(
 }
 
 export async function publishInvalid(
-  options: { producer: BatchingProducer; invalidTopic: string; logger: Logger },
+  options: { producer: BatchingProducer; logger: Logger },
   rejected: InvalidMessage[],
 ): Promise<void> {
-  await options.producer.sendMany(
-    options.invalidTopic,
-    rejected.map((item) => ({ key: `${item.topic}/${item.partition}`, value: JSON.stringify(item) })),
+  await options.producer.produce(
+    invalidMessage,
+    rejected.map((value) => ({ value })),
   );
   for (const item of rejected) {
     metrics.invalidMessages.inc({ topic: item.topic, consumer: item.consumer, reason: item.reason });

@@ -16,7 +16,7 @@ import { ReadinessRegistry } from './readiness-registry';
 import { CONFIG, KAFKA, KAFKA_GATE, LOGGER, PRODUCER, TOPICS } from './tokens';
 
 /** What a service's consumer chooses; the host supplies the rest. */
-type Shared = 'kafka' | 'groupId' | 'invalidTopic' | 'producer' | 'logger' | 'ready';
+type Shared = 'kafka' | 'groupId' | 'producer' | 'logger' | 'ready';
 type Chosen<O> = Omit<O, Shared> & { /** Group name after the topic prefix, e.g. `router`. */ group: string };
 
 /**
@@ -65,7 +65,6 @@ export class ConsumerHost {
     return {
       kafka: this.kafka,
       groupId: `${this.config.KAFKA_TOPIC_PREFIX}${group}`,
-      invalidTopic: this.topics.invalid,
       producer: this.producer,
       logger: this.logger,
       ready: this.gate.opened,

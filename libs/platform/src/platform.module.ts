@@ -68,8 +68,8 @@ export class PlatformModule {
     const { config } = options;
     const logger = createLogger(options.service, config.LOG_LEVEL);
     const kafka = createKafka(kafkaSettings(config, options.service, logger));
-    const producer = new BatchingProducer(kafka, { lingerMs: options.producerLingerMs ?? 1 });
     const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
+    const producer = new BatchingProducer(kafka, topics, { lingerMs: options.producerLingerMs ?? 1 });
     const gate = new KafkaGate({
       kafka,
       producer,

@@ -20,7 +20,7 @@ export {
   type UnstorableText,
 } from './storable-text';
 export { eventMessage, type EventMessage } from './messages/event.message';
-export { inboundMessage, type InboundMessage } from './messages/inbound.message';
+export { inboundJournalMessage, inboundMessage, type InboundMessage } from './messages/inbound.message';
 export { deliveryTask, type DeliveryTask } from './messages/delivery.message';
 export { retryTask, type RetryTask } from './messages/retry.message';
 export { deadLetter, type DeadLetter } from './messages/dead-letter.message';
@@ -31,7 +31,8 @@ export {
   INVALID_VALUE_KEPT_BYTES,
   type InvalidMessage,
 } from './messages/invalid.message';
-export type { MessageContract } from './contract';
+export type { MessageContract, MessageEncoding } from './contract';
+export { topicContracts } from './topic-contracts';
 export {
   canonicalDecimal,
   ExactNumber,

@@ -52,7 +52,32 @@ export interface InboundSettings {
   options?: Record<string, unknown>;
 }
 
-export type ProviderVerifier = (request: InboundRequest, settings: InboundSettings) => InboundResult;
+export type Verify = (request: InboundRequest, settings: InboundSettings) => InboundResult;
+
+/**
+ * Where a provider's event id (`Acceptance.eventId`) comes from, as deduplication needs to know
+ * (`dedupKeysOf` in @gateway/ingress):
+ * - `signed: true`: what the signature covers (the body, or a signed header): the id alone names
+ *   the event.
+ * - `headers`: headers the signature does not cover ('options': the one a source's options name).
+ *   A captured request sent again with a fresh id would pass as new, so the body is a second key.
+ * - `token`: a part of the body the signature does not cover; `token` reads the signed value,
+ *   unique to each delivery, that names the event instead.
+ * - `null`: the provider sends no id; a byte-identical body is a retry.
+ */
+export type EventIdSource =
+  | { signed: true }
+  | { signed: false; headers: readonly string[] | 'options' }
+  | { signed: false; token: (rawBody: Buffer, contentType: string | null) => string | null }
+  | null;
+
+/** A provider's verifier, and what it declares of the event ids it accepts. */
+export interface ProviderVerifier {
+  verify: Verify;
+  eventId: EventIdSource;
+}
+
+export const verifier = (eventId: EventIdSource, verify: Verify): ProviderVerifier => ({ verify, eventId });
 
 export const reject = <R extends RejectionReason>(reason: R, detail: string): Rejection<R> => ({
   ok: false,

@@ -8,16 +8,22 @@ export {
   type VerifyPayloadInput,
   type VerifyPayloadResult,
 } from './standard-webhooks';
-export { verifyInbound, providerKeys, providerKeySchema, type ProviderKey } from './verify-inbound';
+export {
+  eventIdSourceOf,
+  verifyInbound,
+  providerKeys,
+  providerKeySchema,
+  type ProviderKey,
+} from './verify-inbound';
 export { genericHmacOptionsSchema, type GenericHmacOptions } from './providers/generic-hmac';
 export { SigningConfigError } from './signing-error';
-export { isFormEncoded } from './body';
 export { readProviderVectors, type ProviderVector } from './provider-vectors';
 export type {
   InboundRequest,
   InboundSettings,
   InboundResult,
   Acceptance,
+  EventIdSource,
   Rejection,
   RejectionReason,
   Handshake,

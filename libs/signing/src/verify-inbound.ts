@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import type { InboundRequest, InboundResult, InboundSettings, ProviderVerifier } from './inbound';
+import type {
+  EventIdSource,
+  InboundRequest,
+  InboundResult,
+  InboundSettings,
+  ProviderVerifier,
+} from './inbound';
 import { discord } from './providers/discord';
 import { genericHmac } from './providers/generic-hmac';
 import { github } from './providers/github';
@@ -20,34 +26,11 @@ import { twilio } from './providers/twilio';
 import { zoom } from './providers/zoom';
 import { SigningConfigError } from './signing-error';
 
-/** Every provider a source can name. */
-export const providerKeys = [
-  'stripe',
-  'github',
-  'slack',
-  'standard-webhooks',
-  'svix',
-  'twilio',
-  'shopify',
-  'paddle',
-  'square',
-  'zoom',
-  'linear',
-  'intercom',
-  'mailgun',
-  'sendgrid',
-  'discord',
-  'pagerduty',
-  'gitlab',
-  'generic-hmac',
-] as const;
-
-export type ProviderKey = (typeof providerKeys)[number];
-
-/** For source configuration: validates a provider name at the boundary. */
-export const providerKeySchema = z.enum(providerKeys);
-
-const verifiers: Record<ProviderKey, ProviderVerifier> = {
+/**
+ * Every provider a source can name, and its verifier (which declares where its event ids come
+ * from). The list of providers is this registry's keys, wherever it is used.
+ */
+const verifiers = {
   stripe,
   github,
   slack,
@@ -66,7 +49,18 @@ const verifiers: Record<ProviderKey, ProviderVerifier> = {
   pagerduty,
   gitlab,
   'generic-hmac': genericHmac,
-};
+} satisfies Record<string, ProviderVerifier>;
+
+export type ProviderKey = keyof typeof verifiers;
+
+export const providerKeys = Object.keys(verifiers) as [ProviderKey, ...ProviderKey[]];
+
+/** For source configuration: validates a provider name at the boundary. */
+export const providerKeySchema = z.enum(providerKeys);
+
+/** Where a provider's event ids come from (`EventIdSource`); undefined for a name that is no provider. */
+export const eventIdSourceOf = (provider: string): EventIdSource | undefined =>
+  Object.hasOwn(verifiers, provider) ? verifiers[provider as ProviderKey].eventId : undefined;
 
 /**
  * Verifies an inbound webhook against its source's secrets. Returns a result for anything the
@@ -78,5 +72,5 @@ export function verifyInbound(
   settings: InboundSettings,
 ): InboundResult {
   if (!Object.hasOwn(verifiers, provider)) throw new SigningConfigError(`unknown provider "${provider}"`);
-  return verifiers[provider](request, settings);
+  return verifiers[provider].verify(request, settings);
 }

@@ -1,6 +1,6 @@
-import type { BatchingProducer } from '@gateway/kafka';
+import type { BatchingProducer, MessageTooLargeError } from '@gateway/kafka';
 import { validTraceparent } from '@gateway/observability';
-import { EVENT_MAX_BYTES, eventMessage, stringifyJson, type EventMessage } from '@gateway/schemas';
+import { EVENT_MAX_BYTES, eventMessage, type EventMessage } from '@gateway/schemas';
 import { newEventId } from '../ids';
 
 /** Keeps one record well under Kafka's default 1 MB `message.max.bytes` (the events contract's own limit). */
@@ -20,15 +20,16 @@ export function completeEvent(
   return { ...input, id: input.id ?? newEventId(), occurredAt: input.occurredAt ?? now.toISOString() };
 }
 
-/** KafkaUnavailableError's stable code (matched by code, so this lib does not load kafkajs). */
-const isKafkaUnavailable = (error: unknown): boolean =>
-  error instanceof Error && (error as { code?: unknown }).code === 'kafka_unavailable';
+/** Kafka's errors are matched by their stable code, so that this lib does not load kafkajs. */
+const hasCode = (error: unknown, code: string): boolean =>
+  error instanceof Error && (error as { code?: unknown }).code === code;
+
+const isTooLarge = (error: unknown): error is MessageTooLargeError => hasCode(error, 'message_too_large');
 
 /** `POST /v1/events`: writes the event to `webhooks.events` and settles only after Kafka's ack. */
 export class EventPublisher {
   constructor(
-    private readonly producer: Pick<BatchingProducer, 'send'>,
-    private readonly topic: string,
+    private readonly producer: Pick<BatchingProducer, 'produce'>,
     /** W3C trace headers of the active span, else of the given fallback (`traceHeaders` of @gateway/kafka). */
     private readonly traceHeaders: (fallback?: string) => Record<string, string>,
   ) {}
@@ -36,18 +37,16 @@ export class EventPublisher {
   /** `traceparent` is the caller's; it travels on when no span of ours is active. */
   async publish(input: EventMessage, traceparent?: string): Promise<PublishOutcome> {
     const event = completeEvent(input, new Date());
-    const value = stringifyJson(event);
-    const bytes = Buffer.byteLength(value);
-    if (bytes > maxEventBytes) return { outcome: 'too-large', id: event.id, bytes };
-    const fallback = validTraceparent(traceparent);
+    const headers = this.traceHeaders(validTraceparent(traceparent));
     try {
-      await this.producer.send(this.topic, {
-        key: eventMessage.key(event),
-        value,
-        headers: this.traceHeaders(fallback),
+      // Over the contract's limit (maxEventBytes), nothing is sent.
+      await this.producer.produce(eventMessage, [{ value: event, headers }], {
+        linger: true,
+        refuseOverLimit: true,
       });
     } catch (error) {
-      if (isKafkaUnavailable(error)) return { outcome: 'kafka-unavailable', id: event.id };
+      if (isTooLarge(error)) return { outcome: 'too-large', id: event.id, bytes: error.bytes };
+      if (hasCode(error, 'kafka_unavailable')) return { outcome: 'kafka-unavailable', id: event.id };
       throw error;
     }
     return { outcome: 'published', id: event.id };

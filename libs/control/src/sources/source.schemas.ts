@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { eventTypeFromSchema, MAX_BODY_BYTES_LIMIT, sourceDefaults } from '@gateway/ingress';
 import { numberBeyondDoubleRange } from '@gateway/schemas';
-import { providerKeySchema } from '@gateway/signing';
+import { providerKeys, providerKeySchema } from '@gateway/signing';
 import { pageQuery, timeSortKey } from '../pagination';
 
 const name = z.string().min(1).max(200).describe('A name for operators.');
 const provider = providerKeySchema.describe(
-  'The signing scheme: stripe, github, slack, standard-webhooks, svix, twilio, shopify, paddle, square, zoom, linear, intercom, mailgun, sendgrid, discord, pagerduty, gitlab or generic-hmac.',
+  `The signing scheme: ${providerKeys.slice(0, -1).join(', ')} or ${providerKeys.at(-1)}.`,
 );
 const secret = z
   .string()

@@ -1,35 +1,19 @@
 import { createHash } from 'node:crypto';
-import { isFormEncoded } from '@gateway/signing';
+import { eventIdSourceOf } from '@gateway/signing';
 
 const sha256 = (data: string | Buffer): Buffer => createHash('sha256').update(data).digest();
-
-/**
- * Mailgun's signed `token` (JSON `signature.token`, or the form field), read as the verifier read
- * the body: by the same content-type rule, so a body verified as JSON is never read as a form here.
- */
-function mailgunToken(rawBody: Buffer, contentType: string | null): string | null {
-  const text = rawBody.toString('utf8');
-  if (isFormEncoded(contentType)) {
-    return new URLSearchParams(text).get('token');
-  }
-  try {
-    const token = (JSON.parse(text) as { signature?: { token?: unknown } } | null)?.signature?.token;
-    return typeof token === 'string' ? token : null;
-  } catch {
-    return null;
-  }
-}
 
 const keyFromId = (id: string, kind: string): string =>
   // Ids are short in practice; a long one is hashed so the key fits a btree index.
   id.length <= 200 ? `${kind}:${id}` : `${kind}sha256:${sha256(id).toString('hex')}`;
 
 /**
- * What makes two requests of a source the same event: the provider's event or delivery id
- * (`webhook-id`, Stripe's event id, `X-GitHub-Delivery`…), or, for providers that send none (Zoom,
- * SendGrid, some Twilio callbacks), the SHA-256 of the exact body: a byte-identical body is a
- * retry. Mailgun's signature does not cover `event-data` (where its id lives), so its key is the
- * signed token: a replayed token with other event data is then a duplicate, not a new event.
+ * What makes two requests of a source the same event, as its provider's verifier declares
+ * (`eventIdSourceOf`): the provider's event or delivery id (`webhook-id`, Stripe's event id,
+ * `X-GitHub-Delivery`…), or, for providers that send none (Zoom, SendGrid, some Twilio callbacks),
+ * the SHA-256 of the exact body: a byte-identical body is a retry. Where a signed token stands for
+ * an id the signature does not cover (Mailgun's `event-data`), the token is the key: a replayed
+ * token with other event data is then a duplicate, not a new event.
  */
 export function dedupKeyOf(
   provider: string,
@@ -37,20 +21,20 @@ export function dedupKeyOf(
   rawBody: Buffer,
   contentType: string | null,
 ): string {
-  if (provider === 'mailgun') {
-    const token = mailgunToken(rawBody, contentType);
+  const source = eventIdSourceOf(provider);
+  if (source && 'token' in source) {
+    const token = source.token(rawBody, contentType);
     if (token) return keyFromId(token, 'token');
   }
   if (providerEventId === null) return `body:${sha256(rawBody).toString('hex')}`;
   return keyFromId(providerEventId, 'id');
 }
 
-/**
- * Providers whose event id travels in a header their signature does not cover: GitHub's
- * `X-GitHub-Delivery`, Shopify's `X-Shopify-Webhook-Id`, Twilio's `I-Twilio-Idempotency-Token`,
- * Linear's `Linear-Delivery`, GitLab's `Idempotency-Key`, a generic source's id header.
- */
-const unsignedIdProviders = new Set(['github', 'shopify', 'twilio', 'linear', 'gitlab', 'generic-hmac']);
+/** Whether the provider's id travels in a header its signature does not cover (GitHub, Shopify, Twilio…). */
+const idIsUnsigned = (provider: string): boolean => {
+  const source = eventIdSourceOf(provider);
+  return source !== null && source !== undefined && 'headers' in source;
+};
 
 /**
  * Every key under which a request counts as a copy of an earlier one; the first names the event
@@ -66,7 +50,7 @@ export function dedupKeysOf(
   contentType: string | null,
 ): string[] {
   const key = dedupKeyOf(provider, providerEventId, rawBody, contentType);
-  if (providerEventId === null || !unsignedIdProviders.has(provider)) return [key];
+  if (providerEventId === null || !idIsUnsigned(provider)) return [key];
   return [key, `body:${sha256(rawBody).toString('hex')}`];
 }
 

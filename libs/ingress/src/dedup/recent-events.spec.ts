@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { dedupKeyOf, inboundIdFor } from './dedup-key';
+import { providerKeys } from '@gateway/signing';
+import { dedupKeyOf, dedupKeysOf, inboundIdFor } from './dedup-key';
 import { RecentEvents } from './recent-events';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
@@ -63,6 +65,20 @@ describe('dedup keys and inbound ids', () => {
     // A content type the verifier does not take for a form: the body was verified as JSON, and its
     // signed token stays the key (a look-alike type must not turn the key into the unsigned id).
     assert.equal(dedupKeyOf('mailgun', 'e2', json, 'application/x-www-form-urlencodedX'), 'token:tok1');
+  });
+
+  it("adds the body as a second key where the provider's id is unsigned, as its verifier declares", () => {
+    const body = Buffer.from('{"a":1}');
+    const bodyKey = `body:${createHash('sha256').update(body).digest('hex')}`;
+    const twoKeys = providerKeys.filter((provider) => dedupKeysOf(provider, 'd1', body, null).length === 2);
+    // The providers the hand-kept list named before their verifiers declared it (issue 20).
+    assert.deepEqual(twoKeys.sort(), ['generic-hmac', 'github', 'gitlab', 'linear', 'shopify', 'twilio']);
+    assert.deepEqual(dedupKeysOf('github', 'd1', body, null), ['id:d1', bodyKey]);
+    assert.deepEqual(dedupKeysOf('github', null, body, null), [bodyKey]);
+    assert.deepEqual(dedupKeysOf('stripe', 'evt_1', body, null), ['id:evt_1']);
+    const json = Buffer.from('{"signature":{"token":"tok1"},"event-data":{"id":"e1"}}');
+    assert.deepEqual(dedupKeysOf('mailgun', 'e1', json, 'application/json'), ['token:tok1']);
+    assert.deepEqual(dedupKeysOf('no-such-provider', 'x', body, null), ['id:x']);
   });
 
   it('gives every copy of an event the same id, and other sources or events another', () => {

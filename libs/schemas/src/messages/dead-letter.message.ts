@@ -17,4 +17,5 @@ export const deadLetter: MessageContract<typeof schema> = {
   topic: 'deadLetter',
   schema,
   key: (value) => value.task.endpointId,
+  encoding: 'exact-json',
 };

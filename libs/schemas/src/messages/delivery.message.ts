@@ -29,4 +29,5 @@ export const deliveryTask: MessageContract<typeof schema> = {
   topic: 'deliveries',
   schema,
   key: (value) => value.endpointId,
+  encoding: 'exact-json',
 };

@@ -24,6 +24,7 @@ export const eventMessage: MessageContract<typeof schema> = {
   topic: 'events',
   schema,
   key: (value) => value.orderingKey ?? value.id ?? value.type,
+  encoding: 'exact-json',
   // Its delivery tasks carry it with an envelope, and must still fit Kafka's message size.
   maxBytes: EVENT_MAX_BYTES,
 };

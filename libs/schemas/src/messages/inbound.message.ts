@@ -21,4 +21,15 @@ export const inboundMessage: MessageContract<typeof schema> = {
   topic: 'inbound',
   schema,
   key: (value) => value.sourceId,
+  encoding: 'json',
+};
+
+/**
+ * `webhooks.inbound-journal`: the same message, written by the ingress before its 2xx and read by
+ * its dedup consumer, which publishes each one once to `webhooks.inbound`. Keyed by source too, so
+ * that every copy of one event reaches the same consumer, in order.
+ */
+export const inboundJournalMessage: MessageContract<typeof schema> = {
+  ...inboundMessage,
+  topic: 'inboundJournal',
 };

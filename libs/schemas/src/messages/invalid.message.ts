@@ -37,4 +37,5 @@ export const invalidMessage: MessageContract<typeof schema> = {
   topic: 'invalid',
   schema,
   key: (value) => `${value.topic}/${value.partition}`,
+  encoding: 'json',
 };

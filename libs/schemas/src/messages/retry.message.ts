@@ -20,4 +20,5 @@ export const retryTask: MessageContract<typeof schema> = {
   topic: 'retries',
   schema,
   key: (value) => value.task.endpointId,
+  encoding: 'exact-json',
 };

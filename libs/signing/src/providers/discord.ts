@@ -2,7 +2,7 @@ import { verify, type KeyObject } from 'node:crypto';
 import { objectAt, parseJsonObject, stringAt, type JsonObject } from '../body';
 import { decodeHex } from '../digest';
 import { ed25519PublicKeyFromBytes } from '../ed25519-keys';
-import { accept, header, noMatch, reject, type Handshake, type ProviderVerifier } from '../inbound';
+import { accept, header, noMatch, reject, type Handshake, verifier } from '../inbound';
 import { SigningConfigError } from '../signing-error';
 import { checkTimestamp, parseUnixSeconds } from '../timestamp';
 
@@ -30,7 +30,7 @@ function ping(body: JsonObject | null): Handshake | undefined {
  * Ed25519 over `timestamp + body`. Discord sends invalid signatures on purpose and removes
  * endpoints that accept them. It publishes no window: the source's tolerance applies both ways.
  */
-export const discord: ProviderVerifier = (request, settings) => {
+export const discord = verifier({ signed: true }, (request, settings) => {
   const value = header(request, SIGNATURE);
   const timestampValue = header(request, TIMESTAMP);
   if (!value || !timestampValue) return reject('missing-header', `missing ${value ? TIMESTAMP : SIGNATURE}`);
@@ -47,4 +47,4 @@ export const discord: ProviderVerifier = (request, settings) => {
   if (late) return late;
   const body = parseJsonObject(request.rawBody);
   return accept(stringAt(body, 'id'), stringAt(objectAt(body, 'event'), 'type'), ping(body));
-};
+});

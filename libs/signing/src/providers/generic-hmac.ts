@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { decodeDigest, findSecret, hmac } from '../digest';
-import { accept, header, noMatch, reject, type InboundSettings, type ProviderVerifier } from '../inbound';
+import { accept, header, noMatch, reject, type InboundSettings, verifier } from '../inbound';
 import { SigningConfigError } from '../signing-error';
 import { checkTimestamp, parseUnixSeconds } from '../timestamp';
 
@@ -52,7 +52,7 @@ function optionsOf(settings: InboundSettings): GenericHmacOptions {
 }
 
 /** HMAC keyed by the UTF-8 secret over the body, or over `timestamp.body`, as the options say. */
-export const genericHmac: ProviderVerifier = (request, settings) => {
+export const genericHmac = verifier({ signed: false, headers: 'options' }, (request, settings) => {
   const options = optionsOf(settings);
   // An unsigned timestamp proves nothing, so it is read only when it is part of the signed bytes.
   const timestampName = options.signed === 'timestamp.body' ? options.timestampHeader : undefined;
@@ -82,4 +82,4 @@ export const genericHmac: ProviderVerifier = (request, settings) => {
   if (late) return late;
   const read = (name: string | undefined) => (name ? header(request, name) : null);
   return accept(read(options.eventIdHeader), read(options.eventTypeHeader));
-};
+});

@@ -1,10 +1,10 @@
 import { decodeHex, findSecret, hmac } from '../digest';
-import { accept, header, noMatch, reject, type ProviderVerifier } from '../inbound';
+import { accept, header, noMatch, reject, verifier } from '../inbound';
 
 const PREFIX = 'sha256=';
 
 /** `X-Hub-Signature-256: sha256=<hex>` over the body. No timestamp: dedupe on X-GitHub-Delivery. */
-export const github: ProviderVerifier = (request, settings) => {
+export const github = verifier({ signed: false, headers: ['x-github-delivery'] }, (request, settings) => {
   const value = header(request, 'x-hub-signature-256');
   if (!value) {
     // Policy: the SHA-1 header alone is refused, GitHub itself recommends the SHA-256 one.
@@ -19,4 +19,4 @@ export const github: ProviderVerifier = (request, settings) => {
     return noMatch();
   }
   return accept(header(request, 'x-github-delivery'), header(request, 'x-github-event'));
-};
+});

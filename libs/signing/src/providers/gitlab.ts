@@ -1,5 +1,5 @@
 import { equalBytes, sha256 } from '../digest';
-import { accept, header, reject, type ProviderVerifier } from '../inbound';
+import { accept, header, reject, verifier } from '../inbound';
 import { SYMMETRIC_PREFIX } from '../standard-webhooks-keys';
 import { standardWebhooks } from './standard-webhooks';
 
@@ -9,11 +9,11 @@ import { standardWebhooks } from './standard-webhooks';
  *   configured it is required, so a request cannot fall back to the weaker plain token.
  * - anything else is a secret token, sent verbatim in `X-Gitlab-Token`. It does not cover the body.
  */
-export const gitlab: ProviderVerifier = (request, settings) => {
+export const gitlab = verifier({ signed: false, headers: ['idempotency-key'] }, (request, settings) => {
   const signingTokens = settings.secrets.filter((secret) => secret.startsWith(SYMMETRIC_PREFIX));
   const eventType = header(request, 'x-gitlab-event');
   if (signingTokens.length > 0) {
-    const result = standardWebhooks(request, { ...settings, secrets: signingTokens });
+    const result = standardWebhooks.verify(request, { ...settings, secrets: signingTokens });
     return result.ok ? accept(header(request, 'idempotency-key') ?? result.eventId, eventType) : result;
   }
   const token = header(request, 'x-gitlab-token');
@@ -24,4 +24,4 @@ export const gitlab: ProviderVerifier = (request, settings) => {
     return reject('bad-signature', `x-gitlab-token matched none of ${settings.secrets.length} token(s)`);
   }
   return accept(header(request, 'idempotency-key'), eventType);
-};
+});

@@ -1,11 +1,11 @@
 import { parseJsonObject, stringAt } from '../body';
 import { decodeHex, findSecret, hmac } from '../digest';
-import { accept, header, noMatch, reject, type ProviderVerifier } from '../inbound';
+import { accept, header, noMatch, reject, verifier } from '../inbound';
 
 const PREFIX = 'sha1=';
 
 /** `X-Hub-Signature: sha1=<hex>`, HMAC-SHA1 over the body keyed by the app's client secret. */
-export const intercom: ProviderVerifier = (request, settings) => {
+export const intercom = verifier({ signed: true }, (request, settings) => {
   const value = header(request, 'x-hub-signature');
   if (!value) return reject('missing-header', 'missing x-hub-signature');
   const digest = value.startsWith(PREFIX) ? decodeHex(value.slice(PREFIX.length)) : null;
@@ -15,4 +15,4 @@ export const intercom: ProviderVerifier = (request, settings) => {
   }
   const notification = parseJsonObject(request.rawBody);
   return accept(stringAt(notification, 'id'), stringAt(notification, 'topic'));
-};
+});

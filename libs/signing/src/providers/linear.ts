@@ -1,13 +1,13 @@
 import { parseJsonObject, stringAt } from '../body';
 import { decodeHex, findSecret, hmac } from '../digest';
-import { accept, header, noMatch, reject, type ProviderVerifier } from '../inbound';
+import { accept, header, noMatch, reject, verifier } from '../inbound';
 import { checkTimestamp } from '../timestamp';
 
 /**
  * `Linear-Signature: <hex>` over the body. The timestamp is inside the signed body
  * (`webhookTimestamp`, milliseconds), so it is read only once the signature checks out.
  */
-export const linear: ProviderVerifier = (request, settings) => {
+export const linear = verifier({ signed: false, headers: ['linear-delivery'] }, (request, settings) => {
   const value = header(request, 'linear-signature');
   if (!value) return reject('missing-header', 'missing linear-signature');
   const digest = decodeHex(value);
@@ -26,4 +26,4 @@ export const linear: ProviderVerifier = (request, settings) => {
     header(request, 'linear-delivery'),
     header(request, 'linear-event') ?? stringAt(body, 'type'),
   );
-};
+});

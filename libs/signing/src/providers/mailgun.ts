@@ -1,6 +1,6 @@
 import { isFormEncoded, mediaType, objectAt, parseJsonObject, stringAt } from '../body';
 import { decodeHex, findSecret, hmac } from '../digest';
-import { accept, header, noMatch, reject, type ProviderVerifier, type Rejection } from '../inbound';
+import { accept, header, noMatch, reject, verifier, type Rejection } from '../inbound';
 import { checkTimestamp, parseUnixSeconds } from '../timestamp';
 
 interface MailgunSignature {
@@ -26,10 +26,19 @@ function readSignature(rawBody: Buffer, contentType: string | null): MailgunSign
 }
 
 /**
+ * The signed token, read as the verifier reads it: unique to each delivery, it names the event
+ * for deduplication instead of `event-data.id`, which the signature does not cover.
+ */
+function signedToken(rawBody: Buffer, contentType: string | null): string | null {
+  const fields = readSignature(rawBody, contentType);
+  return 'ok' in fields ? null : fields.token;
+}
+
+/**
  * The signature lives in the body: hex HMAC-SHA256 over `timestamp + token`. It does NOT cover
  * `event-data`, so the caller should also refuse a token seen before (Mailgun's advice).
  */
-export const mailgun: ProviderVerifier = (request, settings) => {
+export const mailgun = verifier({ signed: false, token: signedToken }, (request, settings) => {
   const fields = readSignature(request.rawBody, header(request, 'content-type'));
   if ('ok' in fields) return fields;
   const { timestamp: timestampValue, token, signature } = fields;
@@ -48,4 +57,4 @@ export const mailgun: ProviderVerifier = (request, settings) => {
   if (late) return late;
   const eventData = objectAt(parseJsonObject(request.rawBody), 'event-data');
   return accept(stringAt(eventData, 'id'), stringAt(eventData, 'event'));
-};
+});

@@ -1,10 +1,10 @@
 import { parseJsonObject, stringAt } from '../body';
 import { decodeHex, findSecret, hmac } from '../digest';
-import { accept, header, noMatch, reject, type ProviderVerifier } from '../inbound';
+import { accept, header, noMatch, reject, verifier } from '../inbound';
 import { checkTimestamp, parseUnixSeconds } from '../timestamp';
 
 /** `Paddle-Signature: ts=<s>;h1=<hex>[;h1=…]`, HMAC-SHA256 over `ts:body`. */
-export const paddle: ProviderVerifier = (request, settings) => {
+export const paddle = verifier({ signed: true }, (request, settings) => {
   const value = header(request, 'paddle-signature');
   if (!value) return reject('missing-header', 'missing paddle-signature');
   let ts = '';
@@ -28,4 +28,4 @@ export const paddle: ProviderVerifier = (request, settings) => {
   if (late) return late;
   const event = parseJsonObject(request.rawBody);
   return accept(stringAt(event, 'event_id'), stringAt(event, 'event_type'));
-};
+});

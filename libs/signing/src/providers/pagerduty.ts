@@ -1,11 +1,11 @@
 import { parseJsonObject, stringAt } from '../body';
 import { decodeHex, findSecret, hmac } from '../digest';
-import { accept, header, noMatch, reject, type ProviderVerifier } from '../inbound';
+import { accept, header, noMatch, reject, verifier } from '../inbound';
 
 const PREFIX = 'v1=';
 
 /** `X-PagerDuty-Signature: v1=<hex>[,v1=<hex>…]` over the body; one v1 per active secret. */
-export const pagerduty: ProviderVerifier = (request, settings) => {
+export const pagerduty = verifier({ signed: true }, (request, settings) => {
   const value = header(request, 'x-pagerduty-signature');
   if (!value) return reject('missing-header', 'missing x-pagerduty-signature');
   const signatures = value
@@ -21,4 +21,4 @@ export const pagerduty: ProviderVerifier = (request, settings) => {
   }
   const event = parseJsonObject(request.rawBody)?.event;
   return accept(stringAt(event, 'id'), stringAt(event, 'event_type'));
-};
+});

@@ -1,6 +1,6 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { decodeBase64 } from '../digest';
-import { accept, header, noMatch, reject, type ProviderVerifier } from '../inbound';
+import { accept, header, noMatch, reject, verifier } from '../inbound';
 import { SigningConfigError } from '../signing-error';
 import { checkTimestamp, parseUnixSeconds } from '../timestamp';
 
@@ -27,7 +27,7 @@ function publicKey(value: string, position: number): KeyObject {
  * Signed Event Webhook: base64 DER ECDSA P-256/SHA-256 signature over `timestamp + body`,
  * verified with the public key from SendGrid's mail settings (so `secrets` holds public keys).
  */
-export const sendgrid: ProviderVerifier = (request, settings) => {
+export const sendgrid = verifier(null, (request, settings) => {
   const value = header(request, SIGNATURE);
   const timestampValue = header(request, TIMESTAMP);
   if (!value || !timestampValue) return reject('missing-header', `missing ${value ? TIMESTAMP : SIGNATURE}`);
@@ -42,4 +42,4 @@ export const sendgrid: ProviderVerifier = (request, settings) => {
   if (late) return late;
   // The body is a batch of events, each with its own sg_event_id: no single id or type.
   return accept(null, null);
-};
+});

@@ -1,6 +1,6 @@
 import { objectAt, parseJsonObject, stringAt } from '../body';
 import { decodeHex, findSecret, hmac } from '../digest';
-import { accept, header, noMatch, reject, type ProviderVerifier } from '../inbound';
+import { accept, header, noMatch, reject, verifier } from '../inbound';
 import { checkTimestamp, parseUnixSeconds } from '../timestamp';
 
 const PREFIX = 'v0=';
@@ -9,7 +9,7 @@ const PREFIX = 'v0=';
  * `X-Slack-Signature: v0=<hex>` over `v0:<X-Slack-Request-Timestamp>:<body>`; the window is
  * both ways, as in Slack's SDK. Events API `url_verification` is answered with its challenge.
  */
-export const slack: ProviderVerifier = (request, settings) => {
+export const slack = verifier({ signed: true }, (request, settings) => {
   const value = header(request, 'x-slack-signature');
   const timestampValue = header(request, 'x-slack-request-timestamp');
   if (!value || !timestampValue) {
@@ -31,4 +31,4 @@ export const slack: ProviderVerifier = (request, settings) => {
     return accept(null, type, { status: 200, contentType: 'text/plain', body: challenge });
   }
   return accept(stringAt(body, 'event_id'), stringAt(objectAt(body, 'event'), 'type') ?? type);
-};
+});

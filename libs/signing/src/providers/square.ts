@@ -1,12 +1,12 @@
 import { parseJsonObject, stringAt } from '../body';
 import { decodeBase64, findSecret, hmac } from '../digest';
-import { accept, header, noMatch, reject, type ProviderVerifier } from '../inbound';
+import { accept, header, noMatch, reject, verifier } from '../inbound';
 
 /**
  * `x-square-hmacsha256-signature: <base64>` over `notification URL + body`. The request URL must
  * be exactly the URL configured on the subscription. No timestamp: dedupe on the body's event_id.
  */
-export const square: ProviderVerifier = (request, settings) => {
+export const square = verifier({ signed: true }, (request, settings) => {
   const value = header(request, 'x-square-hmacsha256-signature');
   if (!value) {
     const legacy = header(request, 'x-square-signature')
@@ -23,4 +23,4 @@ export const square: ProviderVerifier = (request, settings) => {
   }
   const event = parseJsonObject(request.rawBody);
   return accept(stringAt(event, 'event_id'), stringAt(event, 'type'));
-};
+});

@@ -1,9 +1,9 @@
 import { parseJsonObject, stringAt } from '../body';
-import { accept, type ProviderVerifier } from '../inbound';
+import { accept, verifier } from '../inbound';
 import { verifyPayload } from '../standard-webhooks';
 
 /** `webhook-id` / `webhook-timestamp` / `webhook-signature` (v1 HMAC, v1a Ed25519). */
-export const standardWebhooks: ProviderVerifier = (request, settings) => {
+export const standardWebhooks = verifier({ signed: true }, (request, settings) => {
   const result = verifyPayload({
     headers: request.headers,
     payload: request.rawBody,
@@ -13,4 +13,4 @@ export const standardWebhooks: ProviderVerifier = (request, settings) => {
   });
   if (!result.ok) return result;
   return accept(result.id, stringAt(parseJsonObject(request.rawBody), 'type'));
-};
+});

@@ -1,10 +1,10 @@
 import { parseJsonObject, stringAt } from '../body';
 import { decodeHex, findSecret, hmac } from '../digest';
-import { accept, header, noMatch, reject, type ProviderVerifier } from '../inbound';
+import { accept, header, noMatch, reject, verifier } from '../inbound';
 import { checkTimestamp, parseUnixSeconds } from '../timestamp';
 
 /** `Stripe-Signature: t=<s>,v1=<hex>[,v1=…]`, HMAC-SHA256 over `t.body` keyed by the `whsec_` string as-is. */
-export const stripe: ProviderVerifier = (request, settings) => {
+export const stripe = verifier({ signed: true }, (request, settings) => {
   const value = header(request, 'stripe-signature');
   if (!value) return reject('missing-header', 'missing stripe-signature');
   let t = '';
@@ -28,4 +28,4 @@ export const stripe: ProviderVerifier = (request, settings) => {
   if (late) return late;
   const event = parseJsonObject(request.rawBody);
   return accept(stringAt(event, 'id'), stringAt(event, 'type'));
-};
+});

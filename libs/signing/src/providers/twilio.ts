@@ -1,6 +1,6 @@
 import { isFormEncoded } from '../body';
 import { decodeBase64, decodeHex, equalBytes, hmac, sha256 } from '../digest';
-import { accept, header, noMatch, reject, type ProviderVerifier } from '../inbound';
+import { accept, header, noMatch, reject, verifier } from '../inbound';
 
 const DEFAULT_PORTS: Record<string, string> = { 'http:': '80', 'https:': '443' };
 
@@ -37,25 +37,31 @@ const queryParam = (url: string, name: string): string | null =>
  * by the sorted POST parameters. JSON bodies are signed through the URL instead: it carries
  * `bodySHA256`, the hex SHA-256 of the raw body, which must match too.
  */
-export const twilio: ProviderVerifier = (request, settings) => {
-  const value = header(request, 'x-twilio-signature');
-  if (!value) return reject('missing-header', 'missing x-twilio-signature');
-  const digest = decodeBase64(value);
-  if (!digest) return reject('malformed-header', 'x-twilio-signature is not base64');
-  const bodyHash = queryParam(request.url, 'bodySHA256');
-  let params = '';
-  if (bodyHash === null && request.rawBody.length > 0) {
-    if (!isFormEncoded(header(request, 'content-type'))) {
-      return reject('unsupported-media-type', 'a body that is not form-encoded needs bodySHA256 in the URL');
+export const twilio = verifier(
+  { signed: false, headers: ['i-twilio-idempotency-token'] },
+  (request, settings) => {
+    const value = header(request, 'x-twilio-signature');
+    if (!value) return reject('missing-header', 'missing x-twilio-signature');
+    const digest = decodeBase64(value);
+    if (!digest) return reject('malformed-header', 'x-twilio-signature is not base64');
+    const bodyHash = queryParam(request.url, 'bodySHA256');
+    let params = '';
+    if (bodyHash === null && request.rawBody.length > 0) {
+      if (!isFormEncoded(header(request, 'content-type'))) {
+        return reject(
+          'unsupported-media-type',
+          'a body that is not form-encoded needs bodySHA256 in the URL',
+        );
+      }
+      params = sortedParams(request.rawBody.toString('utf8'));
     }
-    params = sortedParams(request.rawBody.toString('utf8'));
-  }
-  const urls = portVariants(request.url);
-  const matches = (secret: string) =>
-    urls.some((url) => equalBytes(hmac('sha1', secret, url, params), digest));
-  if (!settings.secrets.some(matches)) return noMatch();
-  if (bodyHash !== null && !equalBytes(decodeHex(bodyHash) ?? Buffer.alloc(0), sha256(request.rawBody))) {
-    return reject('bad-signature', 'the body does not match bodySHA256');
-  }
-  return accept(header(request, 'i-twilio-idempotency-token'), null);
-};
+    const urls = portVariants(request.url);
+    const matches = (secret: string) =>
+      urls.some((url) => equalBytes(hmac('sha1', secret, url, params), digest));
+    if (!settings.secrets.some(matches)) return noMatch();
+    if (bodyHash !== null && !equalBytes(decodeHex(bodyHash) ?? Buffer.alloc(0), sha256(request.rawBody))) {
+      return reject('bad-signature', 'the body does not match bodySHA256');
+    }
+    return accept(header(request, 'i-twilio-idempotency-token'), null);
+  },
+);

@@ -1,6 +1,6 @@
 import { objectAt, parseJsonObject, stringAt } from '../body';
 import { decodeHex, findSecret, hmac } from '../digest';
-import { accept, header, noMatch, reject, type ProviderVerifier } from '../inbound';
+import { accept, header, noMatch, reject, verifier } from '../inbound';
 import { checkTimestamp, parseUnixSeconds } from '../timestamp';
 
 const PREFIX = 'v0=';
@@ -10,7 +10,7 @@ const PREFIX = 'v0=';
  * so the source's tolerance applies both ways. `endpoint.url_validation` (sent at set-up and every
  * 72 h) is answered with the plain token and its HMAC under the secret that verified the request.
  */
-export const zoom: ProviderVerifier = (request, settings) => {
+export const zoom = verifier(null, (request, settings) => {
   const value = header(request, 'x-zm-signature');
   const timestampValue = header(request, 'x-zm-request-timestamp');
   if (!value || !timestampValue) {
@@ -34,4 +34,4 @@ export const zoom: ProviderVerifier = (request, settings) => {
     return accept(null, event, { status: 200, contentType: 'application/json', body: reply });
   }
   return accept(null, event);
-};
+});
