@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ReplayService, ReplayStore } from '@gateway/control';
-import type { DataSource } from '@gateway/persistence';
+import { EndpointsRepository, type DataSource } from '@gateway/persistence';
 import { closeTestDatabase, insertEndpoint, useTestDatabase } from '../support/endpoints';
 import { freshDatabase } from '../support/gateway';
 
@@ -44,6 +44,7 @@ describe('recover: a window read in pages (issue 19)', () => {
     const sent: string[] = [];
     const service = new ReplayService(
       store,
+      new EndpointsRepository(db),
       async (tasks) => {
         assert.ok(tasks.length <= 500, 'sent in batches of 500 at most');
         assert.ok(reads - readsWhenLastSent <= 1, 'no page read before the previous one was sent');

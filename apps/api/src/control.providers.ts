@@ -1,18 +1,21 @@
 import type { Provider } from '@nestjs/common';
 import {
   EndpointService,
-  EndpointStore,
   EventLogService,
   EventLogStore,
   EventPublisher,
   ReplayService,
   ReplayStore,
   SecretService,
-  SecretStore,
 } from '@gateway/control';
 import { traceHeaders, type BatchingProducer } from '@gateway/kafka';
 import { SpanKind, startHopSpan } from '@gateway/observability';
-import { cancelEndpointRetries, type DataSource } from '@gateway/persistence';
+import {
+  cancelEndpointRetries,
+  EndpointSecretsRepository,
+  EndpointsRepository,
+  type DataSource,
+} from '@gateway/persistence';
 import { DATA_SOURCE, PRODUCER, TOPICS } from '@gateway/platform';
 import { stringifyJson, type TopicNames } from '@gateway/schemas';
 
@@ -25,13 +28,14 @@ function required(dataSource: DataSource | null): DataSource {
 export const controlProviders: Provider[] = [
   {
     provide: EndpointService,
-    inject: [DATA_SOURCE],
-    useFactory: (db: DataSource | null) => new EndpointService(new EndpointStore(required(db))),
+    inject: [EndpointsRepository],
+    useFactory: (endpoints: EndpointsRepository) => new EndpointService(endpoints),
   },
   {
     provide: SecretService,
-    inject: [DATA_SOURCE],
-    useFactory: (db: DataSource | null) => new SecretService(new SecretStore(required(db))),
+    inject: [EndpointsRepository, EndpointSecretsRepository],
+    useFactory: (endpoints: EndpointsRepository, secrets: EndpointSecretsRepository) =>
+      new SecretService(endpoints, secrets),
   },
   {
     provide: EventLogService,
@@ -40,10 +44,16 @@ export const controlProviders: Provider[] = [
   },
   {
     provide: ReplayService,
-    inject: [DATA_SOURCE, PRODUCER, TOPICS],
-    useFactory: (db: DataSource | null, producer: BatchingProducer, topics: TopicNames) =>
+    inject: [DATA_SOURCE, EndpointsRepository, PRODUCER, TOPICS],
+    useFactory: (
+      db: DataSource | null,
+      endpoints: EndpointsRepository,
+      producer: BatchingProducer,
+      topics: TopicNames,
+    ) =>
       new ReplayService(
         new ReplayStore(required(db)),
+        endpoints,
         (tasks) =>
           producer.sendMany(
             topics.deliveries,

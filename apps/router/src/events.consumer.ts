@@ -6,8 +6,8 @@ import {
 } from '@nestjs/common';
 import { newestTimestamp, traceHeaders, type ValidatingConsumer } from '@gateway/kafka';
 import {
+  EndpointsRepository,
   LiveView,
-  loadSubscriptions,
   markRouted,
   recordAndClaim,
   type DataSource,
@@ -31,6 +31,7 @@ export class EventsConsumer implements OnApplicationBootstrap, BeforeApplication
   constructor(
     private readonly host: ConsumerHost,
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly endpoints: EndpointsRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -68,7 +69,7 @@ export class EventsConsumer implements OnApplicationBootstrap, BeforeApplication
     const view = new LiveView(
       this.dataSource,
       'endpoints_changed',
-      loadSubscriptions,
+      () => this.endpoints.subscriptions(),
       (rows) => router.setSubscriptions(rows),
       (error) => this.host.logger.warn({ err: error }, 'subscription reload failed; keeping the last view'),
     );

@@ -13,10 +13,8 @@ export {
   type EndpointView,
   type CreatedEndpointView,
 } from './endpoints/endpoint.schemas';
-export { EndpointStore } from './endpoints/endpoint.store';
 export { EndpointService } from './endpoints/endpoint.service';
 export { rotateSecretBody, secretView, type RotateSecret, type SecretView } from './secrets/secret.schemas';
-export { SecretStore } from './secrets/secret.store';
 export { SecretService } from './secrets/secret.service';
 export {
   publishEventBody,

@@ -1,6 +1,8 @@
 import type { DataSource } from 'typeorm';
 import { storableText } from '@gateway/schemas';
 import { cancelEndpointRetries } from './retry-store';
+import type { EndpointTargetRow } from './endpoints/endpoints.record';
+import { EndpointsRepository } from './endpoints/endpoints.repository';
 
 /**
  * Characters kept of an attempt's error and response body: texts a receiver chose, stored here
@@ -9,20 +11,6 @@ import { cancelEndpointRetries } from './retry-store';
 const ATTEMPT_TEXT_MAX = 4096;
 const storable = (text: string | null): string | null =>
   text === null ? null : storableText(text, ATTEMPT_TEXT_MAX);
-
-export interface EndpointTargetRow {
-  id: string;
-  url: string;
-  headers: Record<string, string>;
-  ordered: boolean;
-  enabled: boolean;
-  rateLimit: { perSecond: number } | null;
-  retryPolicy: { maxAttempts: number; baseSeconds: number; factor: number; capSeconds: number } | null;
-  /** When the endpoint started failing continuously (breaker opened), or null while healthy. */
-  failingSince: string | null;
-  /** Secrets not yet expired at load time, newest first; check `expiresAt` again when signing. */
-  secrets: { key: string; expiresAt: string | null }[];
-}
 
 export interface AttemptRow {
   deliveryId: string;
@@ -37,16 +25,9 @@ export interface AttemptRow {
   nextAttemptAt: Date | null;
 }
 
-/** Every endpoint the dispatcher can send to, with its signing secrets. */
-export async function loadEndpointTargets(dataSource: DataSource): Promise<EndpointTargetRow[]> {
-  return await dataSource.query<EndpointTargetRow[]>(`
-    SELECT e.id, e.url, e.headers, e.ordered, e.enabled, e.rate_limit AS "rateLimit", e.retry_policy AS "retryPolicy", e.failing_since AS "failingSince",
-           COALESCE(json_agg(json_build_object('key', s.key, 'expiresAt', s.expires_at) ORDER BY s.created_at DESC, s.id DESC)
-             FILTER (WHERE s.key IS NOT NULL), '[]') AS secrets
-    FROM endpoints e
-    LEFT JOIN endpoint_secrets s ON s.endpoint_id = e.id AND (s.expires_at IS NULL OR s.expires_at > now())
-    GROUP BY e.id`);
-}
+/** Every endpoint the dispatcher can send to, with its signing secrets (the dispatcher's wiring). */
+export const loadEndpointTargets = (dataSource: DataSource): Promise<EndpointTargetRow[]> =>
+  new EndpointsRepository(dataSource).targets();
 
 /** Records a batch of attempts and moves their deliveries' status, in one transaction. */
 export async function recordAttempts(dataSource: DataSource, attempts: AttemptRow[]): Promise<void> {
@@ -91,10 +72,7 @@ export async function disableEndpoint(
   endpointId: string,
   reason: string,
 ): Promise<void> {
-  await dataSource.query(
-    `UPDATE endpoints SET enabled = false, disabled_reason = $2, updated_at = now() WHERE id = $1`,
-    [endpointId, reason],
-  );
+  await new EndpointsRepository(dataSource).disable(endpointId, reason);
   await cancelEndpointRetries(dataSource, endpointId);
 }
 
@@ -129,15 +107,8 @@ export async function recordedAttempts(
 }
 
 /** Marks an endpoint failing since now (kept if already failing), or healthy again (null). */
-export async function setEndpointFailing(
+export const setEndpointFailing = (
   dataSource: DataSource,
   endpointId: string,
   failing: boolean,
-): Promise<void> {
-  await dataSource.query(
-    failing
-      ? `UPDATE endpoints SET failing_since = COALESCE(failing_since, now()) WHERE id = $1 AND failing_since IS NULL`
-      : `UPDATE endpoints SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL`,
-    [endpointId],
-  );
-}
+): Promise<void> => new EndpointsRepository(dataSource).setFailing(endpointId, failing);

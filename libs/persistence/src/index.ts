@@ -7,14 +7,24 @@ export {
 } from './data-source';
 export { listenForChanges, type ChangeListener } from './change-listener';
 export type { DataSource, Repository } from 'typeorm';
+export { LiveView } from './live-view';
+export { repositories } from './repositories';
+export type { Database, CursorPosition, Sorted } from './sql';
 export {
-  loadSubscriptions,
-  recordAndClaim,
-  markRouted,
+  endpointRecord,
+  type EndpointRecord,
+  type EndpointFields,
+  type EndpointTargetRow,
   type SubscriptionRow,
-  type EventRow,
-  type DeliveryClaim,
-} from './routing-store';
+} from './endpoints/endpoints.record';
+export {
+  EndpointsRepository,
+  type NewEndpoint,
+  type EndpointListFilter,
+} from './endpoints/endpoints.repository';
+export { endpointSecretRecord, type EndpointSecretRecord } from './endpoint-secrets/endpoint-secrets.record';
+export { EndpointSecretsRepository } from './endpoint-secrets/endpoint-secrets.repository';
+export { recordAndClaim, markRouted, type EventRow, type DeliveryClaim } from './routing-store';
 export {
   loadEndpointTargets,
   recordAttempts,
@@ -23,10 +33,8 @@ export {
   recordedAttempts,
   attemptKey,
   setEndpointFailing,
-  type EndpointTargetRow,
   type AttemptRow,
 } from './dispatch-store';
-export { LiveView } from './live-view';
 export {
   insertRetries,
   claimDueRetries,

@@ -1,27 +1,12 @@
 import type { DataSource } from 'typeorm';
 import { stringifyJson } from '@gateway/schemas';
 
-export interface SubscriptionRow {
-  id: string;
-  eventTypes: string[];
-  filter: Record<string, unknown> | null;
-  tenant: string | null;
-  enabled: boolean;
-}
-
 export interface EventRow {
   id: string;
   type: string;
   tenant: string | null;
   data: unknown;
   occurredAt: string;
-}
-
-/** Every endpoint's subscription (the router keeps them in memory and reloads on NOTIFY). */
-export async function loadSubscriptions(dataSource: DataSource): Promise<SubscriptionRow[]> {
-  return await dataSource.query<SubscriptionRow[]>(
-    `SELECT id, event_types AS "eventTypes", filter, tenant, enabled FROM endpoints`,
-  );
 }
 
 /** Marks deliveries whose tasks Kafka acknowledged. */

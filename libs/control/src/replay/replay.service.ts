@@ -1,3 +1,4 @@
+import type { EndpointsRepository } from '@gateway/persistence';
 import { buildMatcher, deliveryIdFor, type PayloadFilter } from '@gateway/routing';
 import type { DeliveryTask } from '@gateway/schemas';
 import { toPage, type CursorPosition, type Page } from '../pagination';
@@ -41,6 +42,7 @@ function toTask(row: ReplayRow): DeliveryTask {
 export class ReplayService {
   constructor(
     private readonly store: ReplayStore,
+    private readonly endpoints: EndpointsRepository,
     private readonly emit: EmitDeliveries,
     /** Drops an endpoint's pending retries (persistence's cancelEndpointRetries). */
     private readonly cancelRetries: (endpointId: string) => Promise<number>,
@@ -55,7 +57,7 @@ export class ReplayService {
 
   /** Page by page (RECOVER_PAGE deliveries, each page sent before the next is read): bounded memory for any window. */
   async recover(endpointId: string, body: RecoverBody): Promise<{ count: number } | undefined> {
-    if (!(await this.store.endpointExists(endpointId))) return undefined;
+    if (!(await this.endpoints.exists(endpointId))) return undefined;
     let count = 0;
     let position: CursorPosition | undefined;
     do {
@@ -77,7 +79,7 @@ export class ReplayService {
     const event = await this.store.event(eventId);
     if (!event) return undefined;
     const match = buildMatcher(
-      (await this.store.subscriptions()).map((row) => ({
+      (await this.endpoints.subscriptions()).map((row) => ({
         ...row,
         filter: row.filter as PayloadFilter | null,
       })),
@@ -101,7 +103,7 @@ export class ReplayService {
   }
 
   async listRetries(endpointId: string, query: RetryListQuery): Promise<Page<RetryView> | undefined> {
-    if (!(await this.store.endpointExists(endpointId))) return undefined;
+    if (!(await this.endpoints.exists(endpointId))) return undefined;
     const rows = await this.store.listRetries(endpointId, query.cursor, query.limit + 1);
     return toPage(
       rows,

@@ -103,10 +103,6 @@ export class ReplayStore {
     }
   }
 
-  async endpointExists(id: string): Promise<boolean> {
-    return (await this.dataSource.query<unknown[]>(`SELECT 1 FROM endpoints WHERE id = $1`, [id])).length > 0;
-  }
-
   async eventDeliveries(eventId: string): Promise<ReplayRow[]> {
     return this.dataSource.query<ReplayRow[]>(
       `SELECT ${replayColumns} FROM deliveries d JOIN events e ON e.id = d.event_id WHERE e.id = $1`,
@@ -122,20 +118,6 @@ export class ReplayStore {
       [eventId],
     );
     return rows[0];
-  }
-
-  async subscriptions(): Promise<
-    {
-      id: string;
-      eventTypes: string[];
-      filter: Record<string, unknown> | null;
-      tenant: string | null;
-      enabled: boolean;
-    }[]
-  > {
-    return this.dataSource.query(
-      `SELECT id, event_types AS "eventTypes", filter, tenant, enabled FROM endpoints`,
-    );
   }
 
   /** Records new deliveries (replay to a subscriber added after the event); existing ones are kept. */
