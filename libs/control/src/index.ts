@@ -64,5 +64,4 @@ export {
   type SourceListQuery,
   type SourceView,
 } from './sources/source.schemas';
-export { SourceStore } from './sources/source.store';
 export { SourceService, isRejected, type SourceRejected } from './sources/source.service';

@@ -2,10 +2,8 @@ export { publicBaseUrlConfig, ingressConfig } from './ingress.config';
 export { MAX_BODY_BYTES_LIMIT, sourceDefaults } from './sources/source-limits';
 export {
   SourceRegistry,
-  loadSources,
   toIngressSource,
   type IngressSource,
-  type SourceRow,
   type RateLimit,
 } from './sources/ingress-source';
 export {
@@ -30,8 +28,6 @@ export {
   eventTypeFromSchema,
   parseEventTypeFrom,
   toForwardedEvent,
-  loadForwardRules,
   type EventTypeFrom,
   type ForwardResult,
-  type ForwardRuleRow,
 } from './forward/forward-rule';

@@ -24,6 +24,14 @@ export {
 } from './endpoints/endpoints.repository';
 export { endpointSecretRecord, type EndpointSecretRecord } from './endpoint-secrets/endpoint-secrets.record';
 export { EndpointSecretsRepository } from './endpoint-secrets/endpoint-secrets.repository';
+export {
+  sourceRecord,
+  type SourceRecord,
+  type SourceFields,
+  type IngressSourceRow,
+  type ForwardRuleRow,
+} from './sources/sources.record';
+export { SourcesRepository, type NewSource, type SourceListFilter } from './sources/sources.repository';
 export { recordAndClaim, markRouted, type EventRow, type DeliveryClaim } from './routing-store';
 export {
   loadEndpointTargets,

@@ -1,9 +1,11 @@
 import { EndpointSecretsRepository } from './endpoint-secrets/endpoint-secrets.repository';
 import { EndpointsRepository } from './endpoints/endpoints.repository';
+import { SourcesRepository } from './sources/sources.repository';
 import type { Database } from './sql';
 
 /** Every table's repository: the platform gives each service one of each over its data source (Nest injects them by class). */
 export const repositories: (new (db: Database) => object)[] = [
   EndpointsRepository,
   EndpointSecretsRepository,
+  SourcesRepository,
 ];

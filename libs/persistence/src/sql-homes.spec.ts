@@ -24,10 +24,7 @@ const infrastructure: Record<string, string> = {
 const notMovedYet = [
   'libs/control/src/events/event-log.store.ts',
   'libs/control/src/replay/replay.store.ts',
-  'libs/control/src/sources/source.store.ts',
   'libs/ingress/src/dedup/dedup.store.ts',
-  'libs/ingress/src/forward/forward-rule.ts',
-  'libs/ingress/src/sources/ingress-source.ts',
   'libs/persistence/src/dispatch-store.ts',
   'libs/persistence/src/retry-store.ts',
   'libs/persistence/src/routing-store.ts',

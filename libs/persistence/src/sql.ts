@@ -77,3 +77,38 @@ export function columnsOf<Shape extends z.ZodRawShape>(
     })
     .join(', ');
 }
+
+/** How a field is written: as it is, as a text array, or as JSON text cast to jsonb. */
+export type Cast = '' | '::text[]' | '::jsonb';
+
+/**
+ * Writes the fields an operator sets, for an insert and an update alike: each field's column comes
+ * from its name, its cast from `casts`; an absent optional field is stored as null.
+ */
+export class FieldWriter<F extends object> {
+  private readonly fields: (keyof F & string)[];
+
+  constructor(private readonly casts: { [K in keyof F]-?: Cast }) {
+    this.fields = Object.keys(casts) as (keyof F & string)[];
+  }
+
+  /** The column list and the matching `VALUES` list of a new row; parameters go to `sql`. */
+  insert(row: Partial<F>, sql: SqlConditions): { columns: string; values: string } {
+    return {
+      columns: this.fields.map(columnOf).join(', '),
+      values: this.fields.map((field) => this.placeholder(field, row[field], sql)).join(', '),
+    };
+  }
+
+  /** `column = $n` for each field `patch` sets (null clears it); parameters go to `sql`. */
+  assignments(patch: Partial<F>, sql: SqlConditions): string[] {
+    return this.fields
+      .filter((field) => patch[field] !== undefined)
+      .map((field) => `${columnOf(field)} = ${this.placeholder(field, patch[field], sql)}`);
+  }
+
+  private placeholder(field: keyof F, value: unknown, sql: SqlConditions): string {
+    const cast = this.casts[field];
+    return `${sql.param(cast === '::jsonb' ? json(value) : (value ?? null))}${cast}`;
+  }
+}

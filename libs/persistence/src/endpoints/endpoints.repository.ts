@@ -1,9 +1,8 @@
 import { EndpointSecretsRepository } from '../endpoint-secrets/endpoint-secrets.repository';
 import {
-  columnOf,
   columnsOf,
   exactTime,
-  json,
+  FieldWriter,
   SqlConditions,
   type CursorPosition,
   type Database,
@@ -31,8 +30,7 @@ export interface EndpointListFilter {
 
 const columns = columnsOf(endpointRecord);
 
-/** How each field an operator sets is written: its cast (JSON fields go as text). */
-const written: { [K in keyof EndpointFields]-?: '' | '::text[]' | '::jsonb' } = {
+const writer = new FieldWriter<EndpointFields>({
   url: '',
   description: '',
   eventTypes: '::text[]',
@@ -43,10 +41,7 @@ const written: { [K in keyof EndpointFields]-?: '' | '::text[]' | '::jsonb' } = 
   rateLimit: '::jsonb',
   headers: '::jsonb',
   enabled: '',
-};
-const writtenFields = Object.keys(written) as (keyof EndpointFields)[];
-const encode = (field: keyof EndpointFields, value: unknown): unknown =>
-  written[field] === '::jsonb' ? json(value) : (value ?? null);
+});
 
 /**
  * The `endpoints` table. Every write fires the `endpoints_changed` NOTIFY (a trigger), so the
@@ -58,12 +53,12 @@ export class EndpointsRepository {
   /** Inserts the endpoint and its first signing secret in one transaction. */
   insert(id: string, endpoint: NewEndpoint, secret: string): Promise<EndpointRecord> {
     return this.db.transaction(async (manager) => {
-      const values = writtenFields.map((field, index) => `$${index + 2}${written[field]}`);
+      const sql = new SqlConditions();
+      const key = sql.param(id);
+      const fields = writer.insert(endpoint, sql);
       const rows = await manager.query<EndpointRecord[]>(
-        `INSERT INTO endpoints (id, ${writtenFields.map(columnOf).join(', ')})
-         VALUES ($1, ${values.join(', ')})
-         RETURNING ${columns}`,
-        [id, ...writtenFields.map((field) => encode(field, endpoint[field]))],
+        `INSERT INTO endpoints (id, ${fields.columns}) VALUES (${key}, ${fields.values}) RETURNING ${columns}`,
+        sql.params,
       );
       await new EndpointSecretsRepository(manager).add(id, secret);
       return rows[0];
@@ -118,9 +113,7 @@ export class EndpointsRepository {
   /** Writes the given fields; re-enabling clears the reason the gateway disabled it for. */
   async update(id: string, patch: Partial<EndpointFields>): Promise<EndpointRecord | undefined> {
     const sql = new SqlConditions();
-    const assignments = writtenFields
-      .filter((field) => patch[field] !== undefined)
-      .map((field) => `${columnOf(field)} = ${sql.param(encode(field, patch[field]))}${written[field]}`);
+    const assignments = writer.assignments(patch, sql);
     if (patch.enabled === true) assignments.push('disabled_reason = NULL');
     assignments.push('updated_at = now()');
     const [rows] = await this.db.query<UpdateResult<EndpointRecord>>(
