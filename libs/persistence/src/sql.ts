@@ -33,6 +33,18 @@ export class SqlConditions {
     return this;
   }
 
+  /**
+   * Keeps the rows past a cursor position in keyset order: `(time, id) > (position)`, or `<` for a
+   * newest-first list. `keys` names the time and id columns.
+   */
+  after(position: CursorPosition | undefined, keys: string, order: 'oldest-first' | 'newest-first'): this {
+    if (!position) return this;
+    const [time, id] = position;
+    return this.and(
+      `(${keys}) ${order === 'oldest-first' ? '>' : '<'} (${this.param(time)}::timestamptz, ${this.param(id)})`,
+    );
+  }
+
   where(): string {
     return this.parts.length === 0 ? '' : `WHERE ${this.parts.join(' AND ')}`;
   }

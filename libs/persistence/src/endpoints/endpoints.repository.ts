@@ -98,10 +98,7 @@ export class EndpointsRepository {
     const sql = new SqlConditions();
     if (filter.tenant !== undefined) sql.and(`tenant = ${sql.param(filter.tenant)}`);
     if (filter.enabled !== undefined) sql.and(`enabled = ${sql.param(filter.enabled)}`);
-    if (filter.after)
-      sql.and(
-        `(created_at, id) > (${sql.param(filter.after[0])}::timestamptz, ${sql.param(filter.after[1])})`,
-      );
+    sql.after(filter.after, 'created_at, id', 'oldest-first');
     const limit = sql.param(filter.limit);
     return await this.db.query<Sorted<EndpointRecord>[]>(
       `SELECT ${columns}, ${exactTime('created_at')} AS "sortKey" FROM endpoints ${sql.where()}

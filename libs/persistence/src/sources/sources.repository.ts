@@ -66,10 +66,7 @@ export class SourcesRepository {
   async list(filter: SourceListFilter): Promise<Sorted<SourceRecord>[]> {
     const sql = new SqlConditions();
     if (filter.provider !== undefined) sql.and(`provider = ${sql.param(filter.provider)}`);
-    if (filter.after)
-      sql.and(
-        `(created_at, id) > (${sql.param(filter.after[0])}::timestamptz, ${sql.param(filter.after[1])})`,
-      );
+    sql.after(filter.after, 'created_at, id', 'oldest-first');
     const limit = sql.param(filter.limit);
     return await this.db.query<Sorted<SourceRecord>[]>(
       `SELECT ${columns}, ${exactTime('created_at')} AS "sortKey" FROM sources ${sql.where()}
