@@ -18,13 +18,6 @@ export { parsePublicBase, signedUrl, type PublicBase } from './http/signed-url';
 export { dedupKeyOf, inboundIdFor } from './dedup/dedup-key';
 export { DedupStage, journalGather, type DedupPorts, type JournalEntry } from './dedup/dedup-stage';
 export {
-  claimDedupKeys,
-  markDedupPublished,
-  purgeExpiredDedupKeys,
-  type DedupClaim,
-  type DedupRef,
-} from './dedup/dedup.store';
-export {
   eventTypeFromSchema,
   parseEventTypeFrom,
   toForwardedEvent,

@@ -32,6 +32,14 @@ export {
   type ForwardRuleRow,
 } from './sources/sources.record';
 export { SourcesRepository, type NewSource, type SourceListFilter } from './sources/sources.repository';
+export {
+  inboundDedupRecord,
+  claimRef,
+  type InboundDedupRecord,
+  type DedupClaim,
+  type DedupRef,
+} from './inbound-dedup/inbound-dedup.record';
+export { InboundDedupRepository } from './inbound-dedup/inbound-dedup.repository';
 export { recordAndClaim, markRouted, type EventRow, type DeliveryClaim } from './routing-store';
 export {
   loadEndpointTargets,

@@ -1,5 +1,6 @@
 import { EndpointSecretsRepository } from './endpoint-secrets/endpoint-secrets.repository';
 import { EndpointsRepository } from './endpoints/endpoints.repository';
+import { InboundDedupRepository } from './inbound-dedup/inbound-dedup.repository';
 import { SourcesRepository } from './sources/sources.repository';
 import type { Database } from './sql';
 
@@ -8,4 +9,5 @@ export const repositories: (new (db: Database) => object)[] = [
   EndpointsRepository,
   EndpointSecretsRepository,
   SourcesRepository,
+  InboundDedupRepository,
 ];

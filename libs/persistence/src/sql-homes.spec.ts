@@ -24,7 +24,6 @@ const infrastructure: Record<string, string> = {
 const notMovedYet = [
   'libs/control/src/events/event-log.store.ts',
   'libs/control/src/replay/replay.store.ts',
-  'libs/ingress/src/dedup/dedup.store.ts',
   'libs/persistence/src/dispatch-store.ts',
   'libs/persistence/src/retry-store.ts',
   'libs/persistence/src/routing-store.ts',
