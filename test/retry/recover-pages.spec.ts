@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ReplayService, ReplayStore } from '@gateway/control';
-import { EndpointsRepository, type DataSource } from '@gateway/persistence';
+import {
+  DeliveriesRepository,
+  EndpointsRepository,
+  EventsRepository,
+  type DataSource,
+} from '@gateway/persistence';
 import { closeTestDatabase, insertEndpoint, useTestDatabase } from '../support/endpoints';
 import { freshDatabase } from '../support/gateway';
 
@@ -33,18 +38,22 @@ describe('recover: a window read in pages (issue 19)', () => {
   after(closeTestDatabase);
 
   it('sends every failed delivery of the window exactly once, reading at most a page ahead of what was sent', async () => {
-    const store = new ReplayStore(db);
+    const deliveries = new DeliveriesRepository(db);
     let reads = 0;
     let readsWhenLastSent = 0;
-    const originalRead = store.failedDeliveries.bind(store);
-    store.failedDeliveries = async (...args) => {
+    const originalRead = deliveries.failedForReplay.bind(deliveries);
+    deliveries.failedForReplay = async (...args) => {
       reads++;
       return originalRead(...args);
     };
     const sent: string[] = [];
     const service = new ReplayService(
-      store,
-      new EndpointsRepository(db),
+      {
+        store: new ReplayStore(db),
+        endpoints: new EndpointsRepository(db),
+        events: new EventsRepository(db),
+        deliveries,
+      },
       async (tasks) => {
         assert.ok(tasks.length <= 500, 'sent in batches of 500 at most');
         assert.ok(reads - readsWhenLastSent <= 1, 'no page read before the previous one was sent');

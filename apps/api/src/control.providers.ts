@@ -2,7 +2,6 @@ import type { Provider } from '@nestjs/common';
 import {
   EndpointService,
   EventLogService,
-  EventLogStore,
   EventPublisher,
   ReplayService,
   ReplayStore,
@@ -11,8 +10,11 @@ import {
 import { traceHeaders, type BatchingProducer } from '@gateway/kafka';
 import { SpanKind, startHopSpan } from '@gateway/observability';
 import {
+  AttemptsRepository,
   cancelEndpointRetries,
+  DeliveriesRepository,
   EndpointSecretsRepository,
+  EventsRepository,
   EndpointsRepository,
   type DataSource,
 } from '@gateway/persistence';
@@ -39,21 +41,23 @@ export const controlProviders: Provider[] = [
   },
   {
     provide: EventLogService,
-    inject: [DATA_SOURCE],
-    useFactory: (db: DataSource | null) => new EventLogService(new EventLogStore(required(db))),
+    inject: [EventsRepository, DeliveriesRepository, AttemptsRepository],
+    useFactory: (events: EventsRepository, deliveries: DeliveriesRepository, attempts: AttemptsRepository) =>
+      new EventLogService(events, deliveries, attempts),
   },
   {
     provide: ReplayService,
-    inject: [DATA_SOURCE, EndpointsRepository, PRODUCER, TOPICS],
+    inject: [DATA_SOURCE, EndpointsRepository, EventsRepository, DeliveriesRepository, PRODUCER, TOPICS],
     useFactory: (
       db: DataSource | null,
       endpoints: EndpointsRepository,
+      events: EventsRepository,
+      deliveries: DeliveriesRepository,
       producer: BatchingProducer,
       topics: TopicNames,
     ) =>
       new ReplayService(
-        new ReplayStore(required(db)),
-        endpoints,
+        { store: new ReplayStore(required(db)), endpoints, events, deliveries },
         (tasks) =>
           producer.sendMany(
             topics.deliveries,

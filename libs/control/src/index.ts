@@ -34,7 +34,6 @@ export {
   type AttemptListQuery,
 } from './events/event.schemas';
 export { EventPublisher, completeEvent, maxEventBytes, type PublishOutcome } from './events/event-publisher';
-export { EventLogStore } from './events/event-log.store';
 export { EventLogService } from './events/event-log.service';
 export {
   retryListQuery,

@@ -40,16 +40,26 @@ export {
   type DedupRef,
 } from './inbound-dedup/inbound-dedup.record';
 export { InboundDedupRepository } from './inbound-dedup/inbound-dedup.repository';
-export { recordAndClaim, markRouted, type EventRow, type DeliveryClaim } from './routing-store';
+export { eventRecord, type EventRecord, type NewEvent } from './events/events.record';
+export { EventsRepository, type EventListFilter } from './events/events.repository';
+export {
+  deliveryRecord,
+  deliveryStatus,
+  type DeliveryRecord,
+  type DeliveryStatus,
+  type DeliveryClaim,
+  type ReplayRow,
+} from './deliveries/deliveries.record';
+export { DeliveriesRepository } from './deliveries/deliveries.repository';
+export { attemptRecord, attemptKey, type AttemptRecord, type AttemptRow } from './attempts/attempts.record';
+export { AttemptsRepository } from './attempts/attempts.repository';
 export {
   loadEndpointTargets,
   recordAttempts,
   disableEndpoint,
   cancelDelivery,
   recordedAttempts,
-  attemptKey,
   setEndpointFailing,
-  type AttemptRow,
 } from './dispatch-store';
 export {
   insertRetries,

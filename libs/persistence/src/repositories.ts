@@ -1,3 +1,6 @@
+import { AttemptsRepository } from './attempts/attempts.repository';
+import { DeliveriesRepository } from './deliveries/deliveries.repository';
+import { EventsRepository } from './events/events.repository';
 import { EndpointSecretsRepository } from './endpoint-secrets/endpoint-secrets.repository';
 import { EndpointsRepository } from './endpoints/endpoints.repository';
 import { InboundDedupRepository } from './inbound-dedup/inbound-dedup.repository';
@@ -10,4 +13,7 @@ export const repositories: (new (db: Database) => object)[] = [
   EndpointSecretsRepository,
   SourcesRepository,
   InboundDedupRepository,
+  EventsRepository,
+  DeliveriesRepository,
+  AttemptsRepository,
 ];

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { DeliveriesRepository } from './deliveries/deliveries.repository';
 
 export interface RetryRow {
   deliveryId: string;
@@ -136,10 +137,7 @@ export async function cancelEndpointRetries(dataSource: DataSource, endpointId: 
   const rows = returnedRows(
     await dataSource.query(`DELETE FROM retries WHERE endpoint_id = $1 RETURNING delivery_id`, [endpointId]),
   );
-  await dataSource.query(
-    `UPDATE deliveries SET status = 'cancelled', updated_at = now() WHERE endpoint_id = $1 AND status = 'retrying'`,
-    [endpointId],
-  );
+  await new DeliveriesRepository(dataSource).cancelRetrying(endpointId);
   return rows.length;
 }
 

@@ -1,4 +1,9 @@
-import type { EndpointsRepository } from '@gateway/persistence';
+import type {
+  DeliveriesRepository,
+  EndpointsRepository,
+  EventsRepository,
+  ReplayRow,
+} from '@gateway/persistence';
 import { buildMatcher, deliveryIdFor, type PayloadFilter } from '@gateway/routing';
 import type { DeliveryTask } from '@gateway/schemas';
 import { toPage, type CursorPosition, type Page } from '../pagination';
@@ -10,7 +15,7 @@ import type {
   RetryListQuery,
   RetryView,
 } from './replay.schemas';
-import type { ReplayRow, ReplayStore } from './replay.store';
+import type { ReplayStore } from './replay.store';
 
 /** Deliveries a recover reads and sends at a time. */
 const RECOVER_PAGE = 1000;
@@ -35,21 +40,28 @@ function toTask(row: ReplayRow): DeliveryTask {
   };
 }
 
+/** The tables replay, recover and redrive read and write. */
+export interface ReplayTables {
+  store: ReplayStore;
+  endpoints: EndpointsRepository;
+  events: EventsRepository;
+  deliveries: DeliveriesRepository;
+}
+
 /**
  * Replay, recover and redrive: each sends deliveries again as their next attempt, so the receiver
  * sees the same `webhook-id`. `undefined` = the thing named does not exist.
  */
 export class ReplayService {
   constructor(
-    private readonly store: ReplayStore,
-    private readonly endpoints: EndpointsRepository,
+    private readonly tables: ReplayTables,
     private readonly emit: EmitDeliveries,
     /** Drops an endpoint's pending retries (persistence's cancelEndpointRetries). */
     private readonly cancelRetries: (endpointId: string) => Promise<number>,
   ) {}
 
   async retryDelivery(id: string): Promise<{ deliveryId: string; attempt: number } | undefined> {
-    const row = await this.store.delivery(id);
+    const row = await this.tables.deliveries.forReplay(id);
     if (!row) return undefined;
     await this.emit([toTask(row)]);
     return { deliveryId: row.deliveryId, attempt: row.nextAttempt };
@@ -57,11 +69,11 @@ export class ReplayService {
 
   /** Page by page (RECOVER_PAGE deliveries, each page sent before the next is read): bounded memory for any window. */
   async recover(endpointId: string, body: RecoverBody): Promise<{ count: number } | undefined> {
-    if (!(await this.endpoints.exists(endpointId))) return undefined;
+    if (!(await this.tables.endpoints.exists(endpointId))) return undefined;
     let count = 0;
     let position: CursorPosition | undefined;
     do {
-      const page = await this.store.failedDeliveries(endpointId, body, position, RECOVER_PAGE);
+      const page = await this.tables.deliveries.failedForReplay(endpointId, body, position, RECOVER_PAGE);
       await this.emitAll(page.rows.map(toTask));
       count += page.rows.length;
       position = page.rows.length === RECOVER_PAGE ? page.position : undefined;
@@ -71,21 +83,32 @@ export class ReplayService {
 
   /** Dead letters stay unmarked unless Kafka acknowledged their tasks (the store's transaction per chunk). */
   async redrive(body: RedriveBody): Promise<{ count: number }> {
-    return { count: await this.store.redriveDeadLetters(body, (rows) => this.emitAll(rows.map(toTask))) };
+    return {
+      count: await this.tables.store.redriveDeadLetters(body, (rows) => this.emitAll(rows.map(toTask))),
+    };
   }
 
   /** Sends the event to its current subscribers: existing deliveries as their next attempt, new subscribers as attempt 1. */
   async replayEvent(eventId: string): Promise<{ count: number } | undefined> {
-    const event = await this.store.event(eventId);
-    if (!event) return undefined;
+    const found = await this.tables.events.find(eventId);
+    if (!found) return undefined;
+    const event = {
+      eventId,
+      type: found.type,
+      tenant: found.tenant,
+      data: found.data,
+      occurredAt: found.occurredAt,
+    };
     const match = buildMatcher(
-      (await this.endpoints.subscriptions()).map((row) => ({
+      (await this.tables.endpoints.subscriptions()).map((row) => ({
         ...row,
         filter: row.filter as PayloadFilter | null,
       })),
     );
     const endpointIds = match({ type: event.type, tenant: event.tenant, data: event.data });
-    const existing = new Map((await this.store.eventDeliveries(eventId)).map((row) => [row.endpointId, row]));
+    const existing = new Map(
+      (await this.tables.deliveries.eventForReplay(eventId)).map((row) => [row.endpointId, row]),
+    );
     const rows: ReplayRow[] = endpointIds.map(
       (endpointId) =>
         existing.get(endpointId) ?? {
@@ -95,7 +118,7 @@ export class ReplayService {
           nextAttempt: 1,
         },
     );
-    await this.store.ensureDeliveries(
+    await this.tables.deliveries.ensureRouted(
       rows.map((row) => ({ id: row.deliveryId, eventId, endpointId: row.endpointId })),
     );
     await this.emitAll(rows.map(toTask));
@@ -103,8 +126,8 @@ export class ReplayService {
   }
 
   async listRetries(endpointId: string, query: RetryListQuery): Promise<Page<RetryView> | undefined> {
-    if (!(await this.endpoints.exists(endpointId))) return undefined;
-    const rows = await this.store.listRetries(endpointId, query.cursor, query.limit + 1);
+    if (!(await this.tables.endpoints.exists(endpointId))) return undefined;
+    const rows = await this.tables.store.listRetries(endpointId, query.cursor, query.limit + 1);
     return toPage(
       rows,
       query.limit,
@@ -114,7 +137,11 @@ export class ReplayService {
   }
 
   async listDeadLetters(query: DeadLetterListQuery): Promise<Page<DeadLetterView>> {
-    const rows = await this.store.listDeadLetters({ ...query, after: query.cursor, limit: query.limit + 1 });
+    const rows = await this.tables.store.listDeadLetters({
+      ...query,
+      after: query.cursor,
+      limit: query.limit + 1,
+    });
     return toPage(
       rows,
       query.limit,

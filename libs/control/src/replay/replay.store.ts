@@ -1,65 +1,10 @@
-import type { DataSource } from '@gateway/persistence';
+import { DeliveriesRepository, type DataSource, type ReplayRow } from '@gateway/persistence';
 import type { CursorPosition } from '../pagination';
 import { exactTime, SqlConditions, type UpdateResult } from '../sql';
 
-/** What a replay needs of a delivery: its event and the next attempt number. */
-export interface ReplayRow {
-  deliveryId: string;
-  endpointId: string;
-  eventId: string;
-  type: string;
-  tenant: string | null;
-  data: unknown;
-  occurredAt: Date;
-  nextAttempt: number;
-}
-
-const replayColumns = `d.id AS "deliveryId", d.endpoint_id AS "endpointId", e.id AS "eventId", e.type, e.tenant, e.data,
-  e.occurred_at AS "occurredAt",
-  GREATEST(d.attempts, COALESCE((SELECT max(a.attempt) FROM attempts a WHERE a.delivery_id = d.id), 0)) + 1 AS "nextAttempt"`;
-
-/** Reads retries and dead letters, and the deliveries a replay sends again. */
+/** Reads retries and dead letters. */
 export class ReplayStore {
   constructor(private readonly dataSource: DataSource) {}
-
-  async delivery(id: string): Promise<ReplayRow | undefined> {
-    const rows = await this.dataSource.query<ReplayRow[]>(
-      `SELECT ${replayColumns} FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.id = $1`,
-      [id],
-    );
-    return rows[0];
-  }
-
-  /**
-   * One page of an endpoint's failed deliveries created in the window, oldest first: retrying,
-   * dead, or cancelled (cancelled when their endpoint was disabled, after a long outage or a 410,
-   * or had no signing secret; once it is fixed and enabled again, recover is how they are sent).
-   * `after` is the last page's `position`: a window of a million deliveries is read a page at a
-   * time, with the memory of one page (issue 19).
-   */
-  async failedDeliveries(
-    endpointId: string,
-    window: { since: string; until?: string },
-    after: CursorPosition | undefined,
-    limit: number,
-  ): Promise<{ rows: ReplayRow[]; position: CursorPosition | undefined }> {
-    const sql = new SqlConditions();
-    sql.and(`d.endpoint_id = ${sql.param(endpointId)}`).and(`d.status IN ('retrying', 'dead', 'cancelled')`);
-    sql.and(`d.created_at >= ${sql.param(window.since)}::timestamptz`);
-    if (window.until !== undefined) sql.and(`d.created_at < ${sql.param(window.until)}::timestamptz`);
-    if (after)
-      sql.and(`(d.created_at, d.id) > (${sql.param(after[0])}::timestamptz, ${sql.param(after[1])})`);
-    const rows = await this.dataSource.query<(ReplayRow & { sortKey: string })[]>(
-      `SELECT ${replayColumns}, ${exactTime('d.created_at')} AS "sortKey" FROM deliveries d JOIN events e ON e.id = d.event_id
-       ${sql.where()} ORDER BY d.created_at, d.id LIMIT ${sql.param(limit)}`,
-      sql.params,
-    );
-    const last = rows.at(-1);
-    return {
-      rows: rows.map(({ sortKey: _sortKey, ...row }) => row),
-      position: last && [last.sortKey, last.deliveryId],
-    };
-  }
 
   /**
    * Marks matching dead letters redriven and hands their deliveries to `send`, a chunk at a time,
@@ -91,43 +36,13 @@ export class ReplayStore {
         );
         const ids = [...new Set(taken.map((row) => row.deliveryId))];
         if (ids.length === 0) return undefined;
-        const rows = await manager.query<ReplayRow[]>(
-          `SELECT ${replayColumns} FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.id = ANY($1::text[]) ORDER BY d.created_at`,
-          [ids],
-        );
+        const rows = await new DeliveriesRepository(manager).manyForReplay(ids);
         await send(rows);
         return rows.length;
       });
       if (sent === undefined) return count;
       count += sent;
     }
-  }
-
-  async eventDeliveries(eventId: string): Promise<ReplayRow[]> {
-    return this.dataSource.query<ReplayRow[]>(
-      `SELECT ${replayColumns} FROM deliveries d JOIN events e ON e.id = d.event_id WHERE e.id = $1`,
-      [eventId],
-    );
-  }
-
-  async event(
-    eventId: string,
-  ): Promise<Omit<ReplayRow, 'deliveryId' | 'endpointId' | 'nextAttempt'> | undefined> {
-    const rows = await this.dataSource.query<Omit<ReplayRow, 'deliveryId' | 'endpointId' | 'nextAttempt'>[]>(
-      `SELECT id AS "eventId", type, tenant, data, occurred_at AS "occurredAt" FROM events WHERE id = $1`,
-      [eventId],
-    );
-    return rows[0];
-  }
-
-  /** Records new deliveries (replay to a subscriber added after the event); existing ones are kept. */
-  async ensureDeliveries(rows: { id: string; eventId: string; endpointId: string }[]): Promise<void> {
-    if (rows.length === 0) return;
-    await this.dataSource.query(
-      `INSERT INTO deliveries (id, event_id, endpoint_id, routed_at) SELECT u.id, u.event_id, u.endpoint_id, now()
-       FROM unnest($1::text[], $2::text[], $3::text[]) AS u(id, event_id, endpoint_id) ON CONFLICT (id) DO NOTHING`,
-      [rows.map((row) => row.id), rows.map((row) => row.eventId), rows.map((row) => row.endpointId)],
-    );
   }
 
   /**
