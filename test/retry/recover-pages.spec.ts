@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ReplayService, ReplayStore } from '@gateway/control';
+import { ReplayService } from '@gateway/control';
 import {
+  DeadLettersRepository,
   DeliveriesRepository,
   EndpointsRepository,
   EventsRepository,
+  RetriesRepository,
   type DataSource,
 } from '@gateway/persistence';
 import { closeTestDatabase, insertEndpoint, useTestDatabase } from '../support/endpoints';
@@ -49,10 +51,11 @@ describe('recover: a window read in pages (issue 19)', () => {
     const sent: string[] = [];
     const service = new ReplayService(
       {
-        store: new ReplayStore(db),
         endpoints: new EndpointsRepository(db),
         events: new EventsRepository(db),
         deliveries,
+        retries: new RetriesRepository(db),
+        deadLetters: new DeadLettersRepository(db),
       },
       async (tasks) => {
         assert.ok(tasks.length <= 500, 'sent in batches of 500 at most');
@@ -60,7 +63,6 @@ describe('recover: a window read in pages (issue 19)', () => {
         readsWhenLastSent = reads;
         sent.push(...tasks.map((task) => task.deliveryId));
       },
-      async () => 0,
     );
     const failed = total - Math.floor(total / 4);
     assert.deepEqual(await service.recover(endpointId, { since: '2000-01-01T00:00:00Z' }), { count: failed });

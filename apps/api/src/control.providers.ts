@@ -1,73 +1,61 @@
 import type { Provider } from '@nestjs/common';
 import {
   EndpointService,
+  EndpointStatusService,
   EventLogService,
   EventPublisher,
   ReplayService,
-  ReplayStore,
   SecretService,
 } from '@gateway/control';
 import { traceHeaders, type BatchingProducer } from '@gateway/kafka';
 import { SpanKind, startHopSpan } from '@gateway/observability';
 import {
   AttemptsRepository,
-  cancelEndpointRetries,
+  DeadLettersRepository,
   DeliveriesRepository,
   EndpointSecretsRepository,
-  EventsRepository,
   EndpointsRepository,
-  type DataSource,
+  EventsRepository,
+  RetriesRepository,
 } from '@gateway/persistence';
-import { DATA_SOURCE, PRODUCER, TOPICS } from '@gateway/platform';
+import { PRODUCER, provideClass, TOPICS } from '@gateway/platform';
 import { stringifyJson, type TopicNames } from '@gateway/schemas';
-
-function required(dataSource: DataSource | null): DataSource {
-  if (!dataSource) throw new Error('the api needs DATABASE_URL');
-  return dataSource;
-}
 
 /** The control services (plain classes in @gateway/control) wired to the platform's resources. */
 export const controlProviders: Provider[] = [
-  {
-    provide: EndpointService,
-    inject: [EndpointsRepository],
-    useFactory: (endpoints: EndpointsRepository) => new EndpointService(endpoints),
-  },
-  {
-    provide: SecretService,
-    inject: [EndpointsRepository, EndpointSecretsRepository],
-    useFactory: (endpoints: EndpointsRepository, secrets: EndpointSecretsRepository) =>
-      new SecretService(endpoints, secrets),
-  },
-  {
-    provide: EventLogService,
-    inject: [EventsRepository, DeliveriesRepository, AttemptsRepository],
-    useFactory: (events: EventsRepository, deliveries: DeliveriesRepository, attempts: AttemptsRepository) =>
-      new EventLogService(events, deliveries, attempts),
-  },
+  provideClass(EndpointStatusService, [EndpointsRepository, RetriesRepository, DeliveriesRepository]),
+  provideClass(EndpointService, [EndpointsRepository, EndpointStatusService]),
+  provideClass(SecretService, [EndpointsRepository, EndpointSecretsRepository]),
+  provideClass(EventLogService, [EventsRepository, DeliveriesRepository, AttemptsRepository]),
   {
     provide: ReplayService,
-    inject: [DATA_SOURCE, EndpointsRepository, EventsRepository, DeliveriesRepository, PRODUCER, TOPICS],
+    inject: [
+      EndpointsRepository,
+      EventsRepository,
+      DeliveriesRepository,
+      RetriesRepository,
+      DeadLettersRepository,
+      PRODUCER,
+      TOPICS,
+    ],
     useFactory: (
-      db: DataSource | null,
       endpoints: EndpointsRepository,
       events: EventsRepository,
       deliveries: DeliveriesRepository,
+      retries: RetriesRepository,
+      deadLetters: DeadLettersRepository,
       producer: BatchingProducer,
       topics: TopicNames,
     ) =>
-      new ReplayService(
-        { store: new ReplayStore(required(db)), endpoints, events, deliveries },
-        (tasks) =>
-          producer.sendMany(
-            topics.deliveries,
-            tasks.map((task) => ({
-              key: task.endpointId,
-              value: stringifyJson(task),
-              headers: traceHeaders(),
-            })),
-          ),
-        (endpointId) => cancelEndpointRetries(required(db), endpointId),
+      new ReplayService({ endpoints, events, deliveries, retries, deadLetters }, (tasks) =>
+        producer.sendMany(
+          topics.deliveries,
+          tasks.map((task) => ({
+            key: task.endpointId,
+            value: stringifyJson(task),
+            headers: traceHeaders(),
+          })),
+        ),
       ),
   },
   {

@@ -5,6 +5,7 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
+import { EndpointStatusService } from '@gateway/control';
 import { ConcurrencyBudget, createAddressPolicy, Dispatcher, HttpSender } from '@gateway/delivery';
 import { traceHeaders, type ValidatingConsumer } from '@gateway/kafka';
 import { setEndpointSeriesSource, throttledWarning } from '@gateway/observability';
@@ -13,7 +14,6 @@ import {
   cancelDelivery,
   recordedAttempts,
   setEndpointFailing,
-  disableEndpoint,
   LiveView,
   loadEndpointTargets,
   recordAttempts,
@@ -41,6 +41,7 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
     @Inject(CONFIG) private readonly config: AppConfig,
     private readonly host: ConsumerHost,
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly endpointStatus: EndpointStatusService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -102,7 +103,7 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
             value: stringifyJson(letter),
             headers: traceHeaders(traceparent),
           }),
-        disableEndpoint: (endpointId, reason) => disableEndpoint(this.dataSource, endpointId, reason),
+        disableEndpoint: (endpointId, reason) => this.endpointStatus.disable(endpointId, reason),
         recordedAttempt: async (deliveryId, attempt) =>
           (await attemptLookup.send({ deliveryId, attempt })).get(attemptKey(deliveryId, attempt)),
         setFailing: (endpointId, failing) => setEndpointFailing(this.dataSource, endpointId, failing),

@@ -14,6 +14,7 @@ export {
   type CreatedEndpointView,
 } from './endpoints/endpoint.schemas';
 export { EndpointService } from './endpoints/endpoint.service';
+export { EndpointStatusService } from './endpoints/endpoint-status.service';
 export { rotateSecretBody, secretView, type RotateSecret, type SecretView } from './secrets/secret.schemas';
 export { SecretService } from './secrets/secret.service';
 export {
@@ -51,8 +52,7 @@ export {
   type RedriveBody,
   type RecoverBody,
 } from './replay/replay.schemas';
-export { ReplayStore } from './replay/replay.store';
-export { ReplayService, type EmitDeliveries } from './replay/replay.service';
+export { ReplayService, type EmitDeliveries, type ReplayTables } from './replay/replay.service';
 export {
   createSourceBody,
   updateSourceBody,

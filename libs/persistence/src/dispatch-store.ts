@@ -4,7 +4,6 @@ import type { AttemptRow } from './attempts/attempts.record';
 import { DeliveriesRepository } from './deliveries/deliveries.repository';
 import type { EndpointTargetRow } from './endpoints/endpoints.record';
 import { EndpointsRepository } from './endpoints/endpoints.repository';
-import { cancelEndpointRetries } from './retry-store';
 
 /*
  * The functions apps/dispatcher's wiring calls, each one line over a repository: kept with their
@@ -36,17 +35,3 @@ export const setEndpointFailing = (
   endpointId: string,
   failing: boolean,
 ): Promise<void> => new EndpointsRepository(dataSource).setFailing(endpointId, failing);
-
-/**
- * Disables an endpoint (410 Gone, or a long outage), keeping why, and cancels its pending retries:
- * a disabled endpoint has none, whoever disabled it. Both statements are idempotent, so a caller
- * that retries the whole call after a failure between them ends in the same state.
- */
-export async function disableEndpoint(
-  dataSource: DataSource,
-  endpointId: string,
-  reason: string,
-): Promise<void> {
-  await new EndpointsRepository(dataSource).disable(endpointId, reason);
-  await cancelEndpointRetries(dataSource, endpointId);
-}

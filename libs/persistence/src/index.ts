@@ -56,22 +56,26 @@ export { AttemptsRepository } from './attempts/attempts.repository';
 export {
   loadEndpointTargets,
   recordAttempts,
-  disableEndpoint,
   cancelDelivery,
   recordedAttempts,
   setEndpointFailing,
 } from './dispatch-store';
 export {
-  insertRetries,
-  claimDueRetries,
-  renewRetryLeases,
-  deleteRetries,
-  cancelEndpointRetries,
-  countPendingRetries,
-  recordDeadLetters,
+  retryRecord,
+  type RetryRecord,
+  type RetryKey,
   type RetryRow,
   type ClaimedRetry,
-  type RetryKey,
   type FiredRetry,
+} from './retries/retries.record';
+export { RetriesRepository, type PendingRetry } from './retries/retries.repository';
+export {
+  deadLetterRecord,
+  type DeadLetterRecord,
   type DeadLetterRow,
-} from './retry-store';
+} from './dead-letters/dead-letters.record';
+export {
+  DeadLettersRepository,
+  type DeadLetterFilter,
+  type ListedDeadLetter,
+} from './dead-letters/dead-letters.repository';

@@ -18,12 +18,6 @@ const infrastructure: Record<string, string> = {
 };
 
 /**
- * Files whose statements have not moved to their tables' repositories yet; emptied table by table
- * (issue 20). Nothing may be added here.
- */
-const notMovedYet = ['libs/control/src/replay/replay.store.ts', 'libs/persistence/src/retry-store.ts'];
-
-/**
  * A statement's first words: SELECT (in capitals, or in any case when a FROM follows), INSERT INTO,
  * UPDATE t SET, DELETE FROM, WITH x AS (, LISTEN, UNLISTEN, NOTIFY. Prose ("Select the newest
  * secret", "update the endpoint") is not one.
@@ -81,7 +75,7 @@ function sqlOutsideRepositories(): string[] {
   const known = tables();
   return ['libs', 'apps']
     .flatMap(tsFiles)
-    .filter((file) => !isRepository(file, known) && !notMovedYet.includes(file))
+    .filter((file) => !isRepository(file, known))
     .filter((file) => !Object.keys(infrastructure).some((allowed) => file.startsWith(allowed)))
     .flatMap((file) =>
       literals(file)

@@ -2,6 +2,7 @@ import type { EndpointRecord, EndpointsRepository } from '@gateway/persistence';
 import { generateSecret } from '@gateway/signing';
 import { newEndpointId } from '../ids';
 import { toPage, type Page } from '../pagination';
+import type { EndpointStatusService } from './endpoint-status.service';
 import type {
   CreateEndpoint,
   CreatedEndpointView,
@@ -21,7 +22,10 @@ function toEndpointView({
 
 /** Creating, reading, changing and deleting endpoints; `undefined` / `false` = no such endpoint. */
 export class EndpointService {
-  constructor(private readonly endpoints: EndpointsRepository) {}
+  constructor(
+    private readonly endpoints: EndpointsRepository,
+    private readonly status: EndpointStatusService,
+  ) {}
 
   /** Creates the endpoint with its first secret (the given one, or a new one). */
   async create(input: CreateEndpoint): Promise<CreatedEndpointView> {
@@ -50,12 +54,17 @@ export class EndpointService {
     return row && toEndpointView(row);
   }
 
+  /** A change that leaves the endpoint disabled ends its pending retries. */
   async update(id: string, patch: UpdateEndpoint): Promise<EndpointView | undefined> {
     const row = await this.endpoints.update(id, patch);
+    if (row && !row.enabled) await this.status.endRetries(id);
     return row && toEndpointView(row);
   }
 
-  remove(id: string): Promise<boolean> {
-    return this.endpoints.delete(id);
+  /** Deleting the endpoint ends its pending retries. */
+  async remove(id: string): Promise<boolean> {
+    if (!(await this.endpoints.delete(id))) return false;
+    await this.status.endRetries(id);
+    return true;
   }
 }

@@ -1,12 +1,15 @@
 import type {
+  CursorPosition,
+  DeadLettersRepository,
   DeliveriesRepository,
   EndpointsRepository,
   EventsRepository,
   ReplayRow,
+  RetriesRepository,
 } from '@gateway/persistence';
 import { buildMatcher, deliveryIdFor, type PayloadFilter } from '@gateway/routing';
 import type { DeliveryTask } from '@gateway/schemas';
-import { toPage, type CursorPosition, type Page } from '../pagination';
+import { toPage, type Page } from '../pagination';
 import type {
   DeadLetterListQuery,
   DeadLetterView,
@@ -15,7 +18,6 @@ import type {
   RetryListQuery,
   RetryView,
 } from './replay.schemas';
-import type { ReplayStore } from './replay.store';
 
 /** Deliveries a recover reads and sends at a time. */
 const RECOVER_PAGE = 1000;
@@ -42,10 +44,11 @@ function toTask(row: ReplayRow): DeliveryTask {
 
 /** The tables replay, recover and redrive read and write. */
 export interface ReplayTables {
-  store: ReplayStore;
   endpoints: EndpointsRepository;
   events: EventsRepository;
   deliveries: DeliveriesRepository;
+  retries: RetriesRepository;
+  deadLetters: DeadLettersRepository;
 }
 
 /**
@@ -56,8 +59,6 @@ export class ReplayService {
   constructor(
     private readonly tables: ReplayTables,
     private readonly emit: EmitDeliveries,
-    /** Drops an endpoint's pending retries (persistence's cancelEndpointRetries). */
-    private readonly cancelRetries: (endpointId: string) => Promise<number>,
   ) {}
 
   async retryDelivery(id: string): Promise<{ deliveryId: string; attempt: number } | undefined> {
@@ -81,11 +82,9 @@ export class ReplayService {
     return { count };
   }
 
-  /** Dead letters stay unmarked unless Kafka acknowledged their tasks (the store's transaction per chunk). */
+  /** Dead letters stay unmarked unless Kafka acknowledged their tasks (the repository's transaction per chunk). */
   async redrive(body: RedriveBody): Promise<{ count: number }> {
-    return {
-      count: await this.tables.store.redriveDeadLetters(body, (rows) => this.emitAll(rows.map(toTask))),
-    };
+    return { count: await this.tables.deadLetters.redrive(body, (rows) => this.emitAll(rows.map(toTask))) };
   }
 
   /** Sends the event to its current subscribers: existing deliveries as their next attempt, new subscribers as attempt 1. */
@@ -127,7 +126,7 @@ export class ReplayService {
 
   async listRetries(endpointId: string, query: RetryListQuery): Promise<Page<RetryView> | undefined> {
     if (!(await this.tables.endpoints.exists(endpointId))) return undefined;
-    const rows = await this.tables.store.listRetries(endpointId, query.cursor, query.limit + 1);
+    const rows = await this.tables.retries.pendingForEndpoint(endpointId, query.cursor, query.limit + 1);
     return toPage(
       rows,
       query.limit,
@@ -137,7 +136,7 @@ export class ReplayService {
   }
 
   async listDeadLetters(query: DeadLetterListQuery): Promise<Page<DeadLetterView>> {
-    const rows = await this.tables.store.listDeadLetters({
+    const rows = await this.tables.deadLetters.list({
       ...query,
       after: query.cursor,
       limit: query.limit + 1,
@@ -146,17 +145,13 @@ export class ReplayService {
       rows,
       query.limit,
       (row) => [row.sortKey, row.deliveryId],
-      ({ sortKey: _sortKey, deadAt, redrivenAt, ...rest }) => ({
+      ({ sortKey: _sortKey, attempt, deadAt, redrivenAt, ...rest }) => ({
         ...rest,
+        attempts: attempt,
         deadAt: deadAt.toISOString(),
         redrivenAt: redrivenAt?.toISOString() ?? null,
       }),
     );
-  }
-
-  /** Deleting or disabling an endpoint cancels its pending retries. */
-  cancelPendingRetries(endpointId: string): Promise<number> {
-    return this.cancelRetries(endpointId);
   }
 
   private async emitAll(tasks: DeliveryTask[]): Promise<void> {
