@@ -6,7 +6,7 @@ export {
   type StatementLimits,
 } from './data-source';
 export { listenForChanges, type ChangeListener } from './change-listener';
-export type { DataSource, Repository } from 'typeorm';
+export type { DataSource } from 'typeorm';
 export { LiveView } from './live-view';
 export { repositories } from './repositories';
 export type { Database, CursorPosition, Sorted } from './sql';
