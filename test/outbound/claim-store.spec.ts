@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { markRouted, recordAndClaim, type DataSource, type EventRow } from '@gateway/persistence';
+import { DeliveriesRepository, type DataSource, type NewEvent } from '@gateway/persistence';
 import { closeTestDatabase, insertEndpoint, useTestDatabase } from '../support/endpoints';
 import { freshDatabase } from '../support/gateway';
 
@@ -12,7 +12,7 @@ import { freshDatabase } from '../support/gateway';
 describe('router claim: one delivery per event id and endpoint', () => {
   let db: DataSource;
   let endpointId: string;
-  const event: EventRow = {
+  const event: NewEvent = {
     id: 'evt_claim_1',
     type: 'claim.test',
     tenant: null,
@@ -28,7 +28,10 @@ describe('router claim: one delivery per event id and endpoint', () => {
   after(closeTestDatabase);
 
   const claim = (deliveryId: string, claimedBy: string) =>
-    recordAndClaim(db, [event], [{ id: deliveryId, eventId: event.id, endpointId, claimedBy }]);
+    new DeliveriesRepository(db).recordAndClaim(
+      [event],
+      [{ id: deliveryId, eventId: event.id, endpointId, claimedBy }],
+    );
 
   it('refuses a second copy from another message before the mark, and gives the claim back to the same message', async () => {
     assert.deepEqual([...(await claim('dlv_claim_1', 'events:0:10'))], ['dlv_claim_1'], 'new: claimed');
@@ -42,15 +45,14 @@ describe('router claim: one delivery per event id and endpoint', () => {
       ['dlv_claim_1'],
       'the claiming message read again (crash before the emit): claimed again',
     );
-    await markRouted(db, ['dlv_claim_1']);
+    await new DeliveriesRepository(db).markRouted(['dlv_claim_1']);
     assert.deepEqual([...(await claim('dlv_claim_1', 'events:0:10'))], [], 'routed: never again');
   });
 
   it('gives the claim back to its message when it comes in one statement behind a copy from another message', async () => {
     assert.deepEqual([...(await claim('dlv_claim_3', 'events:0:20'))], ['dlv_claim_3']);
     // A restart re-reads both partitions in one fetch, and the other copy's batch comes first.
-    const merged = await recordAndClaim(
-      db,
+    const merged = await new DeliveriesRepository(db).recordAndClaim(
       [event],
       [
         { id: 'dlv_claim_3', eventId: event.id, endpointId, claimedBy: 'events:2:70' },

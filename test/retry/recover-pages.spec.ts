@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ReplayService, ReplayStore } from '@gateway/control';
-import type { DataSource } from '@gateway/persistence';
+import { ReplayService } from '@gateway/control';
+import {
+  DeadLettersRepository,
+  DeliveriesRepository,
+  EndpointsRepository,
+  EventsRepository,
+  RetriesRepository,
+  type DataSource,
+} from '@gateway/persistence';
 import { closeTestDatabase, insertEndpoint, useTestDatabase } from '../support/endpoints';
 import { freshDatabase } from '../support/gateway';
 
@@ -33,24 +40,29 @@ describe('recover: a window read in pages (issue 19)', () => {
   after(closeTestDatabase);
 
   it('sends every failed delivery of the window exactly once, reading at most a page ahead of what was sent', async () => {
-    const store = new ReplayStore(db);
+    const deliveries = new DeliveriesRepository(db);
     let reads = 0;
     let readsWhenLastSent = 0;
-    const originalRead = store.failedDeliveries.bind(store);
-    store.failedDeliveries = async (...args) => {
+    const originalRead = deliveries.failedForReplay.bind(deliveries);
+    deliveries.failedForReplay = async (...args) => {
       reads++;
       return originalRead(...args);
     };
     const sent: string[] = [];
     const service = new ReplayService(
-      store,
+      {
+        endpoints: new EndpointsRepository(db),
+        events: new EventsRepository(db),
+        deliveries,
+        retries: new RetriesRepository(db),
+        deadLetters: new DeadLettersRepository(db),
+      },
       async (tasks) => {
         assert.ok(tasks.length <= 500, 'sent in batches of 500 at most');
         assert.ok(reads - readsWhenLastSent <= 1, 'no page read before the previous one was sent');
         readsWhenLastSent = reads;
         sent.push(...tasks.map((task) => task.deliveryId));
       },
-      async () => 0,
     );
     const failed = total - Math.floor(total / 4);
     assert.deepEqual(await service.recover(endpointId, { since: '2000-01-01T00:00:00Z' }), { count: failed });

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ReplayStore } from '@gateway/control';
 import { KafkaUnavailableError } from '@gateway/kafka';
-import type { DataSource } from '@gateway/persistence';
+import { DeadLettersRepository, type DataSource } from '@gateway/persistence';
 import { closeTestDatabase, insertEndpoint, useTestDatabase } from '../support/endpoints';
 import { freshDatabase } from '../support/gateway';
 
@@ -38,22 +37,22 @@ describe('redrive: dead letters stay unmarked when their tasks are not acknowled
     )[0].redrivenAt;
 
   it('leaves them unmarked when the send fails, and marks them once it is acknowledged', async () => {
-    const store = new ReplayStore(db);
+    const deadLetters = new DeadLettersRepository(db);
     await assert.rejects(
-      store.redriveDeadLetters({ endpointId }, async () => {
+      deadLetters.redrive({ endpointId }, async () => {
         throw new KafkaUnavailableError('kafka write failed: test');
       }),
       KafkaUnavailableError,
     );
     assert.equal(await redrivenAt(), null, 'a failed send marks nothing: the next redrive finds it');
     const sent: { deliveryId: string; nextAttempt: number }[] = [];
-    assert.equal(await store.redriveDeadLetters({ endpointId }, async (rows) => void sent.push(...rows)), 1);
+    assert.equal(await deadLetters.redrive({ endpointId }, async (rows) => void sent.push(...rows)), 1);
     assert.deepEqual(
       sent.map(({ deliveryId, nextAttempt }) => ({ deliveryId, nextAttempt })),
       [{ deliveryId: 'dlv_rd_1', nextAttempt: 4 }],
     );
     assert.ok((await redrivenAt()) instanceof Date);
-    assert.equal(await store.redriveDeadLetters({ endpointId }, async () => undefined), 0, 'redriven once');
+    assert.equal(await deadLetters.redrive({ endpointId }, async () => undefined), 0, 'redriven once');
   });
 
   it('marks chunk by chunk: a chunk whose send fails stays unmarked, the ones sent before stay marked', async () => {
@@ -71,12 +70,12 @@ describe('redrive: dead letters stay unmarked when their tasks are not acknowled
         [`dlv_rd_${n}`, endpointId, `evt_rd_${n}`, n],
       );
     }
-    const store = new ReplayStore(db);
+    const deadLetters = new DeadLettersRepository(db);
     let sends = 0;
     const failSecond = async () => {
       if (++sends === 2) throw new KafkaUnavailableError('kafka write failed: test');
     };
-    await assert.rejects(store.redriveDeadLetters({ endpointId }, failSecond, 1), KafkaUnavailableError);
+    await assert.rejects(deadLetters.redrive({ endpointId }, failSecond, 1), KafkaUnavailableError);
     const marked = await db.query<{ id: string }[]>(
       `SELECT delivery_id AS id FROM dead_letters WHERE delivery_id IN ('dlv_rd_2', 'dlv_rd_3') AND redriven_at IS NOT NULL`,
     );
@@ -86,7 +85,7 @@ describe('redrive: dead letters stay unmarked when their tasks are not acknowled
       'the first chunk was sent and stays marked; the failed one does not',
     );
     assert.equal(
-      await store.redriveDeadLetters({ endpointId }, async () => undefined, 1),
+      await deadLetters.redrive({ endpointId }, async () => undefined, 1),
       1,
       'a later redrive sends the rest',
     );

@@ -1,55 +1,55 @@
 import type { Provider } from '@nestjs/common';
 import {
   EndpointService,
-  EndpointStore,
+  EndpointStatusService,
   EventLogService,
-  EventLogStore,
   EventPublisher,
   ReplayService,
-  ReplayStore,
   SecretService,
-  SecretStore,
 } from '@gateway/control';
 import { traceHeaders, type BatchingProducer } from '@gateway/kafka';
 import { SpanKind, startHopSpan } from '@gateway/observability';
-import { cancelEndpointRetries, type DataSource } from '@gateway/persistence';
-import { DATA_SOURCE, PRODUCER } from '@gateway/platform';
+import {
+  AttemptsRepository,
+  DeadLettersRepository,
+  DeliveriesRepository,
+  EndpointSecretsRepository,
+  EndpointsRepository,
+  EventsRepository,
+  RetriesRepository,
+} from '@gateway/persistence';
+import { PRODUCER, provideClass } from '@gateway/platform';
 import { deliveryTask } from '@gateway/schemas';
-
-function required(dataSource: DataSource | null): DataSource {
-  if (!dataSource) throw new Error('the api needs DATABASE_URL');
-  return dataSource;
-}
 
 /** The control services (plain classes in @gateway/control) wired to the platform's resources. */
 export const controlProviders: Provider[] = [
-  {
-    provide: EndpointService,
-    inject: [DATA_SOURCE],
-    useFactory: (db: DataSource | null) => new EndpointService(new EndpointStore(required(db))),
-  },
-  {
-    provide: SecretService,
-    inject: [DATA_SOURCE],
-    useFactory: (db: DataSource | null) => new SecretService(new SecretStore(required(db))),
-  },
-  {
-    provide: EventLogService,
-    inject: [DATA_SOURCE],
-    useFactory: (db: DataSource | null) => new EventLogService(new EventLogStore(required(db))),
-  },
+  provideClass(EndpointStatusService, [EndpointsRepository, RetriesRepository, DeliveriesRepository]),
+  provideClass(EndpointService, [EndpointsRepository, EndpointStatusService]),
+  provideClass(SecretService, [EndpointsRepository, EndpointSecretsRepository]),
+  provideClass(EventLogService, [EventsRepository, DeliveriesRepository, AttemptsRepository]),
   {
     provide: ReplayService,
-    inject: [DATA_SOURCE, PRODUCER],
-    useFactory: (db: DataSource | null, producer: BatchingProducer) =>
-      new ReplayService(
-        new ReplayStore(required(db)),
-        (tasks) =>
-          producer.produce(
-            deliveryTask,
-            tasks.map((task) => ({ value: task, headers: traceHeaders() })),
-          ),
-        (endpointId) => cancelEndpointRetries(required(db), endpointId),
+    inject: [
+      EndpointsRepository,
+      EventsRepository,
+      DeliveriesRepository,
+      RetriesRepository,
+      DeadLettersRepository,
+      PRODUCER,
+    ],
+    useFactory: (
+      endpoints: EndpointsRepository,
+      events: EventsRepository,
+      deliveries: DeliveriesRepository,
+      retries: RetriesRepository,
+      deadLetters: DeadLettersRepository,
+      producer: BatchingProducer,
+    ) =>
+      new ReplayService({ endpoints, events, deliveries, retries, deadLetters }, (tasks) =>
+        producer.produce(
+          deliveryTask,
+          tasks.map((task) => ({ value: task, headers: traceHeaders() })),
+        ),
       ),
   },
   {

@@ -3,7 +3,6 @@ import {
   createEndpointBody,
   endpointListQuery,
   EndpointService,
-  ReplayService,
   updateEndpointBody,
   type CreatedEndpointView,
   type EndpointView,
@@ -14,10 +13,7 @@ import { found } from './problems';
 
 @Controller('v1/endpoints')
 export class EndpointsController {
-  constructor(
-    private readonly endpoints: EndpointService,
-    private readonly replay: ReplayService,
-  ) {}
+  constructor(private readonly endpoints: EndpointService) {}
 
   @Post()
   @HttpCode(201)
@@ -37,19 +33,12 @@ export class EndpointsController {
 
   @Patch(':id')
   async update(@Param('id') id: string, @Body() body: unknown): Promise<EndpointView> {
-    const updated = found(
-      await this.endpoints.update(id, parseWith(updateEndpointBody, body)),
-      'endpoint',
-      id,
-    );
-    if (!updated.enabled) await this.replay.cancelPendingRetries(id);
-    return updated;
+    return found(await this.endpoints.update(id, parseWith(updateEndpointBody, body)), 'endpoint', id);
   }
 
   @Delete(':id')
   @HttpCode(204)
   async remove(@Param('id') id: string): Promise<void> {
     if (!(await this.endpoints.remove(id))) throw new NotFoundError('endpoint', id);
-    await this.replay.cancelPendingRetries(id);
   }
 }

@@ -15,25 +15,22 @@ import {
   isRejected,
   SourceService,
   sourceListQuery,
-  SourceStore,
   updateSourceBody,
   type Page,
   type SourceRejected,
   type SourceView,
 } from '@gateway/control';
-import type { DataSource } from '@gateway/persistence';
-import { CONFIG, DATA_SOURCE, NotFoundError, ValidationError, parseWith } from '@gateway/platform';
+import { SourcesRepository } from '@gateway/persistence';
+import { CONFIG, NotFoundError, ValidationError, parseWith } from '@gateway/platform';
 import type { AppConfig } from './config';
 import { found } from './problems';
 
 /** The source service over the platform's data source; ingress URLs are built on PUBLIC_BASE_URL. */
 export const sourceServiceProvider: Provider = {
   provide: SourceService,
-  inject: [CONFIG, DATA_SOURCE],
-  useFactory: (config: Pick<AppConfig, 'PUBLIC_BASE_URL'>, db: DataSource | null) => {
-    if (!db) throw new Error('the api needs DATABASE_URL');
-    return new SourceService(new SourceStore(db), config.PUBLIC_BASE_URL);
-  },
+  inject: [CONFIG, SourcesRepository],
+  useFactory: (config: Pick<AppConfig, 'PUBLIC_BASE_URL'>, sources: SourcesRepository) =>
+    new SourceService(sources, config.PUBLIC_BASE_URL),
 };
 
 /** A source the signing lib could not verify with is a 400 naming the secret or option. */

@@ -1,5 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { PlatformModule } from '@gateway/platform';
+import { EndpointStatusService } from '@gateway/control';
+import { DeliveriesRepository, EndpointsRepository, RetriesRepository } from '@gateway/persistence';
+import { PlatformModule, provideClass } from '@gateway/platform';
 import type { AppConfig } from './config';
 import { DeliveriesConsumer } from './deliveries.consumer';
 
@@ -9,7 +11,11 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [PlatformModule.forRoot({ service: 'dispatcher', config })],
-      providers: [DeliveriesConsumer],
+      providers: [
+        // Disabling an endpoint (410 Gone, a long outage) ends its pending retries, as the API's does.
+        provideClass(EndpointStatusService, [EndpointsRepository, RetriesRepository, DeliveriesRepository]),
+        DeliveriesConsumer,
+      ],
     };
   }
 }

@@ -4,6 +4,7 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
+import { EndpointStatusService } from '@gateway/control';
 import {
   ConcurrencyBudget,
   createAddressPolicy,
@@ -18,7 +19,6 @@ import {
   cancelDelivery,
   recordedAttempts,
   setEndpointFailing,
-  disableEndpoint,
   LiveView,
   loadEndpointTargets,
   recordAttempts,
@@ -46,6 +46,7 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
     @Inject(CONFIG) private readonly config: AppConfig,
     private readonly host: ConsumerHost,
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly endpointStatus: EndpointStatusService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -103,7 +104,7 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
           this.host.producer.produce(deadLetter, [{ value: letter, headers: traceHeaders(traceparent) }], {
             linger: true,
           }),
-        disableEndpoint: (endpointId, reason) => disableEndpoint(this.dataSource, endpointId, reason),
+        disableEndpoint: (endpointId, reason) => this.endpointStatus.disable(endpointId, reason),
         recordedAttempt: async (deliveryId, attempt) =>
           (await attemptLookup.send({ deliveryId, attempt })).get(attemptKey(deliveryId, attempt)),
         setFailing: (endpointId, failing) => setEndpointFailing(this.dataSource, endpointId, failing),

@@ -4,18 +4,10 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import {
-  claimDedupKeys,
-  DedupStage,
-  journalGather,
-  markDedupPublished,
-  purgeExpiredDedupKeys,
-  sourceDefaults,
-  SourceRegistry,
-} from '@gateway/ingress';
+import { DedupStage, journalGather, sourceDefaults, SourceRegistry } from '@gateway/ingress';
 import { traceHeaders, type ValidatingConsumer } from '@gateway/kafka';
-import type { DataSource } from '@gateway/persistence';
-import { CONFIG, ConsumerHost, DATA_SOURCE } from '@gateway/platform';
+import { InboundDedupRepository } from '@gateway/persistence';
+import { CONFIG, ConsumerHost } from '@gateway/platform';
 import { inboundJournalMessage, inboundMessage } from '@gateway/schemas';
 import type { AppConfig } from './config';
 
@@ -34,15 +26,15 @@ export class JournalConsumer implements OnApplicationBootstrap, BeforeApplicatio
   constructor(
     @Inject(CONFIG) private readonly config: AppConfig,
     private readonly host: ConsumerHost,
-    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly dedup: InboundDedupRepository,
     private readonly registry: SourceRegistry,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.INGRESS_DEDUP_CONSUMER) return;
     const stage = new DedupStage({
-      claim: (claims) => claimDedupKeys(this.dataSource, claims),
-      markPublished: (refs) => markDedupPublished(this.dataSource, refs),
+      claim: (claims) => this.dedup.claim(claims),
+      markPublished: (refs) => this.dedup.markPublished(refs),
       publish: (entries) =>
         this.host.producer.produce(
           inboundMessage,
@@ -62,9 +54,11 @@ export class JournalConsumer implements OnApplicationBootstrap, BeforeApplicatio
         ),
     });
     this.purgeTimer = setInterval(() => {
-      purgeExpiredDedupKeys(this.dataSource).catch((error: unknown) =>
-        this.host.logger.warn({ err: error }, 'purging expired dedup claims failed; next try in a minute'),
-      );
+      this.dedup
+        .purgeExpired()
+        .catch((error: unknown) =>
+          this.host.logger.warn({ err: error }, 'purging expired dedup claims failed; next try in a minute'),
+        );
     }, PURGE_INTERVAL_MS);
     this.purgeTimer.unref();
   }

@@ -4,9 +4,9 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { loadSources, SourceRegistry, type SourceRow } from '@gateway/ingress';
+import { SourceRegistry } from '@gateway/ingress';
 import { metrics, type Logger } from '@gateway/observability';
-import { LiveView, type DataSource } from '@gateway/persistence';
+import { LiveView, SourcesRepository, type DataSource, type IngressSourceRow } from '@gateway/persistence';
 import { DATA_SOURCE, LOGGER } from '@gateway/platform';
 
 /**
@@ -16,12 +16,13 @@ import { DATA_SOURCE, LOGGER } from '@gateway/platform';
  */
 @Injectable()
 export class SourcesView implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private view: LiveView<SourceRow[]> | undefined;
+  private view: LiveView<IngressSourceRow[]> | undefined;
 
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource | null,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly registry: SourceRegistry,
+    private readonly sources: SourcesRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -29,7 +30,7 @@ export class SourcesView implements OnApplicationBootstrap, BeforeApplicationShu
     this.view = new LiveView(
       this.dataSource,
       'sources_changed',
-      loadSources,
+      () => this.sources.forIngress(),
       (rows) => {
         const unusable = this.registry.replace(rows);
         metrics.ingressSourcesLoaded.set(this.registry.size);

@@ -6,13 +6,12 @@ import {
 } from '@nestjs/common';
 import { newestTimestamp, traceHeaders, type ValidatingConsumer } from '@gateway/kafka';
 import {
+  DeliveriesRepository,
+  EndpointsRepository,
   LiveView,
-  loadSubscriptions,
-  markRouted,
-  recordAndClaim,
   type DataSource,
   type DeliveryClaim,
-  type EventRow,
+  type NewEvent,
   type SubscriptionRow,
 } from '@gateway/persistence';
 import { AdaptiveBatcher, ConsumerHost, DATA_SOURCE } from '@gateway/platform';
@@ -31,21 +30,22 @@ export class EventsConsumer implements OnApplicationBootstrap, BeforeApplication
   constructor(
     private readonly host: ConsumerHost,
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly endpoints: EndpointsRepository,
+    private readonly deliveries: DeliveriesRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     // The partitions' batches of one fetch arrive together: one statement records them all.
-    const claims = new AdaptiveBatcher<{ events: EventRow[]; rows: DeliveryClaim[] }, Set<string>>(
+    const claims = new AdaptiveBatcher<{ events: NewEvent[]; rows: DeliveryClaim[] }, Set<string>>(
       (batches) =>
-        recordAndClaim(
-          this.dataSource,
+        this.deliveries.recordAndClaim(
           batches.flatMap((batch) => batch.events),
           batches.flatMap((batch) => batch.rows),
         ),
       { maxInFlight: 1 },
     );
     // Off the critical path (ADR 0009): a mark only keeps a re-published event id from routing twice.
-    const marks = new AdaptiveBatcher<string[]>((lists) => markRouted(this.dataSource, lists.flat()), {
+    const marks = new AdaptiveBatcher<string[]>((lists) => this.deliveries.markRouted(lists.flat()), {
       maxInFlight: 1,
       spacingMs: RECORD_SPACING_MS,
     });
@@ -64,7 +64,7 @@ export class EventsConsumer implements OnApplicationBootstrap, BeforeApplication
     const view = new LiveView(
       this.dataSource,
       'endpoints_changed',
-      loadSubscriptions,
+      () => this.endpoints.subscriptions(),
       (rows) => router.setSubscriptions(rows),
       (error) => this.host.logger.warn({ err: error }, 'subscription reload failed; keeping the last view'),
     );

@@ -4,13 +4,7 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import {
-  loadForwardRules,
-  parseEventTypeFrom,
-  toForwardedEvent,
-  type EventTypeFrom,
-  type ForwardRuleRow,
-} from '@gateway/ingress';
+import { parseEventTypeFrom, toForwardedEvent, type EventTypeFrom } from '@gateway/ingress';
 import {
   newestTimestamp,
   traceHeaders,
@@ -19,7 +13,7 @@ import {
   type ValidatingConsumer,
 } from '@gateway/kafka';
 import { metrics } from '@gateway/observability';
-import { LiveView, type DataSource } from '@gateway/persistence';
+import { LiveView, SourcesRepository, type DataSource, type ForwardRuleRow } from '@gateway/persistence';
 import { ConsumerHost, DATA_SOURCE } from '@gateway/platform';
 import { eventMessage, inboundMessage, type EventMessage, type InboundMessage } from '@gateway/schemas';
 
@@ -38,13 +32,14 @@ export class InboundConsumer implements OnApplicationBootstrap, BeforeApplicatio
   constructor(
     private readonly host: ConsumerHost,
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly sources: SourcesRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     this.view = new LiveView(
       this.dataSource,
       'sources_changed',
-      loadForwardRules,
+      () => this.sources.forwardRules(),
       (rows) => this.setRules(rows),
       (error) => this.host.logger.warn({ err: error }, 'forward rules reload failed; keeping the last view'),
     );

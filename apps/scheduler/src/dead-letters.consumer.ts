@@ -1,12 +1,7 @@
-import {
-  Inject,
-  Injectable,
-  type BeforeApplicationShutdown,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { ValidatingConsumer } from '@gateway/kafka';
-import { recordDeadLetters, type DataSource } from '@gateway/persistence';
-import { ConsumerHost, DATA_SOURCE } from '@gateway/platform';
+import { DeadLettersRepository } from '@gateway/persistence';
+import { ConsumerHost } from '@gateway/platform';
 import { deadLetter, stringifyJson } from '@gateway/schemas';
 
 /** Consumes `webhooks.dead-letter` into the `dead_letters` table, which the API lists and redrives. */
@@ -16,7 +11,7 @@ export class DeadLettersConsumer implements OnApplicationBootstrap, BeforeApplic
 
   constructor(
     private readonly host: ConsumerHost,
-    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly deadLetters: DeadLettersRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -25,8 +20,7 @@ export class DeadLettersConsumer implements OnApplicationBootstrap, BeforeApplic
       topic: this.host.topics.deadLetter,
       contract: deadLetter,
       handle: (messages) =>
-        recordDeadLetters(
-          this.dataSource,
+        this.deadLetters.record(
           messages.map(({ value }) => ({
             deliveryId: value.task.deliveryId,
             attempt: value.attempts,

@@ -8,15 +8,8 @@ import {
 } from '@nestjs/common';
 import { traceHeaders, type ValidatingConsumer } from '@gateway/kafka';
 import { metrics } from '@gateway/observability';
-import {
-  claimDueRetries,
-  countPendingRetries,
-  deleteRetries,
-  insertRetries,
-  renewRetryLeases,
-  type DataSource,
-} from '@gateway/persistence';
-import { CONFIG, ConsumerHost, DATA_SOURCE } from '@gateway/platform';
+import { RetriesRepository } from '@gateway/persistence';
+import { CONFIG, ConsumerHost } from '@gateway/platform';
 import { RetryIntake, RetryScheduler } from '@gateway/scheduling';
 import { deliveryTask, retryTask, stringifyJson, type DeliveryTask } from '@gateway/schemas';
 import type { AppConfig } from './config';
@@ -33,15 +26,15 @@ export class RetriesConsumer implements OnApplicationBootstrap, BeforeApplicatio
   constructor(
     @Inject(CONFIG) private readonly config: AppConfig,
     private readonly host: ConsumerHost,
-    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly retries: RetriesRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const { config, dataSource, owner } = this;
+    const { config, retries, owner } = this;
     const lease = config.SCHEDULER_LEASE_MS;
     this.scheduler = new RetryScheduler(
       {
-        claimDue: (limit) => claimDueRetries(dataSource, owner, lease, config.SCHEDULER_WINDOW_MS, limit),
+        claimDue: (limit) => retries.claimDue(owner, lease, config.SCHEDULER_WINDOW_MS, limit),
         emit: (items) =>
           this.host.producer.produce(
             deliveryTask,
@@ -51,8 +44,8 @@ export class RetriesConsumer implements OnApplicationBootstrap, BeforeApplicatio
               headers: traceHeaders(traceparent ?? undefined),
             })),
           ),
-        deleteFired: (keys) => deleteRetries(dataSource, keys),
-        renew: (keys) => renewRetryLeases(dataSource, owner, keys, lease),
+        deleteFired: (keys) => retries.deleteFired(keys),
+        renew: (keys) => retries.renewLeases(owner, keys, lease),
       },
       {
         windowMs: config.SCHEDULER_WINDOW_MS,
@@ -67,7 +60,7 @@ export class RetriesConsumer implements OnApplicationBootstrap, BeforeApplicatio
     const intake = new RetryIntake(
       {
         store: (rows) =>
-          insertRetries(dataSource, rows, { owner, leaseMs: lease, windowMs: config.SCHEDULER_WINDOW_MS }),
+          retries.insert(rows, { owner, leaseMs: lease, windowMs: config.SCHEDULER_WINDOW_MS }),
         adopt: (claimed) => scheduler.adopt(claimed),
         now: Date.now,
         onStoreError: (error) => this.host.logger.warn({ err: error }, 'storing retries failed; retrying'),
@@ -98,7 +91,7 @@ export class RetriesConsumer implements OnApplicationBootstrap, BeforeApplicatio
         ),
     });
     this.sampler = setInterval(() => {
-      countPendingRetries(dataSource).then(
+      retries.count().then(
         (count) => metrics.retriesPending.set(count),
         (error: unknown) => this.host.logger.warn({ err: error }, 'counting pending retries failed'),
       );

@@ -13,10 +13,9 @@ export {
   type EndpointView,
   type CreatedEndpointView,
 } from './endpoints/endpoint.schemas';
-export { EndpointStore } from './endpoints/endpoint.store';
 export { EndpointService } from './endpoints/endpoint.service';
+export { EndpointStatusService } from './endpoints/endpoint-status.service';
 export { rotateSecretBody, secretView, type RotateSecret, type SecretView } from './secrets/secret.schemas';
-export { SecretStore } from './secrets/secret.store';
 export { SecretService } from './secrets/secret.service';
 export {
   publishEventBody,
@@ -36,7 +35,6 @@ export {
   type AttemptListQuery,
 } from './events/event.schemas';
 export { EventPublisher, completeEvent, maxEventBytes, type PublishOutcome } from './events/event-publisher';
-export { EventLogStore } from './events/event-log.store';
 export { EventLogService } from './events/event-log.service';
 export {
   retryListQuery,
@@ -54,8 +52,7 @@ export {
   type RedriveBody,
   type RecoverBody,
 } from './replay/replay.schemas';
-export { ReplayStore } from './replay/replay.store';
-export { ReplayService, type EmitDeliveries } from './replay/replay.service';
+export { ReplayService, type EmitDeliveries, type ReplayTables } from './replay/replay.service';
 export {
   createSourceBody,
   updateSourceBody,
@@ -66,5 +63,4 @@ export {
   type SourceListQuery,
   type SourceView,
 } from './sources/source.schemas';
-export { SourceStore } from './sources/source.store';
 export { SourceService, isRejected, type SourceRejected } from './sources/source.service';

@@ -1,12 +1,11 @@
 import { z } from 'zod';
-
-/** A position in a keyset-ordered list; opaque to clients (base64url JSON). */
-export type CursorPosition = [sortKey: string, id: string];
+import type { CursorPosition } from '@gateway/persistence';
 
 /** Sort keys: an exact UTC timestamp (microseconds, as PostgreSQL keeps them) or a small integer. */
 export const timeSortKey = z.iso.datetime({ precision: 6 });
 export const intSortKey = z.string().regex(/^\d{1,9}$/);
 
+/** A cursor is a list position, opaque to clients (base64url JSON). */
 export function encodeCursor(value: CursorPosition): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 }

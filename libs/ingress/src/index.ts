@@ -2,10 +2,8 @@ export { publicBaseUrlConfig, ingressConfig } from './ingress.config';
 export { MAX_BODY_BYTES_LIMIT, sourceDefaults } from './sources/source-limits';
 export {
   SourceRegistry,
-  loadSources,
   toIngressSource,
   type IngressSource,
-  type SourceRow,
   type RateLimit,
 } from './sources/ingress-source';
 export {
@@ -20,18 +18,9 @@ export { parsePublicBase, signedUrl, type PublicBase } from './http/signed-url';
 export { dedupKeyOf, inboundIdFor } from './dedup/dedup-key';
 export { DedupStage, journalGather, type DedupPorts, type JournalEntry } from './dedup/dedup-stage';
 export {
-  claimDedupKeys,
-  markDedupPublished,
-  purgeExpiredDedupKeys,
-  type DedupClaim,
-  type DedupRef,
-} from './dedup/dedup.store';
-export {
   eventTypeFromSchema,
   parseEventTypeFrom,
   toForwardedEvent,
-  loadForwardRules,
   type EventTypeFrom,
   type ForwardResult,
-  type ForwardRuleRow,
 } from './forward/forward-rule';

@@ -6,38 +6,76 @@ export {
   type StatementLimits,
 } from './data-source';
 export { listenForChanges, type ChangeListener } from './change-listener';
-export type { DataSource, Repository } from 'typeorm';
+export type { DataSource } from 'typeorm';
+export { LiveView } from './live-view';
+export { repositories } from './repositories';
+export type { Database, CursorPosition, Sorted } from './sql';
 export {
-  loadSubscriptions,
-  recordAndClaim,
-  markRouted,
+  endpointRecord,
+  type EndpointRecord,
+  type EndpointFields,
+  type EndpointTargetRow,
   type SubscriptionRow,
-  type EventRow,
+} from './endpoints/endpoints.record';
+export {
+  EndpointsRepository,
+  type NewEndpoint,
+  type EndpointListFilter,
+} from './endpoints/endpoints.repository';
+export { endpointSecretRecord, type EndpointSecretRecord } from './endpoint-secrets/endpoint-secrets.record';
+export { EndpointSecretsRepository } from './endpoint-secrets/endpoint-secrets.repository';
+export {
+  sourceRecord,
+  type SourceRecord,
+  type SourceFields,
+  type IngressSourceRow,
+  type ForwardRuleRow,
+} from './sources/sources.record';
+export { SourcesRepository, type NewSource, type SourceListFilter } from './sources/sources.repository';
+export {
+  inboundDedupRecord,
+  claimRef,
+  type InboundDedupRecord,
+  type DedupClaim,
+  type DedupRef,
+} from './inbound-dedup/inbound-dedup.record';
+export { InboundDedupRepository } from './inbound-dedup/inbound-dedup.repository';
+export { eventRecord, type EventRecord, type NewEvent } from './events/events.record';
+export { EventsRepository, type EventListFilter } from './events/events.repository';
+export {
+  deliveryRecord,
+  deliveryStatus,
+  type DeliveryRecord,
+  type DeliveryStatus,
   type DeliveryClaim,
-} from './routing-store';
+  type ReplayRow,
+} from './deliveries/deliveries.record';
+export { DeliveriesRepository } from './deliveries/deliveries.repository';
+export { attemptRecord, attemptKey, type AttemptRecord, type AttemptRow } from './attempts/attempts.record';
+export { AttemptsRepository } from './attempts/attempts.repository';
 export {
   loadEndpointTargets,
   recordAttempts,
-  disableEndpoint,
   cancelDelivery,
   recordedAttempts,
-  attemptKey,
   setEndpointFailing,
-  type EndpointTargetRow,
-  type AttemptRow,
 } from './dispatch-store';
-export { LiveView } from './live-view';
 export {
-  insertRetries,
-  claimDueRetries,
-  renewRetryLeases,
-  deleteRetries,
-  cancelEndpointRetries,
-  countPendingRetries,
-  recordDeadLetters,
+  retryRecord,
+  type RetryRecord,
+  type RetryKey,
   type RetryRow,
   type ClaimedRetry,
-  type RetryKey,
   type FiredRetry,
+} from './retries/retries.record';
+export { RetriesRepository, type PendingRetry } from './retries/retries.repository';
+export {
+  deadLetterRecord,
+  type DeadLetterRecord,
   type DeadLetterRow,
-} from './retry-store';
+} from './dead-letters/dead-letters.record';
+export {
+  DeadLettersRepository,
+  type DeadLetterFilter,
+  type ListedDeadLetter,
+} from './dead-letters/dead-letters.repository';

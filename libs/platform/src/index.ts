@@ -9,3 +9,4 @@ export { parseWith } from './parse-with';
 export { AdaptiveBatcher } from './adaptive-batcher';
 export { watchLoopDelay, type LoopSample } from './loop-delay';
 export { LoopLimit, type LoopLimitSettings } from './loop-limit';
+export { provideClass } from './provide-class';

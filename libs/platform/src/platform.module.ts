@@ -12,6 +12,7 @@ import { BatchingProducer, KafkaGate, createKafka, kafkaSettings } from '@gatewa
 import {
   checkPostgres,
   createDataSource,
+  repositories,
   serviceStatementLimits,
   type DataSource,
 } from '@gateway/persistence';
@@ -89,6 +90,10 @@ export class PlatformModule {
           serviceStatementLimits,
         )
       : null;
+    // Each table's repository over the data source, injected by class (none without a database).
+    const repositoryProviders = dataSource
+      ? repositories.map((repository) => ({ provide: repository, useValue: new repository(dataSource) }))
+      : [];
     return {
       module: PlatformModule,
       global: true,
@@ -105,6 +110,7 @@ export class PlatformModule {
         ReadinessRegistry,
         ConsumerHost,
         PlatformLifecycle,
+        ...repositoryProviders,
       ],
       exports: [
         CONFIG,
@@ -116,6 +122,7 @@ export class PlatformModule {
         TOPICS,
         ReadinessRegistry,
         ConsumerHost,
+        ...repositoryProviders.map((provider) => provider.provide),
       ],
     };
   }

@@ -1,6 +1,6 @@
 import type { AcceptedMessage } from '@gateway/kafka';
 import { metrics, startHopSpan, type HopSpan } from '@gateway/observability';
-import type { DeliveryClaim, EventRow, SubscriptionRow } from '@gateway/persistence';
+import type { DeliveryClaim, NewEvent, SubscriptionRow } from '@gateway/persistence';
 import type { DeliveryTask, EventMessage } from '@gateway/schemas';
 import { deliveryIdFor } from './delivery-id';
 import { eventIdFor } from './event-id';
@@ -21,7 +21,7 @@ export interface RouterPorts {
    * (new, or never acknowledged by Kafka). The set may be shared with other batches recorded in the
    * same statement: an id is taken by deleting it, so it is emitted once.
    */
-  recordAndClaim(events: EventRow[], deliveries: DeliveryClaim[]): Promise<Set<string>>;
+  recordAndClaim(events: NewEvent[], deliveries: DeliveryClaim[]): Promise<Set<string>>;
   emit(tasks: { task: DeliveryTask; traceparent: string | undefined }[]): Promise<void>;
   markRouted(ids: string[]): Promise<void>;
 }
@@ -51,7 +51,7 @@ export class EventRouter {
   }
 
   async route(messages: AcceptedMessage<EventMessage>[], topic: string, partition: number): Promise<void> {
-    const events: EventRow[] = [];
+    const events: NewEvent[] = [];
     const planned: Planned[] = [];
     const spans: HopSpan[] = [];
     for (const message of messages) {
@@ -95,7 +95,7 @@ export class EventRouter {
     }
   }
 
-  private async recordAndEmit(events: EventRow[], planned: Planned[]): Promise<void> {
+  private async recordAndEmit(events: NewEvent[], planned: Planned[]): Promise<void> {
     const toEmit = await this.ports.recordAndClaim(
       events,
       planned.map(({ task, claimedBy }) => ({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { eventTypePattern, payloadFilter } from '@gateway/routing';
+import { endpointRecord } from '@gateway/persistence';
 import { retryPolicy } from '@gateway/retry';
 import { pageQuery, timeSortKey } from '../pagination';
 import { signingSecret } from '../secrets/signing-secret';
@@ -61,26 +62,10 @@ export const endpointListQuery = z.object({
 });
 export type EndpointListQuery = z.infer<typeof endpointListQuery>;
 
-/** An endpoint as the API answers it; its secrets only come from the secret routes. */
-export const endpointView = z.object({
-  id: z.string().describe('"ep_" + random.'),
-  url: z.string(),
-  description: z.string().nullable(),
-  eventTypes: z.array(z.string()),
-  filter: z.record(z.string(), z.unknown()).nullable(),
-  tenant: z.string().nullable(),
-  ordered: z.boolean(),
-  retryPolicy: z
-    .object({ maxAttempts: z.number(), baseSeconds: z.number(), factor: z.number(), capSeconds: z.number() })
-    .nullable()
-    .describe('null: the default schedule.'),
-  rateLimit: z.object({ perSecond: z.number() }).nullable(),
-  headers: z.record(z.string(), z.string()),
-  enabled: z.boolean(),
-  disabledReason: z.string().nullable().describe('Why the gateway disabled the endpoint (e.g. 410 Gone).'),
-  createdAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime(),
-});
+/** An endpoint as the API answers it (its stored record); its secrets only come from the secret routes. */
+export const endpointView = endpointRecord
+  .omit({ failingSince: true })
+  .extend({ createdAt: z.iso.datetime(), updatedAt: z.iso.datetime() });
 export type EndpointView = z.infer<typeof endpointView>;
 
 /** The create answer: the endpoint and, this once, its secret. */

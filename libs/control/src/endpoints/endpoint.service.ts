@@ -1,6 +1,8 @@
+import type { EndpointRecord, EndpointsRepository } from '@gateway/persistence';
 import { generateSecret } from '@gateway/signing';
 import { newEndpointId } from '../ids';
 import { toPage, type Page } from '../pagination';
+import type { EndpointStatusService } from './endpoint-status.service';
 import type {
   CreateEndpoint,
   CreatedEndpointView,
@@ -8,44 +10,61 @@ import type {
   EndpointView,
   UpdateEndpoint,
 } from './endpoint.schemas';
-import type { EndpointRow, EndpointStore } from './endpoint.store';
 
-function toEndpointView({ sortKey: _sortKey, createdAt, updatedAt, ...rest }: EndpointRow): EndpointView {
+function toEndpointView({
+  failingSince: _failingSince,
+  createdAt,
+  updatedAt,
+  ...rest
+}: EndpointRecord): EndpointView {
   return { ...rest, createdAt: createdAt.toISOString(), updatedAt: updatedAt.toISOString() };
 }
 
 /** Creating, reading, changing and deleting endpoints; `undefined` / `false` = no such endpoint. */
 export class EndpointService {
-  constructor(private readonly store: EndpointStore) {}
+  constructor(
+    private readonly endpoints: EndpointsRepository,
+    private readonly status: EndpointStatusService,
+  ) {}
 
   /** Creates the endpoint with its first secret (the given one, or a new one). */
   async create(input: CreateEndpoint): Promise<CreatedEndpointView> {
     const secret = input.secret ?? generateSecret();
-    const row = await this.store.insert(newEndpointId(), input, secret);
+    const row = await this.endpoints.insert(newEndpointId(), input, secret);
     return { ...toEndpointView(row), secret };
   }
 
   async list(query: EndpointListQuery): Promise<Page<EndpointView>> {
-    const rows = await this.store.list({
+    const rows = await this.endpoints.list({
       tenant: query.tenant,
       enabled: query.enabled,
       after: query.cursor,
       limit: query.limit + 1,
     });
-    return toPage(rows, query.limit, (row) => [row.sortKey, row.id], toEndpointView);
+    return toPage(
+      rows,
+      query.limit,
+      (row) => [row.sortKey, row.id],
+      ({ sortKey: _sortKey, ...row }) => toEndpointView(row),
+    );
   }
 
   async get(id: string): Promise<EndpointView | undefined> {
-    const row = await this.store.find(id);
+    const row = await this.endpoints.find(id);
     return row && toEndpointView(row);
   }
 
+  /** A change that leaves the endpoint disabled ends its pending retries. */
   async update(id: string, patch: UpdateEndpoint): Promise<EndpointView | undefined> {
-    const row = await this.store.update(id, patch);
+    const row = await this.endpoints.update(id, patch);
+    if (row && !row.enabled) await this.status.endRetries(id);
     return row && toEndpointView(row);
   }
 
-  remove(id: string): Promise<boolean> {
-    return this.store.delete(id);
+  /** Deleting the endpoint ends its pending retries. */
+  async remove(id: string): Promise<boolean> {
+    if (!(await this.endpoints.delete(id))) return false;
+    await this.status.endRetries(id);
+    return true;
   }
 }

@@ -1,5 +1,12 @@
+import type {
+  AttemptRecord,
+  AttemptsRepository,
+  DeliveriesRepository,
+  DeliveryRecord,
+  EventRecord,
+  EventsRepository,
+} from '@gateway/persistence';
 import { toPage, type Page } from '../pagination';
-import type { AttemptRow, DeliveryRow, EventLogStore, EventRow } from './event-log.store';
 import type {
   AttemptListQuery,
   AttemptView,
@@ -9,36 +16,39 @@ import type {
   EventView,
 } from './event.schemas';
 
-const toEventView = ({ sortKey: _sortKey, occurredAt, receivedAt, ...rest }: EventRow): EventView => ({
+const toEventView = ({ occurredAt, receivedAt, ...rest }: EventRecord): EventView => ({
   ...rest,
   occurredAt: occurredAt.toISOString(),
   receivedAt: receivedAt.toISOString(),
 });
 
 const toDeliveryView = ({
-  sortKey: _sortKey,
   createdAt,
   updatedAt,
   nextAttemptAt,
   ...rest
-}: DeliveryRow): DeliveryView => ({
+}: Omit<DeliveryRecord, 'routedAt' | 'claimedBy'>): DeliveryView => ({
   ...rest,
   nextAttemptAt: nextAttemptAt?.toISOString() ?? null,
   createdAt: createdAt.toISOString(),
   updatedAt: updatedAt.toISOString(),
 });
 
-const toAttemptView = ({ startedAt, ...rest }: AttemptRow): AttemptView => ({
+const toAttemptView = ({ startedAt, ...rest }: Omit<AttemptRecord, 'deliveryId'>): AttemptView => ({
   ...rest,
   startedAt: startedAt.toISOString(),
 });
 
 /** The event log: what was published, where it went, and every attempt; `undefined` = no such id. */
 export class EventLogService {
-  constructor(private readonly store: EventLogStore) {}
+  constructor(
+    private readonly events: EventsRepository,
+    private readonly deliveries: DeliveriesRepository,
+    private readonly attempts: AttemptsRepository,
+  ) {}
 
   async listEvents(query: EventListQuery): Promise<Page<EventView>> {
-    const rows = await this.store.listEvents({
+    const rows = await this.events.list({
       type: query.type,
       tenant: query.tenant,
       since: query.since,
@@ -46,24 +56,34 @@ export class EventLogService {
       after: query.cursor,
       limit: query.limit + 1,
     });
-    return toPage(rows, query.limit, (row) => [row.sortKey, row.id], toEventView);
+    return toPage(
+      rows,
+      query.limit,
+      (row) => [row.sortKey, row.id],
+      ({ sortKey: _sortKey, ...row }) => toEventView(row),
+    );
   }
 
   async getEvent(id: string): Promise<EventView | undefined> {
-    const row = await this.store.findEvent(id);
+    const row = await this.events.find(id);
     return row && toEventView(row);
   }
 
   async listDeliveries(eventId: string, query: DeliveryListQuery): Promise<Page<DeliveryView> | undefined> {
-    if (!(await this.store.eventExists(eventId))) return undefined;
-    const rows = await this.store.listDeliveries(eventId, query.cursor, query.limit + 1);
-    return toPage(rows, query.limit, (row) => [row.sortKey, row.id], toDeliveryView);
+    if (!(await this.events.exists(eventId))) return undefined;
+    const rows = await this.deliveries.listForEvent(eventId, query.cursor, query.limit + 1);
+    return toPage(
+      rows,
+      query.limit,
+      (row) => [row.sortKey, row.id],
+      ({ sortKey: _sortKey, ...row }) => toDeliveryView(row),
+    );
   }
 
   async listAttempts(deliveryId: string, query: AttemptListQuery): Promise<Page<AttemptView> | undefined> {
-    if (!(await this.store.deliveryExists(deliveryId))) return undefined;
+    if (!(await this.deliveries.exists(deliveryId))) return undefined;
     const after = query.cursor ? Number(query.cursor[0]) : 0;
-    const rows = await this.store.listAttempts(deliveryId, after, query.limit + 1);
+    const rows = await this.attempts.list(deliveryId, after, query.limit + 1);
     return toPage(rows, query.limit, (row) => [String(row.attempt), deliveryId], toAttemptView);
   }
 }

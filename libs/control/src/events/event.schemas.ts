@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { attemptRecord, deliveryRecord, eventRecord } from '@gateway/persistence';
 import { eventMessage, timestamp } from '@gateway/schemas';
 import { intSortKey, pageQuery, timeSortKey } from '../pagination';
 
@@ -27,38 +28,25 @@ export const eventListQuery = z
   });
 export type EventListQuery = z.infer<typeof eventListQuery>;
 
-export const eventView = z.object({
-  id: z.string(),
-  type: z.string(),
-  tenant: z.string().nullable(),
-  data: z.unknown().describe('The published data, as given.'),
+/** An event as the API answers it (its stored record). */
+export const eventView = eventRecord.extend({
   occurredAt: z.iso.datetime(),
   receivedAt: z.iso.datetime().describe('When the gateway recorded the event.'),
 });
 export type EventView = z.infer<typeof eventView>;
 
-export const deliveryStatus = z.enum(['pending', 'delivered', 'retrying', 'dead', 'cancelled']);
-
-export const deliveryView = z.object({
-  id: z.string().describe('The delivery id, sent as `webhook-id`.'),
-  eventId: z.string(),
-  endpointId: z.string(),
-  status: deliveryStatus,
-  attempts: z.number().int().describe('Attempts made so far.'),
-  nextAttemptAt: z.iso.datetime().nullable().describe('When the next retry is due, if one is scheduled.'),
-  createdAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime(),
-});
+/** A delivery as the API answers it (its stored record, without the router's bookkeeping). */
+export const deliveryView = deliveryRecord
+  .pick({ id: true, eventId: true, endpointId: true, status: true, attempts: true })
+  .extend({
+    nextAttemptAt: z.iso.datetime().nullable().describe('When the next retry is due, if one is scheduled.'),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  });
 export type DeliveryView = z.infer<typeof deliveryView>;
 
-export const attemptView = z.object({
-  attempt: z.number().int().describe('1 for the first attempt.'),
-  startedAt: z.iso.datetime(),
-  durationMs: z.number().int(),
-  statusCode: z.number().int().nullable().describe('The HTTP status; null when no response came.'),
-  error: z.string().nullable().describe('Why the attempt failed, when it did.'),
-  responseBody: z.string().nullable().describe('The start of the response body (truncated).'),
-});
+/** An attempt as the API answers it (its stored record). */
+export const attemptView = attemptRecord.omit({ deliveryId: true }).extend({ startedAt: z.iso.datetime() });
 export type AttemptView = z.infer<typeof attemptView>;
 
 /** `GET /v1/events/:id/deliveries`: `?limit=&cursor=` only. */

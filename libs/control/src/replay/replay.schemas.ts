@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { deadLetterRecord, retryRecord } from '@gateway/persistence';
 import { timestamp } from '@gateway/schemas';
 import { pageQuery, timeSortKey } from '../pagination';
 
@@ -13,14 +14,10 @@ const window = {
 export const retryListQuery = z.object(pageQuery(timeSortKey)).strict();
 export type RetryListQuery = z.infer<typeof retryListQuery>;
 
-export const retryView = z.object({
-  deliveryId: z.string(),
-  eventId: z.string(),
-  attempt: z.number().int().describe('The attempt that will be made when due.'),
-  dueAt: z.iso.datetime(),
-  lastError: z.string().nullable(),
-  lastStatusCode: z.number().int().nullable(),
-});
+/** A pending retry as the API answers it (its stored record). */
+export const retryView = retryRecord
+  .pick({ deliveryId: true, attempt: true, lastError: true, lastStatusCode: true })
+  .extend({ eventId: z.string(), dueAt: z.iso.datetime() });
 export type RetryView = z.infer<typeof retryView>;
 
 /** `GET /v1/dead-letters`. */
@@ -29,16 +26,10 @@ export const deadLetterListQuery = z
   .strict();
 export type DeadLetterListQuery = z.infer<typeof deadLetterListQuery>;
 
-export const deadLetterView = z.object({
-  deliveryId: z.string(),
-  eventId: z.string(),
-  endpointId: z.string(),
-  attempts: z.number().int(),
-  deadAt: z.iso.datetime(),
-  lastError: z.string(),
-  lastStatusCode: z.number().int().nullable(),
-  redrivenAt: z.iso.datetime().nullable(),
-});
+/** A dead letter as the API answers it (its stored record, `attempt` named `attempts`, without the task). */
+export const deadLetterView = deadLetterRecord
+  .pick({ deliveryId: true, eventId: true, endpointId: true, lastError: true, lastStatusCode: true })
+  .extend({ attempts: z.number().int(), deadAt: z.iso.datetime(), redrivenAt: z.iso.datetime().nullable() });
 export type DeadLetterView = z.infer<typeof deadLetterView>;
 
 /** `POST /v1/dead-letters/redrive`: the list's filters; dead letters not yet redriven. */

@@ -1,6 +1,15 @@
+import type {
+  CursorPosition,
+  DeadLettersRepository,
+  DeliveriesRepository,
+  EndpointsRepository,
+  EventsRepository,
+  ReplayRow,
+  RetriesRepository,
+} from '@gateway/persistence';
 import { buildMatcher, deliveryIdFor, type PayloadFilter } from '@gateway/routing';
 import type { DeliveryTask } from '@gateway/schemas';
-import { toPage, type CursorPosition, type Page } from '../pagination';
+import { toPage, type Page } from '../pagination';
 import type {
   DeadLetterListQuery,
   DeadLetterView,
@@ -9,7 +18,6 @@ import type {
   RetryListQuery,
   RetryView,
 } from './replay.schemas';
-import type { ReplayRow, ReplayStore } from './replay.store';
 
 /** Deliveries a recover reads and sends at a time. */
 const RECOVER_PAGE = 1000;
@@ -34,20 +42,27 @@ function toTask(row: ReplayRow): DeliveryTask {
   };
 }
 
+/** The tables replay, recover and redrive read and write. */
+export interface ReplayTables {
+  endpoints: EndpointsRepository;
+  events: EventsRepository;
+  deliveries: DeliveriesRepository;
+  retries: RetriesRepository;
+  deadLetters: DeadLettersRepository;
+}
+
 /**
  * Replay, recover and redrive: each sends deliveries again as their next attempt, so the receiver
  * sees the same `webhook-id`. `undefined` = the thing named does not exist.
  */
 export class ReplayService {
   constructor(
-    private readonly store: ReplayStore,
+    private readonly tables: ReplayTables,
     private readonly emit: EmitDeliveries,
-    /** Drops an endpoint's pending retries (persistence's cancelEndpointRetries). */
-    private readonly cancelRetries: (endpointId: string) => Promise<number>,
   ) {}
 
   async retryDelivery(id: string): Promise<{ deliveryId: string; attempt: number } | undefined> {
-    const row = await this.store.delivery(id);
+    const row = await this.tables.deliveries.forReplay(id);
     if (!row) return undefined;
     await this.emit([toTask(row)]);
     return { deliveryId: row.deliveryId, attempt: row.nextAttempt };
@@ -55,11 +70,11 @@ export class ReplayService {
 
   /** Page by page (RECOVER_PAGE deliveries, each page sent before the next is read): bounded memory for any window. */
   async recover(endpointId: string, body: RecoverBody): Promise<{ count: number } | undefined> {
-    if (!(await this.store.endpointExists(endpointId))) return undefined;
+    if (!(await this.tables.endpoints.exists(endpointId))) return undefined;
     let count = 0;
     let position: CursorPosition | undefined;
     do {
-      const page = await this.store.failedDeliveries(endpointId, body, position, RECOVER_PAGE);
+      const page = await this.tables.deliveries.failedForReplay(endpointId, body, position, RECOVER_PAGE);
       await this.emitAll(page.rows.map(toTask));
       count += page.rows.length;
       position = page.rows.length === RECOVER_PAGE ? page.position : undefined;
@@ -67,23 +82,32 @@ export class ReplayService {
     return { count };
   }
 
-  /** Dead letters stay unmarked unless Kafka acknowledged their tasks (the store's transaction per chunk). */
+  /** Dead letters stay unmarked unless Kafka acknowledged their tasks (the repository's transaction per chunk). */
   async redrive(body: RedriveBody): Promise<{ count: number }> {
-    return { count: await this.store.redriveDeadLetters(body, (rows) => this.emitAll(rows.map(toTask))) };
+    return { count: await this.tables.deadLetters.redrive(body, (rows) => this.emitAll(rows.map(toTask))) };
   }
 
   /** Sends the event to its current subscribers: existing deliveries as their next attempt, new subscribers as attempt 1. */
   async replayEvent(eventId: string): Promise<{ count: number } | undefined> {
-    const event = await this.store.event(eventId);
-    if (!event) return undefined;
+    const found = await this.tables.events.find(eventId);
+    if (!found) return undefined;
+    const event = {
+      eventId,
+      type: found.type,
+      tenant: found.tenant,
+      data: found.data,
+      occurredAt: found.occurredAt,
+    };
     const match = buildMatcher(
-      (await this.store.subscriptions()).map((row) => ({
+      (await this.tables.endpoints.subscriptions()).map((row) => ({
         ...row,
         filter: row.filter as PayloadFilter | null,
       })),
     );
     const endpointIds = match({ type: event.type, tenant: event.tenant, data: event.data });
-    const existing = new Map((await this.store.eventDeliveries(eventId)).map((row) => [row.endpointId, row]));
+    const existing = new Map(
+      (await this.tables.deliveries.eventForReplay(eventId)).map((row) => [row.endpointId, row]),
+    );
     const rows: ReplayRow[] = endpointIds.map(
       (endpointId) =>
         existing.get(endpointId) ?? {
@@ -93,7 +117,7 @@ export class ReplayService {
           nextAttempt: 1,
         },
     );
-    await this.store.ensureDeliveries(
+    await this.tables.deliveries.ensureRouted(
       rows.map((row) => ({ id: row.deliveryId, eventId, endpointId: row.endpointId })),
     );
     await this.emitAll(rows.map(toTask));
@@ -101,8 +125,8 @@ export class ReplayService {
   }
 
   async listRetries(endpointId: string, query: RetryListQuery): Promise<Page<RetryView> | undefined> {
-    if (!(await this.store.endpointExists(endpointId))) return undefined;
-    const rows = await this.store.listRetries(endpointId, query.cursor, query.limit + 1);
+    if (!(await this.tables.endpoints.exists(endpointId))) return undefined;
+    const rows = await this.tables.retries.pendingForEndpoint(endpointId, query.cursor, query.limit + 1);
     return toPage(
       rows,
       query.limit,
@@ -112,22 +136,22 @@ export class ReplayService {
   }
 
   async listDeadLetters(query: DeadLetterListQuery): Promise<Page<DeadLetterView>> {
-    const rows = await this.store.listDeadLetters({ ...query, after: query.cursor, limit: query.limit + 1 });
+    const rows = await this.tables.deadLetters.list({
+      ...query,
+      after: query.cursor,
+      limit: query.limit + 1,
+    });
     return toPage(
       rows,
       query.limit,
       (row) => [row.sortKey, row.deliveryId],
-      ({ sortKey: _sortKey, deadAt, redrivenAt, ...rest }) => ({
+      ({ sortKey: _sortKey, attempt, deadAt, redrivenAt, ...rest }) => ({
         ...rest,
+        attempts: attempt,
         deadAt: deadAt.toISOString(),
         redrivenAt: redrivenAt?.toISOString() ?? null,
       }),
     );
-  }
-
-  /** Deleting or disabling an endpoint cancels its pending retries. */
-  cancelPendingRetries(endpointId: string): Promise<number> {
-    return this.cancelRetries(endpointId);
   }
 
   private async emitAll(tasks: DeliveryTask[]): Promise<void> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { endpointSecretRecord } from '@gateway/persistence';
 import { signingSecret } from './signing-secret';
 
 const week = 7 * 86_400;
@@ -16,5 +17,8 @@ export const rotateSecretBody = z.strictObject({
 });
 export type RotateSecret = z.infer<typeof rotateSecretBody>;
 
-export const secretView = z.object({ key: z.string().describe('The newest signing secret.') });
+/** An endpoint's newest secret (the `key` of its stored record). */
+export const secretView = z.object({
+  key: endpointSecretRecord.shape.key.describe('The newest signing secret.'),
+});
 export type SecretView = z.infer<typeof secretView>;

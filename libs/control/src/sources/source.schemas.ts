@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { eventTypeFromSchema, MAX_BODY_BYTES_LIMIT, sourceDefaults } from '@gateway/ingress';
+import { sourceRecord } from '@gateway/persistence';
 import { numberBeyondDoubleRange } from '@gateway/schemas';
 import { providerKeys, providerKeySchema } from '@gateway/signing';
 import { pageQuery, timeSortKey } from '../pagination';
@@ -109,22 +110,13 @@ export const sourceListQuery = z.object({
 });
 export type SourceListQuery = z.infer<typeof sourceListQuery>;
 
-/** A source as the API answers it: the secrets themselves are never returned. */
-export const sourceView = z.object({
-  id: z.string().describe('"src_" + random.'),
-  name: z.string(),
-  provider: z.string(),
+/** A source as the API answers it (its stored record): the secrets themselves are never returned. */
+export const sourceView = sourceRecord.omit({ secrets: true }).extend({
   secretFingerprints: z
     .array(z.string())
     .describe(
       'Per secret, in order: the first 12 hex digits of its SHA-256, to tell which secrets are set without revealing them.',
     ),
-  toleranceSeconds: z.number(),
-  maxBodyBytes: z.number(),
-  dedupWindowSeconds: z.number(),
-  forward: z.object({ eventTypeFrom: z.string() }).nullable(),
-  rateLimit: z.object({ perSecond: z.number(), burst: z.number().optional() }).nullable(),
-  options: z.record(z.string(), z.unknown()).nullable(),
   ingressUrl: z.string().describe('Where the provider sends its webhooks: <PUBLIC_BASE_URL>/in/<id>.'),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),

@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { SourceRecord, SourcesRepository } from '@gateway/persistence';
 import { providerKeySchema } from '@gateway/signing';
 import { toPage, type Page } from '../pagination';
 import { secretIssues, type SourceIssue } from './source-secrets';
 import type { CreateSource, SourceListQuery, SourceView, UpdateSource } from './source.schemas';
-import type { SourceRecord, SourceStore } from './source.store';
 
 /** 16 random bytes in base64url: unguessable, since the id is the ingress URL's only secret-free part. */
 export const newSourceId = (): string => `src_${randomBytes(16).toString('base64url')}`;
@@ -23,18 +23,18 @@ export const isRejected = (value: unknown): value is SourceRejected =>
 export class SourceService {
   /** `publicBaseUrl` is PUBLIC_BASE_URL without a trailing slash. */
   constructor(
-    private readonly store: SourceStore,
+    private readonly sources: SourcesRepository,
     private readonly publicBaseUrl: string,
   ) {}
 
   async create(input: CreateSource): Promise<SourceView | SourceRejected> {
     const invalid = secretIssues(input.provider, input.secrets, input.options);
     if (invalid.length > 0) return { invalid };
-    return this.view(await this.store.insert(newSourceId(), input));
+    return this.view(await this.sources.insert(newSourceId(), input));
   }
 
   async list(query: SourceListQuery): Promise<Page<SourceView>> {
-    const rows = await this.store.list({
+    const rows = await this.sources.list({
       provider: query.provider,
       after: query.cursor,
       limit: query.limit + 1,
@@ -43,33 +43,33 @@ export class SourceService {
       rows,
       query.limit,
       (row) => [row.sortKey, row.id],
-      (row) => this.view(row),
+      ({ sortKey: _sortKey, ...row }) => this.view(row),
     );
   }
 
   async get(id: string): Promise<SourceView | undefined> {
-    const row = await this.store.find(id);
+    const row = await this.sources.find(id);
     return row && this.view(row);
   }
 
   /** Checks the secrets against the provider as they will be after the change. */
   async update(id: string, patch: UpdateSource): Promise<SourceView | SourceRejected | undefined> {
-    const current = await this.store.find(id);
+    const current = await this.sources.find(id);
     if (!current) return undefined;
     const provider = providerKeySchema.safeParse(patch.provider ?? current.provider);
     if (!provider.success) return { invalid: [{ path: 'provider', message: 'unknown provider' }] };
     const options = patch.options === undefined ? current.options : patch.options;
     const invalid = secretIssues(provider.data, patch.secrets ?? current.secrets, options);
     if (invalid.length > 0) return { invalid };
-    const row = await this.store.update(id, patch);
+    const row = await this.sources.update(id, patch);
     return row && this.view(row);
   }
 
   remove(id: string): Promise<boolean> {
-    return this.store.delete(id);
+    return this.sources.delete(id);
   }
 
-  private view({ sortKey: _sortKey, secrets, createdAt, updatedAt, ...rest }: SourceRecord): SourceView {
+  private view({ secrets, createdAt, updatedAt, ...rest }: SourceRecord): SourceView {
     return {
       ...rest,
       secretFingerprints: secrets.map(fingerprint),

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { InboundMessage } from '@gateway/schemas';
 import { dedupKeyOf, inboundIdFor } from './dedup-key';
 import { DedupStage, journalGather, type JournalEntry } from './dedup-stage';
-import { claimRef, type DedupClaim, type DedupRef } from './dedup.store';
+import { claimRef, type DedupClaim, type DedupRef } from '@gateway/persistence';
 
 /** The claim table's rules, in memory (the SQL lives in dedup.store.ts and runs in test/ingress). */
 class FakeTable {

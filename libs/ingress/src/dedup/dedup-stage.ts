@@ -1,7 +1,7 @@
 import { metrics } from '@gateway/observability';
 import type { InboundMessage } from '@gateway/schemas';
 import { dedupKeysOf } from './dedup-key';
-import { claimRef, type DedupClaim, type DedupRef } from './dedup.store';
+import { claimRef, type DedupClaim, type DedupRef } from '@gateway/persistence';
 
 export interface JournalEntry {
   message: InboundMessage;

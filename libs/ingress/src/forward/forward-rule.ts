@@ -1,6 +1,5 @@
 import { isUtf8 } from 'node:buffer';
 import { z } from 'zod';
-import type { DataSource } from '@gateway/persistence';
 import {
   EVENT_DATA_MAX_DEPTH,
   parseJson,
@@ -134,14 +133,4 @@ export function toForwardedEvent(message: InboundMessage, from: EventTypeFrom): 
       occurredAt: message.receivedAt,
     },
   };
-}
-
-export interface ForwardRuleRow {
-  id: string;
-  forward: { eventTypeFrom: string } | null;
-}
-
-/** Every source's forwarding rule (null: not forwarded). No secrets are read. */
-export async function loadForwardRules(dataSource: DataSource): Promise<ForwardRuleRow[]> {
-  return await dataSource.query<ForwardRuleRow[]>(`SELECT id, forward FROM sources`);
 }

@@ -1,25 +1,12 @@
-import type { DataSource } from '@gateway/persistence';
+import type { IngressSourceRow } from '@gateway/persistence';
 import { providerKeySchema, type InboundSettings, type ProviderKey } from '@gateway/signing';
 import { MAX_BODY_BYTES_LIMIT } from './source-limits';
 
-export interface RateLimit {
-  /** Sustained requests per second this source may send (per ingress process). */
-  perSecond: number;
-  /** Requests it may send at once after a quiet spell; defaults to one second's worth. */
-  burst?: number;
-}
-
-/** A `sources` row as the ingress reads it. */
-export interface SourceRow {
-  id: string;
-  provider: string;
-  secrets: string[];
-  toleranceSeconds: number;
-  maxBodyBytes: number;
-  dedupWindowSeconds: number;
-  options: Record<string, unknown> | null;
-  rateLimit: RateLimit | null;
-}
+/**
+ * A source's rate limit: `perSecond` sustained requests (per ingress process), `burst` at once
+ * after a quiet spell (default one second's worth).
+ */
+export type RateLimit = NonNullable<IngressSourceRow['rateLimit']>;
 
 /** A source ready for the request path: everything a request needs, computed once per reload. */
 export interface IngressSource {
@@ -31,17 +18,8 @@ export interface IngressSource {
   rateLimit: RateLimit | null;
 }
 
-/** Every source, secrets included (they stay in this process's memory, never in logs). */
-export async function loadSources(dataSource: DataSource): Promise<SourceRow[]> {
-  return await dataSource.query<SourceRow[]>(
-    `SELECT id, provider, secrets, tolerance_seconds AS "toleranceSeconds", max_body_bytes AS "maxBodyBytes",
-            dedup_window_seconds AS "dedupWindowSeconds", options, rate_limit AS "rateLimit"
-     FROM sources`,
-  );
-}
-
 /** null for a row naming a provider this build does not know (it answers 404 rather than guess). */
-export function toIngressSource(row: SourceRow): IngressSource | null {
+export function toIngressSource(row: IngressSourceRow): IngressSource | null {
   const provider = providerKeySchema.safeParse(row.provider);
   if (!provider.success) return null;
   return {
@@ -64,7 +42,7 @@ export class SourceRegistry {
   private skipped: string[] = [];
 
   /** Replaces the whole view; returns the ids of rows that could not be used. */
-  replace(rows: SourceRow[]): string[] {
+  replace(rows: IngressSourceRow[]): string[] {
     const next = new Map<string, IngressSource>();
     const skipped: string[] = [];
     for (const row of rows) {

@@ -1,0 +1,76 @@
+import { storableText } from '@gateway/schemas';
+import { DeliveriesRepository } from '../deliveries/deliveries.repository';
+import { columnsOf, type Database } from '../sql';
+import { attemptKey, attemptRecord, type AttemptRecord, type AttemptRow } from './attempts.record';
+
+/**
+ * Characters kept of an attempt's error and response body: texts a receiver chose, stored here
+ * only, so bounded and made storable here (NUL and lone surrogates become U+FFFD; ADR 0018).
+ */
+const ATTEMPT_TEXT_MAX = 4096;
+const storable = (text: string | null): string | null =>
+  text === null ? null : storableText(text, ATTEMPT_TEXT_MAX);
+
+/** The `attempts` table: the dispatcher records each attempt, the API lists them. */
+export class AttemptsRepository {
+  constructor(private readonly db: Database) {}
+
+  /** Records a batch of attempts and moves their deliveries' status, in one transaction. */
+  async record(attempts: AttemptRow[]): Promise<void> {
+    if (attempts.length === 0) return;
+    await this.db.transaction(async (manager) => {
+      await manager.query(
+        `INSERT INTO attempts (delivery_id, attempt, started_at, duration_ms, status_code, error, response_body)
+         SELECT * FROM unnest($1::text[], $2::int[], $3::timestamptz[], $4::int[], $5::int[], $6::text[], $7::text[])
+         ON CONFLICT (delivery_id, attempt) DO NOTHING`,
+        [
+          attempts.map((row) => row.deliveryId),
+          attempts.map((row) => row.attempt),
+          attempts.map((row) => row.startedAt.toISOString()),
+          attempts.map((row) => row.durationMs),
+          attempts.map((row) => row.statusCode),
+          attempts.map((row) => storable(row.error)),
+          attempts.map((row) => storable(row.responseBody)),
+        ],
+      );
+      await new DeliveriesRepository(manager).applyAttempts(attempts);
+    });
+  }
+
+  /**
+   * Which of these (delivery, attempt) pairs already have an attempt recorded, with their delivery's
+   * status now (keyed by attemptKey), in one statement (a task Kafka or the scheduler sent twice is
+   * looked up here).
+   */
+  async recorded(pairs: Pick<AttemptRecord, 'deliveryId' | 'attempt'>[]): Promise<Map<string, string>> {
+    const rows = await this.db.query<{ deliveryId: string; attempt: number; status: string }[]>(
+      `SELECT a.delivery_id AS "deliveryId", a.attempt, d.status
+         FROM attempts a
+         JOIN unnest($1::text[], $2::int[]) AS wanted(delivery_id, attempt)
+           ON a.delivery_id = wanted.delivery_id AND a.attempt = wanted.attempt
+         JOIN deliveries d ON d.id = a.delivery_id`,
+      [pairs.map((pair) => pair.deliveryId), pairs.map((pair) => pair.attempt)],
+    );
+    return new Map(rows.map((row) => [attemptKey(row.deliveryId, row.attempt), row.status]));
+  }
+
+  /** A delivery's attempts in order, after attempt number `afterAttempt`. */
+  async list(
+    deliveryId: string,
+    afterAttempt: number,
+    limit: number,
+  ): Promise<Omit<AttemptRecord, 'deliveryId'>[]> {
+    const columns = columnsOf(attemptRecord, undefined, [
+      'attempt',
+      'startedAt',
+      'durationMs',
+      'statusCode',
+      'error',
+      'responseBody',
+    ]);
+    return await this.db.query(
+      `SELECT ${columns} FROM attempts WHERE delivery_id = $1 AND attempt > $2 ORDER BY attempt LIMIT $3`,
+      [deliveryId, afterAttempt, limit],
+    );
+  }
+}

@@ -1,0 +1,211 @@
+import { stringifyJson } from '@gateway/schemas';
+import type { AttemptRow } from '../attempts/attempts.record';
+import type { NewEvent } from '../events/events.record';
+import { columnsOf, exactTime, SqlConditions, type CursorPosition, type Database, type Sorted } from '../sql';
+import { deliveryRecord, type DeliveryClaim, type DeliveryRecord, type ReplayRow } from './deliveries.record';
+
+/** The first of each id: one statement may not propose the same key twice to ON CONFLICT DO UPDATE. */
+const firstOfEach = <T extends { id: string }>(rows: T[]): T[] => {
+  const seen = new Set<string>();
+  return rows.filter((row) => !seen.has(row.id) && seen.add(row.id));
+};
+
+/** Each delivery id once, with every message of the statement that proposes it (newline-separated). */
+function claimsById(claims: DeliveryClaim[]): DeliveryClaim[] {
+  const byId = new Map<string, DeliveryClaim>();
+  for (const claim of claims) {
+    const first = byId.get(claim.id);
+    if (!first) byId.set(claim.id, { ...claim });
+    else if (!first.claimedBy.split('\n').includes(claim.claimedBy))
+      first.claimedBy += `\n${claim.claimedBy}`;
+  }
+  return [...byId.values()];
+}
+
+/** The API's delivery list shows these (not the router's bookkeeping). */
+const listedColumns = columnsOf(deliveryRecord, undefined, [
+  'id',
+  'eventId',
+  'endpointId',
+  'status',
+  'attempts',
+  'nextAttemptAt',
+  'createdAt',
+  'updatedAt',
+]);
+
+/** A delivery with its event and next attempt number (`d` the delivery, `e` its event). */
+const replayColumns = `d.id AS "deliveryId", d.endpoint_id AS "endpointId", e.id AS "eventId", e.type, e.tenant, e.data,
+  e.occurred_at AS "occurredAt",
+  GREATEST(d.attempts, COALESCE((SELECT max(a.attempt) FROM attempts a WHERE a.delivery_id = d.id), 0)) + 1 AS "nextAttempt"`;
+
+/** The `deliveries` table: the router inserts, the dispatcher moves the status, the API reads and replays. */
+export class DeliveriesRepository {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Records a batch's events and claims its deliveries in one round trip (a data-modifying CTE):
+   * returns the delivery ids to emit (the batches of one statement share the set, so each id is
+   * emitted once). `claimed_by` keeps the messages that claimed a delivery. It is claimed when it is
+   * new, or when it was never marked routed and one of those messages proposes it again (re-read
+   * after a crash or a failed emit), whichever batch of the statement it comes with. A copy of the
+   * event id from any other message is a duplicate, also while the first copy's mark is on its way.
+   */
+  async recordAndClaim(allEvents: NewEvent[], allDeliveries: DeliveryClaim[]): Promise<Set<string>> {
+    const events = firstOfEach(allEvents);
+    const deliveries = claimsById(allDeliveries);
+    const rows = await this.db.query<{ id: string }[]>(
+      `WITH recorded AS (
+         INSERT INTO events (id, type, tenant, data, occurred_at)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::json[], $5::timestamptz[])
+         ON CONFLICT (id) DO NOTHING
+       )
+       INSERT INTO deliveries (id, event_id, endpoint_id, claimed_by)
+       SELECT * FROM unnest($6::text[], $7::text[], $8::text[], $9::text[])
+       ON CONFLICT (id) DO UPDATE SET claimed_by = COALESCE(deliveries.claimed_by, EXCLUDED.claimed_by)
+         WHERE deliveries.routed_at IS NULL
+           AND (deliveries.claimed_by IS NULL
+                OR string_to_array(deliveries.claimed_by, E'\\n') && string_to_array(EXCLUDED.claimed_by, E'\\n'))
+       RETURNING id`,
+      [
+        events.map((event) => event.id),
+        events.map((event) => event.type),
+        events.map((event) => event.tenant),
+        events.map((event) => stringifyJson(event.data)),
+        events.map((event) => event.occurredAt),
+        deliveries.map((row) => row.id),
+        deliveries.map((row) => row.eventId),
+        deliveries.map((row) => row.endpointId),
+        deliveries.map((row) => row.claimedBy),
+      ],
+    );
+    return new Set(rows.map((row) => row.id));
+  }
+
+  /** Marks deliveries whose tasks Kafka acknowledged. */
+  async markRouted(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.query(`UPDATE deliveries SET routed_at = now() WHERE id = ANY($1::text[])`, [ids]);
+  }
+
+  /**
+   * Records new deliveries as routed (a replay to a subscriber added after the event, whose task
+   * is sent next); existing ones are kept.
+   */
+  async ensureRouted(rows: Pick<DeliveryRecord, 'id' | 'eventId' | 'endpointId'>[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db.query(
+      `INSERT INTO deliveries (id, event_id, endpoint_id, routed_at) SELECT u.id, u.event_id, u.endpoint_id, now()
+       FROM unnest($1::text[], $2::text[], $3::text[]) AS u(id, event_id, endpoint_id) ON CONFLICT (id) DO NOTHING`,
+      [rows.map((row) => row.id), rows.map((row) => row.eventId), rows.map((row) => row.endpointId)],
+    );
+  }
+
+  /** Moves the deliveries' status to what their attempts decided (an older attempt never overwrites a newer one). */
+  async applyAttempts(attempts: AttemptRow[]): Promise<void> {
+    if (attempts.length === 0) return;
+    await this.db.query(
+      `UPDATE deliveries d SET status = u.status, attempts = GREATEST(d.attempts, u.attempt), updated_at = now(),
+              next_attempt_at = u.next_attempt_at
+       FROM unnest($1::text[], $2::int[], $3::text[], $4::timestamptz[]) AS u(id, attempt, status, next_attempt_at)
+       WHERE d.id = u.id AND d.attempts <= u.attempt`,
+      [
+        attempts.map((row) => row.deliveryId),
+        attempts.map((row) => row.attempt),
+        attempts.map((row) => row.status),
+        attempts.map((row) => row.nextAttemptAt?.toISOString() ?? null),
+      ],
+    );
+  }
+
+  /** Marks a delivery cancelled (its endpoint was deleted or disabled), unless it was delivered. */
+  async cancel(id: string): Promise<void> {
+    await this.db.query(
+      `UPDATE deliveries SET status = 'cancelled', updated_at = now() WHERE id = $1 AND status <> 'delivered'`,
+      [id],
+    );
+  }
+
+  /** Cancels an endpoint's deliveries that were waiting for a retry. */
+  async cancelRetrying(endpointId: string): Promise<void> {
+    await this.db.query(
+      `UPDATE deliveries SET status = 'cancelled', updated_at = now() WHERE endpoint_id = $1 AND status = 'retrying'`,
+      [endpointId],
+    );
+  }
+
+  async exists(id: string): Promise<boolean> {
+    return (await this.db.query<unknown[]>(`SELECT 1 FROM deliveries WHERE id = $1`, [id])).length > 0;
+  }
+
+  /** An event's deliveries, oldest first. */
+  async listForEvent(
+    eventId: string,
+    after: CursorPosition | undefined,
+    limit: number,
+  ): Promise<Sorted<Omit<DeliveryRecord, 'routedAt' | 'claimedBy'>>[]> {
+    const sql = new SqlConditions();
+    sql.and(`event_id = ${sql.param(eventId)}`).after(after, 'created_at, id', 'oldest-first');
+    return await this.db.query(
+      `SELECT ${listedColumns}, ${exactTime('created_at')} AS "sortKey" FROM deliveries ${sql.where()}
+       ORDER BY created_at, id LIMIT ${sql.param(limit)}`,
+      sql.params,
+    );
+  }
+
+  /** One delivery, to send again. */
+  async forReplay(id: string): Promise<ReplayRow | undefined> {
+    const rows = await this.db.query<ReplayRow[]>(
+      `SELECT ${replayColumns} FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.id = $1`,
+      [id],
+    );
+    return rows[0];
+  }
+
+  /** These deliveries, oldest first, to send again. */
+  async manyForReplay(ids: string[]): Promise<ReplayRow[]> {
+    return await this.db.query<ReplayRow[]>(
+      `SELECT ${replayColumns} FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.id = ANY($1::text[])
+       ORDER BY d.created_at`,
+      [ids],
+    );
+  }
+
+  /** Every delivery of an event, to send again. */
+  async eventForReplay(eventId: string): Promise<ReplayRow[]> {
+    return await this.db.query<ReplayRow[]>(
+      `SELECT ${replayColumns} FROM deliveries d JOIN events e ON e.id = d.event_id WHERE e.id = $1`,
+      [eventId],
+    );
+  }
+
+  /**
+   * One page of an endpoint's failed deliveries created in the window, oldest first: retrying,
+   * dead, or cancelled (cancelled when their endpoint was disabled, after a long outage or a 410,
+   * or had no signing secret; once it is fixed and enabled again, recover is how they are sent).
+   * `after` is the last page's `position`: a window of a million deliveries is read a page at a
+   * time, with the memory of one page (issue 19).
+   */
+  async failedForReplay(
+    endpointId: string,
+    window: { since: string; until?: string },
+    after: CursorPosition | undefined,
+    limit: number,
+  ): Promise<{ rows: ReplayRow[]; position: CursorPosition | undefined }> {
+    const sql = new SqlConditions();
+    sql.and(`d.endpoint_id = ${sql.param(endpointId)}`).and(`d.status IN ('retrying', 'dead', 'cancelled')`);
+    sql.and(`d.created_at >= ${sql.param(window.since)}::timestamptz`);
+    if (window.until !== undefined) sql.and(`d.created_at < ${sql.param(window.until)}::timestamptz`);
+    sql.after(after, 'd.created_at, d.id', 'oldest-first');
+    const rows = await this.db.query<Sorted<ReplayRow>[]>(
+      `SELECT ${replayColumns}, ${exactTime('d.created_at')} AS "sortKey" FROM deliveries d JOIN events e ON e.id = d.event_id
+       ${sql.where()} ORDER BY d.created_at, d.id LIMIT ${sql.param(limit)}`,
+      sql.params,
+    );
+    const last = rows.at(-1);
+    return {
+      rows: rows.map(({ sortKey: _sortKey, ...row }) => row),
+      position: last && [last.sortKey, last.deliveryId],
+    };
+  }
+}

@@ -1,0 +1,173 @@
+import { EndpointSecretsRepository } from '../endpoint-secrets/endpoint-secrets.repository';
+import {
+  columnsOf,
+  exactTime,
+  FieldWriter,
+  SqlConditions,
+  type CursorPosition,
+  type Database,
+  type Sorted,
+  type UpdateResult,
+} from '../sql';
+import {
+  endpointRecord,
+  type EndpointFields,
+  type EndpointRecord,
+  type EndpointTargetRow,
+  type SubscriptionRow,
+} from './endpoints.record';
+
+/** A new endpoint: the optional fields may be left out (stored as null). */
+export type NewEndpoint = Pick<EndpointFields, 'url' | 'eventTypes' | 'ordered' | 'headers' | 'enabled'> &
+  Partial<EndpointFields>;
+
+export interface EndpointListFilter {
+  tenant?: string;
+  enabled?: boolean;
+  after?: CursorPosition;
+  limit: number;
+}
+
+const columns = columnsOf(endpointRecord);
+
+const writer = new FieldWriter<EndpointFields>({
+  url: '',
+  description: '',
+  eventTypes: '::text[]',
+  filter: '::jsonb',
+  tenant: '',
+  ordered: '',
+  retryPolicy: '::jsonb',
+  rateLimit: '::jsonb',
+  headers: '::jsonb',
+  enabled: '',
+});
+
+/**
+ * The `endpoints` table. Every write fires the `endpoints_changed` NOTIFY (a trigger), so the
+ * router's subscriptions and the dispatcher's targets reload within milliseconds.
+ */
+export class EndpointsRepository {
+  constructor(private readonly db: Database) {}
+
+  /** Inserts the endpoint and its first signing secret in one transaction. */
+  insert(id: string, endpoint: NewEndpoint, secret: string): Promise<EndpointRecord> {
+    return this.db.transaction(async (manager) => {
+      const sql = new SqlConditions();
+      const key = sql.param(id);
+      const fields = writer.insert(endpoint, sql);
+      const rows = await manager.query<EndpointRecord[]>(
+        `INSERT INTO endpoints (id, ${fields.columns}) VALUES (${key}, ${fields.values}) RETURNING ${columns}`,
+        sql.params,
+      );
+      await new EndpointSecretsRepository(manager).add(id, secret);
+      return rows[0];
+    });
+  }
+
+  /**
+   * Adds `key` as the newest secret and lets every other live one expire `overlapSeconds` from
+   * now; deletes those expired before. The endpoint's row is locked meanwhile, so two rotations
+   * apply one after the other. False when the endpoint does not exist.
+   */
+  rotateSecret(id: string, key: string, overlapSeconds: number): Promise<boolean> {
+    return this.db.transaction(async (manager) => {
+      const found = await manager.query<unknown[]>(`SELECT id FROM endpoints WHERE id = $1 FOR UPDATE`, [id]);
+      if (found.length === 0) return false;
+      const secrets = new EndpointSecretsRepository(manager);
+      await secrets.deleteExpired(id);
+      await secrets.expireWithin(id, overlapSeconds);
+      await secrets.add(id, key);
+      return true;
+    });
+  }
+
+  async find(id: string): Promise<EndpointRecord | undefined> {
+    const rows = await this.db.query<EndpointRecord[]>(`SELECT ${columns} FROM endpoints WHERE id = $1`, [
+      id,
+    ]);
+    return rows[0];
+  }
+
+  async exists(id: string): Promise<boolean> {
+    return (await this.db.query<unknown[]>(`SELECT 1 FROM endpoints WHERE id = $1`, [id])).length > 0;
+  }
+
+  /** Oldest first, in (created_at, id) order, which the endpoints_created_idx index serves. */
+  async list(filter: EndpointListFilter): Promise<Sorted<EndpointRecord>[]> {
+    const sql = new SqlConditions();
+    if (filter.tenant !== undefined) sql.and(`tenant = ${sql.param(filter.tenant)}`);
+    if (filter.enabled !== undefined) sql.and(`enabled = ${sql.param(filter.enabled)}`);
+    sql.after(filter.after, 'created_at, id', 'oldest-first');
+    const limit = sql.param(filter.limit);
+    return await this.db.query<Sorted<EndpointRecord>[]>(
+      `SELECT ${columns}, ${exactTime('created_at')} AS "sortKey" FROM endpoints ${sql.where()}
+       ORDER BY created_at, id LIMIT ${limit}`,
+      sql.params,
+    );
+  }
+
+  /** Writes the given fields; re-enabling clears the reason the gateway disabled it for. */
+  async update(id: string, patch: Partial<EndpointFields>): Promise<EndpointRecord | undefined> {
+    const sql = new SqlConditions();
+    const assignments = writer.assignments(patch, sql);
+    if (patch.enabled === true) assignments.push('disabled_reason = NULL');
+    assignments.push('updated_at = now()');
+    const [rows] = await this.db.query<UpdateResult<EndpointRecord>>(
+      `UPDATE endpoints SET ${assignments.join(', ')} WHERE id = ${sql.param(id)} RETURNING ${columns}`,
+      sql.params,
+    );
+    return rows[0];
+  }
+
+  /** Deletes the endpoint (its secrets go with it); false when there was none. */
+  async delete(id: string): Promise<boolean> {
+    const [, count] = await this.db.query<UpdateResult<unknown>>(`DELETE FROM endpoints WHERE id = $1`, [id]);
+    return count > 0;
+  }
+
+  /** Disables the endpoint (410 Gone, a long outage), keeping why. */
+  async disable(id: string, reason: string): Promise<void> {
+    await this.db.query(
+      `UPDATE endpoints SET enabled = false, disabled_reason = $2, updated_at = now() WHERE id = $1`,
+      [id, reason],
+    );
+  }
+
+  /** Marks the endpoint failing since now (kept if already failing), or healthy again (null). */
+  async setFailing(id: string, failing: boolean): Promise<void> {
+    await this.db.query(
+      failing
+        ? `UPDATE endpoints SET failing_since = COALESCE(failing_since, now()) WHERE id = $1 AND failing_since IS NULL`
+        : `UPDATE endpoints SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL`,
+      [id],
+    );
+  }
+
+  /** Every endpoint's subscription (the router and a replay match events against them). */
+  async subscriptions(): Promise<SubscriptionRow[]> {
+    return await this.db.query<SubscriptionRow[]>(
+      `SELECT ${columnsOf(endpointRecord, undefined, ['id', 'eventTypes', 'filter', 'tenant', 'enabled'])} FROM endpoints`,
+    );
+  }
+
+  /** Every endpoint the dispatcher can send to, with its signing secrets not yet expired. */
+  async targets(): Promise<EndpointTargetRow[]> {
+    const fields = columnsOf(endpointRecord, 'e', [
+      'id',
+      'url',
+      'headers',
+      'ordered',
+      'enabled',
+      'rateLimit',
+      'retryPolicy',
+    ]);
+    return await this.db.query<EndpointTargetRow[]>(`
+      SELECT ${fields}, ${exactTime('e.failing_since')} AS "failingSince",
+             COALESCE(json_agg(json_build_object('key', s.key, 'expiresAt', s.expires_at) ORDER BY s.created_at DESC, s.id DESC)
+               FILTER (WHERE s.key IS NOT NULL), '[]') AS secrets
+      FROM endpoints e
+      LEFT JOIN endpoint_secrets s ON s.endpoint_id = e.id AND (s.expires_at IS NULL OR s.expires_at > now())
+      GROUP BY e.id`);
+  }
+}

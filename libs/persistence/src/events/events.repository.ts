@@ -1,0 +1,43 @@
+import { columnsOf, exactTime, SqlConditions, type CursorPosition, type Database, type Sorted } from '../sql';
+import { eventRecord, type EventRecord } from './events.record';
+
+export interface EventListFilter {
+  type?: string;
+  tenant?: string;
+  since?: string;
+  until?: string;
+  after?: CursorPosition;
+  limit: number;
+}
+
+const columns = columnsOf(eventRecord);
+
+/** The `events` table, which the router writes (DeliveriesRepository.recordAndClaim) and the API reads. */
+export class EventsRepository {
+  constructor(private readonly db: Database) {}
+
+  /** Newest first in (received_at, id) order, which events_received_idx serves backwards. */
+  async list(filter: EventListFilter): Promise<Sorted<EventRecord>[]> {
+    const sql = new SqlConditions();
+    if (filter.type !== undefined) sql.and(`type = ${sql.param(filter.type)}`);
+    if (filter.tenant !== undefined) sql.and(`tenant = ${sql.param(filter.tenant)}`);
+    if (filter.since !== undefined) sql.and(`received_at >= ${sql.param(filter.since)}::timestamptz`);
+    if (filter.until !== undefined) sql.and(`received_at < ${sql.param(filter.until)}::timestamptz`);
+    sql.after(filter.after, 'received_at, id', 'newest-first');
+    const limit = sql.param(filter.limit);
+    return await this.db.query<Sorted<EventRecord>[]>(
+      `SELECT ${columns}, ${exactTime('received_at')} AS "sortKey" FROM events ${sql.where()}
+       ORDER BY received_at DESC, id DESC LIMIT ${limit}`,
+      sql.params,
+    );
+  }
+
+  async find(id: string): Promise<EventRecord | undefined> {
+    const rows = await this.db.query<EventRecord[]>(`SELECT ${columns} FROM events WHERE id = $1`, [id]);
+    return rows[0];
+  }
+
+  async exists(id: string): Promise<boolean> {
+    return (await this.db.query<unknown[]>(`SELECT 1 FROM events WHERE id = $1`, [id])).length > 0;
+  }
+}
