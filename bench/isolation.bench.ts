@@ -88,7 +88,7 @@ export async function isolation(
     const [hangStats, failStats] = [await hanging.stats(), await failing.stats()];
     const deferred = await countLines(
       dispatcher.url,
-      /^gateway_deliveries_total\{outcome="retry-scheduled"\}/,
+      /^gateway_deliveries_total\{outcome="(retry-scheduled|deferred)"\}/,
     );
     await dispatcher.stop();
     const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);

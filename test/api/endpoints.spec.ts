@@ -92,6 +92,7 @@ describe('control API: auth, endpoints, secrets, validation, OpenAPI', () => {
           createdAt: undefined,
           updatedAt: undefined,
           url: 'https://receiver.example/hooks',
+          destination: null,
           description: null,
           eventTypes: ['*'],
           filter: null,
@@ -138,6 +139,7 @@ describe('control API: auth, endpoints, secrets, validation, OpenAPI', () => {
         },
         {
           ...fields,
+          destination: null,
           id: undefined,
           createdAt: undefined,
           updatedAt: undefined,

@@ -61,16 +61,16 @@ describe('outbound: deliveries read again from Kafka', () => {
     const outcome = (label: string) =>
       metricValue(stack.services.dispatcher, 'gateway_deliveries_total', `outcome="${label}"`);
     await waitFor(
-      'the re-read tasks looked up and skipped',
+      'the re-read tasks looked up and finished as duplicates',
       30000,
-      async () => (await outcome('skipped')) === total,
+      async () => (await outcome('duplicate')) === total,
     );
     await stack.publish([{ type: 'reread.one', data: { n: total }, id: 'evt_reread_new' }]);
     await waitFor('the new event delivered', 30000, () => receiver.requests.length > total);
-    // Every task the restarted dispatcher was handed is then settled (the re-read ones skipped, the
+    // Every task the restarted dispatcher was handed is then settled (the re-read ones as duplicates, the
     // new one delivered), so a send again would already be among the receiver's requests.
     await waitFor('the new delivery settled', 30000, async () => (await outcome('delivered')) === 1);
-    assert.equal(await outcome('skipped'), total);
+    assert.equal(await outcome('duplicate'), total);
     assert.equal(receiver.requests.length, total + 1, 'nothing already delivered was sent again');
   });
 });

@@ -42,7 +42,7 @@ function runNode(args: string[], env: NodeJS.ProcessEnv, onLine?: (line: string)
  * `npm test`: brings up its own Kafka and PostgreSQL (unless KAFKA_BROKERS and DATABASE_URL point at
  * running ones), applies migrations, runs every compiled spec with node's test runner, tears the
  * infrastructure down, and ends with the line `N passed, N failed`.
- * `npm run test:unit` (the argument `--unit`): only the unit specs next to the code (libs/ and apps/),
+ * `npm run test:unit` (the argument `--unit`): only the unit specs next to the code (libs/, apps/ and tools/),
  * which need neither Kafka nor PostgreSQL: none is started, no migration is applied.
  */
 async function main(): Promise<number> {
@@ -50,7 +50,7 @@ async function main(): Promise<number> {
   const unit = args.includes('--unit');
   const filter = args.filter((arg) => arg !== '--unit');
   const dist = path.join(repoRoot, 'dist');
-  const files = (unit ? ['libs', 'apps'] : ['libs', 'apps', 'test'])
+  const files = (unit ? ['libs', 'apps', 'tools'] : ['libs', 'apps', 'tools', 'test'])
     .flatMap((dir) => specFiles(path.join(dist, dir)))
     .filter((file) => filter.length === 0 || filter.some((part) => file.includes(part)))
     .sort();

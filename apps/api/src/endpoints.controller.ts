@@ -1,24 +1,29 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   createEndpointBody,
   endpointListQuery,
   EndpointService,
+  gatewayTopicIssue,
   updateEndpointBody,
   type CreatedEndpointView,
   type EndpointView,
   type Page,
 } from '@gateway/control';
-import { NotFoundError, parseWith } from '@gateway/platform';
+import { NotFoundError, parseWith, TOPICS, ValidationError } from '@gateway/platform';
+import type { TopicNames } from '@gateway/schemas';
 import { found } from './problems';
 
 @Controller('v1/endpoints')
 export class EndpointsController {
-  constructor(private readonly endpoints: EndpointService) {}
+  constructor(
+    private readonly endpoints: EndpointService,
+    @Inject(TOPICS) private readonly topics: TopicNames,
+  ) {}
 
   @Post()
   @HttpCode(201)
   create(@Body() body: unknown): Promise<CreatedEndpointView> {
-    return this.endpoints.create(parseWith(createEndpointBody, body));
+    return this.endpoints.create(this.refuseGatewayTopic(parseWith(createEndpointBody, body)));
   }
 
   @Get()
@@ -33,12 +38,24 @@ export class EndpointsController {
 
   @Patch(':id')
   async update(@Param('id') id: string, @Body() body: unknown): Promise<EndpointView> {
-    return found(await this.endpoints.update(id, parseWith(updateEndpointBody, body)), 'endpoint', id);
+    return found(
+      await this.endpoints.update(id, this.refuseGatewayTopic(parseWith(updateEndpointBody, body))),
+      'endpoint',
+      id,
+    );
   }
 
   @Delete(':id')
   @HttpCode(204)
   async remove(@Param('id') id: string): Promise<void> {
     if (!(await this.endpoints.remove(id))) throw new NotFoundError('endpoint', id);
+  }
+
+  private refuseGatewayTopic<B extends { destination?: Parameters<typeof gatewayTopicIssue>[0] }>(
+    body: B,
+  ): B {
+    const issue = gatewayTopicIssue(body.destination, Object.values(this.topics));
+    if (issue) throw new ValidationError([issue]);
+    return body;
   }
 }

@@ -8,11 +8,12 @@ import { EndpointStatusService } from '@gateway/control';
 import {
   ConcurrencyBudget,
   createAddressPolicy,
+  createDestinations,
   Dispatcher,
-  HttpSender,
   operationalEvent,
+  type Destinations,
 } from '@gateway/delivery';
-import { traceHeaders, type ValidatingConsumer } from '@gateway/kafka';
+import { traceHeaders, type Kafka, type ValidatingConsumer } from '@gateway/kafka';
 import { setEndpointSeriesSource, throttledWarning } from '@gateway/observability';
 import {
   attemptKey,
@@ -26,7 +27,7 @@ import {
   type DataSource,
   type EndpointTargetRow,
 } from '@gateway/persistence';
-import { AdaptiveBatcher, CONFIG, ConsumerHost, DATA_SOURCE, watchLoopDelay } from '@gateway/platform';
+import { AdaptiveBatcher, CONFIG, ConsumerHost, DATA_SOURCE, KAFKA, watchLoopDelay } from '@gateway/platform';
 import { deadLetter, deliveryTask, eventMessage, retryTask } from '@gateway/schemas';
 import type { AppConfig } from './config';
 
@@ -39,7 +40,7 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
   private consumer: ValidatingConsumer | undefined;
   private view: LiveView<EndpointTargetRow[]> | undefined;
   private dispatcher: Dispatcher | undefined;
-  private sender: HttpSender | undefined;
+  private destinations: Destinations | undefined;
   private stopLoopWatch: (() => void) | undefined;
 
   constructor(
@@ -47,6 +48,7 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
     private readonly host: ConsumerHost,
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     private readonly endpointStatus: EndpointStatusService,
+    @Inject(KAFKA) private readonly kafka: Kafka,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -61,12 +63,18 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
     );
     await this.view.start();
     const view = this.view;
-    this.sender = new HttpSender({
+    this.destinations = createDestinations({
       policy: createAddressPolicy(config.DELIVERY_ALLOWLIST),
       timeoutMs: config.DELIVERY_TIMEOUT_MS,
       connectTimeoutMs: config.DELIVERY_CONNECT_TIMEOUT_MS,
+      userAgent: config.DELIVERY_USER_AGENT,
+      // Kafka destinations: the gateway's own cluster, or another with the same SSRF guard.
+      kafka: this.kafka,
+      gatewayTopics: new Set(Object.values(this.host.topics)),
+      logger: this.host.logger,
+      clientId: `${config.KAFKA_CLIENT_ID ?? 'dispatcher'}-destinations`,
     });
-    const sender = this.sender;
+    const destinations = this.destinations;
     // Attempt records, many in one transaction. A failed write fails its callers, whose
     // dispatcher retries them until they are on record: no task finishes before its attempt is.
     // Spaced: the slot is free once the attempt has its answer, so only the offset commit and the
@@ -93,7 +101,7 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
       {
         endpoint: (id) => endpoints.get(id),
         catchUpEndpoints: () => view.freshFor(Date.now()),
-        send: (url, headers, body) => sender.send(url, headers, body),
+        deliver: (target, message) => destinations.deliver(target, message),
         record: (row) => attemptWriter.send(row),
         cancel: (deliveryId) => cancelDelivery(this.dataSource, deliveryId),
         scheduleRetry: (retry, traceparent) =>
@@ -123,7 +131,6 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
         queuePerEndpoint: config.DELIVERY_QUEUE_PER_ENDPOINT,
         maxInFlight: config.DELIVERY_MAX_IN_FLIGHT,
         holdDrainMaxMs: config.DELIVERY_HOLD_DRAIN_MAX_MS,
-        userAgent: config.DELIVERY_USER_AGENT,
         breaker: {
           failureThreshold: config.BREAKER_FAILURE_THRESHOLD,
           openMs: config.BREAKER_OPEN_MS,
@@ -133,7 +140,7 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
         endpointSeriesMax: config.METRICS_ENDPOINT_SERIES_MAX,
         budget,
       },
-      this.host.logger,
+      { logger: this.host.logger },
     );
     const dispatcher = this.dispatcher;
     if (budget) this.stopLoopWatch = watchLoopDelay(250, (loop) => dispatcher.adapt(loop));
@@ -165,7 +172,7 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
     await this.consumer?.stop(async () => {
       await this.dispatcher?.drain(drainMs);
     });
-    await this.sender?.close();
+    await this.destinations?.close();
     await this.view?.stop();
   }
 }

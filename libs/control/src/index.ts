@@ -7,6 +7,7 @@ export {
   endpointListQuery,
   endpointView,
   createdEndpointView,
+  gatewayTopicIssue,
   type CreateEndpoint,
   type UpdateEndpoint,
   type EndpointListQuery,

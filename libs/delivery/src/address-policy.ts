@@ -1,4 +1,6 @@
-import { BlockList, isIP } from 'node:net';
+import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { BLOCKED_ADDRESS_CODE } from '@gateway/kafka';
 import { boundedMemo } from './bounded-memo';
 
 /** Ranges a delivery may never reach unless allow-listed: private, loopback, link-local, metadata, ... */
@@ -60,4 +62,39 @@ export function createAddressPolicy(allowCidrs: readonly string[]): AddressPolic
   };
   // A verdict never changes for a policy; BlockList.check costs ~20 us, and literal-IP endpoints are checked per attempt.
   return { allows: boundedMemo(4096, judge) };
+}
+
+/** A delivery target resolved to (or is) a blocked address. */
+export class BlockedAddressError extends Error {
+  readonly code = BLOCKED_ADDRESS_CODE;
+}
+
+type LookupCallback = (
+  error: NodeJS.ErrnoException | null,
+  address: string | LookupAddress[],
+  family?: number,
+) => void;
+
+/**
+ * Name resolution for a connector (`lookup`), so the SSRF check runs on the very addresses the
+ * socket connects to and DNS rebinding cannot slip past it: a name with any blocked address fails
+ * with a BlockedAddressError. `resolve` is replaceable in tests.
+ */
+export function guardedLookup(policy: AddressPolicy, resolve: typeof dnsLookup = dnsLookup): LookupFunction {
+  return (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
+    resolve(hostname, { ...options, all: true }, (error, addresses) => {
+      if (error) return callback(error, []);
+      const refused = addresses.find((entry) => !policy.allows(entry.address));
+      if (refused || addresses.length === 0) {
+        return callback(
+          new BlockedAddressError(
+            `${hostname} resolves to ${refused?.address ?? 'nothing'}, a blocked address`,
+          ),
+          [],
+        );
+      }
+      if (options.all) return callback(null, addresses);
+      return callback(null, addresses[0].address, addresses[0].family);
+    });
+  };
 }

@@ -5,18 +5,9 @@ import { createLogger, metrics } from '@gateway/observability';
 import type { AttemptRow, EndpointTargetRow } from '@gateway/persistence';
 import type { DeliveryTask, RetryTask } from '@gateway/schemas';
 import { Dispatcher, type DispatcherPorts, type DispatcherSettings } from './dispatcher';
+import { answer, endpointRow } from './endpoint-row.fixture';
 
-const endpoint: EndpointTargetRow = {
-  id: 'ep_1',
-  url: 'http://127.0.0.1:1/hook',
-  headers: {},
-  ordered: false,
-  enabled: true,
-  rateLimit: null,
-  retryPolicy: null,
-  failingSince: null,
-  secrets: [{ key: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', expiresAt: null }],
-};
+const endpoint = endpointRow();
 
 function job(n: number, completed: number[], rejected: number[] = []): TrackedMessage<DeliveryTask> {
   const task: DeliveryTask = {
@@ -51,7 +42,6 @@ function settings(overrides: Partial<DispatcherSettings> = {}): DispatcherSettin
     concurrencyPerEndpoint: 4,
     queuePerEndpoint: 100,
     maxInFlight: 100,
-    userAgent: 'test',
     breaker: { failureThreshold: 5, openMs: 1000, maxOpenMs: 1000 },
     disableAfterMs: 86_400_000,
     endpointSeriesMax: 0,
@@ -64,14 +54,7 @@ function fakePorts(overrides: Partial<DispatcherPorts>): DispatcherPorts {
   return {
     endpoint: () => endpoint,
     catchUpEndpoints: async () => undefined,
-    send: async () => ({
-      statusCode: 200,
-      error: null,
-      retryAfterHeader: null,
-      durationMs: 1,
-      errorDetail: null,
-      responseBody: null,
-    }),
+    deliver: async () => answer(200),
     record: async () => undefined,
     cancel: async () => undefined,
     scheduleRetry: async () => undefined,
@@ -94,7 +77,7 @@ function failingDispatcher(
   onRetry: (retry: RetryTask) => void,
 ): Dispatcher {
   const ports = fakePorts({
-    send: async () => {
+    deliver: async () => {
       await new Promise((resolve) => setTimeout(resolve, answerMs));
       return {
         statusCode: 500,
@@ -115,7 +98,7 @@ function failingDispatcher(
       maxInFlight: 1000,
       breaker: { failureThreshold: 1, openMs, maxOpenMs: openMs },
     }),
-    createLogger('test', 'silent'),
+    { logger: createLogger('test', 'silent') },
   );
 }
 
@@ -176,27 +159,20 @@ describe('Dispatcher, circuit breaker', () => {
 
 describe('Dispatcher, copies of a task', () => {
   it('completes a copy of a task under way only after the original, so its offset cannot pass the original', async () => {
-    let answer: () => void = () => undefined;
+    let respond: () => void = () => undefined;
     let sends = 0;
     let recorded = 0;
     const ports = fakePorts({
-      send: async () => {
+      deliver: async () => {
         sends++;
-        await new Promise<void>((resolve) => (answer = resolve));
-        return {
-          statusCode: 200,
-          error: null,
-          retryAfterHeader: null,
-          durationMs: 1,
-          errorDetail: null,
-          responseBody: null,
-        };
+        await new Promise<void>((resolve) => (respond = resolve));
+        return answer(200);
       },
       record: async () => {
         recorded++;
       },
     });
-    const dispatcher = new Dispatcher(ports, settings(), createLogger('test', 'silent'));
+    const dispatcher = new Dispatcher(ports, settings(), { logger: createLogger('test', 'silent') });
     const completed: number[] = [];
     const original = job(7, completed);
     // The same task read again (a rebalance re-sends what was not committed), as another message.
@@ -206,7 +182,7 @@ describe('Dispatcher, copies of a task', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     assert.equal(sends, 1, 'the copy is not sent again');
     assert.deepEqual(completed, [], 'nothing completes while the original is in flight');
-    answer();
+    respond();
     await settle(completed, 2);
     assert.equal(recorded, 1);
     assert.deepEqual(completed, [7, 8], 'the copy completes after the original');
@@ -215,45 +191,28 @@ describe('Dispatcher, copies of a task', () => {
 
 describe('Dispatcher, a failing ordered endpoint', () => {
   it('holds its backlog outside the in-flight gate, pauses its partition when the backlog is full, and resumes it once half is gone', async () => {
-    const ordered: EndpointTargetRow = {
-      ...endpoint,
+    const ordered = endpointRow({
       id: 'ep_ordered',
       ordered: true,
       retryPolicy: { maxAttempts: 50, baseSeconds: 0.02, factor: 1, capSeconds: 0.02 },
-    };
-    const healthy: EndpointTargetRow = { ...endpoint, id: 'ep_healthy' };
+      headers: { 'x-target': 'ep_ordered' },
+    });
+    const healthy = endpointRow({ id: 'ep_healthy', headers: { 'x-target': 'ep_healthy' } });
     let broken = true;
     const delivered: string[] = [];
     const paused: number[] = [];
     const resumed: number[] = [];
     const ports = fakePorts({
       endpoint: (id) => (id === ordered.id ? ordered : healthy),
-      send: async (_url, headers) => {
-        const target = headers['x-target'] ?? '';
-        if (target === ordered.id && broken)
-          return {
-            statusCode: 500,
-            error: null,
-            retryAfterHeader: null,
-            durationMs: 1,
-            errorDetail: null,
-            responseBody: null,
-          };
+      deliver: async (to) => {
+        const target = to.type === 'http' ? (to.headers['x-target'] ?? '') : '';
+        if (target === ordered.id && broken) return answer(500);
         delivered.push(target);
-        return {
-          statusCode: 200,
-          error: null,
-          retryAfterHeader: null,
-          durationMs: 1,
-          errorDetail: null,
-          responseBody: null,
-        };
+        return answer(200);
       },
       pausePartition: (partition) => paused.push(partition),
       resumePartition: (partition) => resumed.push(partition),
     });
-    ordered.headers = { 'x-target': ordered.id };
-    healthy.headers = { 'x-target': healthy.id };
     const dispatcher = new Dispatcher(
       ports,
       settings({
@@ -261,7 +220,7 @@ describe('Dispatcher, a failing ordered endpoint', () => {
         maxInFlight: 3,
         breaker: { failureThreshold: 1000, openMs: 1000, maxOpenMs: 1000 },
       }),
-      createLogger('test', 'silent'),
+      { logger: createLogger('test', 'silent') },
     );
     const completed: number[] = [];
     const task = (n: number, target: EndpointTargetRow, partition: number) => {
@@ -305,7 +264,7 @@ describe('Dispatcher, a full queue', () => {
     const completed: number[] = [];
     let sent = 0;
     const ports = fakePorts({
-      send: async () => {
+      deliver: async () => {
         const statusCode = statusOf(sent++);
         await new Promise((resolve) => setTimeout(resolve, 5));
         return {
@@ -332,7 +291,7 @@ describe('Dispatcher, a full queue', () => {
         holdDrainMaxMs,
         breaker: { failureThreshold: 10, openMs: 1000, maxOpenMs: 1000 },
       }),
-      createLogger('test', 'silent'),
+      { logger: createLogger('test', 'silent') },
     );
     // The first task gives the endpoint a completion rate and a last outcome.
     await dispatcher.accept([{ ...job(0, completed), partition: 3 }]);
@@ -392,22 +351,15 @@ describe('Dispatcher, copies of a task (Kafka re-reads, retries sent twice)', ()
     recorded: Record<string, string>,
     tasks: { n: number; attempt?: number; timestamp: number }[],
   ) {
-    const target: EndpointTargetRow = { ...endpoint, ordered };
+    const target = endpointRow({ ordered });
     const sent: string[] = [];
     const asked: string[] = [];
     const dispatcher = new Dispatcher(
       fakePorts({
         endpoint: () => target,
-        send: async (_url, headers) => {
-          sent.push(headers['webhook-id']);
-          return {
-            statusCode: 200,
-            error: null,
-            retryAfterHeader: null,
-            durationMs: 1,
-            errorDetail: null,
-            responseBody: null,
-          };
+        deliver: async (_target, message) => {
+          sent.push(message.headers['webhook-id']);
+          return answer(200);
         },
         recordedAttempt: async (deliveryId) => {
           asked.push(deliveryId);
@@ -415,7 +367,7 @@ describe('Dispatcher, copies of a task (Kafka re-reads, retries sent twice)', ()
         },
       }),
       settings({ queuePerEndpoint: 10 }),
-      createLogger('test', 'silent'),
+      { logger: createLogger('test', 'silent') },
     );
     dispatcher.rejoined();
     const completed: number[] = [];
@@ -460,7 +412,7 @@ describe('Dispatcher, copies of a task (Kafka re-reads, retries sent twice)', ()
 
 describe('Dispatcher, a rejoin of the consumer group', () => {
   it('forgets the holds KafkaJS resumed (gauge back to 0), and pauses again with the next task over the limit', async () => {
-    const ordered: EndpointTargetRow = { ...endpoint, id: 'ep_ordered_rejoin', ordered: true };
+    const ordered = endpointRow({ id: 'ep_ordered_rejoin', ordered: true });
     const paused: number[] = [];
     const resumed: number[] = [];
     let open: () => void = () => undefined;
@@ -468,22 +420,15 @@ describe('Dispatcher, a rejoin of the consumer group', () => {
     const dispatcher = new Dispatcher(
       fakePorts({
         endpoint: () => ordered,
-        send: async () => {
+        deliver: async () => {
           await gate;
-          return {
-            statusCode: 200,
-            error: null,
-            retryAfterHeader: null,
-            durationMs: 1,
-            errorDetail: null,
-            responseBody: null,
-          };
+          return answer(200);
         },
         pausePartition: (partition) => paused.push(partition),
         resumePartition: (partition) => resumed.push(partition),
       }),
       settings({ concurrencyPerEndpoint: 1, queuePerEndpoint: 2 }),
-      createLogger('test', 'silent'),
+      { logger: createLogger('test', 'silent') },
     );
     const gauge = async () => (await metrics.dispatchPausedPartitions.get()).values[0]?.value;
     const completed: number[] = [];
@@ -510,7 +455,7 @@ describe('Dispatcher, a rejoin of the consumer group', () => {
 
 describe('Dispatcher, partition pause refused', () => {
   it('logs a refused pause or resume (KafkaJS consumer stopped) instead of rejecting a settle', async () => {
-    const ordered: EndpointTargetRow = { ...endpoint, id: 'ep_ordered_2', ordered: true };
+    const ordered = endpointRow({ id: 'ep_ordered_2', ordered: true });
     const unhandled: unknown[] = [];
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
     process.on('unhandledRejection', onUnhandled);
@@ -521,7 +466,7 @@ describe('Dispatcher, partition pause refused', () => {
       const dispatcher = new Dispatcher(
         fakePorts({ endpoint: () => ordered, pausePartition: refuse, resumePartition: refuse }),
         settings({ concurrencyPerEndpoint: 1, queuePerEndpoint: 2 }),
-        createLogger('test', 'silent'),
+        { logger: createLogger('test', 'silent') },
       );
       const completed: number[] = [];
       await dispatcher.accept(
@@ -542,25 +487,24 @@ describe('Dispatcher, partition pause refused', () => {
 
 describe('Dispatcher, an ordered endpoint failing for long', () => {
   it('is disabled after ENDPOINT_DISABLE_AFTER_MS of continuous failure, like the others (it has no circuit)', async () => {
-    const ordered: EndpointTargetRow = {
-      ...endpoint,
+    // Frozen (endpointRow): what the dispatcher decides is kept beside the live view's row, never on it.
+    const ordered = endpointRow({
       id: 'ep_ordered_3',
       ordered: true,
       retryPolicy: { maxAttempts: 50, baseSeconds: 0.01, factor: 1, capSeconds: 0.01 },
-    };
+    });
     const disabled: string[] = [];
     const operational: string[] = [];
+    const cancelled: string[] = [];
+    let sends = 0;
     const dispatcher = new Dispatcher(
       fakePorts({
         endpoint: () => ordered,
-        send: async () => ({
-          statusCode: 500,
-          error: null,
-          retryAfterHeader: null,
-          durationMs: 1,
-          errorDetail: null,
-          responseBody: null,
-        }),
+        cancel: async (deliveryId) => void cancelled.push(deliveryId),
+        deliver: async () => {
+          sends++;
+          return answer(500);
+        },
         disableEndpoint: async (endpointId) => void disabled.push(endpointId),
         emitOperational: async (type) => void operational.push(type),
       }),
@@ -569,7 +513,7 @@ describe('Dispatcher, an ordered endpoint failing for long', () => {
         breaker: { failureThreshold: 1, openMs: 1000, maxOpenMs: 1000 },
         disableAfterMs: 100,
       }),
-      createLogger('test', 'silent'),
+      { logger: createLogger('test', 'silent') },
     );
     const completed: number[] = [];
     await dispatcher.accept([
@@ -578,8 +522,14 @@ describe('Dispatcher, an ordered endpoint failing for long', () => {
     await settle(completed, 1);
     assert.deepEqual(disabled, [ordered.id]);
     assert.deepEqual(operational, ['endpoint.disabled']);
-    assert.equal(ordered.enabled, false);
     assert.deepEqual(completed, [1], 'its head is then cancelled and completed');
+    const sent = sends;
+    await dispatcher.accept([
+      { ...job(2, completed), value: { ...job(2, completed).value, endpointId: ordered.id } },
+    ]);
+    await settle(completed, 2);
+    assert.equal(sends, sent, 'nothing more is sent to it while the view still serves the same row');
+    assert.deepEqual(cancelled, ['dlv_1', 'dlv_2']);
   });
 });
 
@@ -600,11 +550,9 @@ describe('Dispatcher, an attempt PostgreSQL refuses to store (issue 19)', () => 
   ): Promise<{ completed: number[]; rejected: number[] }> {
     const completed: number[] = [];
     const rejected: number[] = [];
-    const dispatcher = new Dispatcher(
-      fakePorts({ send: answered, record }),
-      settings(),
-      createLogger('test', 'silent'),
-    );
+    const dispatcher = new Dispatcher(fakePorts({ deliver: answered, record }), settings(), {
+      logger: createLogger('test', 'silent'),
+    });
     await dispatcher.accept([job(1, completed, rejected)]);
     const deadline = Date.now() + 5000;
     while (completed.length + rejected.length === 0 && Date.now() < deadline)
@@ -643,5 +591,89 @@ describe('Dispatcher, an attempt PostgreSQL refuses to store (issue 19)', () => 
       if (++calls < 3) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
     });
     assert.deepEqual([completed, rejected, calls], [[1], [], 3]);
+  });
+});
+
+describe('Dispatcher, its clock', () => {
+  it('signs with the secrets active by its clock, and stamps the request and the attempt with its time', async () => {
+    const at = Date.parse('2030-01-01T00:00:00Z');
+    const target = endpointRow({
+      secrets: [
+        // Active by the system's time, expired by the dispatcher's clock.
+        { key: 'whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', expiresAt: '2029-12-31T00:00:00Z' },
+        { key: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', expiresAt: null },
+      ],
+    });
+    const requests: Record<string, string>[] = [];
+    const rows: AttemptRow[] = [];
+    const dispatcher = new Dispatcher(
+      fakePorts({
+        endpoint: () => target,
+        deliver: async (_target, message) => {
+          requests.push(message.headers);
+          return answer(200);
+        },
+        record: async (row) => void rows.push(row),
+      }),
+      settings(),
+      { logger: createLogger('test', 'silent'), clock: { now: () => at } },
+    );
+    const completed: number[] = [];
+    await dispatcher.accept([job(1, completed)]);
+    await settle(completed, 1);
+    assert.equal(requests[0]['webhook-timestamp'], String(at / 1000));
+    assert.equal(requests[0]['webhook-signature'].split(' ').length, 1, 'signed with the active secret only');
+    assert.equal(rows[0].startedAt.getTime(), at);
+  });
+});
+
+describe('Dispatcher, outcomes', () => {
+  const count = async (outcome: string) =>
+    (await metrics.deliveries.get()).values.find((value) => value.labels.outcome === outcome)?.value ?? 0;
+
+  it('names each outcome once: cancelled, duplicate, deferred, delivered', async () => {
+    const names = ['cancelled', 'duplicate', 'deferred', 'delivered'];
+    const counts = () => Promise.all(names.map(count));
+    const before = await counts();
+    const waiting: (() => void)[] = [];
+    /** Answers the next request, once it has arrived. */
+    const respond = async () => {
+      for (let turn = 0; waiting.length === 0; turn++) {
+        assert.ok(turn < 100_000, 'a request arrives');
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      waiting.shift()!();
+    };
+    const dispatcher = new Dispatcher(
+      fakePorts({
+        endpoint: (id) => (id === endpoint.id ? endpoint : undefined),
+        deliver: async () => {
+          await new Promise<void>((resolve) => waiting.push(resolve));
+          return answer(200);
+        },
+      }),
+      settings({ concurrencyPerEndpoint: 1, queuePerEndpoint: 2 }),
+      { logger: createLogger('test', 'silent') },
+    );
+    const completed: number[] = [];
+    const gone = job(1, completed);
+    await dispatcher.accept([{ ...gone, value: { ...gone.value, endpointId: 'ep_gone' } }]);
+    // 2 is sent; its copy and 3 wait in the queue (2 places); 4 finds it full.
+    await dispatcher.accept([job(2, completed), job(2, completed), job(3, completed), job(4, completed)]);
+    await settle(completed, 2);
+    await respond();
+    await settle(completed, 4);
+    await respond();
+    await settle(completed, 5);
+    const after = await counts();
+    assert.deepEqual(
+      names.map((name, i) => [name, after[i] - before[i]]),
+      [
+        ['cancelled', 1],
+        ['duplicate', 1],
+        ['deferred', 1],
+        ['delivered', 2],
+      ],
+    );
   });
 });

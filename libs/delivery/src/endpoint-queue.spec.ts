@@ -52,7 +52,7 @@ describe('EndpointQueue', () => {
     const queue = new EndpointQueue<number>(
       { concurrency: 1, maxWaiting: 100, perSecond: null },
       () => new Promise<void>((resolve) => gates.push(resolve)),
-      () => clock,
+      { now: () => clock },
     );
     for (let i = 0; i < 51; i++) queue.offer(i);
     assert.equal(queue.drainEstimateMs(), Infinity, 'nothing completed yet');
@@ -78,7 +78,7 @@ describe('EndpointQueue', () => {
         clock += attempt ? 100 : 1;
         return attempt;
       },
-      () => clock,
+      { now: () => clock },
     );
     queue.offer(0);
     await new Promise((r) => setImmediate(r));
@@ -100,7 +100,7 @@ describe('EndpointQueue', () => {
     const queue = new EndpointQueue<number>(
       limits,
       () => new Promise<void>((resolve) => gates.push(resolve)),
-      () => clock,
+      { now: () => clock },
     );
     for (let i = 0; i < 45; i++) queue.offer(i);
     clock += 200;

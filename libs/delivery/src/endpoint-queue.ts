@@ -1,3 +1,6 @@
+import { monotonicClock, type Clock } from './clock';
+import { TokenBucket } from './token-bucket';
+
 export interface QueueLimits {
   /** Attempts in flight at once (1 for ordered endpoints). */
   concurrency: number;
@@ -17,9 +20,7 @@ export class EndpointQueue<T> {
   private readonly waiting: T[] = [];
   private head = 0;
   private running = 0;
-  private tokens: number;
-  private lastRefill = performance.now();
-  private timer: NodeJS.Timeout | undefined;
+  private readonly bucket: TokenBucket;
   /** How long a task holds its slot, smoothed (undefined until the first one ends). */
   private smoothedRunMs: number | undefined;
 
@@ -27,9 +28,10 @@ export class EndpointQueue<T> {
     private limits: QueueLimits,
     /** Runs a task in a slot; resolving false says it made no attempt, and its time is not counted. */
     private readonly run: (task: T) => Promise<boolean | void>,
-    private readonly now: () => number = () => performance.now(),
+    /** Times slots and the rate limit: durations only, so monotonic by default. */
+    private readonly clock: Clock = monotonicClock,
   ) {
-    this.tokens = limits.perSecond ?? 0;
+    this.bucket = new TokenBucket(limits.perSecond ?? 0, clock);
   }
 
   /**
@@ -88,22 +90,7 @@ export class EndpointQueue<T> {
 
   private takeToken(): boolean {
     const rate = this.limits.perSecond;
-    if (rate === null) return true;
-    const now = performance.now();
-    this.tokens = Math.min(rate, this.tokens + ((now - this.lastRefill) / 1000) * rate);
-    this.lastRefill = now;
-    if (this.tokens >= 1) {
-      this.tokens -= 1;
-      return true;
-    }
-    this.timer ??= setTimeout(
-      () => {
-        this.timer = undefined;
-        this.pump();
-      },
-      Math.ceil(((1 - this.tokens) / rate) * 1000),
-    );
-    return false;
+    return rate === null || this.bucket.take(rate, () => this.pump());
   }
 
   private pump(): void {
@@ -117,10 +104,10 @@ export class EndpointQueue<T> {
         this.head = 0;
       }
       this.running++;
-      const startedAt = this.now();
+      const startedAt = this.clock.now();
       const finish = (attempted: boolean | void) => {
         this.running--;
-        if (attempted !== false) this.countFinished(this.now() - startedAt);
+        if (attempted !== false) this.countFinished(this.clock.now() - startedAt);
         this.pump();
       };
       this.run(task).then(finish, () => finish(false));

@@ -1,5 +1,6 @@
 import { signPayload } from '@gateway/signing';
 import { stringifyJson, type DeliveryTask } from '@gateway/schemas';
+import type { SignedMessage } from './destinations/destination';
 
 /** Headers an endpoint's custom headers may never replace. */
 const reserved = new Set([
@@ -21,34 +22,47 @@ export function buildBody(task: DeliveryTask): string {
 }
 
 /**
- * The request headers of one attempt: the endpoint's custom headers, then the Standard Webhooks
- * headers signed with every active secret. `webhook-id` is the delivery id, the same on every retry.
+ * The message of one attempt, signed with every active secret. `webhook-id` is the delivery id,
+ * the same on every retry.
  */
-export function buildHeaders(input: {
+export function signMessage(input: {
   task: DeliveryTask;
-  body: string;
   secrets: string[];
-  customHeaders: Record<string, string>;
-  userAgent: string;
   traceparent: string | undefined;
   nowSeconds: number;
-}): Record<string, string> {
+}): SignedMessage {
+  const { task, nowSeconds } = input;
+  const body = buildBody(task);
+  const headers: Record<string, string> = {
+    'webhook-id': task.deliveryId,
+    'webhook-timestamp': String(nowSeconds),
+    'webhook-signature': signPayload({
+      id: task.deliveryId,
+      timestamp: nowSeconds,
+      payload: body,
+      secrets: input.secrets,
+    }),
+  };
+  if (input.traceparent) headers.traceparent = input.traceparent;
+  return { key: task.orderingKey ?? task.event.id, body, headers };
+}
+
+/**
+ * An HTTP attempt's request headers: the endpoint's custom headers, then the content type, the
+ * user agent, and the signed message's headers.
+ */
+export function requestHeaders(
+  customHeaders: Record<string, string>,
+  userAgent: string,
+  message: SignedMessage,
+): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(input.customHeaders))
+  for (const [name, value] of Object.entries(customHeaders))
     if (!isGatewayHeader(name.toLowerCase())) headers[name] = value;
   headers['content-type'] = 'application/json';
   // An endpoint's own User-Agent (some receivers allow-list by it) replaces the gateway's: two
   // user-agent lines would reach the receiver otherwise.
   if (!Object.keys(headers).some((name) => name.toLowerCase() === 'user-agent'))
-    headers['user-agent'] = input.userAgent;
-  headers['webhook-id'] = input.task.deliveryId;
-  headers['webhook-timestamp'] = String(input.nowSeconds);
-  headers['webhook-signature'] = signPayload({
-    id: input.task.deliveryId,
-    timestamp: input.nowSeconds,
-    payload: input.body,
-    secrets: input.secrets,
-  });
-  if (input.traceparent) headers.traceparent = input.traceparent;
-  return headers;
+    headers['user-agent'] = userAgent;
+  return Object.assign(headers, message.headers);
 }

@@ -10,6 +10,8 @@ export { KafkaGate, type KafkaGateOptions } from './kafka-gate';
 export { quietIdleRequestQueues } from './idle-request-queues';
 export { BatchingProducer, KafkaUnavailableError, type ProduceOptions } from './batching-producer';
 export { encodeMessages, MessageTooLargeError, type OutgoingMessage, type Produced } from './encode-message';
+export { TopicWriter, type WrittenRecord } from './topic-writer';
+export { guardedSocketFactory, BLOCKED_ADDRESS_CODE, type AddressGuard } from './guarded-socket';
 export {
   ensureTopics,
   topicProblems,

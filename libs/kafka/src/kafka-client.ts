@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type KafkaConfig as KafkaJsConfig, type LogEntry, type SASLOptions } from 'kafkajs';
 import type { KafkaConfig } from '@gateway/config';
 import type { Logger } from '@gateway/observability';
+import { guardedSocketFactory, type AddressGuard } from './guarded-socket';
 import { quietIdleRequestQueues } from './idle-request-queues';
 
 /** TLS toward the brokers: `true` trusts the system's CAs; files are PEM paths. */
@@ -19,6 +20,10 @@ export interface KafkaSettings {
   logger: Logger;
   ssl?: KafkaTls;
   sasl?: KafkaSasl;
+  /** Checks every broker address before connecting: for clusters named by outsiders (a Kafka destination). */
+  guard?: AddressGuard;
+  /** Retries of a failed connection or request (8 by default). */
+  retries?: number;
 }
 
 /** The connection part of a validated config (kafkaConfig + kafkaRules guarantee the pairs). */
@@ -65,11 +70,12 @@ export function createKafka(settings: KafkaSettings): Kafka {
     brokers: settings.brokers,
     ssl: tlsOptions(settings.ssl),
     sasl: settings.sasl as SASLOptions | undefined,
+    socketFactory: settings.guard && guardedSocketFactory(settings.guard),
     connectionTimeout: 3000,
     // The SASL handshake is a round trip or two more than a plain connection; KafkaJS defaults to 10 s.
     authenticationTimeout: 10000,
     requestTimeout: 10000,
-    retry: { initialRetryTime: 100, retries: 8, maxRetryTime: 2000 },
+    retry: { initialRetryTime: 100, retries: settings.retries ?? 8, maxRetryTime: 2000 },
     logLevel: logLevel.WARN,
     logCreator:
       () =>

@@ -77,7 +77,7 @@ export const metrics = {
   }),
   deliveries: new Counter({
     name: `${METRIC_PREFIX}deliveries_total`,
-    help: 'Delivery attempts finished, by outcome (delivered, retry-scheduled, dead-lettered, skipped).',
+    help: 'Delivery tasks finished, by outcome (delivered, retry-scheduled, dead-lettered, deferred, duplicate, cancelled).',
     labelNames: ['outcome'] as const,
     registers,
   }),

@@ -8,6 +8,7 @@ import { CreateRetriesAndDeadLetters1764104400000 } from './migrations/176410440
 import { CreateInboundDedup1764111600000 } from './migrations/1764111600000-CreateInboundDedup';
 import { AddDeliveryClaimedBy1764180000000 } from './migrations/1764180000000-AddDeliveryClaimedBy';
 import { KeepPayloadText1764190000000 } from './migrations/1764190000000-KeepPayloadText';
+import { AddEndpointDestination1764203600000 } from './migrations/1764203600000-AddEndpointDestination';
 
 // json and jsonb columns keep numbers a double cannot hold exact (event data, stored tasks), as the
 // Kafka consumers do; they are written back with stringifyJson.
@@ -22,6 +23,7 @@ export const migrations = [
   AddRetryToken1764118800000,
   AddDeliveryClaimedBy1764180000000,
   KeepPayloadText1764190000000,
+  AddEndpointDestination1764203600000,
 ];
 
 /** Server-side limits of every statement on a connection (PostgreSQL settings, set when it opens). */

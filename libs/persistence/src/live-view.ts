@@ -42,6 +42,38 @@ class RunAfterCall {
 }
 
 /**
+ * Runs a task once, `delayMs` after the first of a burst of calls; `now` runs it at once instead of
+ * at the end of the wait. Once stopped, nothing more is scheduled.
+ */
+class Debounced {
+  private pending: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(private readonly task: () => void) {}
+
+  /** False once stopped (nothing scheduled). */
+  schedule(delayMs: number): boolean {
+    if (this.stopped) return false;
+    this.pending ??= setTimeout(() => {
+      this.pending = undefined;
+      this.task();
+    }, delayMs);
+    return true;
+  }
+
+  /** Drops the scheduled run (the caller runs the task itself now). */
+  cancel(): void {
+    clearTimeout(this.pending);
+    this.pending = undefined;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.cancel();
+  }
+}
+
+/**
  * An in-memory copy of some table data: loaded at start, reloaded when PostgreSQL NOTIFYs a change
  * (debounced), on demand, and every `safetyReloadMs` in case a notification was missed. A failed
  * reload keeps the last copy.
@@ -49,15 +81,14 @@ class RunAfterCall {
 export class LiveView<T> {
   private listener: ChangeListener | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private pending: NodeJS.Timeout | undefined;
+  /** Stopped with the view: a notification still arriving while the listener closes schedules nothing. */
+  private readonly debounced = new Debounced(() => void this.reload().catch(this.onError));
   private readonly loads = new RunAfterCall(() => this.loadOnce());
   private readonly syncs = new RunAfterCall(() => this.syncOnce());
   /** A change was notified (or a load failed) and no load started since. */
   private stale = false;
   /** Every change committed before this time (local clock) is in the copy. */
   private freshAsOf = 0;
-  /** Stopped: a notification still arriving while the listener closes schedules nothing. */
-  private stopped = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -75,10 +106,8 @@ export class LiveView<T> {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.debounced.stop();
     clearInterval(this.timer);
-    clearTimeout(this.pending);
-    this.pending = undefined;
     await this.listener?.close();
   }
 
@@ -92,12 +121,7 @@ export class LiveView<T> {
   }
 
   scheduleReload(delayMs = 20): void {
-    if (this.stopped) return;
-    this.stale = true;
-    this.pending ??= setTimeout(() => {
-      this.pending = undefined;
-      this.reload().catch(this.onError);
-    }, delayMs);
+    if (this.debounced.schedule(delayMs)) this.stale = true;
   }
 
   /**
@@ -107,8 +131,7 @@ export class LiveView<T> {
    */
   caughtUp(): Promise<void> {
     if (!this.stale) return this.loads.latest() ?? Promise.resolve();
-    clearTimeout(this.pending);
-    this.pending = undefined;
+    this.debounced.cancel();
     return this.reload();
   }
 

@@ -16,6 +16,19 @@ void describe('classifyOutcome', () => {
     }
   });
 
+  void it('counts a write acknowledged by a destination without status codes (Kafka) as delivered; an error still wins', () => {
+    const acknowledged = { statusCode: null, error: null, retryAfterHeader: null, acknowledged: true };
+    assert.deepEqual(classifyOutcome(acknowledged, now), { kind: 'delivered' });
+    assert.deepEqual(classifyOutcome({ ...acknowledged, error: 'ssrf-blocked' }, now), {
+      kind: 'fail-permanently',
+      reason: 'ssrf-blocked',
+    });
+    assert.deepEqual(classifyOutcome({ ...acknowledged, acknowledged: false }, now), {
+      kind: 'retry',
+      retryAfterMs: null,
+    });
+  });
+
   void it('retries timeouts, network errors, 408, 429, 5xx and other non-2xx', () => {
     for (const error of ['timeout', 'network'] as const) {
       const result = classifyOutcome({ statusCode: null, error, retryAfterHeader: null }, now);

@@ -7,6 +7,8 @@ export interface AttemptResult {
   /** Why no usable response arrived; wins over `statusCode` when both are set. */
   error: 'timeout' | 'network' | 'ssrf-blocked' | 'invalid-url' | null;
   retryAfterHeader: string | null;
+  /** A destination without status codes (a Kafka write) acknowledged the message: delivered. */
+  acknowledged?: boolean;
 }
 
 export type AttemptOutcome =
@@ -19,7 +21,7 @@ export type AttemptOutcome =
 export const defaultRetryAfterCapMs = 3_600_000;
 
 /**
- * Classifies an attempt: 2xx delivered; 410 gone (the endpoint is to be disabled); a blocked or
+ * Classifies an attempt: 2xx (or a write acknowledged) delivered; 410 gone (the endpoint is to be disabled); a blocked or
  * invalid target fails for good, since retrying cannot change the answer; everything else
  * (timeouts, network errors, 408, 429, 5xx, other 1xx/3xx/4xx) is retried, with the receiver's
  * `Retry-After` read whenever it sent one.
@@ -39,6 +41,7 @@ export function classifyOutcome(
     case null:
       break;
   }
+  if (result.acknowledged === true) return { kind: 'delivered' };
   const status = result.statusCode;
   if (status !== null && status >= 200 && status < 300) return { kind: 'delivered' };
   if (status === 410) return { kind: 'gone' };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { z } from 'zod';
-import { createEndpointBody, updateEndpointBody } from './endpoint.schemas';
+import { createEndpointBody, gatewayTopicIssue, updateEndpointBody } from './endpoint.schemas';
 
 const paths = (input: unknown, schema: z.ZodType = createEndpointBody): string[] => {
   const result = schema.safeParse(input);
@@ -17,6 +17,33 @@ describe('endpoint schemas', () => {
       headers: {},
       enabled: true,
     });
+  });
+
+  it('takes either a url or a destination, never both or neither', () => {
+    const kafka = { type: 'kafka', topic: 'orders' };
+    assert.deepEqual(paths({ destination: kafka }), []);
+    assert.deepEqual(paths({ url: 'https://r.example', destination: kafka }), ['url']);
+    assert.deepEqual(paths({}), ['url']);
+    assert.deepEqual(paths({ destination: { type: 'kafka', topic: 'a b' } }), ['destination.topic']);
+    const patch = (input: unknown) => paths(input, updateEndpointBody);
+    assert.deepEqual(patch({ destination: kafka }), []);
+    assert.deepEqual(patch({ url: 'https://r.example', destination: null }), []);
+    assert.deepEqual(patch({ url: 'https://r.example', destination: kafka }), ['url']);
+    assert.deepEqual(patch({ destination: null }), ['destination'], 'no target would be left');
+  });
+
+  it('refuses a topic of the gateway itself on its own cluster, not on another', () => {
+    const topics = ['webhooks.events', 'webhooks.deliveries'];
+    assert.deepEqual(gatewayTopicIssue({ type: 'kafka', topic: 'webhooks.events' }, topics), {
+      path: 'destination.topic',
+      message: "one of the gateway's own topics",
+    });
+    assert.equal(gatewayTopicIssue({ type: 'kafka', topic: 'orders' }, topics), undefined);
+    assert.equal(
+      gatewayTopicIssue({ type: 'kafka', topic: 'webhooks.events', brokers: ['other:9092'] }, topics),
+      undefined,
+    );
+    assert.equal(gatewayTopicIssue(undefined, topics), undefined);
   });
 
   it('accepts http and https URLs only', () => {

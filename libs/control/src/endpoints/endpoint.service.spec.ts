@@ -12,6 +12,7 @@ import { EndpointStatusService } from './endpoint-status.service';
 const record = (enabled: boolean): EndpointRecord => ({
   id: 'ep_1',
   url: 'https://r.example/in',
+  destination: null,
   description: null,
   eventTypes: ['*'],
   filter: null,

@@ -1,3 +1,4 @@
+import { destinationView } from '@gateway/delivery';
 import type { EndpointRecord, EndpointsRepository } from '@gateway/persistence';
 import { generateSecret } from '@gateway/signing';
 import { newEndpointId } from '../ids';
@@ -11,13 +12,20 @@ import type {
   UpdateEndpoint,
 } from './endpoint.schemas';
 
+/** The endpoint as the API answers it: a destination without its write-only secrets. */
 function toEndpointView({
   failingSince: _failingSince,
   createdAt,
   updatedAt,
+  destination,
   ...rest
 }: EndpointRecord): EndpointView {
-  return { ...rest, createdAt: createdAt.toISOString(), updatedAt: updatedAt.toISOString() };
+  return {
+    ...rest,
+    destination: destination === null ? null : destinationView.parse(destination),
+    createdAt: createdAt.toISOString(),
+    updatedAt: updatedAt.toISOString(),
+  };
 }
 
 /** Creating, reading, changing and deleting endpoints; `undefined` / `false` = no such endpoint. */

@@ -4,7 +4,10 @@ import type { EndpointSecretRecord } from '../endpoint-secrets/endpoint-secrets.
 /** An `endpoints` row: the one declaration of its shape (the API's view and the dispatcher's target derive from it). */
 export const endpointRecord = z.object({
   id: z.string().describe('"ep_" + random.'),
-  url: z.string(),
+  /** Where deliveries are POSTed; null when `destination` is set. */
+  url: z.string().nullable(),
+  /** Another kind of destination (a Kafka topic) as stored, its secrets included; parsed by @gateway/delivery. */
+  destination: z.unknown(),
   description: z.string().nullable(),
   eventTypes: z.array(z.string()),
   filter: z.record(z.string(), z.unknown()).nullable(),
@@ -31,7 +34,7 @@ export type SubscriptionRow = Pick<EndpointRecord, 'id' | 'eventTypes' | 'filter
 /** An endpoint as the dispatcher sends to it, with its signing secrets. */
 export type EndpointTargetRow = Pick<
   EndpointRecord,
-  'id' | 'url' | 'headers' | 'ordered' | 'enabled' | 'rateLimit' | 'retryPolicy'
+  'id' | 'url' | 'destination' | 'headers' | 'ordered' | 'enabled' | 'rateLimit' | 'retryPolicy'
 > & {
   /** `failingSince` as exact ISO text (microseconds), null while healthy. */
   failingSince: string | null;
@@ -43,6 +46,7 @@ export type EndpointTargetRow = Pick<
 export type EndpointFields = Pick<
   EndpointRecord,
   | 'url'
+  | 'destination'
   | 'description'
   | 'eventTypes'
   | 'filter'

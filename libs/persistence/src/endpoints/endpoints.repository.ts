@@ -17,8 +17,8 @@ import {
   type SubscriptionRow,
 } from './endpoints.record';
 
-/** A new endpoint: the optional fields may be left out (stored as null). */
-export type NewEndpoint = Pick<EndpointFields, 'url' | 'eventTypes' | 'ordered' | 'headers' | 'enabled'> &
+/** A new endpoint: the optional fields (and one of `url` and `destination`) may be left out (stored as null). */
+export type NewEndpoint = Pick<EndpointFields, 'eventTypes' | 'ordered' | 'headers' | 'enabled'> &
   Partial<EndpointFields>;
 
 export interface EndpointListFilter {
@@ -32,6 +32,7 @@ const columns = columnsOf(endpointRecord);
 
 const writer = new FieldWriter<EndpointFields>({
   url: '',
+  destination: '::jsonb',
   description: '',
   eventTypes: '::text[]',
   filter: '::jsonb',
@@ -112,6 +113,9 @@ export class EndpointsRepository {
     const sql = new SqlConditions();
     const assignments = writer.assignments(patch, sql);
     if (patch.enabled === true) assignments.push('disabled_reason = NULL');
+    // One target: a new URL replaces the destination, a new destination the URL.
+    if (patch.url !== undefined && patch.destination === undefined) assignments.push('destination = NULL');
+    if (patch.destination && patch.url === undefined) assignments.push('url = NULL');
     assignments.push('updated_at = now()');
     const [rows] = await this.db.query<UpdateResult<EndpointRecord>>(
       `UPDATE endpoints SET ${assignments.join(', ')} WHERE id = ${sql.param(id)} RETURNING ${columns}`,
@@ -156,6 +160,7 @@ export class EndpointsRepository {
     const fields = columnsOf(endpointRecord, 'e', [
       'id',
       'url',
+      'destination',
       'headers',
       'ordered',
       'enabled',

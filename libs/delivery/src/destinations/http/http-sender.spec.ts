@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { createAddressPolicy } from './address-policy';
+import { createAddressPolicy } from '../../address-policy';
 import { HttpSender } from './http-sender';
 
 describe('HTTP sender', () => {

@@ -1,17 +1,11 @@
-import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
+import type { lookup as dnsLookup } from 'node:dns';
 import { isIP } from 'node:net';
 import { Agent, request, type Dispatcher } from 'undici';
 import type { AttemptResult } from '@gateway/retry';
-import type { AddressPolicy } from './address-policy';
-import { boundedMemo } from './bounded-memo';
-import { RESPONSE_EXCERPT_BYTES, responseExcerpt } from './response-excerpt';
-
-export interface SendResult extends AttemptResult {
-  durationMs: number;
-  /** Readable cause when no usable response arrived; never contains secrets. */
-  errorDetail: string | null;
-  responseBody: string | null;
-}
+import { BlockedAddressError, guardedLookup, type AddressPolicy } from '../../address-policy';
+import { boundedMemo } from '../../bounded-memo';
+import { RESPONSE_EXCERPT_BYTES, responseExcerpt } from '../../response-excerpt';
+import type { SendResult } from '../destination';
 
 export interface SenderOptions {
   policy: AddressPolicy;
@@ -29,16 +23,6 @@ const RESPONSE_DRAIN_BYTES = 64 * 1024;
 /** Bytes of response headers accepted (Node's own default); larger heads fail as a network error. */
 const MAX_HEADER_BYTES = 16 * 1024;
 
-class BlockedAddressError extends Error {
-  readonly code = 'ERR_SSRF_BLOCKED';
-}
-
-type LookupCallback = (
-  error: NodeJS.ErrnoException | null,
-  address: string | LookupAddress[],
-  family?: number,
-) => void;
-
 /**
  * POSTs deliveries with undici on a pooled agent. The SSRF check runs inside the connector's DNS
  * lookup, on the very addresses the socket connects to, so DNS rebinding cannot slip past it;
@@ -51,32 +35,10 @@ export class HttpSender {
   private readonly target = boundedMemo(10_000, parseTarget);
 
   constructor(private readonly options: SenderOptions) {
-    const resolve = options.resolve ?? dnsLookup;
-    const guardedLookup = (
-      hostname: string,
-      lookupOptions: LookupOptions,
-      callback: LookupCallback,
-    ): void => {
-      resolve(hostname, { ...lookupOptions, all: true }, (error, addresses) => {
-        if (error) return callback(error, []);
-        const list = addresses;
-        const refused = list.find((entry) => !options.policy.allows(entry.address));
-        if (refused || list.length === 0) {
-          return callback(
-            new BlockedAddressError(
-              `${hostname} resolves to ${refused?.address ?? 'nothing'}, a blocked address`,
-            ),
-            [],
-          );
-        }
-        if (lookupOptions.all) return callback(null, list);
-        return callback(null, list[0].address, list[0].family);
-      });
-    };
     this.agent = new Agent({
       connections: 64,
       keepAliveTimeout: 30000,
-      connect: { timeout: options.connectTimeoutMs, lookup: guardedLookup },
+      connect: { timeout: options.connectTimeoutMs, lookup: guardedLookup(options.policy, options.resolve) },
       maxHeaderSize: MAX_HEADER_BYTES,
     });
   }
