@@ -58,6 +58,18 @@ describe('the event-type catalog: CRUD, schema checks on publish and routing, st
     await receiver.stop();
   });
 
+  /** The invalid-topic record of the event of this id. */
+  const rejectedEvent = (id: string): Promise<InvalidMessage> =>
+    waitFor(`event ${id} on the invalid topic`, 30000, () =>
+      invalid.messages
+        .map((message) => JSON.parse(message.value) as InvalidMessage)
+        .find((item) =>
+          Buffer.from(item.valueBase64 ?? '', 'base64')
+            .toString()
+            .includes(id),
+        ),
+    );
+
   const createType = async (body: Record<string, unknown>): Promise<EventTypeView> => {
     const answer = await call<EventTypeView>('POST', '/v1/event-types', body);
     assert.equal(answer.status, 201, JSON.stringify(answer.body));
@@ -196,15 +208,7 @@ describe('the event-type catalog: CRUD, schema checks on publish and routing, st
         topic: topics.events,
         messages: [{ key: id, value: JSON.stringify({ type: invoicePaid, id, data: { amount: 'lots' } }) }],
       });
-      const rejected = await waitFor('the violating event on the invalid topic', 30000, () =>
-        invalid.messages
-          .map((message) => JSON.parse(message.value) as InvalidMessage)
-          .find((item) =>
-            Buffer.from(item.valueBase64 ?? '', 'base64')
-              .toString()
-              .includes(id),
-          ),
-      );
+      const rejected = await rejectedEvent(id);
       assert.equal(rejected.reason, 'schema');
       assert.equal(rejected.topic, topics.events);
       const paths = rejected.errors.map((error) => error.path).sort();
@@ -243,15 +247,7 @@ describe('the event-type catalog: CRUD, schema checks on publish and routing, st
           { key: id, value: JSON.stringify({ type: invoicePaid, id, data: { amount: 1, currency: 'EUR' } }) },
         ],
       });
-      const rejected = await waitFor('the event missing the new field on the invalid topic', 30000, () =>
-        invalid.messages
-          .map((message) => JSON.parse(message.value) as InvalidMessage)
-          .find((item) =>
-            Buffer.from(item.valueBase64 ?? '', 'base64')
-              .toString()
-              .includes(id),
-          ),
-      );
+      const rejected = await rejectedEvent(id);
       assert.ok(
         rejected.errors.some((error) => /customer/.test(error.message)),
         JSON.stringify(rejected.errors),

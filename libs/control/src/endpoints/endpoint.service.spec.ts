@@ -89,3 +89,25 @@ describe('a disabled or deleted endpoint has no pending retries', () => {
     assert.equal(view.createdAt, '1970-01-01T00:00:00.000Z');
   });
 });
+
+describe('EndpointService under EVENT_TYPES_STRICT', () => {
+  it('refuses a subscription naming types not in the catalog, before writing anything', async () => {
+    const { ran, status } = tables({ updated: record(true) });
+    const endpoints = { update: async () => (ran.push('endpoints.update'), record(true)) };
+    const strict = new EndpointService(
+      endpoints as unknown as EndpointsRepository,
+      status,
+      async (patterns) => patterns.filter((pattern) => pattern !== 'invoice.paid'),
+    );
+    const refused = await strict.update('ep_1', { eventTypes: ['invoice.paid', 'nope', 'x.*'] });
+    assert.deepEqual(
+      refused && 'unprocessable' in refused && refused.unprocessable.map((issue) => issue.path),
+      ['eventTypes'],
+    );
+    assert.match(JSON.stringify(refused), /nope, x\.\*/);
+    assert.deepEqual(ran, []);
+    const accepted = await strict.update('ep_1', { eventTypes: ['invoice.paid'] });
+    assert.ok(accepted && 'enabled' in accepted);
+    assert.deepEqual(ran, ['endpoints.update']);
+  });
+});
