@@ -67,6 +67,13 @@ describe('SchemaCompiler', () => {
     assert.equal(compiler.compile({ type: 'no-such-type' }).ok, false);
   });
 
+  it('refuses uniqueItems without a small maxItems (pairwise comparison is quadratic)', () => {
+    assert.equal(compiler.compile({ type: 'array', uniqueItems: true }).ok, false);
+    assert.equal(compiler.compile({ type: 'array', uniqueItems: true, maxItems: 100_000 }).ok, false);
+    assert.ok(compiler.compile({ type: 'array', uniqueItems: true, maxItems: 100 }).ok);
+    assert.ok(compiler.compile({ type: 'array', uniqueItems: false }).ok);
+  });
+
   it('names examples that fail their own schema', () => {
     const issues = definitionIssues(compiler, invoice, [{ amount: 1 }, { amount: 'one' }]);
     assert.deepEqual(

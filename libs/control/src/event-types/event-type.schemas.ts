@@ -10,7 +10,7 @@ const schema = z
   .record(z.string(), z.unknown())
   .refine(storable, "numbers must be within a double's range")
   .describe(
-    'A JSON Schema (draft 2020-12) for the event\'s `data`; local `$ref`s only ("#..."), no `$id`, at most 64 KiB and 32 levels deep; `pattern` runs on RE2 (no lookaround, no backreferences). Omitted or null: any data.',
+    'A JSON Schema (draft 2020-12) for the event\'s `data`; local `$ref`s only ("#..."), no `$id`, `uniqueItems` only with `maxItems` ≤ 1000, at most 64 KiB and 32 levels deep; `pattern` runs on RE2 (no lookaround, no backreferences). Omitted or null: any data.',
   );
 const examples = z
   .array(z.unknown())
