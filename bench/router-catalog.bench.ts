@@ -1,10 +1,9 @@
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { EventCatalog } from '@gateway/catalog';
 import { EventTypesRepository } from '@gateway/persistence';
-import type { DeliveryTask } from '@gateway/schemas';
 import { freePort, startService, waitFor } from '@gateway/testing';
 import { startBenchStack } from './bench-stack';
-import { machine, payloadOfSize } from './support';
+import { consumeTasks, machine, payloadOfSize } from './support';
 
 /** The data's schema: the shape `payloadOfSize` builds, with a format and a pattern to run. */
 const invoiceSchema = {
@@ -55,22 +54,13 @@ export async function routerCatalog(
   const kafka = new Kafka({ brokers: stack.kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
-  const consumer = kafka.consumer({ groupId: `catalog-${Date.now()}`, maxWaitTimeInMs: 20 });
   const lastTask = new Map<number, number>();
   const tasks = new Map<number, number>();
-  let joined = false;
-  consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
-  await consumer.connect();
-  await consumer.subscribe({ topic: stack.topics.deliveries, fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      const round = ((JSON.parse(message.value!.toString()) as DeliveryTask).event.data as { round: number })
-        .round;
-      tasks.set(round, (tasks.get(round) ?? 0) + 1);
-      lastTask.set(round, Math.max(lastTask.get(round) ?? 0, Number(message.timestamp)));
-    },
+  const consumer = await consumeTasks(kafka, stack.topics.deliveries, (task, timestampMs) => {
+    const { round } = task.event.data as { round: number };
+    tasks.set(round, (tasks.get(round) ?? 0) + 1);
+    lastTask.set(round, Math.max(lastTask.get(round) ?? 0, timestampMs));
   });
-  await waitFor('join', 30000, () => joined);
   const rates: Record<'schema' | 'none', number[]> = { schema: [], none: [] };
   // Round 0 warms the router up (JIT, connections) and is not counted.
   for (let round = 0; round <= rounds; round++) {
