@@ -284,6 +284,14 @@ describe('the event-type catalog: CRUD, schema checks on publish and routing, st
 
   describe('AsyncAPI', () => {
     it('serves the catalog as an AsyncAPI 3.0 document that the official parser accepts without errors', async () => {
+      await createType({
+        name: `${run}.with.defs`,
+        schema: {
+          $defs: { money: { type: 'integer' } },
+          type: 'object',
+          properties: { total: { $ref: '#/$defs/money' } },
+        },
+      });
       const answer = await call<Record<string, unknown>>('GET', '/v1/event-types/asyncapi.json');
       assert.equal(answer.status, 200);
       const { document, diagnostics } = await new Parser().parse(JSON.stringify(answer.body));
@@ -301,6 +309,11 @@ describe('the event-type catalog: CRUD, schema checks on publish and routing, st
       assert.deepEqual(headers.sort(), ['webhook-id', 'webhook-signature', 'webhook-timestamp']);
       const data = message.payload()?.properties()?.data;
       assert.deepEqual(data?.required(), ['amount', 'currency', 'customer']);
+      const withDefs = document
+        .messages()
+        .all()
+        .find((item) => item.name() === `${run}.with.defs`);
+      assert.equal(withDefs?.payload()?.properties()?.data?.properties()?.total?.type(), 'integer');
     });
 
     it('is listed in the OpenAPI document with the catalog routes', async () => {

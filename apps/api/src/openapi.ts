@@ -297,7 +297,28 @@ function paths(): Json {
         },
         {
           tags: ['event-types'],
-          ...body('CreateEventType'),
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: ref('CreateEventType'),
+                example: {
+                  name: 'invoice.paid',
+                  description: 'An invoice was paid in full.',
+                  schema: {
+                    type: 'object',
+                    required: ['invoiceId', 'amount', 'currency'],
+                    properties: {
+                      invoiceId: { type: 'string', pattern: '^inv_[A-Za-z0-9]+$' },
+                      amount: { type: 'integer', minimum: 0 },
+                      currency: { type: 'string', enum: ['EUR', 'USD'] },
+                    },
+                  },
+                  examples: [{ invoiceId: 'inv_1', amount: 1200, currency: 'EUR' }],
+                },
+              },
+            },
+          },
         },
       ),
       get: operation(

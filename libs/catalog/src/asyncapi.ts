@@ -25,15 +25,32 @@ const webhookHeaders: Json = {
 /** A message component name for a type: AsyncAPI keys allow letters, digits, ".", "_" and "-". */
 const messageKey = (name: string): string => name.replace(/[^A-Za-z0-9._-]/g, '_');
 
+/**
+ * A type's schema as a component of the document: its local references (`#/$defs/x`, the only kind
+ * the catalog allows) are rewritten to point inside the component.
+ */
+function rebased(value: unknown, base: string): unknown {
+  if (Array.isArray(value)) return value.map((item) => rebased(item, base));
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, child]) => [
+      key,
+      (key === '$ref' || key === '$dynamicRef') && typeof child === 'string' && child.startsWith('#')
+        ? `${base}${child.slice(1)}`
+        : rebased(child, base),
+    ]),
+  );
+}
+
 /** The body the gateway POSTs: the Standard Webhooks envelope around the type's data. */
-function payload(type: EventTypeRecord): Json {
+function payload(type: EventTypeRecord, dataRef: string | undefined): Json {
   return {
     type: 'object',
     required: ['type', 'timestamp', 'data'],
     properties: {
       type: { type: 'string', const: type.name },
       timestamp: { type: 'string', format: 'date-time' },
-      data: type.schema ?? {},
+      data: dataRef ? { $ref: dataRef } : {},
     },
   };
 }
@@ -45,15 +62,19 @@ function payload(type: EventTypeRecord): Json {
  */
 export function asyncApiDocument(types: readonly EventTypeRecord[], title: string): Json {
   const messages: Record<string, Json> = {};
+  const schemas: Record<string, unknown> = {};
   for (const type of types) {
-    messages[messageKey(type.name)] = {
+    const key = messageKey(type.name);
+    const dataRef = type.schema ? `#/components/schemas/${key}` : undefined;
+    if (dataRef) schemas[key] = rebased(type.schema, dataRef);
+    messages[key] = {
       name: type.name,
       title: type.name,
       ...(type.description ? { summary: type.description } : {}),
       ...(type.deprecated ? { description: 'Deprecated: publishers should stop sending it.' } : {}),
       contentType: 'application/json',
       headers: webhookHeaders,
-      payload: payload(type),
+      payload: payload(type, dataRef),
       ...(type.examples.length > 0
         ? { examples: type.examples.slice(0, 10).map((data) => ({ payload: { type: type.name, data } })) }
         : {}),
@@ -83,6 +104,6 @@ export function asyncApiDocument(types: readonly EventTypeRecord[], title: strin
         messages: Object.keys(messages).map((key) => ({ $ref: `#/channels/webhooks/messages/${key}` })),
       },
     },
-    components: { messages },
+    components: { messages, schemas },
   };
 }
