@@ -12,7 +12,7 @@ export class CatalogView {
   constructor(
     dataSource: DataSource,
     eventTypes: EventTypesRepository,
-    onError: (error: unknown) => void,
+    private readonly onError: (error: unknown) => void,
     onBadSchema: ConstructorParameters<typeof EventCatalog>[1] = () => undefined,
   ) {
     const catalog = new EventCatalog(undefined, onBadSchema);
@@ -34,9 +34,13 @@ export class CatalogView {
     return this.view.stop();
   }
 
-  /** Resolves once a load started after this call is applied (a writer's own change is then in). */
-  reload(): Promise<void> {
-    return this.view.reload();
+  /**
+   * After this process wrote the catalog: resolves once a load started after the call is applied,
+   * so the write is in. A failed load is reported to `onError`, not thrown: the write itself
+   * succeeded, and the NOTIFY or the safety reload brings it in later.
+   */
+  async reloadAfterWrite(): Promise<void> {
+    await this.view.reload().catch(this.onError);
   }
 
   /** See `LiveView.freshFor`: the catalog holds every change committed before `timestampMs`. */

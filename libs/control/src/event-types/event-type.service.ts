@@ -51,7 +51,7 @@ export class EventTypeService {
       deprecated: input.deprecated,
     });
     if (!row) return 'exists';
-    await this.view.reload();
+    await this.view.reloadAfterWrite();
     return toView(row);
   }
 
@@ -78,13 +78,13 @@ export class EventTypeService {
     const unprocessable = definitionIssues(this.compiler, schema, patch.examples ?? current.examples);
     if (unprocessable.length > 0) return { unprocessable };
     const row = await this.eventTypes.update(name, patch);
-    await this.view.reload();
+    await this.view.reloadAfterWrite();
     return row && toView(row);
   }
 
   async remove(name: string): Promise<boolean> {
     const removed = await this.eventTypes.delete(name);
-    if (removed) await this.view.reload();
+    if (removed) await this.view.reloadAfterWrite();
     return removed;
   }
 
