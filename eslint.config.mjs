@@ -11,6 +11,9 @@ const owners = {
   typeorm: 'scope:persistence',
   pg: 'scope:persistence',
   undici: 'scope:delivery',
+  ajv: 'scope:catalog',
+  'ajv-formats': 'scope:catalog',
+  re2js: 'scope:catalog',
 };
 const scopes = [
   'api',
@@ -30,6 +33,7 @@ const scopes = [
   'control',
   'retry',
   'scheduling',
+  'catalog',
   'ingress',
   'tools',
 ];

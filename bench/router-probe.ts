@@ -1,10 +1,9 @@
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import type { DeliveryTask } from '@gateway/schemas';
 import { startService } from '@gateway/testing';
 import { freePort } from '@gateway/testing';
 import { waitFor } from '@gateway/testing';
 import { startBenchStack } from './bench-stack';
-import { machine, payloadOfSize, summarize } from './support';
+import { consumeTasks, machine, payloadOfSize, summarize } from './support';
 
 /** Router hop only: publish -> delivery task on the deliveries topic (Kafka timestamps). */
 export async function routerProbe(
@@ -23,19 +22,10 @@ export async function routerProbe(
   const kafka = new Kafka({ brokers: stack.kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
-  const consumer = kafka.consumer({ groupId: `probe-${Date.now()}`, maxWaitTimeInMs: 20 });
   const lat: number[] = [];
-  let joined = false;
-  consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
-  await consumer.connect();
-  await consumer.subscribe({ topic: stack.topics.deliveries, fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      const t = JSON.parse(message.value!.toString()) as DeliveryTask;
-      lat.push(Number(message.timestamp) - (t.event.data as { sentAt: number }).sentAt);
-    },
-  });
-  await waitFor('join', 30000, () => joined);
+  const consumer = await consumeTasks(kafka, stack.topics.deliveries, (task, timestampMs) =>
+    lat.push(timestampMs - (task.event.data as { sentAt: number }).sentAt),
+  );
   const template = payloadOfSize(1024, { sentAt: 0 });
   const perTick = rate / 100;
   const total = rate * seconds;

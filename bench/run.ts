@@ -3,6 +3,7 @@ import { isolation } from './isolation.bench';
 import { machineCeiling } from './machine-ceiling.bench';
 import { outboundEndToEnd } from './outbound-e2e.bench';
 import { ingressThroughput } from './ingress-throughput.bench';
+import { routerCatalog } from './router-catalog.bench';
 import { routerProbe } from './router-probe';
 import { schedulerBench } from './scheduler.bench';
 
@@ -14,6 +15,7 @@ const benches: Record<string, () => Promise<void>> = {
   'ingress-throughput': () => ingressThroughput(),
   scheduler: () => schedulerBench(),
   'router-hop': () => routerProbe(),
+  'router-catalog': () => routerCatalog(),
   'machine-ceiling': () => machineCeiling(),
 };
 

@@ -1,7 +1,9 @@
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import path from 'node:path';
-import type { JsonValue } from '@gateway/schemas';
+import type { Consumer, Kafka } from 'kafkajs';
+import type { DeliveryTask, JsonValue } from '@gateway/schemas';
+import { waitFor } from '@gateway/testing';
 
 /** The machine a figure was measured on (printed with every benchmark). */
 export function machine(): string {
@@ -166,3 +168,22 @@ export function brokerPids(brokers: string): number[] {
 
 /** The port of a PostgreSQL URL. */
 export const databasePort = (url: string): string => new URL(url).port || '5432';
+
+/** Reads the deliveries topic from the start; resolves once the consumer joined its group. */
+export async function consumeTasks(
+  kafka: Kafka,
+  topic: string,
+  onTask: (task: DeliveryTask, timestampMs: number) => void,
+): Promise<Consumer> {
+  const consumer = kafka.consumer({ groupId: `bench-tasks-${Date.now()}`, maxWaitTimeInMs: 20 });
+  let joined = false;
+  consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) =>
+      onTask(JSON.parse(message.value!.toString()) as DeliveryTask, Number(message.timestamp)),
+  });
+  await waitFor('join', 30000, () => joined);
+  return consumer;
+}

@@ -4,6 +4,7 @@ import type { AppConfig } from './config';
 import { controlProviders } from './control.providers';
 import { DeliveriesController } from './deliveries.controller';
 import { EndpointsController } from './endpoints.controller';
+import { catalogProviders, EventTypesController } from './event-types.controller';
 import { EventsController } from './events.controller';
 import { ReplayController } from './replay.controller';
 import { SecretsController } from './secrets.controller';
@@ -23,8 +24,9 @@ export class AppModule {
         DeliveriesController,
         ReplayController,
         SourcesController,
+        EventTypesController,
       ],
-      providers: [...controlProviders, sourceServiceProvider],
+      providers: [...catalogProviders, ...controlProviders, sourceServiceProvider],
     };
   }
 }

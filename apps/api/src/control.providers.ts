@@ -4,6 +4,7 @@ import {
   EndpointStatusService,
   EventLogService,
   EventPublisher,
+  EventTypeService,
   ReplayService,
   SecretService,
 } from '@gateway/control';
@@ -18,13 +19,28 @@ import {
   EventsRepository,
   RetriesRepository,
 } from '@gateway/persistence';
-import { PRODUCER, provideClass } from '@gateway/platform';
+import { CONFIG, PRODUCER, provideClass } from '@gateway/platform';
+import type { AppConfig } from './config';
 import { deliveryTask } from '@gateway/schemas';
 
 /** The control services (plain classes in @gateway/control) wired to the platform's resources. */
 export const controlProviders: Provider[] = [
   provideClass(EndpointStatusService, [EndpointsRepository, RetriesRepository, DeliveriesRepository]),
-  provideClass(EndpointService, [EndpointsRepository, EndpointStatusService]),
+  {
+    provide: EndpointService,
+    inject: [CONFIG, EndpointsRepository, EndpointStatusService, EventTypeService],
+    useFactory: (
+      config: Pick<AppConfig, 'EVENT_TYPES_STRICT'>,
+      endpoints: EndpointsRepository,
+      status: EndpointStatusService,
+      eventTypes: EventTypeService,
+    ) =>
+      new EndpointService(
+        endpoints,
+        status,
+        config.EVENT_TYPES_STRICT ? (patterns) => eventTypes.unknownTypes(patterns) : undefined,
+      ),
+  },
   provideClass(SecretService, [EndpointsRepository, EndpointSecretsRepository]),
   provideClass(EventLogService, [EventsRepository, DeliveriesRepository, AttemptsRepository]),
   {
@@ -54,13 +70,17 @@ export const controlProviders: Provider[] = [
   },
   {
     provide: EventPublisher,
-    inject: [PRODUCER],
-    useFactory: (producer: BatchingProducer) =>
-      new EventPublisher(producer, (fallback) => {
-        // The publish is the first hop of the event's trace (a child of the caller's traceparent).
-        const span = startHopSpan('publish event', fallback, {}, SpanKind.PRODUCER);
-        span.end('published');
-        return traceHeaders(span.traceparent);
-      }),
+    inject: [PRODUCER, EventTypeService],
+    useFactory: (producer: BatchingProducer, eventTypes: EventTypeService) =>
+      new EventPublisher(
+        producer,
+        (fallback) => {
+          // The publish is the first hop of the event's trace (a child of the caller's traceparent).
+          const span = startHopSpan('publish event', fallback, {}, SpanKind.PRODUCER);
+          span.end('published');
+          return traceHeaders(span.traceparent);
+        },
+        (type, data) => eventTypes.dataIssues(type, data),
+      ),
   },
 ];

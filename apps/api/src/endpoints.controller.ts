@@ -11,7 +11,7 @@ import {
 } from '@gateway/control';
 import { NotFoundError, parseWith, TOPICS, ValidationError } from '@gateway/platform';
 import type { TopicNames } from '@gateway/schemas';
-import { found } from './problems';
+import { found, processable } from './problems';
 
 @Controller('v1/endpoints')
 export class EndpointsController {
@@ -22,8 +22,10 @@ export class EndpointsController {
 
   @Post()
   @HttpCode(201)
-  create(@Body() body: unknown): Promise<CreatedEndpointView> {
-    return this.endpoints.create(this.refuseGatewayTopic(parseWith(createEndpointBody, body)));
+  async create(@Body() body: unknown): Promise<CreatedEndpointView> {
+    return processable(
+      await this.endpoints.create(this.refuseGatewayTopic(parseWith(createEndpointBody, body))),
+    );
   }
 
   @Get()
@@ -38,10 +40,12 @@ export class EndpointsController {
 
   @Patch(':id')
   async update(@Param('id') id: string, @Body() body: unknown): Promise<EndpointView> {
-    return found(
-      await this.endpoints.update(id, this.refuseGatewayTopic(parseWith(updateEndpointBody, body))),
-      'endpoint',
-      id,
+    return processable(
+      found(
+        await this.endpoints.update(id, this.refuseGatewayTopic(parseWith(updateEndpointBody, body))),
+        'endpoint',
+        id,
+      ),
     );
   }
 

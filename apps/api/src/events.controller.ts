@@ -11,6 +11,7 @@ import {
   type PublishedEventView,
 } from '@gateway/control';
 import { found, KafkaUnavailableProblem, PayloadTooLargeError } from './problems';
+import { UnprocessableError } from '@gateway/platform';
 import { KAFKA_RETRY_AFTER_SECONDS, parseWith } from '@gateway/platform';
 
 @Controller('v1/events')
@@ -35,6 +36,8 @@ export class EventsController {
         throw new PayloadTooLargeError(
           `event ${result.id} is ${result.bytes} bytes as JSON; the limit is about 1 MB`,
         );
+      case 'schema-violation':
+        throw new UnprocessableError(result.errors, 'schema_violation');
       case 'kafka-unavailable':
         throw new KafkaUnavailableProblem(result.id, KAFKA_RETRY_AFTER_SECONDS);
     }

@@ -26,6 +26,12 @@ import {
   updateEndpointBody,
 } from '@gateway/control';
 import { createSourceBody, sourceListQuery, sourceView, updateSourceBody } from '@gateway/control';
+import {
+  createEventTypeBody,
+  eventTypeListQuery,
+  eventTypeView,
+  updateEventTypeBody,
+} from '@gateway/control';
 import { componentSchemas, queryParameters } from './openapi-components';
 
 type Json = Record<string, unknown>;
@@ -70,6 +76,7 @@ const errors = {
   badRequest: problemAnswer('Invalid input; `errors` names each field.'),
   unauthorized: problemAnswer('Missing or wrong bearer token.'),
   notFound: problemAnswer('No such id.'),
+  unprocessable: problemAnswer('Refused by the event-type catalog; `errors` names each reason.'),
 };
 
 /** Replay, recover, retry and redrive: Kafka did not acknowledge the tasks. */
@@ -91,13 +98,24 @@ function operation(summary: string, responses: Json, extra: Json = {}): Json {
 
 const body = (name: string, required = true) => ({ requestBody: { required, content: json(name) } });
 
+const typeName = {
+  name: 'name',
+  in: 'path',
+  required: true,
+  description: 'The event type, e.g. invoice.paid.',
+  schema: { type: 'string' },
+};
+
 function paths(): Json {
   const endpointId = [idParameter('endpoint')];
   return {
     '/v1/endpoints': {
       post: operation(
         'Create an endpoint',
-        { '201': answer('The endpoint and, this once, its secret.', 'CreatedEndpoint') },
+        {
+          '201': answer('The endpoint and, this once, its secret.', 'CreatedEndpoint'),
+          '422': problemAnswer('EVENT_TYPES_STRICT is on and eventTypes names a type not in the catalog.'),
+        },
         { tags: ['endpoints'], ...body('CreateEndpoint') },
       ),
       get: operation(
@@ -114,7 +132,11 @@ function paths(): Json {
       ),
       patch: operation(
         'Change some fields of an endpoint',
-        { '200': answer('The endpoint.', 'Endpoint'), '404': errors.notFound },
+        {
+          '200': answer('The endpoint.', 'Endpoint'),
+          '404': errors.notFound,
+          '422': problemAnswer('EVENT_TYPES_STRICT is on and eventTypes names a type not in the catalog.'),
+        },
         { tags: ['endpoints'], parameters: endpointId, ...body('UpdateEndpoint') },
       ),
       delete: operation(
@@ -143,6 +165,9 @@ function paths(): Json {
         {
           '202': answer('Kafka acknowledged the event.', 'PublishedEvent'),
           '413': problemAnswer('The event is too large.'),
+          '422': problemAnswer(
+            "`data` fails its type's schema in the event-type catalog; `errors` gives each instance path (`data/...`) and message (at most 20). A type without a schema, or not in the catalog, is accepted.",
+          ),
           '503': {
             ...problemAnswer(
               'Kafka did not acknowledge; retry after `Retry-After` seconds with the same id.',
@@ -262,6 +287,75 @@ function paths(): Json {
         { tags: ['sources'], parameters: [idParameter('source')] },
       ),
     },
+    '/v1/event-types': {
+      post: operation(
+        'Add a type to the event-type catalog',
+        {
+          '201': answer('The type.', 'EventType'),
+          '409': problemAnswer('A type of that name exists.'),
+          '422': errors.unprocessable,
+        },
+        {
+          tags: ['event-types'],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: ref('CreateEventType'),
+                example: {
+                  name: 'invoice.paid',
+                  description: 'An invoice was paid in full.',
+                  schema: {
+                    type: 'object',
+                    required: ['invoiceId', 'amount', 'currency'],
+                    properties: {
+                      invoiceId: { type: 'string', pattern: '^inv_[A-Za-z0-9]+$' },
+                      amount: { type: 'integer', minimum: 0 },
+                      currency: { type: 'string', enum: ['EUR', 'USD'] },
+                    },
+                  },
+                  examples: [{ invoiceId: 'inv_1', amount: 1200, currency: 'EUR' }],
+                },
+              },
+            },
+          },
+        },
+      ),
+      get: operation(
+        'List the catalog (oldest first)',
+        { '200': answer('A page of event types.', 'EventTypePage') },
+        { tags: ['event-types'], parameters: queryParameters(eventTypeListQuery) },
+      ),
+    },
+    '/v1/event-types/asyncapi.json': {
+      get: operation(
+        'The catalog as an AsyncAPI 3.0 document: one message per type, with its payload schema and the Standard Webhooks headers',
+        {
+          '200': {
+            description: 'The AsyncAPI document.',
+            content: { 'application/json': { schema: { type: 'object' } } },
+          },
+        },
+        { tags: ['event-types'] },
+      ),
+    },
+    '/v1/event-types/{name}': {
+      get: operation(
+        'Read an event type',
+        { '200': answer('The type.', 'EventType'), '404': errors.notFound },
+        { tags: ['event-types'], parameters: [typeName] },
+      ),
+      patch: operation(
+        'Change some fields of an event type (its examples are checked against the resulting schema)',
+        { '200': answer('The type.', 'EventType'), '404': errors.notFound, '422': errors.unprocessable },
+        { tags: ['event-types'], parameters: [typeName], ...body('UpdateEventType') },
+      ),
+      delete: operation(
+        'Remove a type from the catalog; its events are accepted without a check from then on',
+        { '204': answer('Deleted.'), '404': errors.notFound },
+        { tags: ['event-types'], parameters: [typeName] },
+      ),
+    },
     '/health/live': {
       get: {
         summary: 'Liveness',
@@ -302,6 +396,8 @@ export function openApiDocument(): Json {
       Redrive: redriveBody,
       CreateSource: createSourceBody,
       UpdateSource: updateSourceBody,
+      CreateEventType: createEventTypeBody,
+      UpdateEventType: updateEventTypeBody,
     },
     'input',
     taken,
@@ -327,6 +423,8 @@ export function openApiDocument(): Json {
       ReplayedDelivery: replayedDeliveryView,
       Source: sourceView,
       SourcePage: pageOf(sourceView),
+      EventType: eventTypeView,
+      EventTypePage: pageOf(eventTypeView),
       Problem: problem,
     },
     'output',
@@ -349,6 +447,7 @@ export function openApiDocument(): Json {
       { name: 'deliveries' },
       { name: 'retries' },
       { name: 'sources' },
+      { name: 'event-types' },
       { name: 'operations' },
     ],
     paths: paths(),

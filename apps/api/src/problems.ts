@@ -1,8 +1,15 @@
-import { DomainError, NotFoundError } from '@gateway/platform';
+import { isUnprocessable, type CatalogRejected } from '@gateway/control';
+import { DomainError, NotFoundError, UnprocessableError } from '@gateway/platform';
 
 /** Returns the value, or answers 404 naming what was looked for. */
 export function found<T>(value: T | undefined, what: string, id: string): T {
   if (value === undefined) throw new NotFoundError(what, id);
+  return value;
+}
+
+/** A value the catalog refused (a schema, an example, data, an unknown type) is a 422 naming each reason. */
+export function processable<T>(value: T | CatalogRejected): T {
+  if (isUnprocessable(value)) throw new UnprocessableError(value.unprocessable);
   return value;
 }
 

@@ -4,10 +4,12 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
+import { CatalogView } from '@gateway/catalog';
 import { newestTimestamp, traceHeaders, type ValidatingConsumer } from '@gateway/kafka';
 import {
   DeliveriesRepository,
   EndpointsRepository,
+  EventTypesRepository,
   LiveView,
   type DataSource,
   type DeliveryClaim,
@@ -21,17 +23,22 @@ import { deliveryTask, eventMessage } from '@gateway/schemas';
 /** Least time between two "routed" marks: fewer, larger statements under load. */
 const RECORD_SPACING_MS = 50;
 
-/** Consumes `webhooks.events`: validated events are routed; malformed ones go to the invalid topic. */
+/**
+ * Consumes `webhooks.events`: validated events are routed; malformed ones, and those whose data
+ * fails their type's schema in the event-type catalog (kept in memory), go to the invalid topic.
+ */
 @Injectable()
 export class EventsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private consumer: ValidatingConsumer | undefined;
   private view: LiveView<SubscriptionRow[]> | undefined;
+  private catalog: CatalogView | undefined;
 
   constructor(
     private readonly host: ConsumerHost,
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     private readonly endpoints: EndpointsRepository,
     private readonly deliveries: DeliveriesRepository,
+    private readonly eventTypes: EventTypesRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -69,11 +76,25 @@ export class EventsConsumer implements OnApplicationBootstrap, BeforeApplication
       (error) => this.host.logger.warn({ err: error }, 'subscription reload failed; keeping the last view'),
     );
     this.view = view;
-    await view.start();
+    const catalog = new CatalogView(
+      this.dataSource,
+      this.eventTypes,
+      (error) =>
+        this.host.logger.warn({ err: error }, 'event-type catalog reload failed; keeping the last one'),
+      (name, issues) =>
+        this.host.logger.error({ eventType: name, issues }, 'a stored schema does not compile'),
+    );
+    this.catalog = catalog;
+    await Promise.all([view.start(), catalog.start()]);
     this.consumer = await this.host.validating('events-consumer', {
       group: 'router',
       topic: this.host.topics.events,
       contract: eventMessage,
+      // A type created or changed just before these events were published: its NOTIFY may still be on its way.
+      screen: {
+        prepare: (newest) => catalog.freshFor(newest),
+        errors: (event) => catalog.catalog.check(event.type, event.data),
+      },
       handle: async (messages, batch) => {
         // An endpoint created just before these events were published: its NOTIFY may still be on its way.
         await view.freshFor(newestTimestamp(messages));
@@ -85,5 +106,6 @@ export class EventsConsumer implements OnApplicationBootstrap, BeforeApplication
   async beforeApplicationShutdown(): Promise<void> {
     await this.consumer?.stop();
     await this.view?.stop();
+    await this.catalog?.stop();
   }
 }

@@ -8,7 +8,7 @@ const csv = (value: string): string[] =>
     .filter(Boolean);
 
 /** An on/off variable: `true`/`false`, `on`/`off`, `1`/`0`, `yes`/`no`. */
-const flag = (fallback: boolean, description: string) =>
+export const flag = (fallback: boolean, description: string) =>
   z
     .enum(['true', 'false', 'on', 'off', '1', '0', 'yes', 'no'])
     .default(fallback ? 'true' : 'false')

@@ -65,3 +65,14 @@ export {
   type SourceView,
 } from './sources/source.schemas';
 export { SourceService, isRejected, type SourceRejected } from './sources/source.service';
+export {
+  createEventTypeBody,
+  updateEventTypeBody,
+  eventTypeListQuery,
+  eventTypeView,
+  type CreateEventType,
+  type UpdateEventType,
+  type EventTypeListQuery,
+  type EventTypeView,
+} from './event-types/event-type.schemas';
+export { EventTypeService, isUnprocessable, type CatalogRejected } from './event-types/event-type.service';

@@ -33,6 +33,11 @@ export { decodeMessage, type Decoded } from './decode';
 export { checkKafka } from './kafka-health';
 export { traceHeaders, traceparentOf } from './trace-headers';
 export type { Kafka } from 'kafkajs';
-export { startTrackedConsumer, type TrackedMessage, type TrackedConsumerOptions } from './tracked-consumer';
+export {
+  startTrackedConsumer,
+  type TrackedMessage,
+  type TrackedConsumerOptions,
+  type MessageScreen,
+} from './tracked-consumer';
 export { OffsetTracker } from './offset-tracker';
 export { failureKind, describeFailure, type FailureKind } from './failure-kind';

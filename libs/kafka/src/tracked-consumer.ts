@@ -67,6 +67,19 @@ export interface TrackedConsumerOptions<S extends z.ZodType> {
   onRejoin?(): void;
   /** The consumer starts once this resolves (the service's KafkaGate): starting never waits for it. */
   ready?: Promise<void>;
+  /** A check beyond the contract (the router's event-type catalog): see `MessageScreen`. */
+  screen?: MessageScreen<z.infer<S>>;
+}
+
+/**
+ * A check of valid messages against rules kept in memory. `prepare` runs once per batch first (it
+ * may wait until the rules hold every change made before the batch's newest message was produced;
+ * a rejection re-consumes the batch); `errors` runs per message, with no I/O. A message with errors
+ * goes to the invalid topic with reason 'schema' and is never accepted.
+ */
+export interface MessageScreen<T> {
+  prepare(newestTimestampMs: number): Promise<void>;
+  errors(value: T): InvalidMessage['errors'] | undefined;
 }
 
 /**
@@ -202,10 +215,18 @@ export async function startTrackedConsumer<S extends z.ZodType>(
       const owner = tracker;
       const accepted: TrackedMessage<z.infer<S>>[] = [];
       const rejected: InvalidMessage[] = [];
+      const { screen } = options;
+      if (screen)
+        await screen.prepare(
+          batch.messages.reduce((newest, message) => Math.max(newest, Number(message.timestamp)), -Infinity),
+        );
       for (const message of batch.messages) {
         owner.add(message.offset);
         const decoded = decodeMessage(contract.schema, message.value, { maxBytes: contract.maxBytes });
-        if (decoded.ok) {
+        const screened = decoded.ok ? screen?.errors(decoded.value) : undefined;
+        if (screened) {
+          rejected.push(toInvalid(message, batch.topic, batch.partition, groupId, 'schema', screened));
+        } else if (decoded.ok) {
           let done = false;
           accepted.push({
             ...toAccepted(message, decoded.value, batch.partition),

@@ -41,6 +41,8 @@ export interface ValidatingConsumerOptions<S extends z.ZodType> {
   gather?: TrackedConsumerOptions<S>['gather'];
   /** Starts once this resolves (`TrackedConsumerOptions.ready`). */
   ready?: Promise<void>;
+  /** Checks beyond the contract (`TrackedConsumerOptions.screen`). */
+  screen?: TrackedConsumerOptions<S>['screen'];
   /**
    * Handles the accepted messages of one batch. When it resolves, the batch's offsets are committed;
    * when it rejects, nothing is committed and the batch is consumed again.

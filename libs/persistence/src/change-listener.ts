@@ -17,12 +17,12 @@ export interface ChangeListener {
 
 /**
  * LISTENs on a channel that the migrations' triggers NOTIFY on (`endpoints_changed`,
- * `sources_changed`), so in-memory views refresh on change without a query per message.
+ * `sources_changed`, `event_types_changed`), so in-memory views refresh on change without a query per message.
  * On a lost connection it calls `onChange` (a safe full refresh) and reconnects.
  */
 export async function listenForChanges(
   dataSource: DataSource,
-  channel: 'endpoints_changed' | 'sources_changed',
+  channel: 'endpoints_changed' | 'sources_changed' | 'event_types_changed',
   onChange: (payload: string | undefined) => void,
 ): Promise<ChangeListener> {
   const driver = dataSource.driver as unknown as { master: { connect(): Promise<PoolClient> } };

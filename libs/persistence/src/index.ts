@@ -79,3 +79,10 @@ export {
   type DeadLetterFilter,
   type ListedDeadLetter,
 } from './dead-letters/dead-letters.repository';
+export {
+  eventTypeRecord,
+  type EventTypeRecord,
+  type EventTypeFields,
+  type EventTypeSchemaRow,
+} from './event-types/event-types.record';
+export { EventTypesRepository, type EventTypeListFilter } from './event-types/event-types.repository';

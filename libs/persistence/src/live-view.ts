@@ -92,7 +92,7 @@ export class LiveView<T> {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly channel: 'endpoints_changed' | 'sources_changed',
+    private readonly channel: 'endpoints_changed' | 'sources_changed' | 'event_types_changed',
     private readonly load: (dataSource: DataSource) => Promise<T>,
     private readonly onLoad: (value: T) => void,
     private readonly onError: (error: unknown) => void,

@@ -1,5 +1,6 @@
 import { AttemptsRepository } from './attempts/attempts.repository';
 import { DeliveriesRepository } from './deliveries/deliveries.repository';
+import { EventTypesRepository } from './event-types/event-types.repository';
 import { EventsRepository } from './events/events.repository';
 import { DeadLettersRepository } from './dead-letters/dead-letters.repository';
 import { EndpointSecretsRepository } from './endpoint-secrets/endpoint-secrets.repository';
@@ -20,4 +21,5 @@ export const repositories: (new (db: Database) => object)[] = [
   AttemptsRepository,
   RetriesRepository,
   DeadLettersRepository,
+  EventTypesRepository,
 ];

@@ -11,12 +11,19 @@ export class DomainError extends Error {
 }
 
 export class ValidationError extends DomainError {
-  constructor(readonly errors: { path: string; message: string }[]) {
-    super(
-      'validation_failed',
-      400,
-      errors.map((error) => `${error.path || '(body)'}: ${error.message}`).join('; '),
-    );
+  constructor(
+    readonly errors: { path: string; message: string }[],
+    status = 400,
+    code = 'validation_failed',
+  ) {
+    super(code, status, errors.map((error) => `${error.path || '(body)'}: ${error.message}`).join('; '));
+  }
+}
+
+/** Well-formed input that breaks a rule of the domain (a schema, the catalog): 422 naming each reason. */
+export class UnprocessableError extends ValidationError {
+  constructor(errors: { path: string; message: string }[], code = 'unprocessable') {
+    super(errors, 422, code);
   }
 }
 

@@ -3,7 +3,13 @@ export { PlatformModule, type PlatformOptions } from './platform.module';
 export { CONFIG, LOGGER, KAFKA, PRODUCER, DATA_SOURCE, TOPICS, type ReadinessCheck } from './tokens';
 export { ReadinessRegistry } from './readiness-registry';
 export { ConsumerHost } from './consumer-host';
-export { DomainError, ValidationError, NotFoundError, ConflictError } from './domain-error';
+export {
+  DomainError,
+  ValidationError,
+  UnprocessableError,
+  NotFoundError,
+  ConflictError,
+} from './domain-error';
 export { ProblemFilter, KAFKA_RETRY_AFTER_SECONDS } from './problem.filter';
 export { parseWith } from './parse-with';
 export { AdaptiveBatcher } from './adaptive-batcher';

@@ -59,7 +59,9 @@ describe('a disabled or deleted endpoint has no pending retries', () => {
 
   it('ends them when an update leaves the endpoint disabled', async () => {
     const { ran, service } = tables({ updated: record(false) });
-    assert.equal((await service.update('ep_1', { enabled: false }))?.enabled, false);
+    const view = await service.update('ep_1', { enabled: false });
+    assert.ok(view && 'enabled' in view);
+    assert.equal(view.enabled, false);
     assert.deepEqual(ran, ['endpoints.update', ...endsRetries]);
   });
 
@@ -83,7 +85,29 @@ describe('a disabled or deleted endpoint has no pending retries', () => {
   it('answers the view without the breaker mark', async () => {
     const { service } = tables({ updated: record(false) });
     const view = await service.update('ep_1', { enabled: false });
-    assert.ok(view && !('failingSince' in view));
+    assert.ok(view && !('failingSince' in view) && 'createdAt' in view);
     assert.equal(view.createdAt, '1970-01-01T00:00:00.000Z');
+  });
+});
+
+describe('EndpointService under EVENT_TYPES_STRICT', () => {
+  it('refuses a subscription naming types not in the catalog, before writing anything', async () => {
+    const { ran, status } = tables({ updated: record(true) });
+    const endpoints = { update: async () => (ran.push('endpoints.update'), record(true)) };
+    const strict = new EndpointService(
+      endpoints as unknown as EndpointsRepository,
+      status,
+      async (patterns) => patterns.filter((pattern) => pattern !== 'invoice.paid'),
+    );
+    const refused = await strict.update('ep_1', { eventTypes: ['invoice.paid', 'nope', 'x.*'] });
+    assert.deepEqual(
+      refused && 'unprocessable' in refused && refused.unprocessable.map((issue) => issue.path),
+      ['eventTypes'],
+    );
+    assert.match(JSON.stringify(refused), /nope, x\.\*/);
+    assert.deepEqual(ran, []);
+    const accepted = await strict.update('ep_1', { eventTypes: ['invoice.paid'] });
+    assert.ok(accepted && 'enabled' in accepted);
+    assert.deepEqual(ran, ['endpoints.update']);
   });
 });

@@ -3,6 +3,7 @@ import type { EndpointRecord, EndpointsRepository } from '@gateway/persistence';
 import { generateSecret } from '@gateway/signing';
 import { newEndpointId } from '../ids';
 import { toPage, type Page } from '../pagination';
+import type { CatalogRejected } from '../event-types/event-type.service';
 import type { EndpointStatusService } from './endpoint-status.service';
 import type {
   CreateEndpoint,
@@ -33,10 +34,14 @@ export class EndpointService {
   constructor(
     private readonly endpoints: EndpointsRepository,
     private readonly status: EndpointStatusService,
+    /** EVENT_TYPES_STRICT: the patterns naming no type of the catalog; absent, any pattern goes. */
+    private readonly unknownTypes?: (patterns: readonly string[]) => Promise<string[]>,
   ) {}
 
   /** Creates the endpoint with its first secret (the given one, or a new one). */
-  async create(input: CreateEndpoint): Promise<CreatedEndpointView> {
+  async create(input: CreateEndpoint): Promise<CreatedEndpointView | CatalogRejected> {
+    const rejected = await this.refuseUnknownTypes(input.eventTypes);
+    if (rejected) return rejected;
     const secret = input.secret ?? generateSecret();
     const row = await this.endpoints.insert(newEndpointId(), input, secret);
     return { ...toEndpointView(row), secret };
@@ -63,7 +68,9 @@ export class EndpointService {
   }
 
   /** A change that leaves the endpoint disabled ends its pending retries. */
-  async update(id: string, patch: UpdateEndpoint): Promise<EndpointView | undefined> {
+  async update(id: string, patch: UpdateEndpoint): Promise<EndpointView | CatalogRejected | undefined> {
+    const rejected = await this.refuseUnknownTypes(patch.eventTypes);
+    if (rejected) return rejected;
     const row = await this.endpoints.update(id, patch);
     if (row && !row.enabled) await this.status.endRetries(id);
     return row && toEndpointView(row);
@@ -74,5 +81,20 @@ export class EndpointService {
     if (!(await this.endpoints.delete(id))) return false;
     await this.status.endRetries(id);
     return true;
+  }
+
+  private async refuseUnknownTypes(
+    patterns: readonly string[] | undefined,
+  ): Promise<CatalogRejected | undefined> {
+    const unknown = patterns && this.unknownTypes ? await this.unknownTypes(patterns) : [];
+    if (unknown.length === 0) return undefined;
+    return {
+      unprocessable: [
+        {
+          path: 'eventTypes',
+          message: `not in the event-type catalog (EVENT_TYPES_STRICT is on): ${unknown.join(', ')}`,
+        },
+      ],
+    };
   }
 }

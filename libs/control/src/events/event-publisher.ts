@@ -9,6 +9,8 @@ export const maxEventBytes = EVENT_MAX_BYTES;
 export type PublishOutcome =
   | { outcome: 'published'; id: string }
   | { outcome: 'too-large'; id: string; bytes: number }
+  /** The data fails its type's schema in the catalog: nothing is sent. */
+  | { outcome: 'schema-violation'; id: string; errors: { path: string; message: string }[] }
   /** Kafka did not acknowledge: the event may or may not be on the topic; retry with the same id. */
   | { outcome: 'kafka-unavailable'; id: string };
 
@@ -32,11 +34,18 @@ export class EventPublisher {
     private readonly producer: Pick<BatchingProducer, 'produce'>,
     /** W3C trace headers of the active span, else of the given fallback (`traceHeaders` of @gateway/kafka). */
     private readonly traceHeaders: (fallback?: string) => Record<string, string>,
+    /** The catalog's check of `data` for its type (`EventTypeService.dataIssues`); absent: none. */
+    private readonly dataIssues: (
+      type: string,
+      data: unknown,
+    ) => { path: string; message: string }[] | undefined = () => undefined,
   ) {}
 
   /** `traceparent` is the caller's; it travels on when no span of ours is active. */
   async publish(input: EventMessage, traceparent?: string): Promise<PublishOutcome> {
     const event = completeEvent(input, new Date());
+    const errors = this.dataIssues(event.type, event.data);
+    if (errors) return { outcome: 'schema-violation', id: event.id, errors };
     const headers = this.traceHeaders(validTraceparent(traceparent));
     try {
       // Over the contract's limit (maxEventBytes), nothing is sent.
