@@ -21,6 +21,7 @@ const scopes = [
   'config',
   'schemas',
   'signing',
+  'encryption',
   'kafka',
   'persistence',
   'observability',

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { databaseConfig, httpConfig, kafkaConfig, kafkaRules, telemetryConfig } from '@gateway/config';
+import {
+  databaseConfig,
+  httpConfig,
+  kafkaConfig,
+  kafkaRules,
+  secretsConfig,
+  telemetryConfig,
+} from '@gateway/config';
 import { controlConfig } from '@gateway/control';
 import { publicBaseUrlConfig } from '@gateway/ingress';
 
@@ -8,6 +15,7 @@ export const configSchema = z
   .object({
     ...kafkaConfig,
     ...databaseConfig,
+    ...secretsConfig,
     ...telemetryConfig,
     ...httpConfig('api'),
     ...controlConfig,
