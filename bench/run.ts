@@ -5,6 +5,7 @@ import { outboundEndToEnd } from './outbound-e2e.bench';
 import { ingressThroughput } from './ingress-throughput.bench';
 import { routerProbe } from './router-probe';
 import { schedulerBench } from './scheduler.bench';
+import { secretsOpen } from './secrets-open.bench';
 
 /** `npm run bench [name...]`: runs the named benchmarks (all by default) and prints their figures. */
 const benches: Record<string, () => Promise<void>> = {
@@ -15,6 +16,7 @@ const benches: Record<string, () => Promise<void>> = {
   scheduler: () => schedulerBench(),
   'router-hop': () => routerProbe(),
   'machine-ceiling': () => machineCeiling(),
+  'secrets-open': () => secretsOpen(),
 };
 
 async function main(): Promise<void> {

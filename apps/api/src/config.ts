@@ -1,12 +1,6 @@
 import { z } from 'zod';
-import {
-  databaseConfig,
-  httpConfig,
-  kafkaConfig,
-  kafkaRules,
-  secretsConfig,
-  telemetryConfig,
-} from '@gateway/config';
+import { databaseConfig, httpConfig, kafkaConfig, kafkaRules, telemetryConfig } from '@gateway/config';
+import { secretsConfig } from '@gateway/config';
 import { controlConfig } from '@gateway/control';
 import { publicBaseUrlConfig } from '@gateway/ingress';
 

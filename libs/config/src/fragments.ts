@@ -190,7 +190,7 @@ export const secretsConfig = {
     })
     .transform(parseKeyList)
     .describe(
-      'AES-256-GCM keys of the secrets stored in PostgreSQL: comma-separated `<id>:<base64 of 32 bytes>`, newest first. The first one encrypts, every one decrypts; after adding a key run `npm run secrets:reencrypt`, then drop the old one. Required (the dev stack and the tests generate one); take it from a Secret, never logged.',
+      'AES-256-GCM keys of the secrets stored in PostgreSQL: comma-separated `<id>:<base64 of 32 bytes>`, newest first. The first one encrypts, every one decrypts; after adding a key run `npm run secrets:reencrypt`, then drop the old one. Required: `npm run dev` and compose use a fixed local key, the tests generate one; in production take it from a Secret. Never logged.',
     ),
 };
 export type SecretsConfig = z.infer<z.ZodObject<typeof secretsConfig>>;
