@@ -55,18 +55,16 @@ describe('secrets at rest', () => {
     call = controlClient(services.api.url, token);
   };
 
-  const reencrypt = async (keys: string): Promise<string> => {
+  /** Runs a command of tools/ (`reencrypt-secrets.js`, `migrate.js`) with this key list; its output. */
+  const runTool = async (script: string, keys: string): Promise<string> => {
     const { stdout } = await run(
       process.execPath,
-      [
-        '-r',
-        path.join(repoRoot, 'tools', 'register.js'),
-        path.join(repoRoot, 'dist', 'tools', 'reencrypt-secrets.js'),
-      ],
+      ['-r', path.join(repoRoot, 'tools', 'register.js'), path.join(repoRoot, 'dist', 'tools', script)],
       { cwd: repoRoot, env: { ...process.env, DATABASE_URL: databaseUrl, SECRETS_ENCRYPTION_KEYS: keys } },
     );
     return stdout;
   };
+  const reencrypt = (keys: string) => runTool('reencrypt-secrets.js', keys);
 
   /** Every column of every table, as text, that contains `needle`. */
   const columnsHolding = async (needle: string): Promise<string[]> => {
@@ -253,6 +251,29 @@ describe('secrets at rest', () => {
     assert.equal(current.body.key, ed25519.secretKey);
     await assertDeliveryVerifies();
     await assertInboundVerifies();
+  });
+
+  it('npm run migrate seals plaintext rows written before encryption, and they still read back', async () => {
+    const legacy = { header: `legacy-${randomUUID()}`, key: generateSecret(), source: generateSecret() };
+    await db.query(
+      `INSERT INTO endpoints (id, url, event_types, headers) VALUES ('ep_legacy', $1, '{legacy.*}', $2::jsonb)`,
+      [receiver.url, JSON.stringify({ 'X-Legacy': legacy.header })],
+    );
+    await db.query(`INSERT INTO endpoint_secrets (endpoint_id, key) VALUES ('ep_legacy', $1)`, [legacy.key]);
+    await db.query(
+      `INSERT INTO sources (id, name, provider, secrets) VALUES ('src_legacy', 'legacy', 'standard-webhooks', $1::jsonb)`,
+      [JSON.stringify([legacy.source])],
+    );
+    // Plaintext from before encryption reads as is until the migrate step seals it.
+    assert.equal((await call<{ key: string }>('GET', '/v1/endpoints/ep_legacy/secret')).body.key, legacy.key);
+    assert.match(
+      await runTool('migrate.js', keyList(k2)),
+      /"endpointSecrets":1,"endpointHeaders":1,"sourceSecrets":1/,
+    );
+    for (const value of await storedSecrets()) assert.match(value, /^enc:v1:k2:/);
+    for (const plaintext of [legacy.header, legacy.key.slice(6), legacy.source.slice(6)])
+      assert.deepEqual(await columnsHolding(plaintext), [], plaintext);
+    assert.equal((await call<{ key: string }>('GET', '/v1/endpoints/ep_legacy/secret')).body.key, legacy.key);
   });
 
   it('refuses to start on a bad key list, naming the variable and never the key material', async () => {
