@@ -30,6 +30,17 @@ describe('SecretBox', () => {
     assert.throws(() => box.open('enc:v1:k1:AAAA', place), SecretOpenError);
   });
 
+  it('remembers what it opened without letting a tampered copy or another place through', () => {
+    const box = new SecretBox([k1]);
+    const sealed = box.seal('secret value', place);
+    assert.equal(box.open(sealed, place), 'secret value');
+    assert.equal(box.open(sealed, place), 'secret value');
+    const body = Buffer.from(sealed.slice('enc:v1:k1:'.length), 'base64url');
+    body[body.length - 1] ^= 1;
+    assert.throws(() => box.open(`enc:v1:k1:${body.toString('base64url')}`, place), SecretOpenError);
+    assert.throws(() => box.open(sealed, 'endpoint_secrets.key:ep_2'), SecretOpenError);
+  });
+
   it('refuses a ciphertext moved to another column or row (associated data)', () => {
     const box = new SecretBox([k1]);
     const sealed = box.seal('secret value', place);

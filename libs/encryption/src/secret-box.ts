@@ -4,6 +4,8 @@ import type { EncryptionKey } from './key-ring';
 const PREFIX = 'enc:v1:';
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
+/** Opened values remembered at most (then forgotten all at once): more than the endpoints' and sources' values. */
+const OPENED_MAX = 100_000;
 
 /** A stored value that cannot be opened: tampered, moved to another place, or under an unknown key. */
 export class SecretOpenError extends Error {
@@ -18,6 +20,12 @@ export class SecretOpenError extends Error {
 export class SecretBox {
   private readonly keys: Map<string, Buffer>;
   private readonly newest: EncryptionKey;
+  /**
+   * Plaintexts by place and envelope: the dispatcher's view reopens every endpoint's values on each
+   * reload, and a value that did not change is not decrypted again. An envelope that differs by a
+   * bit (tampered) is another entry, so it is authenticated like any new one.
+   */
+  private readonly opened = new Map<string, string>();
 
   constructor(keys: readonly EncryptionKey[]) {
     if (keys.length === 0) throw new Error('SecretBox needs at least one key');
@@ -44,11 +52,22 @@ export class SecretBox {
   }
 
   /**
-   * The plaintext of a stored value. A value without the envelope's prefix is a plaintext from
+   * The plaintext of a stored value (remembered). A value without the envelope's prefix is a plaintext from
    * before encryption (the migrate step and `secrets:reencrypt` seal those) and comes back as is.
    */
   open(stored: string, place: string): string {
     if (!SecretBox.isSealed(stored)) return stored;
+    const remembered = `${place}\n${stored}`;
+    let plaintext = this.opened.get(remembered);
+    if (plaintext === undefined) {
+      plaintext = this.decrypt(stored, place);
+      if (this.opened.size >= OPENED_MAX) this.opened.clear();
+      this.opened.set(remembered, plaintext);
+    }
+    return plaintext;
+  }
+
+  private decrypt(stored: string, place: string): string {
     const rest = stored.slice(PREFIX.length);
     const at = rest.indexOf(':');
     const key = at < 0 ? undefined : this.keys.get(rest.slice(0, at));
