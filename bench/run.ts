@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { dispatcherDrain } from './dispatcher-drain.bench';
 import { isolation } from './isolation.bench';
 import { machineCeiling } from './machine-ceiling.bench';
@@ -20,6 +21,8 @@ const benches: Record<string, () => Promise<void>> = {
 };
 
 async function main(): Promise<void> {
+  // The services that hold secrets need a key (ADR 0027); the services a bench starts inherit it.
+  process.env.SECRETS_ENCRYPTION_KEYS ??= `bench:${randomBytes(32).toString('base64')}`;
   const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(benches);
   for (const name of names) {
     const bench = benches[name];
