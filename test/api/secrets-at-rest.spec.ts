@@ -36,6 +36,7 @@ describe('secrets at rest', () => {
   const whsec = generateSecret();
   const ed25519 = generateEd25519KeyPair();
   const sourceSecret = generateSecret();
+  const saslPassword = `sasl-password-${randomUUID()}`;
   let databaseUrl: string;
   let db: DataSource;
   let env: Record<string, string>;
@@ -90,6 +91,7 @@ describe('secrets at rest', () => {
     whsec.slice('whsec_'.length),
     ed25519.secretKey.slice('whsk_'.length),
     sourceSecret.slice('whsec_'.length),
+    saslPassword,
     headerValue,
   ];
 
@@ -101,7 +103,10 @@ describe('secrets at rest', () => {
     const sources = await db.query<{ value: string }[]>(
       `SELECT s.value FROM sources, jsonb_array_elements_text(secrets) s`,
     );
-    return [...keys, ...headers, ...sources].map((row) => row.value);
+    const passwords = await db.query<{ value: string }[]>(
+      `SELECT destination #>> '{sasl,password}' AS value FROM endpoints WHERE destination ? 'sasl'`,
+    );
+    return [...keys, ...headers, ...sources, ...passwords].map((row) => row.value);
   };
 
   /** Publishes an event and returns its delivery as the receiver got it. */
@@ -168,7 +173,7 @@ describe('secrets at rest', () => {
     await receiver.stop();
   });
 
-  it('stores no plaintext secret or header value in any column of any table', async () => {
+  it('stores no plaintext secret, header value or destination password in any column of any table', async () => {
     const created = await call<CreatedEndpointView>('POST', '/v1/endpoints', {
       url: receiver.url,
       secret: whsec,
@@ -189,10 +194,23 @@ describe('secrets at rest', () => {
     });
     assert.equal(source.status, 201, JSON.stringify(source.body));
     sourceId = source.body.id;
+    // A Kafka destination on another cluster: its SASL password is a secret too (never routed to here).
+    const kafka = await call('POST', '/v1/endpoints', {
+      eventTypes: ['never.sent'],
+      destination: {
+        type: 'kafka',
+        topic: 'elsewhere',
+        brokers: ['kafka.example:9093'],
+        ssl: true,
+        sasl: { mechanism: 'scram-sha-512', username: 'gateway', password: saslPassword },
+      },
+    });
+    assert.equal(kafka.status, 201, JSON.stringify(kafka.body));
+    assert.ok(!JSON.stringify(kafka.body).includes(saslPassword));
 
     for (const plaintext of plaintexts()) assert.deepEqual(await columnsHolding(plaintext), [], plaintext);
     const stored = await storedSecrets();
-    assert.equal(stored.length, 4);
+    assert.equal(stored.length, 6);
     for (const value of stored) assert.match(value, /^enc:v1:k1:[A-Za-z0-9_-]+$/);
     // Callers above the repositories still see plaintext.
     const current = await call<{ key: string }>('GET', `/v1/endpoints/${endpointId}/secret`);
@@ -231,14 +249,8 @@ describe('secrets at rest', () => {
     await startWithKeys(keyList(k2, k1), ['api', 'dispatcher', 'ingress']);
     // Written before the re-encryption, still under k1: opened with the old key.
     await assertDeliveryVerifies();
-    assert.match(
-      await reencrypt(keyList(k2, k1)),
-      /"endpointSecrets":2,"endpointHeaders":1,"sourceSecrets":1/,
-    );
-    assert.match(
-      await reencrypt(keyList(k2, k1)),
-      /"endpointSecrets":0,"endpointHeaders":0,"sourceSecrets":0/,
-    );
+    assert.match(await reencrypt(keyList(k2, k1)), /"endpointSecrets":3,"endpoints":2,"sourceSecrets":1/);
+    assert.match(await reencrypt(keyList(k2, k1)), /"endpointSecrets":0,"endpoints":0,"sourceSecrets":0/);
     for (const value of await storedSecrets()) assert.match(value, /^enc:v1:k2:/);
     for (const plaintext of plaintexts()) assert.deepEqual(await columnsHolding(plaintext), [], plaintext);
     await assertDeliveryVerifies();
@@ -268,7 +280,7 @@ describe('secrets at rest', () => {
     assert.equal((await call<{ key: string }>('GET', '/v1/endpoints/ep_legacy/secret')).body.key, legacy.key);
     assert.match(
       await runTool('migrate.js', keyList(k2)),
-      /"endpointSecrets":1,"endpointHeaders":1,"sourceSecrets":1/,
+      /"endpointSecrets":1,"endpoints":1,"sourceSecrets":1/,
     );
     for (const value of await storedSecrets()) assert.match(value, /^enc:v1:k2:/);
     for (const plaintext of [legacy.header, legacy.key.slice(6), legacy.source.slice(6)])

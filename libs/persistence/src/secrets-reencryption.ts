@@ -4,8 +4,8 @@ import { EndpointsRepository } from './endpoints/endpoints.repository';
 import { SourcesRepository } from './sources/sources.repository';
 import type { Database } from './sql';
 
-/** Rows rewritten under the newest key, by column. */
-export type ReencryptionCounts = Record<'endpointSecrets' | 'endpointHeaders' | 'sourceSecrets', number>;
+/** Rows rewritten under the newest key, by table (`endpoints`: header values and destination passwords). */
+export type ReencryptionCounts = Record<'endpointSecrets' | 'endpoints' | 'sourceSecrets', number>;
 
 /**
  * Seals every stored secret under the newest key, plaintexts from before encryption included:
@@ -29,11 +29,11 @@ export async function reencryptSecrets(
       (after) => secrets.storedAfter(after, batchSize),
       (row) => secrets.reseal(row),
     ),
-    endpointHeaders: await inBatches(
+    endpoints: await inBatches(
       batchSize,
       '',
-      (after) => endpoints.storedHeadersAfter(after, batchSize),
-      (row) => endpoints.resealHeaders(row),
+      (after) => endpoints.storedSecretsAfter(after, batchSize),
+      (row) => endpoints.resealSecrets(row),
     ),
     sourceSecrets: await inBatches(
       batchSize,

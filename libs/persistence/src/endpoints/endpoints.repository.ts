@@ -33,6 +33,16 @@ export interface EndpointListFilter {
 
 const columns = columnsOf(endpointRecord);
 
+/** The columns of an endpoint that hold secrets, as stored. */
+export type StoredEndpointSecrets = Pick<EndpointRecord, 'id' | 'headers' | 'destination'>;
+
+/** The destination with its SASL password (a Kafka destination's one secret) mapped, if it has one. */
+function withPassword(destination: unknown, map: (password: string) => string): unknown {
+  const sasl = (destination as { sasl?: { password?: unknown } } | null | undefined)?.sasl;
+  if (typeof sasl?.password !== 'string') return destination;
+  return { ...(destination as object), sasl: { ...sasl, password: map(sasl.password) } };
+}
+
 const writer = new FieldWriter<EndpointFields>({
   url: '',
   destination: '::jsonb',
@@ -50,16 +60,19 @@ const writer = new FieldWriter<EndpointFields>({
 /**
  * The `endpoints` table. Every write fires the `endpoints_changed` NOTIFY (a trigger), so the
  * router's subscriptions and the dispatcher's targets reload within milliseconds. Custom-header
- * values are encrypted at rest (`endpoints.headers:<id>:<name>`); callers see plaintext.
+ * values (`endpoints.headers:<id>:<name>`) and a Kafka destination's SASL password
+ * (`endpoints.destination:<id>`) are encrypted at rest; callers see plaintext.
  */
 export class EndpointsRepository {
   private readonly headers: SecretColumn;
+  private readonly passwords: SecretColumn;
 
   constructor(
     private readonly db: Database,
     private readonly box?: SecretBox,
   ) {
     this.headers = new SecretColumn(box, 'endpoints.headers');
+    this.passwords = new SecretColumn(box, 'endpoints.destination');
   }
 
   /** Inserts the endpoint and its first signing secret in one transaction. */
@@ -67,7 +80,7 @@ export class EndpointsRepository {
     return this.db.transaction(async (manager) => {
       const sql = new SqlConditions();
       const key = sql.param(id);
-      const fields = writer.insert({ ...endpoint, headers: this.headers.sealMap(endpoint.headers, id) }, sql);
+      const fields = writer.insert(this.sealed(endpoint, id), sql);
       const rows = await manager.query<EndpointRecord[]>(
         `INSERT INTO endpoints (id, ${fields.columns}) VALUES (${key}, ${fields.values}) RETURNING ${columns}`,
         sql.params,
@@ -123,8 +136,7 @@ export class EndpointsRepository {
   /** Writes the given fields; re-enabling clears the reason the gateway disabled it for. */
   async update(id: string, patch: Partial<EndpointFields>): Promise<EndpointRecord | undefined> {
     const sql = new SqlConditions();
-    const sealed = patch.headers ? { ...patch, headers: this.headers.sealMap(patch.headers, id) } : patch;
-    const assignments = writer.assignments(sealed, sql);
+    const assignments = writer.assignments(this.sealed(patch, id), sql);
     if (patch.enabled === true) assignments.push('disabled_reason = NULL');
     // One target: a new URL replaces the destination, a new destination the URL.
     if (patch.url !== undefined && patch.destination === undefined) assignments.push('destination = NULL');
@@ -192,36 +204,60 @@ export class EndpointsRepository {
       GROUP BY e.id`);
     const secrets = new EndpointSecretsRepository(this.db, this.box);
     return rows.map((row) => ({
-      ...row,
-      headers: this.headers.openMap(row.headers, row.id),
+      ...this.opened(row),
       secrets: row.secrets.map((secret) => ({ ...secret, key: secrets.openKey(secret.key, row.id) })),
     }));
   }
 
-  /** Up to `limit` endpoints' stored (sealed) headers after `afterId`, in id order, for re-encryption. */
-  async storedHeadersAfter(
-    afterId: string,
-    limit: number,
-  ): Promise<Pick<EndpointRecord, 'id' | 'headers'>[]> {
-    return await this.db.query<Pick<EndpointRecord, 'id' | 'headers'>[]>(
-      `SELECT id, headers FROM endpoints WHERE id > $1 ORDER BY id LIMIT $2`,
+  /** Up to `limit` endpoints' stored (sealed) secrets after `afterId`, in id order, for re-encryption. */
+  async storedSecretsAfter(afterId: string, limit: number): Promise<StoredEndpointSecrets[]> {
+    return await this.db.query<StoredEndpointSecrets[]>(
+      `SELECT id, headers, destination FROM endpoints WHERE id > $1 ORDER BY id LIMIT $2`,
       [afterId, limit],
     );
   }
 
-  /** Re-encrypts an endpoint's headers under the newest key unless they changed since read; true when rewritten. */
-  async resealHeaders(row: Pick<EndpointRecord, 'id' | 'headers'>): Promise<boolean> {
-    const next = this.headers.resealMap(row.headers, row.id);
-    if (next === undefined) return false;
+  /**
+   * Re-encrypts an endpoint's header values and destination password under the newest key unless
+   * they changed since read (compare and swap); true when rewritten.
+   */
+  async resealSecrets(row: StoredEndpointSecrets): Promise<boolean> {
+    const headers = this.headers.resealMap(row.headers, row.id);
+    let resealedPassword = false;
+    const destination = withPassword(row.destination, (password) => {
+      const next = this.passwords.reseal(password, row.id);
+      resealedPassword ||= next !== undefined;
+      return next ?? password;
+    });
+    if (headers === undefined && !resealedPassword) return false;
     const [, count] = await this.db.query<UpdateResult<unknown>>(
-      `UPDATE endpoints SET headers = $3::jsonb WHERE id = $1 AND headers = $2::jsonb`,
-      [row.id, json(row.headers), json(next)],
+      `UPDATE endpoints SET headers = $4::jsonb, destination = $5::jsonb
+       WHERE id = $1 AND headers = $2::jsonb AND destination IS NOT DISTINCT FROM $3::jsonb`,
+      [row.id, json(row.headers), json(row.destination), json(headers ?? row.headers), json(destination)],
     );
     return count > 0;
   }
 
-  /** A row as read, its header values opened. */
-  private opened<R extends Pick<EndpointRecord, 'id' | 'headers'>>(row: R): R {
-    return { ...row, headers: this.headers.openMap(row.headers, row.id) };
+  /** Fields about to be written, their secrets sealed. */
+  private sealed<F extends Partial<Pick<EndpointFields, 'headers' | 'destination'>>>(
+    fields: F,
+    id: string,
+  ): F {
+    return {
+      ...fields,
+      ...(fields.headers && { headers: this.headers.sealMap(fields.headers, id) }),
+      ...(fields.destination !== undefined && {
+        destination: withPassword(fields.destination, (password) => this.passwords.seal(password, id)),
+      }),
+    };
+  }
+
+  /** A row as read, its secrets opened. */
+  private opened<R extends StoredEndpointSecrets>(row: R): R {
+    return {
+      ...row,
+      headers: this.headers.openMap(row.headers, row.id),
+      destination: withPassword(row.destination, (password) => this.passwords.open(password, row.id)),
+    };
   }
 }
