@@ -24,6 +24,7 @@ const scopes = [
   'config',
   'schemas',
   'signing',
+  'encryption',
   'kafka',
   'persistence',
   'observability',

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { dispatcherDrain } from './dispatcher-drain.bench';
 import { isolation } from './isolation.bench';
 import { machineCeiling } from './machine-ceiling.bench';
@@ -6,6 +7,7 @@ import { ingressThroughput } from './ingress-throughput.bench';
 import { routerCatalog } from './router-catalog.bench';
 import { routerProbe } from './router-probe';
 import { schedulerBench } from './scheduler.bench';
+import { secretsOpen } from './secrets-open.bench';
 
 /** `npm run bench [name...]`: runs the named benchmarks (all by default) and prints their figures. */
 const benches: Record<string, () => Promise<void>> = {
@@ -17,9 +19,12 @@ const benches: Record<string, () => Promise<void>> = {
   'router-hop': () => routerProbe(),
   'router-catalog': () => routerCatalog(),
   'machine-ceiling': () => machineCeiling(),
+  'secrets-open': () => secretsOpen(),
 };
 
 async function main(): Promise<void> {
+  // The services that hold secrets need a key (ADR 0027); the services a bench starts inherit it.
+  process.env.SECRETS_ENCRYPTION_KEYS ??= `bench:${randomBytes(32).toString('base64')}`;
   const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(benches);
   for (const name of names) {
     const bench = benches[name];

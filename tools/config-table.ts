@@ -1,7 +1,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { databaseConfig, describeConfig, httpConfig, kafkaConfig, telemetryConfig } from '@gateway/config';
+import {
+  databaseConfig,
+  describeConfig,
+  httpConfig,
+  kafkaConfig,
+  secretsConfig,
+  telemetryConfig,
+} from '@gateway/config';
 import { controlConfig } from '@gateway/control';
 import { ingressConfig, publicBaseUrlConfig } from '@gateway/ingress';
 import { deliveryConfig } from '@gateway/delivery';
@@ -11,6 +18,7 @@ import { schedulerConfig } from '@gateway/scheduling';
 export const configFragments: { services: string; shape: z.ZodRawShape }[] = [
   { services: 'all', shape: kafkaConfig },
   { services: 'all', shape: databaseConfig },
+  { services: 'api, ingress, dispatcher, migrate, secrets:reencrypt', shape: secretsConfig },
   { services: 'all', shape: telemetryConfig },
   { services: 'all', shape: httpConfig('api') },
   { services: 'api', shape: controlConfig },

@@ -14,6 +14,11 @@ import { repoRoot, startInfra, startKafkaCluster, type Infra, type KafkaCluster 
  */
 /** The control API's token in `npm run dev` unless ADMIN_TOKEN is set (the README uses it too). */
 const DEV_ADMIN_TOKEN = 'dev-admin-token-local';
+/**
+ * The secrets' key in `npm run dev` unless SECRETS_ENCRYPTION_KEYS is set: fixed, since the dev
+ * database outlives a run (ADR 0027). Never use it elsewhere.
+ */
+const DEV_SECRETS_ENCRYPTION_KEYS = 'dev:ZGV2LW9ubHkta2V5LW5ldmVyLWluLXByb2R1Y3Rpb24=';
 
 const colors = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m', '\x1b[34m'];
 const reset = '\x1b[0m';
@@ -65,6 +70,7 @@ async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ADMIN_TOKEN: process.env.ADMIN_TOKEN ?? DEV_ADMIN_TOKEN,
+    SECRETS_ENCRYPTION_KEYS: process.env.SECRETS_ENCRYPTION_KEYS ?? DEV_SECRETS_ENCRYPTION_KEYS,
     DELIVERY_ALLOWLIST: process.env.DELIVERY_ALLOWLIST ?? '127.0.0.0/8',
     PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${servicePorts.ingress}`,
     KAFKAJS_NO_PARTITIONER_WARNING: '1',

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { CreatedEndpointView, EndpointView, Page, SecretView } from '@gateway/control';
-import { createDataSource, type DataSource } from '@gateway/persistence';
-import { freshTopics, startServices, testInfra } from '../support/gateway';
+import { createDataSource, EndpointSecretsRepository, type DataSource } from '@gateway/persistence';
+import { freshTopics, startServices, testInfra, testSecretBox } from '../support/gateway';
 import type { RunningService } from '../support/services';
 import { controlClient, isProblem, problemPaths, type ApiCall, type Problem } from './control-client';
 
@@ -139,6 +139,8 @@ describe('control API: auth, endpoints, secrets, validation, OpenAPI', () => {
         },
         {
           ...fields,
+          // Header values are write-only (ADR 0027): the names, each value masked.
+          headers: { 'X-Team': '••••', Authorization: '••••' },
           destination: null,
           id: undefined,
           createdAt: undefined,
@@ -353,11 +355,15 @@ describe('control API: auth, endpoints, secrets, validation, OpenAPI', () => {
 
   describe('secrets', () => {
     type SecretRow = { key: string; expires_in: number | null };
-    const secretRows = async (endpointId: string): Promise<SecretRow[]> =>
-      await db.query<SecretRow[]>(
+    const secretRows = async (endpointId: string): Promise<SecretRow[]> => {
+      const rows = await db.query<SecretRow[]>(
         `SELECT key, extract(epoch from expires_at - now())::float8 AS expires_in FROM endpoint_secrets WHERE endpoint_id = $1 ORDER BY id`,
         [endpointId],
       );
+      // Stored encrypted (ADR 0027): opened as the repository does.
+      const secrets = new EndpointSecretsRepository(db, testSecretBox());
+      return rows.map((row) => ({ ...row, key: secrets.openKey(row.key, endpointId) }));
+    };
 
     it('reads the newest secret', async () => {
       const created = await create({ url: 'https://r.example/s' });

@@ -16,6 +16,7 @@ import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitorin
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import {
   databaseConfig,
+  secretsConfig,
   httpConfig,
   kafkaConfig,
   servicePorts,
@@ -23,6 +24,7 @@ import {
   type ServiceName,
 } from '@gateway/config';
 import { controlConfig } from '@gateway/control';
+import { keyListProblems } from '@gateway/encryption';
 import { deliveryConfig } from '@gateway/delivery';
 import { schedulerConfig } from '@gateway/scheduling';
 import {
@@ -71,6 +73,7 @@ const knownEnv = new Set([
   ...Object.keys({
     ...kafkaConfig,
     ...databaseConfig,
+    ...secretsConfig,
     ...telemetryConfig,
     ...httpConfig('api'),
     ...controlConfig,
@@ -209,6 +212,17 @@ describe('Helm chart', () => {
       assert.notDeepEqual(api.resources, dispatcher.resources, 'each service has its own resources');
       assert.ok(envOf(api, 'ADMIN_TOKEN')?.valueFrom?.secretKeyRef, 'api reads ADMIN_TOKEN from the Secret');
       assert.equal(envOf(dispatcher, 'ADMIN_TOKEN'), undefined, 'only the api gets ADMIN_TOKEN');
+      // ADR 0027: the services that hold secrets, and only they, read the keys from the Secret.
+      for (const service of ['api', 'ingress', 'dispatcher', 'router', 'scheduler'] as const) {
+        const container = containerOf(findObject(objects, 'Deployment', `${fullname}-${service}`));
+        const keys = envOf(container, 'SECRETS_ENCRYPTION_KEYS');
+        if (['router', 'scheduler'].includes(service)) assert.equal(keys, undefined, service);
+        else
+          assert.ok(
+            keys?.valueFrom?.secretKeyRef,
+            `${service} reads SECRETS_ENCRYPTION_KEYS from the Secret`,
+          );
+      }
     });
 
     it(`${name} values: every environment variable is one the gateway reads`, () => {
@@ -306,6 +320,13 @@ describe('Helm chart', () => {
     const secret = findObject(objects, 'Secret', fullname) as K8sObject & { data: Record<string, string> };
     assert.ok(Buffer.from(secret.data.DATABASE_URL, 'base64').toString().startsWith('postgres://'));
     assert.ok(Buffer.from(secret.data.ADMIN_TOKEN, 'base64').toString().length >= 16);
+    // The generated key list is valid, and the migrations Job's hook Secret carries the same.
+    const keys = Buffer.from(secret.data.SECRETS_ENCRYPTION_KEYS, 'base64').toString();
+    assert.deepEqual(keyListProblems(keys), []);
+    const hook = findObject(objects, 'Secret', `${fullname}-hooks`) as K8sObject & {
+      data: Record<string, string>;
+    };
+    assert.equal(hook.data.SECRETS_ENCRYPTION_KEYS, secret.data.SECRETS_ENCRYPTION_KEYS);
     for (const kind of ['Ingress', 'ServiceMonitor', 'PrometheusRule'])
       assert.deepEqual(byKind(objects, kind), [], kind);
     assert.equal(objects.filter((object) => object.metadata.name.endsWith('-dashboards')).length, 0);

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Page, SourceView } from '@gateway/control';
-import { generateSecret, signPayload } from '@gateway/signing';
+import { generateSecret } from '@gateway/signing';
 import { controlClient, isProblem, problemPaths, type ApiCall, type Problem } from '../api/control-client';
 import { freshDatabase, freshTopics, startServices } from '../support/gateway';
 import type { RunningService } from '../support/services';
-import { ingressSees, post } from '../support/ingress';
+import { ingressSees, post, standardWebhooksHeaders } from '../support/ingress';
 
 const token = `admin-${randomUUID()}`;
 const fingerprint = (secret: string) => createHash('sha256').update(secret).digest('hex').slice(0, 12);
@@ -163,14 +163,7 @@ describe('control API: sources', () => {
     for (let n = 0; n < 3; n++) {
       const secret = generateSecret();
       const body = `{"type":"first.call","n":${n}}`;
-      const at = Math.floor(Date.now() / 1000);
-      const id = `msg_${randomUUID()}`;
-      const headers = {
-        'content-type': 'application/json',
-        'webhook-id': id,
-        'webhook-timestamp': String(at),
-        'webhook-signature': signPayload({ id, timestamp: at, payload: body, secrets: [secret] }),
-      };
+      const headers = standardWebhooksHeaders(secret, body);
       const created = await call<SourceView>('POST', '/v1/sources', {
         name: `instant-${n}`,
         provider: 'standard-webhooks',

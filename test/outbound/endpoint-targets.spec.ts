@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { EndpointsRepository, type DataSource } from '@gateway/persistence';
 import { generateSecret } from '@gateway/signing';
 import { closeTestDatabase, insertEndpoint, useTestDatabase } from '../support/endpoints';
-import { freshDatabase } from '../support/gateway';
+import { freshDatabase, testSecretBox } from '../support/gateway';
 
 /** The dispatcher's view of the endpoints, as EndpointsRepository.targets loads it (real PostgreSQL). */
 describe('endpoint targets', () => {
@@ -12,7 +12,7 @@ describe('endpoint targets', () => {
 
   before(async () => {
     db = await useTestDatabase(await freshDatabase());
-    endpoints = new EndpointsRepository(db);
+    endpoints = new EndpointsRepository(db, testSecretBox());
   });
 
   after(closeTestDatabase);

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, Partitioners, type Consumer, type Producer } from 'kafkajs';
 import { createKafka, defaultTopicSpecs, ensureTopics } from '@gateway/kafka';
+import { parseKeyList, SecretBox } from '@gateway/encryption';
 import { createDataSource, runMigrations } from '@gateway/persistence';
 import { createLogger } from '@gateway/observability';
 import { topicNames, type TopicNames } from '@gateway/schemas';
@@ -16,6 +17,13 @@ export function testInfra(): { kafkaBrokers: string; databaseUrl: string } {
   if (!kafkaBrokers || !databaseUrl)
     throw new Error('run the tests with `npm test` (it starts Kafka and PostgreSQL)');
   return { kafkaBrokers, databaseUrl };
+}
+
+/** The run's SECRETS_ENCRYPTION_KEYS (run-tests.ts sets them), for repositories a spec builds itself. */
+export function testSecretBox(): SecretBox {
+  const keys = process.env.SECRETS_ENCRYPTION_KEYS;
+  if (!keys) throw new Error('run the tests with `npm test` (it sets SECRETS_ENCRYPTION_KEYS)');
+  return new SecretBox(parseKeyList(keys));
 }
 
 export const logDir = path.join(repoRoot, 'tmp', 'test-logs');

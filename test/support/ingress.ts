@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import type { DataSource } from '@gateway/persistence';
+import { signPayload } from '@gateway/signing';
 import type { RunningService } from './services';
 import { waitFor } from './wait-for';
 
@@ -118,6 +119,18 @@ export async function postOversized(
 
 export const uniqueId = (label: string): string => `${label}_${randomBytes(8).toString('hex')}`;
 export const unixNow = (): number => Math.floor(Date.now() / 1000);
+
+/** The headers of a JSON webhook signed now with a Standard Webhooks secret, as a provider sends it. */
+export function standardWebhooksHeaders(secret: string, body: string): Record<string, string> {
+  const at = unixNow();
+  const id = `msg_${randomBytes(8).toString('hex')}`;
+  return {
+    'content-type': 'application/json',
+    'webhook-id': id,
+    'webhook-timestamp': String(at),
+    'webhook-signature': signPayload({ id, timestamp: at, payload: body, secrets: [secret] }),
+  };
+}
 
 /** Inserts a source as the control API would (for tests that are not about the API). */
 export async function insertSource(

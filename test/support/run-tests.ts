@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot, startInfra, type Infra } from './stack';
@@ -59,6 +60,9 @@ async function main(): Promise<number> {
     ...process.env,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
+    // Every service that stores secrets needs a key (ADR 0027): one per test run, unless given.
+    SECRETS_ENCRYPTION_KEYS:
+      process.env.SECRETS_ENCRYPTION_KEYS ?? `test:${randomBytes(32).toString('base64')}`,
   };
   if (unit) {
     // A unit spec that reached for a server would fail here rather than pass against one by chance.

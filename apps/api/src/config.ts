@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { databaseConfig, httpConfig, kafkaConfig, kafkaRules, telemetryConfig } from '@gateway/config';
+import { secretsConfig } from '@gateway/config';
 import { controlConfig } from '@gateway/control';
 import { publicBaseUrlConfig } from '@gateway/ingress';
 
@@ -8,6 +9,7 @@ export const configSchema = z
   .object({
     ...kafkaConfig,
     ...databaseConfig,
+    ...secretsConfig,
     ...telemetryConfig,
     ...httpConfig('api'),
     ...controlConfig,

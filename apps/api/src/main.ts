@@ -12,9 +12,10 @@ async function main(): Promise<void> {
   const { requireAdminToken } = await import('./admin-auth.hook');
   const { serveOpenApi } = await import('./docs');
   const { acceptJsonOnly } = await import('./json-only');
-  // Only the token's hash stays in memory; the environment's copy goes too (diagnostic reports list it).
+  // Only the token's hash stays in memory; the environment's copy goes too (diagnostic reports list it), as does the keys'.
   const isAdmin = adminTokenCheck(ADMIN_TOKEN);
   delete process.env.ADMIN_TOKEN;
+  delete process.env.SECRETS_ENCRYPTION_KEYS;
   await bootService({
     module: AppModule.register(config),
     port: config.PORT,

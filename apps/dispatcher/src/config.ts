@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { databaseConfig, httpConfig, kafkaConfig, kafkaRules, telemetryConfig } from '@gateway/config';
+import { secretsConfig } from '@gateway/config';
 import { deliveryConfig } from '@gateway/delivery';
 
 /** Everything the dispatcher service reads from the environment, validated once at start-up. */
@@ -7,6 +8,7 @@ export const configSchema = z
   .object({
     ...kafkaConfig,
     ...databaseConfig,
+    ...secretsConfig,
     ...telemetryConfig,
     ...httpConfig('dispatcher'),
     ...deliveryConfig,

@@ -21,7 +21,7 @@ import {
   recordedAttempts,
   setEndpointFailing,
   LiveView,
-  loadEndpointTargets,
+  EndpointsRepository,
   recordAttempts,
   type AttemptRow,
   type DataSource,
@@ -48,6 +48,7 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
     private readonly host: ConsumerHost,
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     private readonly endpointStatus: EndpointStatusService,
+    private readonly endpointRows: EndpointsRepository,
     @Inject(KAFKA) private readonly kafka: Kafka,
   ) {}
 
@@ -57,7 +58,8 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
     this.view = new LiveView(
       this.dataSource,
       'endpoints_changed',
-      loadEndpointTargets,
+      // Decrypts each endpoint's headers and secrets once per load, never per delivery.
+      () => this.endpointRows.targets(),
       (rows) => (endpoints = new Map(rows.map((row) => [row.id, row]))),
       (error) => this.host.logger.warn({ err: error }, 'endpoint reload failed; keeping the last view'),
     );

@@ -4,6 +4,8 @@ import { configSchema } from './config';
 
 async function main(): Promise<void> {
   const config = loadConfig(configSchema);
+  // The keys stay in memory only; the environment's copy goes (diagnostic reports list it).
+  delete process.env.SECRETS_ENCRYPTION_KEYS;
   startTelemetry('dispatcher', config.OTEL_EXPORTER_OTLP_ENDPOINT, config.OTEL_TRACES_SAMPLER_ARG);
   // Loaded after telemetry so instrumented modules are patched before first use.
   const { bootService } = await import('@gateway/platform');

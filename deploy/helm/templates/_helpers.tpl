@@ -126,3 +126,23 @@ affinity:
   emptyDir:
     sizeLimit: 64Mi
 {{- end -}}
+
+{{/*
+SECRETS_ENCRYPTION_KEYS of the chart's own Secret: the value given, the one an earlier install
+generated, or a new key k1. Remembered in the render, so the hook Secret and the Secret agree.
+*/}}
+{{- define "gateway.secretsEncryptionKeys" -}}
+{{- if not (hasKey .Values.secret "generatedSecretsEncryptionKeys") }}
+{{- $keys := .Values.secret.secretsEncryptionKeys }}
+{{- if not $keys }}
+{{- $existing := lookup "v1" "Secret" .Release.Namespace (include "gateway.fullname" .) }}
+{{- if and $existing $existing.data (hasKey $existing.data .Values.secret.secretsEncryptionKeysKey) }}
+{{- $keys = index $existing.data .Values.secret.secretsEncryptionKeysKey | b64dec }}
+{{- else }}
+{{- $keys = printf "k1:%s" (randBytes 32) }}
+{{- end }}
+{{- end }}
+{{- $_ := set .Values.secret "generatedSecretsEncryptionKeys" $keys }}
+{{- end }}
+{{- .Values.secret.generatedSecretsEncryptionKeys -}}
+{{- end }}

@@ -1,4 +1,5 @@
 import { accessSync, constants } from 'node:fs';
+import { keyListProblems, parseKeyList } from '@gateway/encryption';
 import { z } from 'zod';
 
 const csv = (value: string): string[] =>
@@ -176,3 +177,20 @@ export const httpConfig = (service: ServiceName) => ({
     .default(15000)
     .describe('How long graceful shutdown may drain before the process exits.'),
 });
+
+/**
+ * The keys secrets are encrypted under at rest (endpoint signing secrets, source secrets, custom
+ * header values): required by every process that reads or writes them.
+ */
+export const secretsConfig = {
+  SECRETS_ENCRYPTION_KEYS: z
+    .string()
+    .superRefine((text, ctx) => {
+      for (const message of keyListProblems(text)) ctx.addIssue({ code: 'custom', message });
+    })
+    .transform(parseKeyList)
+    .describe(
+      'AES-256-GCM keys of the secrets stored in PostgreSQL: comma-separated `<id>:<base64 of 32 bytes>`, newest first. The first one encrypts, every one decrypts; after adding a key run `npm run secrets:reencrypt`, then drop the old one. Required: `npm run dev` and compose use a fixed local key, the tests generate one; in production take it from a Secret. Never logged.',
+    ),
+};
+export type SecretsConfig = z.infer<z.ZodObject<typeof secretsConfig>>;

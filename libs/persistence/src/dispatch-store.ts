@@ -2,7 +2,6 @@ import type { DataSource } from 'typeorm';
 import { AttemptsRepository } from './attempts/attempts.repository';
 import type { AttemptRow } from './attempts/attempts.record';
 import { DeliveriesRepository } from './deliveries/deliveries.repository';
-import type { EndpointTargetRow } from './endpoints/endpoints.record';
 import { EndpointsRepository } from './endpoints/endpoints.repository';
 
 /*
@@ -10,10 +9,6 @@ import { EndpointsRepository } from './endpoints/endpoints.repository';
  * signatures while the dispatcher is being split into parts (issue 20, part 1). New code takes the
  * repositories from Nest instead.
  */
-
-/** Every endpoint the dispatcher can send to, with its signing secrets. */
-export const loadEndpointTargets = (dataSource: DataSource): Promise<EndpointTargetRow[]> =>
-  new EndpointsRepository(dataSource).targets();
 
 /** Records a batch of attempts and moves their deliveries' status, in one transaction. */
 export const recordAttempts = (dataSource: DataSource, attempts: AttemptRow[]): Promise<void> =>

@@ -9,6 +9,7 @@ export { listenForChanges, type ChangeListener } from './change-listener';
 export type { DataSource } from 'typeorm';
 export { LiveView } from './live-view';
 export { repositories } from './repositories';
+export { reencryptSecrets, type ReencryptionCounts } from './secrets-reencryption';
 export type { Database, CursorPosition, Sorted } from './sql';
 export {
   endpointRecord,
@@ -53,13 +54,7 @@ export {
 export { DeliveriesRepository } from './deliveries/deliveries.repository';
 export { attemptRecord, attemptKey, type AttemptRecord, type AttemptRow } from './attempts/attempts.record';
 export { AttemptsRepository } from './attempts/attempts.repository';
-export {
-  loadEndpointTargets,
-  recordAttempts,
-  cancelDelivery,
-  recordedAttempts,
-  setEndpointFailing,
-} from './dispatch-store';
+export { recordAttempts, cancelDelivery, recordedAttempts, setEndpointFailing } from './dispatch-store';
 export {
   retryRecord,
   type RetryRecord,

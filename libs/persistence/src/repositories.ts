@@ -8,10 +8,14 @@ import { EndpointsRepository } from './endpoints/endpoints.repository';
 import { InboundDedupRepository } from './inbound-dedup/inbound-dedup.repository';
 import { RetriesRepository } from './retries/retries.repository';
 import { SourcesRepository } from './sources/sources.repository';
+import type { SecretBox } from '@gateway/encryption';
 import type { Database } from './sql';
 
-/** Every table's repository: the platform gives each service one of each over its data source (Nest injects them by class). */
-export const repositories: (new (db: Database) => object)[] = [
+/**
+ * Every table's repository: the platform gives each service one of each over its data source (Nest
+ * injects them by class), with the service's keys for the columns encrypted at rest.
+ */
+export const repositories: (new (db: Database, box?: SecretBox) => object)[] = [
   EndpointsRepository,
   EndpointSecretsRepository,
   SourcesRepository,

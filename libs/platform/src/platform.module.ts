@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import type { KafkaConfig } from '@gateway/config';
+import { SecretBox, type EncryptionKey } from '@gateway/encryption';
 import { BatchingProducer, KafkaGate, createKafka, kafkaSettings } from '@gateway/kafka';
 import {
   checkPostgres,
@@ -30,6 +31,8 @@ export interface PlatformOptions {
     LOG_LEVEL: string;
     DATABASE_URL?: string;
     DATABASE_POOL_SIZE?: number;
+    /** The keys of the secrets encrypted at rest; a service that reads none has none. */
+    SECRETS_ENCRYPTION_KEYS?: EncryptionKey[];
   };
   /** Linger of the batching producer; 1 ms trades a millisecond for far fewer round trips. */
   producerLingerMs?: number;
@@ -91,8 +94,9 @@ export class PlatformModule {
         )
       : null;
     // Each table's repository over the data source, injected by class (none without a database).
+    const box = config.SECRETS_ENCRYPTION_KEYS && new SecretBox(config.SECRETS_ENCRYPTION_KEYS);
     const repositoryProviders = dataSource
-      ? repositories.map((repository) => ({ provide: repository, useValue: new repository(dataSource) }))
+      ? repositories.map((repository) => ({ provide: repository, useValue: new repository(dataSource, box) }))
       : [];
     return {
       module: PlatformModule,

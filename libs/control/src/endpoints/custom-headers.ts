@@ -57,3 +57,16 @@ export const customHeaders = z
   .describe(
     'Extra headers sent with every delivery (string to string); hop-by-hop and webhook-* names are refused.',
   );
+
+/** What the API shows instead of a header value: the values are write-only (encrypted at rest, ADR 0027). */
+export const headerMask = '••••';
+
+/** The headers as the API answers them: the names, each value masked. */
+export const maskedHeaders = z
+  .record(z.string(), z.literal(headerMask))
+  .describe(
+    `Extra headers sent with every delivery: the names, each value shown as "${headerMask}". Values are write-only (they often carry receiver credentials) and stored encrypted; PATCH \`headers\` replaces them all.`,
+  );
+
+export const maskHeaders = (headers: Record<string, string>): Record<string, typeof headerMask> =>
+  Object.fromEntries(Object.keys(headers).map((name) => [name, headerMask]));

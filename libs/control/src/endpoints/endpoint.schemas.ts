@@ -5,7 +5,7 @@ import { endpointRecord } from '@gateway/persistence';
 import { retryPolicy } from '@gateway/retry';
 import { pageQuery, timeSortKey } from '../pagination';
 import { signingSecret } from '../secrets/signing-secret';
-import { customHeaders } from './custom-headers';
+import { customHeaders, maskedHeaders } from './custom-headers';
 
 const url = z
   .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
@@ -101,6 +101,7 @@ export type EndpointListQuery = z.infer<typeof endpointListQuery>;
 export const endpointView = endpointRecord.omit({ failingSince: true, destination: true }).extend({
   url: z.string().nullable().describe('null when the endpoint has a destination.'),
   destination: destinationView.nullable().describe('null: deliveries are POSTed to `url`.'),
+  headers: maskedHeaders,
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

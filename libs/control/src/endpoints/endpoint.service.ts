@@ -2,6 +2,7 @@ import { destinationView } from '@gateway/delivery';
 import type { EndpointRecord, EndpointsRepository } from '@gateway/persistence';
 import { generateSecret } from '@gateway/signing';
 import { newEndpointId } from '../ids';
+import { maskHeaders } from './custom-headers';
 import { toPage, type Page } from '../pagination';
 import type { CatalogRejected } from '../event-types/event-type.service';
 import type { EndpointStatusService } from './endpoint-status.service';
@@ -13,16 +14,18 @@ import type {
   UpdateEndpoint,
 } from './endpoint.schemas';
 
-/** The endpoint as the API answers it: a destination without its write-only secrets. */
+/** The endpoint as the API answers it: a destination without its write-only secrets, header values masked. */
 function toEndpointView({
   failingSince: _failingSince,
   createdAt,
   updatedAt,
   destination,
+  headers,
   ...rest
 }: EndpointRecord): EndpointView {
   return {
     ...rest,
+    headers: maskHeaders(headers),
     destination: destination === null ? null : destinationView.parse(destination),
     createdAt: createdAt.toISOString(),
     updatedAt: updatedAt.toISOString(),

@@ -1,8 +1,11 @@
+import type { SecretBox } from '@gateway/encryption';
 import { EndpointSecretsRepository } from '../endpoint-secrets/endpoint-secrets.repository';
+import { SecretColumn } from '../secret-column';
 import {
   columnsOf,
   exactTime,
   FieldWriter,
+  json,
   SqlConditions,
   type CursorPosition,
   type Database,
@@ -30,6 +33,16 @@ export interface EndpointListFilter {
 
 const columns = columnsOf(endpointRecord);
 
+/** The columns of an endpoint that hold secrets, as stored. */
+export type StoredEndpointSecrets = Pick<EndpointRecord, 'id' | 'headers' | 'destination'>;
+
+/** The destination with its SASL password (a Kafka destination's one secret) mapped, if it has one. */
+function withPassword(destination: unknown, map: (password: string) => string): unknown {
+  const sasl = (destination as { sasl?: { password?: unknown } } | null | undefined)?.sasl;
+  if (typeof sasl?.password !== 'string') return destination;
+  return { ...(destination as object), sasl: { ...sasl, password: map(sasl.password) } };
+}
+
 const writer = new FieldWriter<EndpointFields>({
   url: '',
   destination: '::jsonb',
@@ -46,23 +59,34 @@ const writer = new FieldWriter<EndpointFields>({
 
 /**
  * The `endpoints` table. Every write fires the `endpoints_changed` NOTIFY (a trigger), so the
- * router's subscriptions and the dispatcher's targets reload within milliseconds.
+ * router's subscriptions and the dispatcher's targets reload within milliseconds. Custom-header
+ * values (`endpoints.headers:<id>:<name>`) and a Kafka destination's SASL password
+ * (`endpoints.destination:<id>`) are encrypted at rest; callers see plaintext.
  */
 export class EndpointsRepository {
-  constructor(private readonly db: Database) {}
+  private readonly headers: SecretColumn;
+  private readonly passwords: SecretColumn;
+
+  constructor(
+    private readonly db: Database,
+    private readonly box?: SecretBox,
+  ) {
+    this.headers = new SecretColumn(box, 'endpoints.headers');
+    this.passwords = new SecretColumn(box, 'endpoints.destination');
+  }
 
   /** Inserts the endpoint and its first signing secret in one transaction. */
   insert(id: string, endpoint: NewEndpoint, secret: string): Promise<EndpointRecord> {
     return this.db.transaction(async (manager) => {
       const sql = new SqlConditions();
       const key = sql.param(id);
-      const fields = writer.insert(endpoint, sql);
+      const fields = writer.insert(this.sealed(endpoint, id), sql);
       const rows = await manager.query<EndpointRecord[]>(
         `INSERT INTO endpoints (id, ${fields.columns}) VALUES (${key}, ${fields.values}) RETURNING ${columns}`,
         sql.params,
       );
-      await new EndpointSecretsRepository(manager).add(id, secret);
-      return rows[0];
+      await new EndpointSecretsRepository(manager, this.box).add(id, secret);
+      return this.opened(rows[0]);
     });
   }
 
@@ -75,7 +99,7 @@ export class EndpointsRepository {
     return this.db.transaction(async (manager) => {
       const found = await manager.query<unknown[]>(`SELECT id FROM endpoints WHERE id = $1 FOR UPDATE`, [id]);
       if (found.length === 0) return false;
-      const secrets = new EndpointSecretsRepository(manager);
+      const secrets = new EndpointSecretsRepository(manager, this.box);
       await secrets.deleteExpired(id);
       await secrets.expireWithin(id, overlapSeconds);
       await secrets.add(id, key);
@@ -87,7 +111,7 @@ export class EndpointsRepository {
     const rows = await this.db.query<EndpointRecord[]>(`SELECT ${columns} FROM endpoints WHERE id = $1`, [
       id,
     ]);
-    return rows[0];
+    return rows[0] && this.opened(rows[0]);
   }
 
   async exists(id: string): Promise<boolean> {
@@ -101,17 +125,18 @@ export class EndpointsRepository {
     if (filter.enabled !== undefined) sql.and(`enabled = ${sql.param(filter.enabled)}`);
     sql.after(filter.after, 'created_at, id', 'oldest-first');
     const limit = sql.param(filter.limit);
-    return await this.db.query<Sorted<EndpointRecord>[]>(
+    const rows = await this.db.query<Sorted<EndpointRecord>[]>(
       `SELECT ${columns}, ${exactTime('created_at')} AS "sortKey" FROM endpoints ${sql.where()}
        ORDER BY created_at, id LIMIT ${limit}`,
       sql.params,
     );
+    return rows.map((row) => this.opened(row));
   }
 
   /** Writes the given fields; re-enabling clears the reason the gateway disabled it for. */
   async update(id: string, patch: Partial<EndpointFields>): Promise<EndpointRecord | undefined> {
     const sql = new SqlConditions();
-    const assignments = writer.assignments(patch, sql);
+    const assignments = writer.assignments(this.sealed(patch, id), sql);
     if (patch.enabled === true) assignments.push('disabled_reason = NULL');
     // One target: a new URL replaces the destination, a new destination the URL.
     if (patch.url !== undefined && patch.destination === undefined) assignments.push('destination = NULL');
@@ -121,7 +146,7 @@ export class EndpointsRepository {
       `UPDATE endpoints SET ${assignments.join(', ')} WHERE id = ${sql.param(id)} RETURNING ${columns}`,
       sql.params,
     );
-    return rows[0];
+    return rows[0] && this.opened(rows[0]);
   }
 
   /** Deletes the endpoint (its secrets go with it); false when there was none. */
@@ -155,7 +180,10 @@ export class EndpointsRepository {
     );
   }
 
-  /** Every endpoint the dispatcher can send to, with its signing secrets not yet expired. */
+  /**
+   * Every endpoint the dispatcher can send to, with its signing secrets not yet expired; headers
+   * and secrets opened here, once per load of the dispatcher's view, never per delivery.
+   */
   async targets(): Promise<EndpointTargetRow[]> {
     const fields = columnsOf(endpointRecord, 'e', [
       'id',
@@ -167,12 +195,69 @@ export class EndpointsRepository {
       'rateLimit',
       'retryPolicy',
     ]);
-    return await this.db.query<EndpointTargetRow[]>(`
+    const rows = await this.db.query<EndpointTargetRow[]>(`
       SELECT ${fields}, ${exactTime('e.failing_since')} AS "failingSince",
              COALESCE(json_agg(json_build_object('key', s.key, 'expiresAt', s.expires_at) ORDER BY s.created_at DESC, s.id DESC)
                FILTER (WHERE s.key IS NOT NULL), '[]') AS secrets
       FROM endpoints e
       LEFT JOIN endpoint_secrets s ON s.endpoint_id = e.id AND (s.expires_at IS NULL OR s.expires_at > now())
       GROUP BY e.id`);
+    const secrets = new EndpointSecretsRepository(this.db, this.box);
+    return rows.map((row) => ({
+      ...this.opened(row),
+      secrets: row.secrets.map((secret) => ({ ...secret, key: secrets.openKey(secret.key, row.id) })),
+    }));
+  }
+
+  /** Up to `limit` endpoints' stored (sealed) secrets after `afterId`, in id order, for re-encryption. */
+  async storedSecretsAfter(afterId: string, limit: number): Promise<StoredEndpointSecrets[]> {
+    return await this.db.query<StoredEndpointSecrets[]>(
+      `SELECT id, headers, destination FROM endpoints WHERE id > $1 ORDER BY id LIMIT $2`,
+      [afterId, limit],
+    );
+  }
+
+  /**
+   * Re-encrypts an endpoint's header values and destination password under the newest key unless
+   * they changed since read (compare and swap); true when rewritten.
+   */
+  async resealSecrets(row: StoredEndpointSecrets): Promise<boolean> {
+    const headers = this.headers.resealMap(row.headers, row.id);
+    let resealedPassword = false;
+    const destination = withPassword(row.destination, (password) => {
+      const next = this.passwords.reseal(password, row.id);
+      resealedPassword ||= next !== undefined;
+      return next ?? password;
+    });
+    if (headers === undefined && !resealedPassword) return false;
+    const [, count] = await this.db.query<UpdateResult<unknown>>(
+      `UPDATE endpoints SET headers = $4::jsonb, destination = $5::jsonb
+       WHERE id = $1 AND headers = $2::jsonb AND destination IS NOT DISTINCT FROM $3::jsonb`,
+      [row.id, json(row.headers), json(row.destination), json(headers ?? row.headers), json(destination)],
+    );
+    return count > 0;
+  }
+
+  /** Fields about to be written, their secrets sealed. */
+  private sealed<F extends Partial<Pick<EndpointFields, 'headers' | 'destination'>>>(
+    fields: F,
+    id: string,
+  ): F {
+    return {
+      ...fields,
+      ...(fields.headers && { headers: this.headers.sealMap(fields.headers, id) }),
+      ...(fields.destination !== undefined && {
+        destination: withPassword(fields.destination, (password) => this.passwords.seal(password, id)),
+      }),
+    };
+  }
+
+  /** A row as read, its secrets opened. */
+  private opened<R extends StoredEndpointSecrets>(row: R): R {
+    return {
+      ...row,
+      headers: this.headers.openMap(row.headers, row.id),
+      destination: withPassword(row.destination, (password) => this.passwords.open(password, row.id)),
+    };
   }
 }

@@ -1,7 +1,10 @@
+import type { SecretBox } from '@gateway/encryption';
+import { SecretColumn } from '../secret-column';
 import {
   columnsOf,
   exactTime,
   FieldWriter,
+  json,
   SqlConditions,
   type CursorPosition,
   type Database,
@@ -41,25 +44,33 @@ const writer = new FieldWriter<SourceFields>({
 
 /**
  * The `sources` table. Every write fires the `sources_changed` NOTIFY (a trigger), so the ingress
- * and the router reload their in-memory copies within milliseconds.
+ * and the router reload their in-memory copies within milliseconds. `secrets` are encrypted at
+ * rest (`sources.secrets:<id>`); callers see plaintext.
  */
 export class SourcesRepository {
-  constructor(private readonly db: Database) {}
+  private readonly secrets: SecretColumn;
+
+  constructor(
+    private readonly db: Database,
+    box?: SecretBox,
+  ) {
+    this.secrets = new SecretColumn(box, 'sources.secrets');
+  }
 
   async insert(id: string, source: NewSource): Promise<SourceRecord> {
     const sql = new SqlConditions();
     const key = sql.param(id);
-    const fields = writer.insert(source, sql);
+    const fields = writer.insert({ ...source, secrets: this.sealed(source.secrets, id) }, sql);
     const rows = await this.db.query<SourceRecord[]>(
       `INSERT INTO sources (id, ${fields.columns}) VALUES (${key}, ${fields.values}) RETURNING ${columns}`,
       sql.params,
     );
-    return rows[0];
+    return this.opened(rows[0]);
   }
 
   async find(id: string): Promise<SourceRecord | undefined> {
     const rows = await this.db.query<SourceRecord[]>(`SELECT ${columns} FROM sources WHERE id = $1`, [id]);
-    return rows[0];
+    return rows[0] && this.opened(rows[0]);
   }
 
   /** Oldest first, in (created_at, id) order (sources_created_idx). */
@@ -68,21 +79,23 @@ export class SourcesRepository {
     if (filter.provider !== undefined) sql.and(`provider = ${sql.param(filter.provider)}`);
     sql.after(filter.after, 'created_at, id', 'oldest-first');
     const limit = sql.param(filter.limit);
-    return await this.db.query<Sorted<SourceRecord>[]>(
+    const rows = await this.db.query<Sorted<SourceRecord>[]>(
       `SELECT ${columns}, ${exactTime('created_at')} AS "sortKey" FROM sources ${sql.where()}
        ORDER BY created_at, id LIMIT ${limit}`,
       sql.params,
     );
+    return rows.map((row) => this.opened(row));
   }
 
   async update(id: string, patch: Partial<SourceFields>): Promise<SourceRecord | undefined> {
     const sql = new SqlConditions();
-    const assignments = [...writer.assignments(patch, sql), 'updated_at = now()'];
+    const sealed = patch.secrets ? { ...patch, secrets: this.sealed(patch.secrets, id) } : patch;
+    const assignments = [...writer.assignments(sealed, sql), 'updated_at = now()'];
     const [rows] = await this.db.query<UpdateResult<SourceRecord>>(
       `UPDATE sources SET ${assignments.join(', ')} WHERE id = ${sql.param(id)} RETURNING ${columns}`,
       sql.params,
     );
-    return rows[0];
+    return rows[0] && this.opened(rows[0]);
   }
 
   async delete(id: string): Promise<boolean> {
@@ -102,13 +115,42 @@ export class SourcesRepository {
       'options',
       'rateLimit',
     ];
-    return await this.db.query<IngressSourceRow[]>(
+    const rows = await this.db.query<IngressSourceRow[]>(
       `SELECT ${columnsOf(sourceRecord, undefined, fields)} FROM sources`,
     );
+    return rows.map((row) => this.opened(row));
   }
 
   /** Every source's forwarding rule, for the router (no secrets are read). */
   async forwardRules(): Promise<ForwardRuleRow[]> {
     return await this.db.query<ForwardRuleRow[]>(`SELECT id, forward FROM sources`);
+  }
+
+  /** Up to `limit` sources' stored (sealed) secrets after `afterId`, in id order, for re-encryption. */
+  async storedSecretsAfter(afterId: string, limit: number): Promise<Pick<SourceRecord, 'id' | 'secrets'>[]> {
+    return await this.db.query<Pick<SourceRecord, 'id' | 'secrets'>[]>(
+      `SELECT id, secrets FROM sources WHERE id > $1 ORDER BY id LIMIT $2`,
+      [afterId, limit],
+    );
+  }
+
+  /** Re-encrypts a source's secrets under the newest key unless they changed since read; true when rewritten. */
+  async resealSecrets(row: Pick<SourceRecord, 'id' | 'secrets'>): Promise<boolean> {
+    const resealed = row.secrets.map((secret) => this.secrets.reseal(secret, row.id));
+    if (resealed.every((secret) => secret === undefined)) return false;
+    const next = resealed.map((secret, index) => secret ?? row.secrets[index]);
+    const [, count] = await this.db.query<UpdateResult<unknown>>(
+      `UPDATE sources SET secrets = $3::jsonb WHERE id = $1 AND secrets = $2::jsonb`,
+      [row.id, json(row.secrets), json(next)],
+    );
+    return count > 0;
+  }
+
+  private sealed<S extends string[] | undefined>(secrets: S, id: string): S {
+    return secrets?.map((secret) => this.secrets.seal(secret, id)) as S;
+  }
+
+  private opened<R extends Pick<SourceRecord, 'id' | 'secrets'>>(row: R): R {
+    return { ...row, secrets: row.secrets.map((secret) => this.secrets.open(secret, row.id)) };
   }
 }

@@ -1,0 +1,2 @@
+export { SecretBox, SecretOpenError } from './secret-box';
+export { keyListProblems, parseKeyList, keyIdPattern, type EncryptionKey } from './key-ring';
