@@ -181,8 +181,8 @@ describe('Helm chart: Kafka security and replicated topics', () => {
     const hooks = findObject(objects, 'Secret', `${fullname}-hooks`) as Data;
     assert.deepEqual(
       Object.keys(hooks.data ?? {}),
-      ['DATABASE_URL'],
-      'the hook Secret holds only DATABASE_URL',
+      ['DATABASE_URL', 'SECRETS_ENCRYPTION_KEYS'],
+      'the hook Secret holds only what the migrations Job reads (it seals plaintext secrets: ADR 0027), no Kafka credential',
     );
   });
 
