@@ -11,6 +11,7 @@ import {
 } from '@gateway/control';
 import { NotFoundError, parseWith, TOPICS, ValidationError } from '@gateway/platform';
 import type { TopicNames } from '@gateway/schemas';
+import { TenantParam } from './caller';
 import { found } from './problems';
 
 @Controller('v1/endpoints')
@@ -22,24 +23,28 @@ export class EndpointsController {
 
   @Post()
   @HttpCode(201)
-  create(@Body() body: unknown): Promise<CreatedEndpointView> {
-    return this.endpoints.create(this.refuseGatewayTopic(parseWith(createEndpointBody, body)));
+  create(@Body() body: unknown, @TenantParam() tenant?: string): Promise<CreatedEndpointView> {
+    return this.endpoints.create(this.refuseGatewayTopic(parseWith(createEndpointBody, body)), tenant);
   }
 
   @Get()
-  list(@Query() query: unknown): Promise<Page<EndpointView>> {
-    return this.endpoints.list(parseWith(endpointListQuery, query));
+  list(@Query() query: unknown, @TenantParam() tenant?: string): Promise<Page<EndpointView>> {
+    return this.endpoints.list(parseWith(endpointListQuery, query), tenant);
   }
 
   @Get(':id')
-  async get(@Param('id') id: string): Promise<EndpointView> {
-    return found(await this.endpoints.get(id), 'endpoint', id);
+  async get(@Param('id') id: string, @TenantParam() tenant?: string): Promise<EndpointView> {
+    return found(await this.endpoints.get(id, tenant), 'endpoint', id);
   }
 
   @Patch(':id')
-  async update(@Param('id') id: string, @Body() body: unknown): Promise<EndpointView> {
+  async update(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @TenantParam() tenant?: string,
+  ): Promise<EndpointView> {
     return found(
-      await this.endpoints.update(id, this.refuseGatewayTopic(parseWith(updateEndpointBody, body))),
+      await this.endpoints.update(id, this.refuseGatewayTopic(parseWith(updateEndpointBody, body)), tenant),
       'endpoint',
       id,
     );
@@ -47,8 +52,8 @@ export class EndpointsController {
 
   @Delete(':id')
   @HttpCode(204)
-  async remove(@Param('id') id: string): Promise<void> {
-    if (!(await this.endpoints.remove(id))) throw new NotFoundError('endpoint', id);
+  async remove(@Param('id') id: string, @TenantParam() tenant?: string): Promise<void> {
+    if (!(await this.endpoints.remove(id, tenant))) throw new NotFoundError('endpoint', id);
   }
 
   private refuseGatewayTopic<B extends { destination?: Parameters<typeof gatewayTopicIssue>[0] }>(

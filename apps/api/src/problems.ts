@@ -8,7 +8,11 @@ export function found<T>(value: T | undefined, what: string, id: string): T {
 
 export class UnauthorizedError extends DomainError {
   constructor() {
-    super('unauthorized', 401, 'a valid bearer token is required: Authorization: Bearer <ADMIN_TOKEN>');
+    super(
+      'unauthorized',
+      401,
+      'a valid bearer token is required: Authorization: Bearer <ADMIN_TOKEN or API key>',
+    );
   }
 }
 

@@ -9,6 +9,7 @@ import { CreateInboundDedup1764111600000 } from './migrations/1764111600000-Crea
 import { AddDeliveryClaimedBy1764180000000 } from './migrations/1764180000000-AddDeliveryClaimedBy';
 import { KeepPayloadText1764190000000 } from './migrations/1764190000000-KeepPayloadText';
 import { AddEndpointDestination1764203600000 } from './migrations/1764203600000-AddEndpointDestination';
+import { CreateTenantsApiKeysAuditLog1764211500000 } from './migrations/1764211500000-CreateTenantsApiKeysAuditLog';
 
 // json and jsonb columns keep numbers a double cannot hold exact (event data, stored tasks), as the
 // Kafka consumers do; they are written back with stringifyJson.
@@ -24,6 +25,7 @@ export const migrations = [
   AddDeliveryClaimedBy1764180000000,
   KeepPayloadText1764190000000,
   AddEndpointDestination1764203600000,
+  CreateTenantsApiKeysAuditLog1764211500000,
 ];
 
 /** Server-side limits of every statement on a connection (PostgreSQL settings, set when it opens). */

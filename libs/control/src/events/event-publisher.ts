@@ -35,8 +35,12 @@ export class EventPublisher {
   ) {}
 
   /** `traceparent` is the caller's; it travels on when no span of ours is active. */
-  async publish(input: EventMessage, traceparent?: string): Promise<PublishOutcome> {
-    const event = completeEvent(input, new Date());
+  /** `confinedTo`: a tenant's caller publishes that tenant's event, whatever the body's `tenant` says. */
+  async publish(input: EventMessage, traceparent?: string, confinedTo?: string): Promise<PublishOutcome> {
+    const event = completeEvent(
+      confinedTo === undefined ? input : { ...input, tenant: confinedTo },
+      new Date(),
+    );
     const headers = this.traceHeaders(validTraceparent(traceparent));
     try {
       // Over the contract's limit (maxEventBytes), nothing is sent.

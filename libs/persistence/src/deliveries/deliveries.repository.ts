@@ -134,8 +134,15 @@ export class DeliveriesRepository {
     );
   }
 
-  async exists(id: string): Promise<boolean> {
-    return (await this.db.query<unknown[]>(`SELECT 1 FROM deliveries WHERE id = $1`, [id])).length > 0;
+  /** With `tenant`: only a delivery of that tenant's event (a tenant key's view). */
+  async exists(id: string, tenant?: string): Promise<boolean> {
+    const rows = await this.db.query<unknown[]>(
+      tenant === undefined
+        ? `SELECT 1 FROM deliveries WHERE id = $1`
+        : `SELECT 1 FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.id = $1 AND e.tenant = $2`,
+      tenant === undefined ? [id] : [id, tenant],
+    );
+    return rows.length > 0;
   }
 
   /** An event's deliveries, oldest first. */

@@ -44,6 +44,14 @@ const writer = new FieldWriter<EndpointFields>({
   enabled: '',
 });
 
+/** The endpoint of this id, and of this tenant when one is given (a tenant key's view). */
+function ownedBy(id: string, tenant: string | undefined): SqlConditions {
+  const sql = new SqlConditions();
+  sql.and(`id = ${sql.param(id)}`);
+  if (tenant !== undefined) sql.and(`tenant = ${sql.param(tenant)}`);
+  return sql;
+}
+
 /**
  * The `endpoints` table. Every write fires the `endpoints_changed` NOTIFY (a trigger), so the
  * router's subscriptions and the dispatcher's targets reload within milliseconds.
@@ -83,11 +91,22 @@ export class EndpointsRepository {
     });
   }
 
-  async find(id: string): Promise<EndpointRecord | undefined> {
-    const rows = await this.db.query<EndpointRecord[]>(`SELECT ${columns} FROM endpoints WHERE id = $1`, [
-      id,
-    ]);
+  /** The endpoint; with `tenant`, only if it is that tenant's (a tenant key's view). */
+  async find(id: string, tenant?: string): Promise<EndpointRecord | undefined> {
+    const sql = ownedBy(id, tenant);
+    const rows = await this.db.query<EndpointRecord[]>(
+      `SELECT ${columns} FROM endpoints ${sql.where()}`,
+      sql.params,
+    );
     return rows[0];
+  }
+
+  /** The ids of a tenant's endpoints (deleting the tenant disables each). */
+  async tenantEndpointIds(tenant: string): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }[]>(`SELECT id FROM endpoints WHERE tenant = $1`, [
+      tenant,
+    ]);
+    return rows.map((row) => row.id);
   }
 
   async exists(id: string): Promise<boolean> {
@@ -109,7 +128,11 @@ export class EndpointsRepository {
   }
 
   /** Writes the given fields; re-enabling clears the reason the gateway disabled it for. */
-  async update(id: string, patch: Partial<EndpointFields>): Promise<EndpointRecord | undefined> {
+  async update(
+    id: string,
+    patch: Partial<EndpointFields>,
+    tenant?: string,
+  ): Promise<EndpointRecord | undefined> {
     const sql = new SqlConditions();
     const assignments = writer.assignments(patch, sql);
     if (patch.enabled === true) assignments.push('disabled_reason = NULL');
@@ -118,15 +141,20 @@ export class EndpointsRepository {
     if (patch.destination && patch.url === undefined) assignments.push('url = NULL');
     assignments.push('updated_at = now()');
     const [rows] = await this.db.query<UpdateResult<EndpointRecord>>(
-      `UPDATE endpoints SET ${assignments.join(', ')} WHERE id = ${sql.param(id)} RETURNING ${columns}`,
+      `UPDATE endpoints SET ${assignments.join(', ')} WHERE id = ${sql.param(id)}
+       ${tenant === undefined ? '' : `AND tenant = ${sql.param(tenant)}`} RETURNING ${columns}`,
       sql.params,
     );
     return rows[0];
   }
 
-  /** Deletes the endpoint (its secrets go with it); false when there was none. */
-  async delete(id: string): Promise<boolean> {
-    const [, count] = await this.db.query<UpdateResult<unknown>>(`DELETE FROM endpoints WHERE id = $1`, [id]);
+  /** Deletes the endpoint (of `tenant` when given; its secrets go with it); false when there was none. */
+  async delete(id: string, tenant?: string): Promise<boolean> {
+    const sql = ownedBy(id, tenant);
+    const [, count] = await this.db.query<UpdateResult<unknown>>(
+      `DELETE FROM endpoints ${sql.where()}`,
+      sql.params,
+    );
     return count > 0;
   }
 

@@ -12,6 +12,13 @@ export interface EventListFilter {
 
 const columns = columnsOf(eventRecord);
 
+function ownedBy(id: string, tenant: string | undefined): SqlConditions {
+  const sql = new SqlConditions();
+  sql.and(`id = ${sql.param(id)}`);
+  if (tenant !== undefined) sql.and(`tenant = ${sql.param(tenant)}`);
+  return sql;
+}
+
 /** The `events` table, which the router writes (DeliveriesRepository.recordAndClaim) and the API reads. */
 export class EventsRepository {
   constructor(private readonly db: Database) {}
@@ -32,12 +39,18 @@ export class EventsRepository {
     );
   }
 
-  async find(id: string): Promise<EventRecord | undefined> {
-    const rows = await this.db.query<EventRecord[]>(`SELECT ${columns} FROM events WHERE id = $1`, [id]);
+  /** The event; with `tenant`, only if it is that tenant's (a tenant key's view). */
+  async find(id: string, tenant?: string): Promise<EventRecord | undefined> {
+    const sql = ownedBy(id, tenant);
+    const rows = await this.db.query<EventRecord[]>(
+      `SELECT ${columns} FROM events ${sql.where()}`,
+      sql.params,
+    );
     return rows[0];
   }
 
-  async exists(id: string): Promise<boolean> {
-    return (await this.db.query<unknown[]>(`SELECT 1 FROM events WHERE id = $1`, [id])).length > 0;
+  async exists(id: string, tenant?: string): Promise<boolean> {
+    const sql = ownedBy(id, tenant);
+    return (await this.db.query<unknown[]>(`SELECT 1 FROM events ${sql.where()}`, sql.params)).length > 0;
   }
 }

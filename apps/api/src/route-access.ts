@@ -1,0 +1,65 @@
+import type { Scope } from '@gateway/control';
+
+/** What a route needs, and what a change through it is recorded as in the audit log. */
+export interface RouteAccess {
+  scope: Scope;
+  /**
+   * Whether a tenant's key may call it. Routes whose data is not yet kept per tenant (sources,
+   * retries, dead letters, replay) answer a tenant key 403 before looking at any id (ADR 0025).
+   */
+  tenantKeys: boolean;
+  /** A change: its audit action and resource type. Reads have none. */
+  audit?: { action: string; resource: string };
+}
+
+const read = (scope: Scope, tenantKeys = true): RouteAccess => ({ scope, tenantKeys });
+const change = (scope: Scope, action: string, tenantKeys = true): RouteAccess => ({
+  scope,
+  tenantKeys,
+  audit: { action, resource: action.slice(0, action.indexOf('.')) },
+});
+
+/**
+ * Every /v1 route's scope, keyed `METHOD /v1/path/:param` as Fastify names the matched route: the
+ * one place authorization is declared. The auth hook enforces it, the OpenAPI document shows it
+ * (`x-scopes` and the security requirement), and a unit spec checks both cover the same routes.
+ */
+export const routeAccess: Record<string, RouteAccess> = {
+  'POST /v1/endpoints': change('endpoints:write', 'endpoint.create'),
+  'GET /v1/endpoints': read('endpoints:read'),
+  'GET /v1/endpoints/:id': read('endpoints:read'),
+  'PATCH /v1/endpoints/:id': change('endpoints:write', 'endpoint.update'),
+  'DELETE /v1/endpoints/:id': change('endpoints:write', 'endpoint.delete'),
+  // Reading a signing secret is as strong as changing the endpoint.
+  'GET /v1/endpoints/:id/secret': read('endpoints:write'),
+  'POST /v1/endpoints/:id/secret/rotate': change('endpoints:write', 'endpoint.rotate-secret'),
+  // Published events are kept in the event log; the audit log records configuration changes.
+  'POST /v1/events': { scope: 'events:publish', tenantKeys: true },
+  'GET /v1/events': read('events:read'),
+  'GET /v1/events/:id': read('events:read'),
+  'GET /v1/events/:id/deliveries': read('events:read'),
+  'GET /v1/deliveries/:id/attempts': read('events:read'),
+  'GET /v1/endpoints/:id/retries': read('endpoints:read', false),
+  'GET /v1/dead-letters': read('events:read', false),
+  'POST /v1/dead-letters/redrive': change('deliveries:replay', 'dead-letter.redrive', false),
+  'POST /v1/deliveries/:id/retry': change('deliveries:replay', 'delivery.retry', false),
+  'POST /v1/endpoints/:id/recover': change('deliveries:replay', 'endpoint.recover', false),
+  'POST /v1/events/:id/replay': change('deliveries:replay', 'event.replay', false),
+  'POST /v1/sources': change('sources:write', 'source.create', false),
+  'GET /v1/sources': read('sources:read', false),
+  'GET /v1/sources/:id': read('sources:read', false),
+  'PATCH /v1/sources/:id': change('sources:write', 'source.update', false),
+  'DELETE /v1/sources/:id': change('sources:write', 'source.delete', false),
+  'POST /v1/tenants': change('tenants:admin', 'tenant.create', false),
+  'GET /v1/tenants': read('tenants:admin'),
+  'GET /v1/tenants/:id': read('tenants:admin'),
+  'PATCH /v1/tenants/:id': change('tenants:admin', 'tenant.update'),
+  'DELETE /v1/tenants/:id': change('tenants:admin', 'tenant.delete', false),
+  'POST /v1/api-keys': change('tenants:admin', 'api-key.create'),
+  'GET /v1/api-keys': read('tenants:admin'),
+  'DELETE /v1/api-keys/:id': change('tenants:admin', 'api-key.revoke'),
+  'GET /v1/audit-log': read('audit:read'),
+};
+
+/** The table's key of a matched route. */
+export const routeKey = (method: string, url: string): string => `${method} ${url}`;
