@@ -1,3 +1,4 @@
+import { apiPublish } from './api-publish.bench';
 import { dispatcherDrain } from './dispatcher-drain.bench';
 import { isolation } from './isolation.bench';
 import { machineCeiling } from './machine-ceiling.bench';
@@ -15,6 +16,7 @@ const benches: Record<string, () => Promise<void>> = {
   scheduler: () => schedulerBench(),
   'router-hop': () => routerProbe(),
   'machine-ceiling': () => machineCeiling(),
+  'api-publish': () => apiPublish(),
 };
 
 async function main(): Promise<void> {

@@ -3,12 +3,14 @@ import {
   apiKeyListQuery,
   ApiKeyService,
   createApiKeyBody,
+  isRefused,
   type ApiKeyView,
   type Caller,
   type CreatedApiKeyView,
   type Page,
 } from '@gateway/control';
-import { NotFoundError, parseWith } from '@gateway/platform';
+import { NotFoundError, parseWith, ValidationError } from '@gateway/platform';
+import { ForbiddenError } from './problems';
 import { CallerParam, TenantParam } from './caller';
 
 @Controller('v1/api-keys')
@@ -17,8 +19,11 @@ export class ApiKeysController {
 
   @Post()
   @HttpCode(201)
-  create(@Body() body: unknown, @CallerParam() caller: Caller): Promise<CreatedApiKeyView> {
-    return this.keys.create(parseWith(createApiKeyBody, body), caller);
+  async create(@Body() body: unknown, @CallerParam() caller: Caller): Promise<CreatedApiKeyView> {
+    const created = await this.keys.create(parseWith(createApiKeyBody, body), caller);
+    if (!isRefused(created)) return created;
+    if (created.refused === 'scopes') throw new ForbiddenError(created.detail);
+    throw new ValidationError([{ path: 'tenant', message: created.detail }]);
   }
 
   @Get()

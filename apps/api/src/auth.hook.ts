@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ForbiddenError, type ApiKeyAuthenticator } from '@gateway/control';
+import type { ApiKeyAuthenticator } from '@gateway/control';
 import { setCaller } from './caller';
-import { UnauthorizedError } from './problems';
+import { ForbiddenError, UnauthorizedError } from './problems';
 import { routeAccess, routeKey } from './route-access';
 
 /**

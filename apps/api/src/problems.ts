@@ -16,6 +16,13 @@ export class UnauthorizedError extends DomainError {
   }
 }
 
+/** The caller is known but may not do this (a missing scope, a route closed to tenant keys). */
+export class ForbiddenError extends DomainError {
+  constructor(detail: string) {
+    super('forbidden', 403, detail);
+  }
+}
+
 export class PayloadTooLargeError extends DomainError {
   constructor(detail: string) {
     super('payload_too_large', 413, detail);

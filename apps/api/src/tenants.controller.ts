@@ -7,7 +7,7 @@ import {
   type Page,
   type TenantView,
 } from '@gateway/control';
-import { NotFoundError, parseWith } from '@gateway/platform';
+import { ConflictError, NotFoundError, parseWith } from '@gateway/platform';
 import { TenantParam } from './caller';
 import { found } from './problems';
 
@@ -17,8 +17,11 @@ export class TenantsController {
 
   @Post()
   @HttpCode(201)
-  create(@Body() body: unknown): Promise<TenantView> {
-    return this.tenants.create(parseWith(createTenantBody, body));
+  async create(@Body() body: unknown): Promise<TenantView> {
+    const input = parseWith(createTenantBody, body);
+    const created = await this.tenants.create(input);
+    if (!created) throw new ConflictError(`tenant ${input.id} exists (or existed: ids are not reused)`);
+    return created;
   }
 
   @Get()

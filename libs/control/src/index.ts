@@ -65,18 +65,10 @@ export {
   type SourceView,
 } from './sources/source.schemas';
 export { SourceService, isRejected, type SourceRejected } from './sources/source.service';
-export {
-  scope,
-  allScopes,
-  adminCaller,
-  confinedTo,
-  ForbiddenError,
-  type Scope,
-  type Caller,
-} from './access/scopes';
+export { scope, allScopes, adminCaller, confinedTo, type Scope, type Caller } from './access/scopes';
 export { ApiKeyAuthenticator } from './access/api-key-authenticator';
 export { KeyUsage } from './access/key-usage';
-export { ApiKeyService } from './access/api-key.service';
+export { ApiKeyService, isRefused, type ApiKeyRefused } from './access/api-key.service';
 export {
   createApiKeyBody,
   apiKeyListQuery,

@@ -1,9 +1,8 @@
 import type { ApiKeyRecord, ApiKeysRepository, TenantsRepository } from '@gateway/persistence';
-import { ValidationError } from '@gateway/platform';
 import { newApiKeyId } from '../ids';
 import { toPage, type Page } from '../pagination';
 import { newApiKey } from './api-key-secret';
-import { ForbiddenError, type Caller } from './scopes';
+import type { Caller } from './scopes';
 import type { ApiKeyListQuery, ApiKeyView, CreateApiKey, CreatedApiKeyView } from './api-key.schemas';
 
 const iso = (date: Date | null): string | null => date?.toISOString() ?? null;
@@ -23,6 +22,14 @@ const toApiKeyView = ({
   createdAt: createdAt.toISOString(),
 });
 
+/** Why a key was not issued: scopes the caller lacks (403), or a tenant it may not name or that does not exist (400). */
+export interface ApiKeyRefused {
+  refused: 'scopes' | 'tenant';
+  detail: string;
+}
+
+export const isRefused = (value: object): value is ApiKeyRefused => 'refused' in value;
+
 /**
  * Issuing, listing and revoking API keys. `confinedTo` is the caller's tenant: a tenant's caller
  * issues keys for its own tenant only and sees only those.
@@ -34,19 +41,21 @@ export class ApiKeyService {
   ) {}
 
   /** A caller issues keys with at most its own scopes (no key can grant more than it holds). */
-  async create(input: CreateApiKey, caller: Caller): Promise<CreatedApiKeyView> {
+  async create(input: CreateApiKey, caller: Caller): Promise<CreatedApiKeyView | ApiKeyRefused> {
     const confinedTo = caller.tenant ?? undefined;
     const tenant = confinedTo ?? input.tenant ?? null;
     const beyond = input.scopes.filter((name) => !caller.scopes.has(name));
-    if (beyond.length > 0)
-      throw new ForbiddenError(`the key would hold scopes the caller lacks: ${beyond.join(', ')}`);
+    if (beyond.length > 0) {
+      return {
+        refused: 'scopes',
+        detail: `the key would hold scopes the caller lacks: ${beyond.join(', ')}`,
+      };
+    }
     if (confinedTo !== undefined && input.tenant !== undefined && input.tenant !== confinedTo) {
-      throw new ValidationError([
-        { path: 'tenant', message: 'a tenant key issues keys for its own tenant only' },
-      ]);
+      return { refused: 'tenant', detail: 'a tenant key issues keys for its own tenant only' };
     }
     if (tenant !== null && !(await this.tenants.find(tenant))) {
-      throw new ValidationError([{ path: 'tenant', message: `no tenant ${tenant}` }]);
+      return { refused: 'tenant', detail: `no tenant ${tenant}` };
     }
     const expiresAt = input.expiresAt === undefined ? null : new Date(input.expiresAt);
     const { key, prefix, hash } = newApiKey();

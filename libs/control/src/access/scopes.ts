@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { DomainError } from '@gateway/platform';
 
 /** What a key may do. A route declares the one scope it needs (apps/api route-scopes.ts). */
 export const scope = z.enum([
@@ -33,10 +32,3 @@ export const adminCaller: Caller = { actor: 'admin', tenant: null, scopes: new S
  * operator (every tenant).
  */
 export const confinedTo = (caller: Caller): string | undefined => caller.tenant ?? undefined;
-
-/** The caller is known but may not do this (a missing scope). */
-export class ForbiddenError extends DomainError {
-  constructor(detail: string) {
-    super('forbidden', 403, detail);
-  }
-}

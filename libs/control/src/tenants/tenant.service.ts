@@ -1,5 +1,4 @@
 import type { EndpointsRepository, TenantRecord, TenantsRepository } from '@gateway/persistence';
-import { ConflictError } from '@gateway/platform';
 import type { EndpointStatusService } from '../endpoints/endpoint-status.service';
 import { toPage, type Page } from '../pagination';
 import type { CreateTenant, TenantListQuery, TenantView, UpdateTenant } from './tenant.schemas';
@@ -26,10 +25,10 @@ export class TenantService {
     private readonly status: Pick<EndpointStatusService, 'disable'>,
   ) {}
 
-  async create(input: CreateTenant): Promise<TenantView> {
+  /** Undefined when the id is taken (by a tenant, or a deleted one: ids are not reused). */
+  async create(input: CreateTenant): Promise<TenantView | undefined> {
     const row = await this.tenants.insert(input.id, { name: input.name, metadata: input.metadata });
-    if (!row) throw new ConflictError(`tenant ${input.id} exists (or existed: ids are not reused)`);
-    return toTenantView(row);
+    return row && toTenantView(row);
   }
 
   async list(query: TenantListQuery, confinedTo: string | undefined): Promise<Page<TenantView>> {

@@ -66,6 +66,13 @@ export class ApiKeysRepository {
     return rows[0];
   }
 
+  /** Revokes every key of a tenant (the tenant is being deleted). */
+  async revokeForTenant(tenant: string): Promise<void> {
+    await this.db.query(`UPDATE api_keys SET revoked_at = now() WHERE tenant = $1 AND revoked_at IS NULL`, [
+      tenant,
+    ]);
+  }
+
   /** Records that these keys were used now (one statement for a whole batch). */
   async touch(ids: string[]): Promise<void> {
     if (ids.length === 0) return;

@@ -1,3 +1,4 @@
+import { ApiKeysRepository } from '../api-keys/api-keys.repository';
 import {
   columnsOf,
   exactTime,
@@ -79,9 +80,7 @@ export class TenantsRepository {
         [id],
       );
       if (count === 0) return false;
-      await manager.query(`UPDATE api_keys SET revoked_at = now() WHERE tenant = $1 AND revoked_at IS NULL`, [
-        id,
-      ]);
+      await new ApiKeysRepository(manager).revokeForTenant(id);
       return true;
     });
   }
