@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { allScopes } from '@gateway/control';
 import type {
   AuditEntryView,
   CreatedApiKeyView,
@@ -19,17 +20,6 @@ const token = `admin-${randomUUID()}`;
 const run = randomUUID().slice(0, 8);
 const tenantA = `tenant-a-${run}`;
 const tenantB = `tenant-b-${run}`;
-const allScopes = [
-  'endpoints:read',
-  'endpoints:write',
-  'events:publish',
-  'events:read',
-  'deliveries:replay',
-  'sources:read',
-  'sources:write',
-  'tenants:admin',
-  'audit:read',
-];
 
 type Json = Record<string, unknown>;
 

@@ -338,7 +338,7 @@ export function openApiDocument(): Json {
       title: 'Webhook gateway control API',
       version: '1',
       description:
-        'Endpoints, secrets, publishing and the event log. Every /v1 call needs `Authorization: Bearer <ADMIN_TOKEN>`. ' +
+        'Endpoints, secrets, publishing and the event log. Every /v1 call needs `Authorization: Bearer <ADMIN_TOKEN or an API key>`. ' +
         'Lists are `{ data, nextCursor }` with `?limit=&cursor=`; errors are `application/problem+json`.',
     },
     security: [{ bearerAuth: [] }],

@@ -3,6 +3,7 @@ import {
   columnsOf,
   exactTime,
   FieldWriter,
+  idOfTenant,
   SqlConditions,
   type CursorPosition,
   type Database,
@@ -43,14 +44,6 @@ const writer = new FieldWriter<EndpointFields>({
   headers: '::jsonb',
   enabled: '',
 });
-
-/** The endpoint of this id, and of this tenant when one is given (a tenant key's view). */
-function ownedBy(id: string, tenant: string | undefined): SqlConditions {
-  const sql = new SqlConditions();
-  sql.and(`id = ${sql.param(id)}`);
-  if (tenant !== undefined) sql.and(`tenant = ${sql.param(tenant)}`);
-  return sql;
-}
 
 /**
  * The `endpoints` table. Every write fires the `endpoints_changed` NOTIFY (a trigger), so the
@@ -93,7 +86,7 @@ export class EndpointsRepository {
 
   /** The endpoint; with `tenant`, only if it is that tenant's (a tenant key's view). */
   async find(id: string, tenant?: string): Promise<EndpointRecord | undefined> {
-    const sql = ownedBy(id, tenant);
+    const sql = idOfTenant(id, tenant);
     const rows = await this.db.query<EndpointRecord[]>(
       `SELECT ${columns} FROM endpoints ${sql.where()}`,
       sql.params,
@@ -150,7 +143,7 @@ export class EndpointsRepository {
 
   /** Deletes the endpoint (of `tenant` when given; its secrets go with it); false when there was none. */
   async delete(id: string, tenant?: string): Promise<boolean> {
-    const sql = ownedBy(id, tenant);
+    const sql = idOfTenant(id, tenant);
     const [, count] = await this.db.query<UpdateResult<unknown>>(
       `DELETE FROM endpoints ${sql.where()}`,
       sql.params,

@@ -1,4 +1,12 @@
-import { columnsOf, exactTime, SqlConditions, type CursorPosition, type Database, type Sorted } from '../sql';
+import {
+  columnsOf,
+  exactTime,
+  idOfTenant,
+  SqlConditions,
+  type CursorPosition,
+  type Database,
+  type Sorted,
+} from '../sql';
 import { eventRecord, type EventRecord } from './events.record';
 
 export interface EventListFilter {
@@ -11,13 +19,6 @@ export interface EventListFilter {
 }
 
 const columns = columnsOf(eventRecord);
-
-function ownedBy(id: string, tenant: string | undefined): SqlConditions {
-  const sql = new SqlConditions();
-  sql.and(`id = ${sql.param(id)}`);
-  if (tenant !== undefined) sql.and(`tenant = ${sql.param(tenant)}`);
-  return sql;
-}
 
 /** The `events` table, which the router writes (DeliveriesRepository.recordAndClaim) and the API reads. */
 export class EventsRepository {
@@ -41,7 +42,7 @@ export class EventsRepository {
 
   /** The event; with `tenant`, only if it is that tenant's (a tenant key's view). */
   async find(id: string, tenant?: string): Promise<EventRecord | undefined> {
-    const sql = ownedBy(id, tenant);
+    const sql = idOfTenant(id, tenant);
     const rows = await this.db.query<EventRecord[]>(
       `SELECT ${columns} FROM events ${sql.where()}`,
       sql.params,
@@ -50,7 +51,7 @@ export class EventsRepository {
   }
 
   async exists(id: string, tenant?: string): Promise<boolean> {
-    const sql = ownedBy(id, tenant);
+    const sql = idOfTenant(id, tenant);
     return (await this.db.query<unknown[]>(`SELECT 1 FROM events ${sql.where()}`, sql.params)).length > 0;
   }
 }
