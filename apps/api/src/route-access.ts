@@ -5,7 +5,7 @@ export interface RouteAccess {
   scope: Scope;
   /**
    * Whether a tenant's key may call it. Routes whose data is not yet kept per tenant (sources,
-   * retries, dead letters, replay) answer a tenant key 403 before looking at any id (ADR 0025).
+   * dead letters) answer a tenant key 403 before looking at any id (ADR 0025).
    */
   tenantKeys: boolean;
   /** A change: its audit action and resource type. Reads have none. */
@@ -39,12 +39,12 @@ export const routeAccess: Record<string, RouteAccess> = {
   'GET /v1/events/:id': read('events:read'),
   'GET /v1/events/:id/deliveries': read('events:read'),
   'GET /v1/deliveries/:id/attempts': read('events:read'),
-  'GET /v1/endpoints/:id/retries': read('endpoints:read', false),
+  'GET /v1/endpoints/:id/retries': read('endpoints:read'),
   'GET /v1/dead-letters': read('events:read', false),
   'POST /v1/dead-letters/redrive': change('deliveries:replay', 'dead-letter.redrive', false),
-  'POST /v1/deliveries/:id/retry': change('deliveries:replay', 'delivery.retry', false),
-  'POST /v1/endpoints/:id/recover': change('deliveries:replay', 'endpoint.recover', false),
-  'POST /v1/events/:id/replay': change('deliveries:replay', 'event.replay', false),
+  'POST /v1/deliveries/:id/retry': change('deliveries:replay', 'delivery.retry'),
+  'POST /v1/endpoints/:id/recover': change('deliveries:replay', 'endpoint.recover'),
+  'POST /v1/events/:id/replay': change('deliveries:replay', 'event.replay'),
   'POST /v1/sources': change('sources:write', 'source.create', false),
   'GET /v1/sources': read('sources:read', false),
   'GET /v1/sources/:id': read('sources:read', false),

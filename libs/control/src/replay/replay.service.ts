@@ -61,16 +61,28 @@ export class ReplayService {
     private readonly emit: EmitDeliveries,
   ) {}
 
-  async retryDelivery(id: string): Promise<{ deliveryId: string; attempt: number } | undefined> {
+  /**
+   * `confinedTo` (here and below) is the caller's tenant, undefined for the operator: another
+   * tenant's delivery, endpoint or event reads as missing. An endpoint of a tenant only ever has
+   * that tenant's deliveries (the routing rule), so owning the endpoint is owning its deliveries.
+   */
+  async retryDelivery(
+    id: string,
+    confinedTo?: string,
+  ): Promise<{ deliveryId: string; attempt: number } | undefined> {
     const row = await this.tables.deliveries.forReplay(id);
-    if (!row) return undefined;
+    if (!row || (confinedTo !== undefined && row.tenant !== confinedTo)) return undefined;
     await this.emit([toTask(row)]);
     return { deliveryId: row.deliveryId, attempt: row.nextAttempt };
   }
 
   /** Page by page (RECOVER_PAGE deliveries, each page sent before the next is read): bounded memory for any window. */
-  async recover(endpointId: string, body: RecoverBody): Promise<{ count: number } | undefined> {
-    if (!(await this.tables.endpoints.exists(endpointId))) return undefined;
+  async recover(
+    endpointId: string,
+    body: RecoverBody,
+    confinedTo?: string,
+  ): Promise<{ count: number } | undefined> {
+    if (!(await this.tables.endpoints.exists(endpointId, confinedTo))) return undefined;
     let count = 0;
     let position: CursorPosition | undefined;
     do {
@@ -88,8 +100,8 @@ export class ReplayService {
   }
 
   /** Sends the event to its current subscribers: existing deliveries as their next attempt, new subscribers as attempt 1. */
-  async replayEvent(eventId: string): Promise<{ count: number } | undefined> {
-    const found = await this.tables.events.find(eventId);
+  async replayEvent(eventId: string, confinedTo?: string): Promise<{ count: number } | undefined> {
+    const found = await this.tables.events.find(eventId, confinedTo);
     if (!found) return undefined;
     const event = {
       eventId,
@@ -124,8 +136,12 @@ export class ReplayService {
     return { count: rows.length };
   }
 
-  async listRetries(endpointId: string, query: RetryListQuery): Promise<Page<RetryView> | undefined> {
-    if (!(await this.tables.endpoints.exists(endpointId))) return undefined;
+  async listRetries(
+    endpointId: string,
+    query: RetryListQuery,
+    confinedTo?: string,
+  ): Promise<Page<RetryView> | undefined> {
+    if (!(await this.tables.endpoints.exists(endpointId, confinedTo))) return undefined;
     const rows = await this.tables.retries.pendingForEndpoint(endpointId, query.cursor, query.limit + 1);
     return toPage(
       rows,

@@ -102,8 +102,10 @@ export class EndpointsRepository {
     return rows.map((row) => row.id);
   }
 
-  async exists(id: string): Promise<boolean> {
-    return (await this.db.query<unknown[]>(`SELECT 1 FROM endpoints WHERE id = $1`, [id])).length > 0;
+  /** With `tenant`: only an endpoint of that tenant. */
+  async exists(id: string, tenant?: string): Promise<boolean> {
+    const sql = idOfTenant(id, tenant);
+    return (await this.db.query<unknown[]>(`SELECT 1 FROM endpoints ${sql.where()}`, sql.params)).length > 0;
   }
 
   /** Oldest first, in (created_at, id) order, which the endpoints_created_idx index serves. */
