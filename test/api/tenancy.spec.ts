@@ -201,8 +201,8 @@ describe('tenancy: every /v1 route against tenant keys, a narrow key, a revoked 
     'GET /v1/events/{id}/deliveries': { status: 200 },
     'GET /v1/deliveries/{id}/attempts': { status: 200 },
     'GET /v1/endpoints/{id}/retries': { status: 200 },
-    'GET /v1/dead-letters': { status: refused },
-    'POST /v1/dead-letters/redrive': { body: {}, status: refused },
+    'GET /v1/dead-letters': { status: 200 },
+    'POST /v1/dead-letters/redrive': { body: {}, status: 202 },
     'POST /v1/deliveries/{id}/retry': { status: 202 },
     'POST /v1/endpoints/{id}/recover': { body: { since: '2020-01-01T00:00:00Z' }, status: 202 },
     'POST /v1/events/{id}/replay': { status: 202 },
@@ -287,7 +287,14 @@ describe('tenancy: every /v1 route against tenant keys, a narrow key, a revoked 
   });
 
   it("shows tenant A nothing of B's in any list: no entry, no count, no id", async () => {
-    for (const path of ['/v1/endpoints', '/v1/events', '/v1/tenants', '/v1/api-keys', '/v1/audit-log']) {
+    for (const path of [
+      '/v1/endpoints',
+      '/v1/events',
+      '/v1/tenants',
+      '/v1/api-keys',
+      '/v1/audit-log',
+      '/v1/dead-letters',
+    ]) {
       for (const query of ['', `?tenant=${tenantB}`]) {
         if (query && path !== '/v1/endpoints' && path !== '/v1/events' && path !== '/v1/audit-log') continue;
         const text = JSON.stringify(await ok(asA<Json>(`GET`, `${path}${query}`), 200));
@@ -296,6 +303,17 @@ describe('tenancy: every /v1 route against tenant keys, a narrow key, a revoked 
         }
       }
     }
+  });
+
+  it("shows tenant A its own deliveries of its event, not the operator endpoint's", async () => {
+    const page = await ok(asA<Page<DeliveryView>>('GET', `/v1/events/${ownedA.event}/deliveries`), 200);
+    const endpoints = page.data.map((delivery) => delivery.endpointId);
+    assert.ok(endpoints.includes(ownedA.endpoint), JSON.stringify(endpoints));
+    assert.ok(!endpoints.includes(operatorEndpoint), "the operator endpoint's delivery is shown to A");
+    const operatorDelivery = (
+      await ok(admin<Page<DeliveryView>>('GET', `/v1/events/${ownedA.event}/deliveries`), 200)
+    ).data.find((delivery) => delivery.endpointId === operatorEndpoint);
+    assert.equal((await asA('GET', `/v1/deliveries/${operatorDelivery?.id}/attempts`)).status, 404);
   });
 
   it("keeps a tenant's events to its endpoints; an operator endpoint receives every tenant's", async () => {

@@ -28,14 +28,14 @@ export class ReplayController {
   }
 
   @Get('dead-letters')
-  deadLetters(@Query() query: unknown): Promise<Page<DeadLetterView>> {
-    return this.replay.listDeadLetters(parseWith(deadLetterListQuery, query));
+  deadLetters(@Query() query: unknown, @TenantParam() tenant?: string): Promise<Page<DeadLetterView>> {
+    return this.replay.listDeadLetters(parseWith(deadLetterListQuery, query), tenant);
   }
 
   @Post('dead-letters/redrive')
   @HttpCode(202)
-  redrive(@Body() body: unknown): Promise<{ count: number }> {
-    return this.replay.redrive(parseWith(redriveBody, body ?? {}));
+  redrive(@Body() body: unknown, @TenantParam() tenant?: string): Promise<{ count: number }> {
+    return this.replay.redrive(parseWith(redriveBody, body ?? {}), tenant);
   }
 
   @Post('deliveries/:id/retry')

@@ -4,8 +4,8 @@ import type { Scope } from '@gateway/control';
 export interface RouteAccess {
   scope: Scope;
   /**
-   * Whether a tenant's key may call it. Routes whose data is not yet kept per tenant (sources,
-   * dead letters) answer a tenant key 403 before looking at any id (ADR 0025).
+   * Whether a tenant's key may call it. Routes whose data is not yet kept per tenant (sources)
+   * answer a tenant key 403 before looking at any id (ADR 0025).
    */
   tenantKeys: boolean;
   /** A change: its audit action and resource type. Reads have none. */
@@ -40,8 +40,8 @@ export const routeAccess: Record<string, RouteAccess> = {
   'GET /v1/events/:id/deliveries': read('events:read'),
   'GET /v1/deliveries/:id/attempts': read('events:read'),
   'GET /v1/endpoints/:id/retries': read('endpoints:read'),
-  'GET /v1/dead-letters': read('events:read', false),
-  'POST /v1/dead-letters/redrive': change('deliveries:replay', 'dead-letter.redrive', false),
+  'GET /v1/dead-letters': read('events:read'),
+  'POST /v1/dead-letters/redrive': change('deliveries:replay', 'dead-letter.redrive'),
   'POST /v1/deliveries/:id/retry': change('deliveries:replay', 'delivery.retry'),
   'POST /v1/endpoints/:id/recover': change('deliveries:replay', 'endpoint.recover'),
   'POST /v1/events/:id/replay': change('deliveries:replay', 'event.replay'),

@@ -81,7 +81,7 @@ export class EventLogService {
     confinedTo?: string,
   ): Promise<Page<DeliveryView> | undefined> {
     if (!(await this.events.exists(eventId, confinedTo))) return undefined;
-    const rows = await this.deliveries.listForEvent(eventId, query.cursor, query.limit + 1);
+    const rows = await this.deliveries.listForEvent(eventId, query.cursor, query.limit + 1, confinedTo);
     return toPage(
       rows,
       query.limit,

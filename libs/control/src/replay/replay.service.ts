@@ -64,14 +64,15 @@ export class ReplayService {
   /**
    * `confinedTo` (here and below) is the caller's tenant, undefined for the operator: another
    * tenant's delivery, endpoint or event reads as missing. An endpoint of a tenant only ever has
-   * that tenant's deliveries (the routing rule), so owning the endpoint is owning its deliveries.
+   * that tenant's deliveries (the routing rule), so owning the endpoint is owning its deliveries;
+   * deliveries to operator endpoints stay the operator's.
    */
   async retryDelivery(
     id: string,
     confinedTo?: string,
   ): Promise<{ deliveryId: string; attempt: number } | undefined> {
     const row = await this.tables.deliveries.forReplay(id);
-    if (!row || (confinedTo !== undefined && row.tenant !== confinedTo)) return undefined;
+    if (!row || !(await this.tables.endpoints.exists(row.endpointId, confinedTo))) return undefined;
     await this.emit([toTask(row)]);
     return { deliveryId: row.deliveryId, attempt: row.nextAttempt };
   }
@@ -95,8 +96,9 @@ export class ReplayService {
   }
 
   /** Dead letters stay unmarked unless Kafka acknowledged their tasks (the repository's transaction per chunk). */
-  async redrive(body: RedriveBody): Promise<{ count: number }> {
-    return { count: await this.tables.deadLetters.redrive(body, (rows) => this.emitAll(rows.map(toTask))) };
+  async redrive(body: RedriveBody, confinedTo?: string): Promise<{ count: number }> {
+    const filter = { ...body, tenant: confinedTo };
+    return { count: await this.tables.deadLetters.redrive(filter, (rows) => this.emitAll(rows.map(toTask))) };
   }
 
   /** Sends the event to its current subscribers: existing deliveries as their next attempt, new subscribers as attempt 1. */
@@ -151,9 +153,10 @@ export class ReplayService {
     );
   }
 
-  async listDeadLetters(query: DeadLetterListQuery): Promise<Page<DeadLetterView>> {
+  async listDeadLetters(query: DeadLetterListQuery, confinedTo?: string): Promise<Page<DeadLetterView>> {
     const rows = await this.tables.deadLetters.list({
       ...query,
+      tenant: confinedTo,
       after: query.cursor,
       limit: query.limit + 1,
     });
