@@ -10,6 +10,7 @@ import type {
   Page,
   PublishedEventView,
 } from '@gateway/control';
+import { generateSecret } from '@gateway/signing';
 import { freshTopics, startServices } from '../support/gateway';
 import { Receiver } from '../support/receiver';
 import type { RunningService } from '../support/services';
@@ -30,6 +31,7 @@ interface Owned {
   delivery: string;
   tenant: string;
   apiKey: string;
+  source: string;
 }
 
 /** How tenant A's own call of a route is made, and what it answers. */
@@ -79,6 +81,13 @@ describe('tenancy: every /v1 route against tenant keys, a narrow key, a revoked 
     const endpoint = await ok(call<CreatedEndpointView>('POST', '/v1/endpoints', { url, ...extra }), 201);
     secrets.push(endpoint.secret);
     return endpoint.id;
+  };
+
+  const createSource = async (call: ApiCall): Promise<string> => {
+    const secret = generateSecret();
+    secrets.push(secret);
+    const body = { name: 'matrix', provider: 'standard-webhooks', secrets: [secret] };
+    return (await ok(call<{ id: string }>('POST', '/v1/sources', body), 201)).id;
   };
 
   /** Publishes with `call` and waits until the router recorded the event and its delivery to `endpoint`. */
@@ -147,6 +156,8 @@ describe('tenancy: every /v1 route against tenant keys, a narrow key, a revoked 
       await ok(asB<CreatedApiKeyView>('POST', '/v1/api-keys', { name: 'b2', scopes: ['events:read'] }), 201)
     ).id;
 
+    ownedA.source = await createSource(asA);
+    ownedB.source = await createSource(asB);
     const document = await ok(admin<{ paths: Record<string, Json> }>('GET', '/openapi.json'), 200);
     routes = Object.entries(document.paths)
       .filter(([path]) => path.startsWith('/v1'))
@@ -172,11 +183,12 @@ describe('tenancy: every /v1 route against tenant keys, a narrow key, a revoked 
     if (path.startsWith('/v1/deliveries')) return 'delivery';
     if (path.startsWith('/v1/tenants')) return 'tenant';
     if (path.startsWith('/v1/api-keys')) return 'apiKey';
+    if (path.startsWith('/v1/sources')) return 'source';
     return undefined;
   };
   const pathFor = (path: string, owned: Owned, id?: string): string => {
     const type = idType(path);
-    return path.replace('{id}', id ?? (type ? owned[type] : 'src_missing'));
+    return path.replace('{id}', id ?? (type ? owned[type] : 'no-such-id'));
   };
 
   const refused = 403;
@@ -206,11 +218,16 @@ describe('tenancy: every /v1 route against tenant keys, a narrow key, a revoked 
     'POST /v1/deliveries/{id}/retry': { status: 202 },
     'POST /v1/endpoints/{id}/recover': { body: { since: '2020-01-01T00:00:00Z' }, status: 202 },
     'POST /v1/events/{id}/replay': { status: 202 },
-    'POST /v1/sources': { body: {}, status: refused },
-    'GET /v1/sources': { status: refused },
-    'GET /v1/sources/{id}': { status: refused },
-    'PATCH /v1/sources/{id}': { body: {}, status: refused },
-    'DELETE /v1/sources/{id}': { status: refused },
+    'POST /v1/sources': {
+      get body() {
+        return { name: 'a-source', provider: 'standard-webhooks', secrets: [generateSecret()] };
+      },
+      status: 201,
+    },
+    'GET /v1/sources': { status: 200 },
+    'GET /v1/sources/{id}': { status: 200 },
+    'PATCH /v1/sources/{id}': { body: { name: 'renamed by A' }, status: 200 },
+    'DELETE /v1/sources/{id}': { id: () => createSource(asA), status: 204 },
     'POST /v1/tenants': { body: { id: `c-${run}`, name: 'C' }, status: refused },
     'GET /v1/tenants': { status: 200 },
     'GET /v1/tenants/{id}': { status: 200 },
@@ -294,11 +311,19 @@ describe('tenancy: every /v1 route against tenant keys, a narrow key, a revoked 
       '/v1/api-keys',
       '/v1/audit-log',
       '/v1/dead-letters',
+      '/v1/sources',
     ]) {
       for (const query of ['', `?tenant=${tenantB}`]) {
         if (query && path !== '/v1/endpoints' && path !== '/v1/events' && path !== '/v1/audit-log') continue;
         const text = JSON.stringify(await ok(asA<Json>(`GET`, `${path}${query}`), 200));
-        for (const value of [tenantB, ownedB.endpoint, ownedB.event, ownedB.delivery, ownedB.apiKey]) {
+        for (const value of [
+          tenantB,
+          ownedB.endpoint,
+          ownedB.event,
+          ownedB.delivery,
+          ownedB.apiKey,
+          ownedB.source,
+        ]) {
           assert.ok(!text.includes(value), `${path}${query} shows ${value}`);
         }
       }

@@ -4,8 +4,8 @@ import type { Scope } from '@gateway/control';
 export interface RouteAccess {
   scope: Scope;
   /**
-   * Whether a tenant's key may call it. Routes whose data is not yet kept per tenant (sources)
-   * answer a tenant key 403 before looking at any id (ADR 0025).
+   * Whether a tenant's key may call it; if not, a tenant key gets 403 before any id is looked
+   * at (creating and deleting tenants, ADR 0025).
    */
   tenantKeys: boolean;
   /** A change: its audit action and resource type. Reads have none. */
@@ -45,11 +45,11 @@ export const routeAccess: Record<string, RouteAccess> = {
   'POST /v1/deliveries/:id/retry': change('deliveries:replay', 'delivery.retry'),
   'POST /v1/endpoints/:id/recover': change('deliveries:replay', 'endpoint.recover'),
   'POST /v1/events/:id/replay': change('deliveries:replay', 'event.replay'),
-  'POST /v1/sources': change('sources:write', 'source.create', false),
-  'GET /v1/sources': read('sources:read', false),
-  'GET /v1/sources/:id': read('sources:read', false),
-  'PATCH /v1/sources/:id': change('sources:write', 'source.update', false),
-  'DELETE /v1/sources/:id': change('sources:write', 'source.delete', false),
+  'POST /v1/sources': change('sources:write', 'source.create'),
+  'GET /v1/sources': read('sources:read'),
+  'GET /v1/sources/:id': read('sources:read'),
+  'PATCH /v1/sources/:id': change('sources:write', 'source.update'),
+  'DELETE /v1/sources/:id': change('sources:write', 'source.delete'),
   'POST /v1/tenants': change('tenants:admin', 'tenant.create', false),
   'GET /v1/tenants': read('tenants:admin'),
   'GET /v1/tenants/:id': read('tenants:admin'),

@@ -19,6 +19,8 @@ export class CreateTenantsApiKeysAuditLog1764211500000 implements MigrationInter
         deleted_at timestamptz
       )`);
     await runner.query(`CREATE INDEX tenants_created_idx ON tenants (created_at, id)`);
+    // A source created with a tenant's key is that tenant's (null: the operator's).
+    await runner.query(`ALTER TABLE sources ADD COLUMN tenant text`);
     await runner.query(`
       CREATE TABLE api_keys (
         id text PRIMARY KEY,
@@ -62,6 +64,7 @@ export class CreateTenantsApiKeysAuditLog1764211500000 implements MigrationInter
     await runner.query(`DROP TABLE IF EXISTS audit_log`);
     await runner.query(`DROP TABLE IF EXISTS api_keys`);
     await runner.query(`DROP FUNCTION IF EXISTS notify_api_keys()`);
+    await runner.query(`ALTER TABLE sources DROP COLUMN IF EXISTS tenant`);
     await runner.query(`DROP TABLE IF EXISTS tenants`);
   }
 }

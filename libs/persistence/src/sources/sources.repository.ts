@@ -2,6 +2,7 @@ import {
   columnsOf,
   exactTime,
   FieldWriter,
+  idOfTenant,
   SqlConditions,
   type CursorPosition,
   type Database,
@@ -17,10 +18,12 @@ import {
 } from './sources.record';
 
 /** A new source: the optional fields may be left out (stored as null). */
-export type NewSource = Omit<SourceFields, 'forward' | 'rateLimit' | 'options'> & Partial<SourceFields>;
+export type NewSource = Omit<SourceFields, 'forward' | 'rateLimit' | 'options' | 'tenant'> &
+  Partial<SourceFields>;
 
 export interface SourceListFilter {
   provider?: string;
+  tenant?: string;
   after?: CursorPosition;
   limit: number;
 }
@@ -37,6 +40,7 @@ const writer = new FieldWriter<SourceFields>({
   forward: '::jsonb',
   rateLimit: '::jsonb',
   options: '::jsonb',
+  tenant: '',
 });
 
 /**
@@ -57,8 +61,13 @@ export class SourcesRepository {
     return rows[0];
   }
 
-  async find(id: string): Promise<SourceRecord | undefined> {
-    const rows = await this.db.query<SourceRecord[]>(`SELECT ${columns} FROM sources WHERE id = $1`, [id]);
+  /** The source; with `tenant`, only if it is that tenant's (a tenant key's view). */
+  async find(id: string, tenant?: string): Promise<SourceRecord | undefined> {
+    const sql = idOfTenant(id, tenant);
+    const rows = await this.db.query<SourceRecord[]>(
+      `SELECT ${columns} FROM sources ${sql.where()}`,
+      sql.params,
+    );
     return rows[0];
   }
 
@@ -66,6 +75,7 @@ export class SourcesRepository {
   async list(filter: SourceListFilter): Promise<Sorted<SourceRecord>[]> {
     const sql = new SqlConditions();
     if (filter.provider !== undefined) sql.and(`provider = ${sql.param(filter.provider)}`);
+    if (filter.tenant !== undefined) sql.and(`tenant = ${sql.param(filter.tenant)}`);
     sql.after(filter.after, 'created_at, id', 'oldest-first');
     const limit = sql.param(filter.limit);
     return await this.db.query<Sorted<SourceRecord>[]>(
@@ -75,18 +85,23 @@ export class SourcesRepository {
     );
   }
 
-  async update(id: string, patch: Partial<SourceFields>): Promise<SourceRecord | undefined> {
+  async update(id: string, patch: Partial<SourceFields>, tenant?: string): Promise<SourceRecord | undefined> {
     const sql = new SqlConditions();
     const assignments = [...writer.assignments(patch, sql), 'updated_at = now()'];
+    const owner = tenant === undefined ? '' : `AND tenant = ${sql.param(tenant)}`;
     const [rows] = await this.db.query<UpdateResult<SourceRecord>>(
-      `UPDATE sources SET ${assignments.join(', ')} WHERE id = ${sql.param(id)} RETURNING ${columns}`,
+      `UPDATE sources SET ${assignments.join(', ')} WHERE id = ${sql.param(id)} ${owner} RETURNING ${columns}`,
       sql.params,
     );
     return rows[0];
   }
 
-  async delete(id: string): Promise<boolean> {
-    const [, count] = await this.db.query<UpdateResult<unknown>>(`DELETE FROM sources WHERE id = $1`, [id]);
+  async delete(id: string, tenant?: string): Promise<boolean> {
+    const sql = idOfTenant(id, tenant);
+    const [, count] = await this.db.query<UpdateResult<unknown>>(
+      `DELETE FROM sources ${sql.where()}`,
+      sql.params,
+    );
     return count > 0;
   }
 
