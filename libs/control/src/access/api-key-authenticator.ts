@@ -5,8 +5,21 @@ import type { KeyUsage } from './key-usage';
 
 interface Cached {
   row: ApiKeyRecord | undefined;
+  /** Built once per load, not per request (the hot path only compares a hash). */
+  caller: Caller | undefined;
   loadedAt: number;
 }
+
+const callerOf = (row: ApiKeyRecord): Caller => ({
+  actor: row.id,
+  tenant: row.tenant,
+  scopes: new Set(
+    row.scopes.flatMap((name) => {
+      const parsed = scope.safeParse(name);
+      return parsed.success ? [parsed.data] : [];
+    }),
+  ),
+});
 
 const MAX_CACHED = 10_000;
 const bearer = /^Bearer[ \t]+(\S+)[ \t]*$/i;
@@ -36,19 +49,14 @@ export class ApiKeyAuthenticator {
     if (token === undefined || prefix === undefined) {
       return this.isAdmin(authorization) ? adminCaller : undefined;
     }
-    const row = await this.load(prefix);
-    if (!row || !keyMatches(token, row.hash)) return undefined;
+    const entry = await this.load(prefix);
+    const row = entry.row;
+    if (!row || !entry.caller || !keyMatches(token, row.hash)) return undefined;
     if (row.revokedAt !== null || (row.expiresAt !== null && row.expiresAt.getTime() <= this.now())) {
       return undefined;
     }
     this.usage.note(row.id);
-    return {
-      actor: row.id,
-      tenant: row.tenant,
-      scopes: new Set(
-        row.scopes.flatMap((name) => (scope.safeParse(name).success ? [scope.parse(name)] : [])),
-      ),
-    };
+    return entry.caller;
   }
 
   /** Drops one key (a NOTIFY names its prefix) or, without a prefix, every key (the listener reconnected). */
@@ -58,15 +66,16 @@ export class ApiKeyAuthenticator {
     else this.cache.delete(prefix);
   }
 
-  private async load(prefix: string): Promise<ApiKeyRecord | undefined> {
+  private async load(prefix: string): Promise<Cached> {
     const cached = this.cache.get(prefix);
-    if (cached && this.now() - cached.loadedAt < this.ttlMs) return cached.row;
+    if (cached && this.now() - cached.loadedAt < this.ttlMs) return cached;
     const epoch = this.epoch;
     const row = await this.keys.findByPrefix(prefix);
-    if (epoch !== this.epoch) return row;
+    const entry = { row, caller: row && callerOf(row), loadedAt: this.now() };
+    if (epoch !== this.epoch) return entry;
     // Made-up prefixes are cached too; a flood of them must not grow the map without end.
     if (this.cache.size >= MAX_CACHED) this.cache.clear();
-    this.cache.set(prefix, { row, loadedAt: this.now() });
-    return row;
+    this.cache.set(prefix, entry);
+    return entry;
   }
 }
