@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { apiPublish } from './api-publish.bench';
 import { dispatcherDrain } from './dispatcher-drain.bench';
 import { isolation } from './isolation.bench';
 import { machineCeiling } from './machine-ceiling.bench';
@@ -20,6 +21,7 @@ const benches: Record<string, () => Promise<void>> = {
   'router-catalog': () => routerCatalog(),
   'machine-ceiling': () => machineCeiling(),
   'secrets-open': () => secretsOpen(),
+  'api-publish': () => apiPublish(),
 };
 
 async function main(): Promise<void> {

@@ -11,6 +11,7 @@ import {
 } from '@gateway/control';
 import { NotFoundError, parseWith, TOPICS, ValidationError } from '@gateway/platform';
 import type { TopicNames } from '@gateway/schemas';
+import { TenantParam } from './caller';
 import { found, processable } from './problems';
 
 @Controller('v1/endpoints')
@@ -22,27 +23,31 @@ export class EndpointsController {
 
   @Post()
   @HttpCode(201)
-  async create(@Body() body: unknown): Promise<CreatedEndpointView> {
+  async create(@Body() body: unknown, @TenantParam() tenant?: string): Promise<CreatedEndpointView> {
     return processable(
-      await this.endpoints.create(this.refuseGatewayTopic(parseWith(createEndpointBody, body))),
+      await this.endpoints.create(this.refuseGatewayTopic(parseWith(createEndpointBody, body)), tenant),
     );
   }
 
   @Get()
-  list(@Query() query: unknown): Promise<Page<EndpointView>> {
-    return this.endpoints.list(parseWith(endpointListQuery, query));
+  list(@Query() query: unknown, @TenantParam() tenant?: string): Promise<Page<EndpointView>> {
+    return this.endpoints.list(parseWith(endpointListQuery, query), tenant);
   }
 
   @Get(':id')
-  async get(@Param('id') id: string): Promise<EndpointView> {
-    return found(await this.endpoints.get(id), 'endpoint', id);
+  async get(@Param('id') id: string, @TenantParam() tenant?: string): Promise<EndpointView> {
+    return found(await this.endpoints.get(id, tenant), 'endpoint', id);
   }
 
   @Patch(':id')
-  async update(@Param('id') id: string, @Body() body: unknown): Promise<EndpointView> {
+  async update(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @TenantParam() tenant?: string,
+  ): Promise<EndpointView> {
     return processable(
       found(
-        await this.endpoints.update(id, this.refuseGatewayTopic(parseWith(updateEndpointBody, body))),
+        await this.endpoints.update(id, this.refuseGatewayTopic(parseWith(updateEndpointBody, body)), tenant),
         'endpoint',
         id,
       ),
@@ -51,8 +56,8 @@ export class EndpointsController {
 
   @Delete(':id')
   @HttpCode(204)
-  async remove(@Param('id') id: string): Promise<void> {
-    if (!(await this.endpoints.remove(id))) throw new NotFoundError('endpoint', id);
+  async remove(@Param('id') id: string, @TenantParam() tenant?: string): Promise<void> {
+    if (!(await this.endpoints.remove(id, tenant))) throw new NotFoundError('endpoint', id);
   }
 
   private refuseGatewayTopic<B extends { destination?: Parameters<typeof gatewayTopicIssue>[0] }>(

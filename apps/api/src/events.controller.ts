@@ -10,6 +10,7 @@ import {
   type Page,
   type PublishedEventView,
 } from '@gateway/control';
+import { TenantParam } from './caller';
 import { found, KafkaUnavailableProblem, PayloadTooLargeError } from './problems';
 import { UnprocessableError } from '@gateway/platform';
 import { KAFKA_RETRY_AFTER_SECONDS, parseWith } from '@gateway/platform';
@@ -26,9 +27,10 @@ export class EventsController {
   @HttpCode(202)
   async publish(
     @Body() body: unknown,
+    @TenantParam() tenant?: string,
     @Headers('traceparent') traceparent?: string,
   ): Promise<PublishedEventView> {
-    const result = await this.publisher.publish(parseWith(publishEventBody, body), traceparent);
+    const result = await this.publisher.publish(parseWith(publishEventBody, body), traceparent, tenant);
     switch (result.outcome) {
       case 'published':
         return { id: result.id };
@@ -44,17 +46,21 @@ export class EventsController {
   }
 
   @Get()
-  list(@Query() query: unknown): Promise<Page<EventView>> {
-    return this.log.listEvents(parseWith(eventListQuery, query));
+  list(@Query() query: unknown, @TenantParam() tenant?: string): Promise<Page<EventView>> {
+    return this.log.listEvents(parseWith(eventListQuery, query), tenant);
   }
 
   @Get(':id')
-  async get(@Param('id') id: string): Promise<EventView> {
-    return found(await this.log.getEvent(id), 'event', id);
+  async get(@Param('id') id: string, @TenantParam() tenant?: string): Promise<EventView> {
+    return found(await this.log.getEvent(id, tenant), 'event', id);
   }
 
   @Get(':id/deliveries')
-  async deliveries(@Param('id') id: string, @Query() query: unknown): Promise<Page<DeliveryView>> {
-    return found(await this.log.listDeliveries(id, parseWith(deliveryListQuery, query)), 'event', id);
+  async deliveries(
+    @Param('id') id: string,
+    @Query() query: unknown,
+    @TenantParam() tenant?: string,
+  ): Promise<Page<DeliveryView>> {
+    return found(await this.log.listDeliveries(id, parseWith(deliveryListQuery, query), tenant), 'event', id);
   }
 }

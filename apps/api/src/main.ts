@@ -9,7 +9,8 @@ async function main(): Promise<void> {
   // Loaded after telemetry so instrumented modules are patched before first use.
   const { bootService } = await import('@gateway/platform');
   const { AppModule } = await import('./app.module');
-  const { requireAdminToken } = await import('./admin-auth.hook');
+  const { authorizeRequests } = await import('./auth.hook');
+  const { ApiKeyAuthenticator } = await import('@gateway/control');
   const { serveOpenApi } = await import('./docs');
   const { acceptJsonOnly } = await import('./json-only');
   // Only the token's hash stays in memory; the environment's copy goes too (diagnostic reports list it), as does the keys'.
@@ -17,12 +18,12 @@ async function main(): Promise<void> {
   delete process.env.ADMIN_TOKEN;
   delete process.env.SECRETS_ENCRYPTION_KEYS;
   await bootService({
-    module: AppModule.register(config),
+    module: AppModule.register(config, isAdmin),
     port: config.PORT,
     host: config.HOST,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     configure: (app) => {
-      requireAdminToken(app, isAdmin);
+      authorizeRequests(app, app.get(ApiKeyAuthenticator));
       acceptJsonOnly(app);
       serveOpenApi(app);
     },

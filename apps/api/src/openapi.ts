@@ -56,15 +56,15 @@ const problem = z.object({
     .describe('For 5xx answers: the id the gateway logged the failure under.'),
 });
 
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (name: string) => ({ 'application/json': { schema: ref(name) } });
-const answer = (description: string, name?: string) =>
+export const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+export const json = (name: string) => ({ 'application/json': { schema: ref(name) } });
+export const answer = (description: string, name?: string) =>
   name ? { description, content: json(name) } : { description };
-const problemAnswer = (description: string) => ({
+export const problemAnswer = (description: string) => ({
   description,
   content: { 'application/problem+json': { schema: ref('Problem') } },
 });
-const idParameter = (what: string) => ({
+export const idParameter = (what: string) => ({
   name: 'id',
   in: 'path',
   required: true,
@@ -72,7 +72,7 @@ const idParameter = (what: string) => ({
   schema: { type: 'string' },
 });
 
-const errors = {
+export const errors = {
   badRequest: problemAnswer('Invalid input; `errors` names each field.'),
   unauthorized: problemAnswer('Missing or wrong bearer token.'),
   notFound: problemAnswer('No such id.'),
@@ -88,7 +88,7 @@ const kafkaUnavailable = {
 };
 
 /** One operation: its summary, answers, and the problems every /v1 route can give. */
-function operation(summary: string, responses: Json, extra: Json = {}): Json {
+export function operation(summary: string, responses: Json, extra: Json = {}): Json {
   return {
     summary,
     ...extra,
@@ -96,7 +96,7 @@ function operation(summary: string, responses: Json, extra: Json = {}): Json {
   };
 }
 
-const body = (name: string, required = true) => ({ requestBody: { required, content: json(name) } });
+export const body = (name: string, required = true) => ({ requestBody: { required, content: json(name) } });
 
 const typeName = {
   name: 'name',
@@ -436,7 +436,7 @@ export function openApiDocument(): Json {
       title: 'Webhook gateway control API',
       version: '1',
       description:
-        'Endpoints, secrets, publishing and the event log. Every /v1 call needs `Authorization: Bearer <ADMIN_TOKEN>`. ' +
+        'Endpoints, secrets, publishing and the event log. Every /v1 call needs `Authorization: Bearer <ADMIN_TOKEN or an API key>`. ' +
         'Lists are `{ data, nextCursor }` with `?limit=&cursor=`; errors are `application/problem+json`.',
     },
     security: [{ bearerAuth: [] }],

@@ -15,7 +15,18 @@ export function processable<T>(value: T | CatalogRejected): T {
 
 export class UnauthorizedError extends DomainError {
   constructor() {
-    super('unauthorized', 401, 'a valid bearer token is required: Authorization: Bearer <ADMIN_TOKEN>');
+    super(
+      'unauthorized',
+      401,
+      'a valid bearer token is required: Authorization: Bearer <ADMIN_TOKEN or API key>',
+    );
+  }
+}
+
+/** The caller is known but may not do this (a missing scope, a route closed to tenant keys). */
+export class ForbiddenError extends DomainError {
+  constructor(detail: string) {
+    super('forbidden', 403, detail);
   }
 }
 

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { rotateSecretBody, SecretService, type SecretView } from '@gateway/control';
+import { TenantParam } from './caller';
 import { found } from './problems';
 import { parseWith } from '@gateway/platform';
 
@@ -8,14 +9,22 @@ export class SecretsController {
   constructor(private readonly secrets: SecretService) {}
 
   @Get()
-  async current(@Param('id') id: string): Promise<SecretView> {
-    return found(await this.secrets.current(id), 'endpoint', id);
+  async current(@Param('id') id: string, @TenantParam() tenant?: string): Promise<SecretView> {
+    return found(await this.secrets.current(id, tenant), 'endpoint', id);
   }
 
   /** The body is optional: no body rotates to a generated secret with the default overlap. */
   @Post('rotate')
   @HttpCode(200)
-  async rotate(@Param('id') id: string, @Body() body: unknown): Promise<SecretView> {
-    return found(await this.secrets.rotate(id, parseWith(rotateSecretBody, body ?? {})), 'endpoint', id);
+  async rotate(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @TenantParam() tenant?: string,
+  ): Promise<SecretView> {
+    return found(
+      await this.secrets.rotate(id, parseWith(rotateSecretBody, body ?? {}), tenant),
+      'endpoint',
+      id,
+    );
   }
 }

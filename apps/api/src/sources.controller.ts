@@ -23,6 +23,7 @@ import {
 import { SourcesRepository } from '@gateway/persistence';
 import { CONFIG, NotFoundError, ValidationError, parseWith } from '@gateway/platform';
 import type { AppConfig } from './config';
+import { TenantParam } from './caller';
 import { found } from './problems';
 
 /** The source service over the platform's data source; ingress URLs are built on PUBLIC_BASE_URL. */
@@ -45,28 +46,34 @@ export class SourcesController {
 
   @Post()
   @HttpCode(201)
-  async create(@Body() body: unknown): Promise<SourceView> {
-    return accepted(await this.sources.create(parseWith(createSourceBody, body)));
+  async create(@Body() body: unknown, @TenantParam() tenant?: string): Promise<SourceView> {
+    return accepted(await this.sources.create(parseWith(createSourceBody, body), tenant));
   }
 
   @Get()
-  list(@Query() query: unknown): Promise<Page<SourceView>> {
-    return this.sources.list(parseWith(sourceListQuery, query));
+  list(@Query() query: unknown, @TenantParam() tenant?: string): Promise<Page<SourceView>> {
+    return this.sources.list(parseWith(sourceListQuery, query), tenant);
   }
 
   @Get(':id')
-  async get(@Param('id') id: string): Promise<SourceView> {
-    return found(await this.sources.get(id), 'source', id);
+  async get(@Param('id') id: string, @TenantParam() tenant?: string): Promise<SourceView> {
+    return found(await this.sources.get(id, tenant), 'source', id);
   }
 
   @Patch(':id')
-  async update(@Param('id') id: string, @Body() body: unknown): Promise<SourceView> {
-    return accepted(found(await this.sources.update(id, parseWith(updateSourceBody, body)), 'source', id));
+  async update(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @TenantParam() tenant?: string,
+  ): Promise<SourceView> {
+    return accepted(
+      found(await this.sources.update(id, parseWith(updateSourceBody, body), tenant), 'source', id),
+    );
   }
 
   @Delete(':id')
   @HttpCode(204)
-  async remove(@Param('id') id: string): Promise<void> {
-    if (!(await this.sources.remove(id))) throw new NotFoundError('source', id);
+  async remove(@Param('id') id: string, @TenantParam() tenant?: string): Promise<void> {
+    if (!(await this.sources.remove(id, tenant))) throw new NotFoundError('source', id);
   }
 }

@@ -5,3 +5,4 @@ const randomId = (prefix: string): string => `${prefix}${randomBytes(16).toStrin
 
 export const newEndpointId = (): string => randomId('ep_');
 export const newEventId = (): string => randomId('evt_');
+export const newApiKeyId = (): string => randomId('key_');

@@ -76,3 +76,28 @@ export {
   type EventTypeView,
 } from './event-types/event-type.schemas';
 export { EventTypeService, isUnprocessable, type CatalogRejected } from './event-types/event-type.service';
+export { scope, allScopes, adminCaller, confinedTo, type Scope, type Caller } from './access/scopes';
+export { ApiKeyAuthenticator } from './access/api-key-authenticator';
+export { KeyUsage } from './access/key-usage';
+export { ApiKeyService, isRefused, type ApiKeyRefused } from './access/api-key.service';
+export {
+  createApiKeyBody,
+  apiKeyListQuery,
+  apiKeyView,
+  createdApiKeyView,
+  type CreateApiKey,
+  type ApiKeyView,
+  type CreatedApiKeyView,
+} from './access/api-key.schemas';
+export { TenantService } from './tenants/tenant.service';
+export {
+  createTenantBody,
+  updateTenantBody,
+  tenantListQuery,
+  tenantView,
+  type CreateTenant,
+  type UpdateTenant,
+  type TenantView,
+} from './tenants/tenant.schemas';
+export { AuditService, type AuditedChange } from './audit/audit.service';
+export { auditLogQuery, auditEntryView, type AuditEntryView } from './audit/audit.schemas';

@@ -22,7 +22,7 @@ export interface ChangeListener {
  */
 export async function listenForChanges(
   dataSource: DataSource,
-  channel: 'endpoints_changed' | 'sources_changed' | 'event_types_changed',
+  channel: 'endpoints_changed' | 'sources_changed' | 'event_types_changed' | 'api_keys_changed',
   onChange: (payload: string | undefined) => void,
 ): Promise<ChangeListener> {
   const driver = dataSource.driver as unknown as { master: { connect(): Promise<PoolClient> } };

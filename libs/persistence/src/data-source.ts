@@ -10,6 +10,7 @@ import { AddDeliveryClaimedBy1764180000000 } from './migrations/1764180000000-Ad
 import { KeepPayloadText1764190000000 } from './migrations/1764190000000-KeepPayloadText';
 import { AddEndpointDestination1764203600000 } from './migrations/1764203600000-AddEndpointDestination';
 import { CreateEventTypes1764211380000 } from './migrations/1764211380000-CreateEventTypes';
+import { CreateTenantsApiKeysAuditLog1764211500000 } from './migrations/1764211500000-CreateTenantsApiKeysAuditLog';
 
 // json and jsonb columns keep numbers a double cannot hold exact (event data, stored tasks), as the
 // Kafka consumers do; they are written back with stringifyJson.
@@ -26,6 +27,7 @@ export const migrations = [
   KeepPayloadText1764190000000,
   AddEndpointDestination1764203600000,
   CreateEventTypes1764211380000,
+  CreateTenantsApiKeysAuditLog1764211500000,
 ];
 
 /** Server-side limits of every statement on a connection (PostgreSQL settings, set when it opens). */

@@ -9,6 +9,9 @@ import { InboundDedupRepository } from './inbound-dedup/inbound-dedup.repository
 import { RetriesRepository } from './retries/retries.repository';
 import { SourcesRepository } from './sources/sources.repository';
 import type { SecretBox } from '@gateway/encryption';
+import { TenantsRepository } from './tenants/tenants.repository';
+import { ApiKeysRepository } from './api-keys/api-keys.repository';
+import { AuditLogRepository } from './audit-log/audit-log.repository';
 import type { Database } from './sql';
 
 /**
@@ -26,4 +29,7 @@ export const repositories: (new (db: Database, box?: SecretBox) => object)[] = [
   RetriesRepository,
   DeadLettersRepository,
   EventTypesRepository,
+  TenantsRepository,
+  ApiKeysRepository,
+  AuditLogRepository,
 ];

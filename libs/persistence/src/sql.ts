@@ -50,6 +50,14 @@ export class SqlConditions {
   }
 }
 
+/** The row of this id, and of this tenant when one is given (a tenant key's view of a table with a `tenant` column). */
+export function idOfTenant(id: string, tenant: string | undefined): SqlConditions {
+  const sql = new SqlConditions();
+  sql.and(`id = ${sql.param(id)}`);
+  if (tenant !== undefined) sql.and(`tenant = ${sql.param(tenant)}`);
+  return sql;
+}
+
 /**
  * A timestamp as exact UTC text with microseconds: a cursor built from it finds its row again,
  * which a JavaScript Date (milliseconds) would not.

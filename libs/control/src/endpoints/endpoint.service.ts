@@ -32,7 +32,11 @@ function toEndpointView({
   };
 }
 
-/** Creating, reading, changing and deleting endpoints; `undefined` / `false` = no such endpoint. */
+/**
+ * Creating, reading, changing and deleting endpoints; `undefined` / `false` = no such endpoint.
+ * `confinedTo` is the caller's tenant (undefined for the operator): a tenant's caller creates
+ * endpoints of its tenant and finds no other (another tenant's id reads as missing).
+ */
 export class EndpointService {
   constructor(
     private readonly endpoints: EndpointsRepository,
@@ -42,17 +46,24 @@ export class EndpointService {
   ) {}
 
   /** Creates the endpoint with its first secret (the given one, or a new one). */
-  async create(input: CreateEndpoint): Promise<CreatedEndpointView | CatalogRejected> {
+  async create(input: CreateEndpoint, confinedTo?: string): Promise<CreatedEndpointView | CatalogRejected> {
     const rejected = await this.refuseUnknownTypes(input.eventTypes);
     if (rejected) return rejected;
     const secret = input.secret ?? generateSecret();
-    const row = await this.endpoints.insert(newEndpointId(), input, secret);
+    const row = await this.endpoints.insert(
+      newEndpointId(),
+      { ...input, tenant: confinedTo ?? input.tenant },
+      secret,
+    );
     return { ...toEndpointView(row), secret };
   }
 
-  async list(query: EndpointListQuery): Promise<Page<EndpointView>> {
+  async list(query: EndpointListQuery, confinedTo?: string): Promise<Page<EndpointView>> {
+    if (confinedTo !== undefined && query.tenant !== undefined && query.tenant !== confinedTo) {
+      return { data: [], nextCursor: null };
+    }
     const rows = await this.endpoints.list({
-      tenant: query.tenant,
+      tenant: confinedTo ?? query.tenant,
       enabled: query.enabled,
       after: query.cursor,
       limit: query.limit + 1,
@@ -65,23 +76,32 @@ export class EndpointService {
     );
   }
 
-  async get(id: string): Promise<EndpointView | undefined> {
-    const row = await this.endpoints.find(id);
+  async get(id: string, confinedTo?: string): Promise<EndpointView | undefined> {
+    const row = await this.endpoints.find(id, confinedTo);
     return row && toEndpointView(row);
   }
 
   /** A change that leaves the endpoint disabled ends its pending retries. */
-  async update(id: string, patch: UpdateEndpoint): Promise<EndpointView | CatalogRejected | undefined> {
+  async update(
+    id: string,
+    patch: UpdateEndpoint,
+    confinedTo?: string,
+  ): Promise<EndpointView | CatalogRejected | undefined> {
     const rejected = await this.refuseUnknownTypes(patch.eventTypes);
     if (rejected) return rejected;
-    const row = await this.endpoints.update(id, patch);
+    // A tenant's caller cannot move its endpoint to another tenant (or to none: every tenant's events).
+    const row = await this.endpoints.update(
+      id,
+      confinedTo === undefined ? patch : { ...patch, tenant: confinedTo },
+      confinedTo,
+    );
     if (row && !row.enabled) await this.status.endRetries(id);
     return row && toEndpointView(row);
   }
 
   /** Deleting the endpoint ends its pending retries. */
-  async remove(id: string): Promise<boolean> {
-    if (!(await this.endpoints.delete(id))) return false;
+  async remove(id: string, confinedTo?: string): Promise<boolean> {
+    if (!(await this.endpoints.delete(id, confinedTo))) return false;
     await this.status.endRetries(id);
     return true;
   }

@@ -39,7 +39,10 @@ const toAttemptView = ({ startedAt, ...rest }: Omit<AttemptRecord, 'deliveryId'>
   startedAt: startedAt.toISOString(),
 });
 
-/** The event log: what was published, where it went, and every attempt; `undefined` = no such id. */
+/**
+ * The event log: what was published, where it went, and every attempt; `undefined` = no such id.
+ * `confinedTo` is the caller's tenant (undefined for the operator): another tenant's id reads as missing.
+ */
 export class EventLogService {
   constructor(
     private readonly events: EventsRepository,
@@ -47,10 +50,13 @@ export class EventLogService {
     private readonly attempts: AttemptsRepository,
   ) {}
 
-  async listEvents(query: EventListQuery): Promise<Page<EventView>> {
+  async listEvents(query: EventListQuery, confinedTo?: string): Promise<Page<EventView>> {
+    if (confinedTo !== undefined && query.tenant !== undefined && query.tenant !== confinedTo) {
+      return { data: [], nextCursor: null };
+    }
     const rows = await this.events.list({
       type: query.type,
-      tenant: query.tenant,
+      tenant: confinedTo ?? query.tenant,
       since: query.since,
       until: query.until,
       after: query.cursor,
@@ -64,14 +70,18 @@ export class EventLogService {
     );
   }
 
-  async getEvent(id: string): Promise<EventView | undefined> {
-    const row = await this.events.find(id);
+  async getEvent(id: string, confinedTo?: string): Promise<EventView | undefined> {
+    const row = await this.events.find(id, confinedTo);
     return row && toEventView(row);
   }
 
-  async listDeliveries(eventId: string, query: DeliveryListQuery): Promise<Page<DeliveryView> | undefined> {
-    if (!(await this.events.exists(eventId))) return undefined;
-    const rows = await this.deliveries.listForEvent(eventId, query.cursor, query.limit + 1);
+  async listDeliveries(
+    eventId: string,
+    query: DeliveryListQuery,
+    confinedTo?: string,
+  ): Promise<Page<DeliveryView> | undefined> {
+    if (!(await this.events.exists(eventId, confinedTo))) return undefined;
+    const rows = await this.deliveries.listForEvent(eventId, query.cursor, query.limit + 1, confinedTo);
     return toPage(
       rows,
       query.limit,
@@ -80,8 +90,12 @@ export class EventLogService {
     );
   }
 
-  async listAttempts(deliveryId: string, query: AttemptListQuery): Promise<Page<AttemptView> | undefined> {
-    if (!(await this.deliveries.exists(deliveryId))) return undefined;
+  async listAttempts(
+    deliveryId: string,
+    query: AttemptListQuery,
+    confinedTo?: string,
+  ): Promise<Page<AttemptView> | undefined> {
+    if (!(await this.deliveries.exists(deliveryId, confinedTo))) return undefined;
     const after = query.cursor ? Number(query.cursor[0]) : 0;
     const rows = await this.attempts.list(deliveryId, after, query.limit + 1);
     return toPage(rows, query.limit, (row) => [String(row.attempt), deliveryId], toAttemptView);

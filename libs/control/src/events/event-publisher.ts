@@ -42,8 +42,12 @@ export class EventPublisher {
   ) {}
 
   /** `traceparent` is the caller's; it travels on when no span of ours is active. */
-  async publish(input: EventMessage, traceparent?: string): Promise<PublishOutcome> {
-    const event = completeEvent(input, new Date());
+  /** `confinedTo`: a tenant's caller publishes that tenant's event, whatever the body's `tenant` says. */
+  async publish(input: EventMessage, traceparent?: string, confinedTo?: string): Promise<PublishOutcome> {
+    const event = completeEvent(
+      confinedTo === undefined ? input : { ...input, tenant: confinedTo },
+      new Date(),
+    );
     const errors = this.dataIssues(event.type, event.data);
     if (errors) return { outcome: 'schema-violation', id: event.id, errors };
     const headers = this.traceHeaders(validTraceparent(traceparent));

@@ -61,16 +61,29 @@ export class ReplayService {
     private readonly emit: EmitDeliveries,
   ) {}
 
-  async retryDelivery(id: string): Promise<{ deliveryId: string; attempt: number } | undefined> {
+  /**
+   * `confinedTo` (here and below) is the caller's tenant, undefined for the operator: another
+   * tenant's delivery, endpoint or event reads as missing. An endpoint of a tenant only ever has
+   * that tenant's deliveries (the routing rule), so owning the endpoint is owning its deliveries;
+   * deliveries to operator endpoints stay the operator's.
+   */
+  async retryDelivery(
+    id: string,
+    confinedTo?: string,
+  ): Promise<{ deliveryId: string; attempt: number } | undefined> {
     const row = await this.tables.deliveries.forReplay(id);
-    if (!row) return undefined;
+    if (!row || !(await this.tables.endpoints.exists(row.endpointId, confinedTo))) return undefined;
     await this.emit([toTask(row)]);
     return { deliveryId: row.deliveryId, attempt: row.nextAttempt };
   }
 
   /** Page by page (RECOVER_PAGE deliveries, each page sent before the next is read): bounded memory for any window. */
-  async recover(endpointId: string, body: RecoverBody): Promise<{ count: number } | undefined> {
-    if (!(await this.tables.endpoints.exists(endpointId))) return undefined;
+  async recover(
+    endpointId: string,
+    body: RecoverBody,
+    confinedTo?: string,
+  ): Promise<{ count: number } | undefined> {
+    if (!(await this.tables.endpoints.exists(endpointId, confinedTo))) return undefined;
     let count = 0;
     let position: CursorPosition | undefined;
     do {
@@ -83,13 +96,14 @@ export class ReplayService {
   }
 
   /** Dead letters stay unmarked unless Kafka acknowledged their tasks (the repository's transaction per chunk). */
-  async redrive(body: RedriveBody): Promise<{ count: number }> {
-    return { count: await this.tables.deadLetters.redrive(body, (rows) => this.emitAll(rows.map(toTask))) };
+  async redrive(body: RedriveBody, confinedTo?: string): Promise<{ count: number }> {
+    const filter = { ...body, tenant: confinedTo };
+    return { count: await this.tables.deadLetters.redrive(filter, (rows) => this.emitAll(rows.map(toTask))) };
   }
 
   /** Sends the event to its current subscribers: existing deliveries as their next attempt, new subscribers as attempt 1. */
-  async replayEvent(eventId: string): Promise<{ count: number } | undefined> {
-    const found = await this.tables.events.find(eventId);
+  async replayEvent(eventId: string, confinedTo?: string): Promise<{ count: number } | undefined> {
+    const found = await this.tables.events.find(eventId, confinedTo);
     if (!found) return undefined;
     const event = {
       eventId,
@@ -124,8 +138,12 @@ export class ReplayService {
     return { count: rows.length };
   }
 
-  async listRetries(endpointId: string, query: RetryListQuery): Promise<Page<RetryView> | undefined> {
-    if (!(await this.tables.endpoints.exists(endpointId))) return undefined;
+  async listRetries(
+    endpointId: string,
+    query: RetryListQuery,
+    confinedTo?: string,
+  ): Promise<Page<RetryView> | undefined> {
+    if (!(await this.tables.endpoints.exists(endpointId, confinedTo))) return undefined;
     const rows = await this.tables.retries.pendingForEndpoint(endpointId, query.cursor, query.limit + 1);
     return toPage(
       rows,
@@ -135,9 +153,10 @@ export class ReplayService {
     );
   }
 
-  async listDeadLetters(query: DeadLetterListQuery): Promise<Page<DeadLetterView>> {
+  async listDeadLetters(query: DeadLetterListQuery, confinedTo?: string): Promise<Page<DeadLetterView>> {
     const rows = await this.tables.deadLetters.list({
       ...query,
+      tenant: confinedTo,
       after: query.cursor,
       limit: query.limit + 1,
     });

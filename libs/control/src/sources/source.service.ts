@@ -27,15 +27,17 @@ export class SourceService {
     private readonly publicBaseUrl: string,
   ) {}
 
-  async create(input: CreateSource): Promise<SourceView | SourceRejected> {
+  /** `confinedTo` (here and below): the caller's tenant, whose sources it creates and alone sees. */
+  async create(input: CreateSource, confinedTo?: string): Promise<SourceView | SourceRejected> {
     const invalid = secretIssues(input.provider, input.secrets, input.options);
     if (invalid.length > 0) return { invalid };
-    return this.view(await this.sources.insert(newSourceId(), input));
+    return this.view(await this.sources.insert(newSourceId(), { ...input, tenant: confinedTo ?? null }));
   }
 
-  async list(query: SourceListQuery): Promise<Page<SourceView>> {
+  async list(query: SourceListQuery, confinedTo?: string): Promise<Page<SourceView>> {
     const rows = await this.sources.list({
       provider: query.provider,
+      tenant: confinedTo,
       after: query.cursor,
       limit: query.limit + 1,
     });
@@ -47,26 +49,30 @@ export class SourceService {
     );
   }
 
-  async get(id: string): Promise<SourceView | undefined> {
-    const row = await this.sources.find(id);
+  async get(id: string, confinedTo?: string): Promise<SourceView | undefined> {
+    const row = await this.sources.find(id, confinedTo);
     return row && this.view(row);
   }
 
   /** Checks the secrets against the provider as they will be after the change. */
-  async update(id: string, patch: UpdateSource): Promise<SourceView | SourceRejected | undefined> {
-    const current = await this.sources.find(id);
+  async update(
+    id: string,
+    patch: UpdateSource,
+    confinedTo?: string,
+  ): Promise<SourceView | SourceRejected | undefined> {
+    const current = await this.sources.find(id, confinedTo);
     if (!current) return undefined;
     const provider = providerKeySchema.safeParse(patch.provider ?? current.provider);
     if (!provider.success) return { invalid: [{ path: 'provider', message: 'unknown provider' }] };
     const options = patch.options === undefined ? current.options : patch.options;
     const invalid = secretIssues(provider.data, patch.secrets ?? current.secrets, options);
     if (invalid.length > 0) return { invalid };
-    const row = await this.sources.update(id, patch);
+    const row = await this.sources.update(id, patch, confinedTo);
     return row && this.view(row);
   }
 
-  remove(id: string): Promise<boolean> {
-    return this.sources.delete(id);
+  remove(id: string, confinedTo?: string): Promise<boolean> {
+    return this.sources.delete(id, confinedTo);
   }
 
   private view({ secrets, createdAt, updatedAt, ...rest }: SourceRecord): SourceView {

@@ -16,6 +16,8 @@ export interface DeadLetterFilter {
   endpointId?: string;
   since?: string;
   until?: string;
+  /** Only dead letters of this tenant's endpoints (a tenant key's view). */
+  tenant?: string;
 }
 
 /** The fields the API lists (not the task). */
@@ -37,6 +39,9 @@ function filtered(filter: DeadLetterFilter): SqlConditions {
   if (filter.endpointId !== undefined) sql.and(`endpoint_id = ${sql.param(filter.endpointId)}`);
   if (filter.since !== undefined) sql.and(`dead_at >= ${sql.param(filter.since)}::timestamptz`);
   if (filter.until !== undefined) sql.and(`dead_at < ${sql.param(filter.until)}::timestamptz`);
+  if (filter.tenant !== undefined) {
+    sql.and(`endpoint_id IN (SELECT id FROM endpoints WHERE tenant = ${sql.param(filter.tenant)})`);
+  }
   return sql;
 }
 

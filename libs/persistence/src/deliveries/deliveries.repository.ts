@@ -22,6 +22,10 @@ function claimsById(claims: DeliveryClaim[]): DeliveryClaim[] {
   return [...byId.values()];
 }
 
+/** Deliveries to a tenant's endpoints only (a tenant key's view). */
+const ofTenantEndpoints = (sql: SqlConditions, tenant: string): string =>
+  `endpoint_id IN (SELECT id FROM endpoints WHERE tenant = ${sql.param(tenant)})`;
+
 /** The API's delivery list shows these (not the router's bookkeeping). */
 const listedColumns = columnsOf(deliveryRecord, undefined, [
   'id',
@@ -134,8 +138,15 @@ export class DeliveriesRepository {
     );
   }
 
-  async exists(id: string): Promise<boolean> {
-    return (await this.db.query<unknown[]>(`SELECT 1 FROM deliveries WHERE id = $1`, [id])).length > 0;
+  /**
+   * With `tenant`: only a delivery to one of that tenant's endpoints (a tenant key's view; by the
+   * routing rule those carry only its events, and deliveries to operator endpoints stay unseen).
+   */
+  async exists(id: string, tenant?: string): Promise<boolean> {
+    const sql = new SqlConditions();
+    sql.and(`id = ${sql.param(id)}`);
+    if (tenant !== undefined) sql.and(ofTenantEndpoints(sql, tenant));
+    return (await this.db.query<unknown[]>(`SELECT 1 FROM deliveries ${sql.where()}`, sql.params)).length > 0;
   }
 
   /** An event's deliveries, oldest first. */
@@ -143,9 +154,11 @@ export class DeliveriesRepository {
     eventId: string,
     after: CursorPosition | undefined,
     limit: number,
+    tenant?: string,
   ): Promise<Sorted<Omit<DeliveryRecord, 'routedAt' | 'claimedBy'>>[]> {
     const sql = new SqlConditions();
     sql.and(`event_id = ${sql.param(eventId)}`).after(after, 'created_at, id', 'oldest-first');
+    if (tenant !== undefined) sql.and(ofTenantEndpoints(sql, tenant));
     return await this.db.query(
       `SELECT ${listedColumns}, ${exactTime('created_at')} AS "sortKey" FROM deliveries ${sql.where()}
        ORDER BY created_at, id LIMIT ${sql.param(limit)}`,

@@ -6,6 +6,7 @@ import {
   exactTime,
   FieldWriter,
   json,
+  idOfTenant,
   SqlConditions,
   type CursorPosition,
   type Database,
@@ -107,15 +108,28 @@ export class EndpointsRepository {
     });
   }
 
-  async find(id: string): Promise<EndpointRecord | undefined> {
-    const rows = await this.db.query<EndpointRecord[]>(`SELECT ${columns} FROM endpoints WHERE id = $1`, [
-      id,
-    ]);
+  /** The endpoint; with `tenant`, only if it is that tenant's (a tenant key's view). */
+  async find(id: string, tenant?: string): Promise<EndpointRecord | undefined> {
+    const sql = idOfTenant(id, tenant);
+    const rows = await this.db.query<EndpointRecord[]>(
+      `SELECT ${columns} FROM endpoints ${sql.where()}`,
+      sql.params,
+    );
     return rows[0] && this.opened(rows[0]);
   }
 
-  async exists(id: string): Promise<boolean> {
-    return (await this.db.query<unknown[]>(`SELECT 1 FROM endpoints WHERE id = $1`, [id])).length > 0;
+  /** The ids of a tenant's endpoints (deleting the tenant disables each). */
+  async tenantEndpointIds(tenant: string): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }[]>(`SELECT id FROM endpoints WHERE tenant = $1`, [
+      tenant,
+    ]);
+    return rows.map((row) => row.id);
+  }
+
+  /** With `tenant`: only an endpoint of that tenant. */
+  async exists(id: string, tenant?: string): Promise<boolean> {
+    const sql = idOfTenant(id, tenant);
+    return (await this.db.query<unknown[]>(`SELECT 1 FROM endpoints ${sql.where()}`, sql.params)).length > 0;
   }
 
   /** Oldest first, in (created_at, id) order, which the endpoints_created_idx index serves. */
@@ -134,7 +148,11 @@ export class EndpointsRepository {
   }
 
   /** Writes the given fields; re-enabling clears the reason the gateway disabled it for. */
-  async update(id: string, patch: Partial<EndpointFields>): Promise<EndpointRecord | undefined> {
+  async update(
+    id: string,
+    patch: Partial<EndpointFields>,
+    tenant?: string,
+  ): Promise<EndpointRecord | undefined> {
     const sql = new SqlConditions();
     const assignments = writer.assignments(this.sealed(patch, id), sql);
     if (patch.enabled === true) assignments.push('disabled_reason = NULL');
@@ -143,15 +161,20 @@ export class EndpointsRepository {
     if (patch.destination && patch.url === undefined) assignments.push('url = NULL');
     assignments.push('updated_at = now()');
     const [rows] = await this.db.query<UpdateResult<EndpointRecord>>(
-      `UPDATE endpoints SET ${assignments.join(', ')} WHERE id = ${sql.param(id)} RETURNING ${columns}`,
+      `UPDATE endpoints SET ${assignments.join(', ')} WHERE id = ${sql.param(id)}
+       ${tenant === undefined ? '' : `AND tenant = ${sql.param(tenant)}`} RETURNING ${columns}`,
       sql.params,
     );
     return rows[0] && this.opened(rows[0]);
   }
 
-  /** Deletes the endpoint (its secrets go with it); false when there was none. */
-  async delete(id: string): Promise<boolean> {
-    const [, count] = await this.db.query<UpdateResult<unknown>>(`DELETE FROM endpoints WHERE id = $1`, [id]);
+  /** Deletes the endpoint (of `tenant` when given; its secrets go with it); false when there was none. */
+  async delete(id: string, tenant?: string): Promise<boolean> {
+    const sql = idOfTenant(id, tenant);
+    const [, count] = await this.db.query<UpdateResult<unknown>>(
+      `DELETE FROM endpoints ${sql.where()}`,
+      sql.params,
+    );
     return count > 0;
   }
 

@@ -1,4 +1,12 @@
-import { columnsOf, exactTime, SqlConditions, type CursorPosition, type Database, type Sorted } from '../sql';
+import {
+  columnsOf,
+  exactTime,
+  idOfTenant,
+  SqlConditions,
+  type CursorPosition,
+  type Database,
+  type Sorted,
+} from '../sql';
 import { eventRecord, type EventRecord } from './events.record';
 
 export interface EventListFilter {
@@ -32,12 +40,18 @@ export class EventsRepository {
     );
   }
 
-  async find(id: string): Promise<EventRecord | undefined> {
-    const rows = await this.db.query<EventRecord[]>(`SELECT ${columns} FROM events WHERE id = $1`, [id]);
+  /** The event; with `tenant`, only if it is that tenant's (a tenant key's view). */
+  async find(id: string, tenant?: string): Promise<EventRecord | undefined> {
+    const sql = idOfTenant(id, tenant);
+    const rows = await this.db.query<EventRecord[]>(
+      `SELECT ${columns} FROM events ${sql.where()}`,
+      sql.params,
+    );
     return rows[0];
   }
 
-  async exists(id: string): Promise<boolean> {
-    return (await this.db.query<unknown[]>(`SELECT 1 FROM events WHERE id = $1`, [id])).length > 0;
+  async exists(id: string, tenant?: string): Promise<boolean> {
+    const sql = idOfTenant(id, tenant);
+    return (await this.db.query<unknown[]>(`SELECT 1 FROM events ${sql.where()}`, sql.params)).length > 0;
   }
 }

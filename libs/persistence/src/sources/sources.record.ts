@@ -13,6 +13,8 @@ export const sourceRecord = z.object({
   forward: z.object({ eventTypeFrom: z.string() }).nullable(),
   rateLimit: z.object({ perSecond: z.number(), burst: z.number().optional() }).nullable(),
   options: z.record(z.string(), z.unknown()).nullable(),
+  /** The tenant whose key created it; null for the operator's. */
+  tenant: z.string().nullable(),
   createdAt: z.date(),
   updatedAt: z.date(),
 });
@@ -22,7 +24,7 @@ export type SourceRecord = z.infer<typeof sourceRecord>;
 export type SourceFields = Omit<SourceRecord, 'id' | 'createdAt' | 'updatedAt'>;
 
 /** A source as the ingress verifies its requests: secrets included, no operator's text. */
-export type IngressSourceRow = Omit<SourceFields, 'name' | 'forward'> & Pick<SourceRecord, 'id'>;
+export type IngressSourceRow = Omit<SourceFields, 'name' | 'forward' | 'tenant'> & Pick<SourceRecord, 'id'>;
 
 /** A source's forwarding rule (null: not forwarded); no secrets. */
 export type ForwardRuleRow = Pick<SourceRecord, 'id' | 'forward'>;

@@ -5,6 +5,7 @@ import {
   exactTime,
   FieldWriter,
   json,
+  idOfTenant,
   SqlConditions,
   type CursorPosition,
   type Database,
@@ -20,10 +21,12 @@ import {
 } from './sources.record';
 
 /** A new source: the optional fields may be left out (stored as null). */
-export type NewSource = Omit<SourceFields, 'forward' | 'rateLimit' | 'options'> & Partial<SourceFields>;
+export type NewSource = Omit<SourceFields, 'forward' | 'rateLimit' | 'options' | 'tenant'> &
+  Partial<SourceFields>;
 
 export interface SourceListFilter {
   provider?: string;
+  tenant?: string;
   after?: CursorPosition;
   limit: number;
 }
@@ -40,6 +43,7 @@ const writer = new FieldWriter<SourceFields>({
   forward: '::jsonb',
   rateLimit: '::jsonb',
   options: '::jsonb',
+  tenant: '',
 });
 
 /**
@@ -68,8 +72,13 @@ export class SourcesRepository {
     return this.opened(rows[0]);
   }
 
-  async find(id: string): Promise<SourceRecord | undefined> {
-    const rows = await this.db.query<SourceRecord[]>(`SELECT ${columns} FROM sources WHERE id = $1`, [id]);
+  /** The source; with `tenant`, only if it is that tenant's (a tenant key's view). */
+  async find(id: string, tenant?: string): Promise<SourceRecord | undefined> {
+    const sql = idOfTenant(id, tenant);
+    const rows = await this.db.query<SourceRecord[]>(
+      `SELECT ${columns} FROM sources ${sql.where()}`,
+      sql.params,
+    );
     return rows[0] && this.opened(rows[0]);
   }
 
@@ -77,6 +86,7 @@ export class SourcesRepository {
   async list(filter: SourceListFilter): Promise<Sorted<SourceRecord>[]> {
     const sql = new SqlConditions();
     if (filter.provider !== undefined) sql.and(`provider = ${sql.param(filter.provider)}`);
+    if (filter.tenant !== undefined) sql.and(`tenant = ${sql.param(filter.tenant)}`);
     sql.after(filter.after, 'created_at, id', 'oldest-first');
     const limit = sql.param(filter.limit);
     const rows = await this.db.query<Sorted<SourceRecord>[]>(
@@ -87,19 +97,24 @@ export class SourcesRepository {
     return rows.map((row) => this.opened(row));
   }
 
-  async update(id: string, patch: Partial<SourceFields>): Promise<SourceRecord | undefined> {
+  async update(id: string, patch: Partial<SourceFields>, tenant?: string): Promise<SourceRecord | undefined> {
     const sql = new SqlConditions();
     const sealed = patch.secrets ? { ...patch, secrets: this.sealed(patch.secrets, id) } : patch;
     const assignments = [...writer.assignments(sealed, sql), 'updated_at = now()'];
+    const owner = tenant === undefined ? '' : `AND tenant = ${sql.param(tenant)}`;
     const [rows] = await this.db.query<UpdateResult<SourceRecord>>(
-      `UPDATE sources SET ${assignments.join(', ')} WHERE id = ${sql.param(id)} RETURNING ${columns}`,
+      `UPDATE sources SET ${assignments.join(', ')} WHERE id = ${sql.param(id)} ${owner} RETURNING ${columns}`,
       sql.params,
     );
     return rows[0] && this.opened(rows[0]);
   }
 
-  async delete(id: string): Promise<boolean> {
-    const [, count] = await this.db.query<UpdateResult<unknown>>(`DELETE FROM sources WHERE id = $1`, [id]);
+  async delete(id: string, tenant?: string): Promise<boolean> {
+    const sql = idOfTenant(id, tenant);
+    const [, count] = await this.db.query<UpdateResult<unknown>>(
+      `DELETE FROM sources ${sql.where()}`,
+      sql.params,
+    );
     return count > 0;
   }
 

@@ -1,0 +1,44 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { ApiKeyAuthenticator } from '@gateway/control';
+import { setCaller } from './caller';
+import { ForbiddenError, UnauthorizedError } from './problems';
+import { routeAccess, routeKey } from './route-access';
+
+/**
+ * Authenticates every `/v1` call (the admin token or an API key) and checks the scope its route
+ * declares in `routeAccess`: 401 for no, a wrong, a revoked or an expired key; 403 for a key
+ * without the scope. A Fastify `onRequest` hook rather than a Nest guard: it looks at the route
+ * that matched (not at the raw URL), and it runs before the body is read, so an unauthenticated
+ * caller cannot make the service buffer and parse up to 1 MiB.
+ */
+export function authorizeRequests(app: NestFastifyApplication, keys: ApiKeyAuthenticator): void {
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', async (request, reply) => {
+      const route = request.routeOptions.url;
+      if (route === undefined || !(route === '/v1' || route.startsWith('/v1/'))) return;
+      const caller = await keys.authenticate(request.headers.authorization);
+      if (!caller) {
+        void reply.header('www-authenticate', 'Bearer');
+        throw new UnauthorizedError();
+      }
+      const access = routeAccess[routeKey(request.method, route)];
+      // A route missing from the table (a unit spec pins that none is) is the admin token's only.
+      const allowed =
+        caller.actor === 'admin' ||
+        (access !== undefined &&
+          caller.scopes.has(access.scope) &&
+          (access.tenantKeys || caller.tenant === null));
+      if (!allowed) {
+        throw new ForbiddenError(
+          access === undefined
+            ? 'this route is open to the admin token only'
+            : caller.scopes.has(access.scope)
+              ? 'this route is not open to tenant keys'
+              : `this key lacks the scope ${access.scope}`,
+        );
+      }
+      setCaller(request, caller);
+    });
+}

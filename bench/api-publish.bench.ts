@@ -1,0 +1,114 @@
+import { freePort, startService } from '@gateway/testing';
+import { startBenchStack } from './bench-stack';
+import { machine, summarize } from './support';
+
+interface Round {
+  accepted: number;
+  failed: number;
+  latencies: number[];
+  seconds: number;
+}
+
+/** Closed-loop `POST /v1/events` with `concurrency` callers for `seconds`, as one bearer. */
+async function publishRound(
+  url: string,
+  bearer: string,
+  concurrency: number,
+  seconds: number,
+): Promise<Round> {
+  const round: Round = { accepted: 0, failed: 0, latencies: [], seconds };
+  const body = JSON.stringify({ type: 'bench.ping', data: { n: 1 } });
+  const until = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < until) {
+        const started = performance.now();
+        const response = await fetch(`${url}/v1/events`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+          body,
+        });
+        await response.arrayBuffer();
+        if (response.status === 202) {
+          round.accepted++;
+          round.latencies.push(performance.now() - started);
+        } else round.failed++;
+      }
+    }),
+  );
+  return round;
+}
+
+const figures = (rounds: Round[]) => {
+  const accepted = rounds.reduce((sum, round) => sum + round.accepted, 0);
+  const seconds = rounds.reduce((sum, round) => sum + round.seconds, 0);
+  const { p50, p99 } = summarize(rounds.flatMap((round) => round.latencies));
+  return {
+    perSecond: accepted / seconds,
+    p50,
+    p99,
+    failed: rounds.reduce((sum, round) => sum + round.failed, 0),
+  };
+};
+
+/**
+ * The cost of API keys on the hot publish path: `POST /v1/events` accepted/s and p99 with a
+ * tenant key against the admin token, in one run on one api process, in alternating rounds so
+ * drift (Kafka warming up, the machine's other load) falls on both alike. Target: under 10 %.
+ */
+export async function apiPublish(
+  rounds = Number(process.env.BENCH_API_ROUNDS ?? 6),
+  seconds = Number(process.env.BENCH_API_ROUND_SECONDS ?? 6),
+  concurrency = Number(process.env.BENCH_API_CONCURRENCY ?? 32),
+): Promise<void> {
+  const stack = await startBenchStack('api-publish', 4);
+  const token = `bench-admin-${Date.now()}-token`;
+  const api = await startService(
+    'api',
+    await freePort(),
+    {
+      ...stack.serviceKafkaEnv,
+      DATABASE_URL: stack.databaseUrl,
+      KAFKA_TOPIC_PREFIX: stack.prefix,
+      ADMIN_TOKEN: token,
+      LOG_LEVEL: 'warn',
+    },
+    stack.logDir,
+  );
+  try {
+    const admin = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    await fetch(`${api.url}/v1/tenants`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ id: 'bench', name: 'bench' }),
+    });
+    const created = await fetch(`${api.url}/v1/api-keys`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ name: 'bench', tenant: 'bench', scopes: ['events:publish'] }),
+    });
+    const { key } = (await created.json()) as { key: string };
+    await publishRound(api.url, token, concurrency, 3); // warm-up, not counted
+    const byBearer: Record<'admin' | 'tenant', Round[]> = { admin: [], tenant: [] };
+    for (let i = 0; i < rounds; i++) {
+      const who = i % 2 === 0 ? 'tenant' : 'admin';
+      byBearer[who].push(await publishRound(api.url, who === 'admin' ? token : key, concurrency, seconds));
+    }
+    const adminFigures = figures(byBearer.admin);
+    const tenantFigures = figures(byBearer.tenant);
+    const line = (name: string, f: ReturnType<typeof figures>) =>
+      `  ${name.padEnd(10)} ${f.perSecond.toFixed(0).padStart(6)} accepted/s  p50 ${f.p50.toFixed(1)} ms  p99 ${f.p99.toFixed(1)} ms  failed ${f.failed}`;
+    process.stdout.write(
+      [
+        `api-publish: POST /v1/events, ${concurrency} callers, ${rounds} alternating rounds of ${seconds} s (${machine()})`,
+        line('admin', adminFigures),
+        line('tenant key', tenantFigures),
+        `  cost of a tenant key: ${((1 - tenantFigures.perSecond / adminFigures.perSecond) * 100).toFixed(1)} % throughput, p99 ${((tenantFigures.p99 / adminFigures.p99 - 1) * 100).toFixed(1)} % (target: under 10 %)`,
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    await api.stop();
+    await stack.stop();
+  }
+}

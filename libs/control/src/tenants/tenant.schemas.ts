@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { pageQuery, timeSortKey } from '../pagination';
+
+const name = z.string().min(1).max(200).describe('A name for operators.');
+const metadata = z
+  .record(z.string().max(100), z.unknown())
+  .refine((value) => JSON.stringify(value).length <= 16_384, 'at most 16 KiB as JSON')
+  .describe('Free JSON for the operator (at most 16 KiB). Never put secrets here: it is shown in lists.');
+
+/** `POST /v1/tenants`. */
+export const createTenantBody = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,200}$/, 'letters, digits, ".", "_" and "-" only (1 to 200)')
+    .describe('The tenant id: the `tenant` of its endpoints and events.'),
+  name,
+  metadata: metadata.default({}),
+});
+export type CreateTenant = z.infer<typeof createTenantBody>;
+
+/** `PATCH /v1/tenants/:id`. */
+export const updateTenantBody = z
+  .strictObject({ name: name.optional(), metadata: metadata.optional() })
+  .refine((body) => Object.keys(body).length > 0, 'give at least one field');
+export type UpdateTenant = z.infer<typeof updateTenantBody>;
+
+export const tenantListQuery = z.strictObject({ ...pageQuery(timeSortKey) });
+export type TenantListQuery = z.infer<typeof tenantListQuery>;
+
+export const tenantView = z.object({
+  id: z.string(),
+  name: z.string(),
+  metadata: z.record(z.string(), z.unknown()),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type TenantView = z.infer<typeof tenantView>;

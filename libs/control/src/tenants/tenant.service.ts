@@ -1,0 +1,73 @@
+import type { EndpointsRepository, TenantRecord, TenantsRepository } from '@gateway/persistence';
+import type { EndpointStatusService } from '../endpoints/endpoint-status.service';
+import { toPage, type Page } from '../pagination';
+import type { CreateTenant, TenantListQuery, TenantView, UpdateTenant } from './tenant.schemas';
+
+const toTenantView = ({
+  createdAt,
+  updatedAt,
+  deletedAt: _deletedAt,
+  ...rest
+}: TenantRecord): TenantView => ({
+  ...rest,
+  createdAt: createdAt.toISOString(),
+  updatedAt: updatedAt.toISOString(),
+});
+
+/**
+ * Tenants: `confinedTo` is the caller's own tenant (a tenant key sees only itself), undefined for
+ * the operator. `undefined` / `false` = no such tenant (or not the caller's).
+ */
+export class TenantService {
+  constructor(
+    private readonly tenants: TenantsRepository,
+    private readonly endpoints: Pick<EndpointsRepository, 'tenantEndpointIds'>,
+    private readonly status: Pick<EndpointStatusService, 'disable'>,
+  ) {}
+
+  /** Undefined when the id is taken (by a tenant, or a deleted one: ids are not reused). */
+  async create(input: CreateTenant): Promise<TenantView | undefined> {
+    const row = await this.tenants.insert(input.id, { name: input.name, metadata: input.metadata });
+    return row && toTenantView(row);
+  }
+
+  async list(query: TenantListQuery, confinedTo: string | undefined): Promise<Page<TenantView>> {
+    const rows = await this.tenants.list({ id: confinedTo, after: query.cursor, limit: query.limit + 1 });
+    return toPage(
+      rows,
+      query.limit,
+      (row) => [row.sortKey, row.id],
+      ({ sortKey: _sortKey, ...row }) => toTenantView(row),
+    );
+  }
+
+  async get(id: string, confinedTo: string | undefined): Promise<TenantView | undefined> {
+    if (confinedTo !== undefined && confinedTo !== id) return undefined;
+    const row = await this.tenants.find(id);
+    return row && toTenantView(row);
+  }
+
+  async update(
+    id: string,
+    patch: UpdateTenant,
+    confinedTo: string | undefined,
+  ): Promise<TenantView | undefined> {
+    if (confinedTo !== undefined && confinedTo !== id) return undefined;
+    const row = await this.tenants.update(id, patch);
+    return row && toTenantView(row);
+  }
+
+  /**
+   * Disables each of the tenant's endpoints (which ends their pending retries), then marks the
+   * tenant deleted and revokes its keys. In that order, a DELETE retried after a failure finishes
+   * the job. Its events, deliveries and attempts stay, readable to the operator.
+   */
+  async remove(id: string, confinedTo: string | undefined): Promise<boolean> {
+    if (confinedTo !== undefined && confinedTo !== id) return false;
+    if (!(await this.tenants.find(id))) return false;
+    for (const endpointId of await this.endpoints.tenantEndpointIds(id)) {
+      await this.status.disable(endpointId, 'tenant deleted');
+    }
+    return await this.tenants.markDeleted(id);
+  }
+}

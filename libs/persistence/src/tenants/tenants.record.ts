@@ -1,0 +1,16 @@
+import { z } from 'zod';
+
+/** A `tenants` row: a customer of the operator whose endpoints, sources and events are kept apart. */
+export const tenantRecord = z.object({
+  id: z.string(),
+  name: z.string(),
+  metadata: z.record(z.string(), z.unknown()),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+  /** Set when the operator deleted the tenant; its history stays readable to the operator. */
+  deletedAt: z.date().nullable(),
+});
+export type TenantRecord = z.infer<typeof tenantRecord>;
+
+/** The fields an operator sets. */
+export type TenantFields = Pick<TenantRecord, 'name' | 'metadata'>;

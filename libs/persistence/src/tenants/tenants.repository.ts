@@ -1,0 +1,87 @@
+import { ApiKeysRepository } from '../api-keys/api-keys.repository';
+import {
+  columnsOf,
+  exactTime,
+  FieldWriter,
+  SqlConditions,
+  type CursorPosition,
+  type Database,
+  type Sorted,
+  type UpdateResult,
+} from '../sql';
+import { tenantRecord, type TenantFields, type TenantRecord } from './tenants.record';
+
+export interface TenantListFilter {
+  /** Only this tenant (a tenant's key sees itself only). */
+  id?: string;
+  after?: CursorPosition;
+  limit: number;
+}
+
+const columns = columnsOf(tenantRecord);
+const writer = new FieldWriter<TenantFields>({ name: '', metadata: '::jsonb' });
+
+/** The `tenants` table. A deleted tenant keeps its row (`deleted_at`), so its history stays attributable. */
+export class TenantsRepository {
+  constructor(private readonly db: Database) {}
+
+  /** Inserts the tenant; undefined when the id is taken. */
+  async insert(id: string, tenant: TenantFields): Promise<TenantRecord | undefined> {
+    const sql = new SqlConditions();
+    const key = sql.param(id);
+    const fields = writer.insert(tenant, sql);
+    const rows = await this.db.query<TenantRecord[]>(
+      `INSERT INTO tenants (id, ${fields.columns}) VALUES (${key}, ${fields.values})
+       ON CONFLICT (id) DO NOTHING RETURNING ${columns}`,
+      sql.params,
+    );
+    return rows[0];
+  }
+
+  /** A tenant not deleted. */
+  async find(id: string): Promise<TenantRecord | undefined> {
+    const rows = await this.db.query<TenantRecord[]>(
+      `SELECT ${columns} FROM tenants WHERE id = $1 AND deleted_at IS NULL`,
+      [id],
+    );
+    return rows[0];
+  }
+
+  /** Tenants not deleted, oldest first. */
+  async list(filter: TenantListFilter): Promise<Sorted<TenantRecord>[]> {
+    const sql = new SqlConditions().and('deleted_at IS NULL');
+    if (filter.id !== undefined) sql.and(`id = ${sql.param(filter.id)}`);
+    sql.after(filter.after, 'created_at, id', 'oldest-first');
+    const limit = sql.param(filter.limit);
+    return await this.db.query<Sorted<TenantRecord>[]>(
+      `SELECT ${columns}, ${exactTime('created_at')} AS "sortKey" FROM tenants ${sql.where()}
+       ORDER BY created_at, id LIMIT ${limit}`,
+      sql.params,
+    );
+  }
+
+  async update(id: string, patch: Partial<TenantFields>): Promise<TenantRecord | undefined> {
+    const sql = new SqlConditions();
+    const assignments = writer.assignments(patch, sql);
+    assignments.push('updated_at = now()');
+    const [rows] = await this.db.query<UpdateResult<TenantRecord>>(
+      `UPDATE tenants SET ${assignments.join(', ')} WHERE id = ${sql.param(id)} AND deleted_at IS NULL
+       RETURNING ${columns}`,
+      sql.params,
+    );
+    return rows[0];
+  }
+
+  /** Marks the tenant deleted and revokes its keys in one transaction; false when there was none. */
+  markDeleted(id: string): Promise<boolean> {
+    return this.db.transaction(async (manager) => {
+      const [, count] = await manager.query<UpdateResult<unknown>>(
+        `UPDATE tenants SET deleted_at = now(), updated_at = now() WHERE id = $1 AND deleted_at IS NULL`,
+        [id],
+      );
+      if (count === 0) return false;
+      await new ApiKeysRepository(manager).revokeForTenant(id);
+      return true;
+    });
+  }
+}
