@@ -22,12 +22,18 @@ import { eventMessage, inboundMessage, type EventMessage, type InboundMessage } 
  * event on `webhooks.events` (type read as the source says, data the parsed body, id the inbound
  * id), which the events consumer then routes to subscribed endpoints like any other event.
  */
+/** A forwarding source's rule: where its event type comes from, and whose events it makes. */
+interface ForwardRule {
+  from: EventTypeFrom;
+  tenant: string | null;
+}
+
 @Injectable()
 export class InboundConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private consumer: ValidatingConsumer | undefined;
   private view: LiveView<ForwardRuleRow[]> | undefined;
   /** Source id -> where its event type comes from (null: the source does not forward). */
-  private rules = new Map<string, EventTypeFrom | null>();
+  private rules = new Map<string, ForwardRule | null>();
 
   constructor(
     private readonly host: ConsumerHost,
@@ -58,9 +64,11 @@ export class InboundConsumer implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private setRules(rows: ForwardRuleRow[]): void {
-    const rules = new Map<string, EventTypeFrom | null>();
-    for (const row of rows)
-      rules.set(row.id, row.forward ? parseEventTypeFrom(row.forward.eventTypeFrom) : null);
+    const rules = new Map<string, ForwardRule | null>();
+    for (const row of rows) {
+      const from = row.forward ? parseEventTypeFrom(row.forward.eventTypeFrom) : null;
+      rules.set(row.id, from ? { from, tenant: row.tenant } : null);
+    }
     this.rules = rules;
   }
 
@@ -78,7 +86,7 @@ export class InboundConsumer implements OnApplicationBootstrap, BeforeApplicatio
         metrics.inboundForwarded.inc({ outcome: 'not-forwarding' });
         continue;
       }
-      const result = toForwardedEvent(value, rule);
+      const result = toForwardedEvent(value, rule.from, rule.tenant);
       if (!result.ok) {
         metrics.inboundForwarded.inc({ outcome: result.reason });
         this.host.logger.warn(

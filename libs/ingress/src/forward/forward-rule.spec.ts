@@ -6,6 +6,7 @@ import {
   normalizeEventType,
   parseEventTypeFrom,
   toForwardedEvent,
+  type EventTypeFrom,
 } from './forward-rule';
 
 const message = (body: string, extra: Partial<InboundMessage> = {}): InboundMessage => ({
@@ -48,6 +49,15 @@ describe('forward rules', () => {
     assert.ok(viaHeader.ok && viaHeader.event.type === 'orders.create');
     const viaProvider = toForwardedEvent(message(body), { kind: 'provider' });
     assert.ok(viaProvider.ok && viaProvider.event.type === 'push');
+  });
+
+  it("makes a tenant's source forward that tenant's events, and the operator's source events of no tenant", () => {
+    const body = '{"type":"invoice.paid"}';
+    const from: EventTypeFrom = { kind: 'body', path: ['type'] };
+    const ofTenant = toForwardedEvent(message(body), from, 'tenant-a');
+    assert.ok(ofTenant.ok && ofTenant.event.tenant === 'tenant-a');
+    const ofOperator = toForwardedEvent(message(body), from, null);
+    assert.ok(ofOperator.ok && !('tenant' in ofOperator.event));
   });
 
   it('reports a missing or non-string type instead of inventing one', () => {

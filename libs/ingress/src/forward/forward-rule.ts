@@ -106,9 +106,14 @@ export type ForwardResult = { ok: true; event: EventMessage } | { ok: false; rea
 /**
  * The `webhooks.events` value for a verified inbound webhook: its type read as the source says,
  * its data the parsed body, its id the inbound id (so the router's event dedup covers a copy
- * published twice), occurring when it was received.
+ * published twice), occurring when it was received. A tenant's source forwards that tenant's
+ * events, which reach only that tenant's endpoints and the operator's (ADR 0025).
  */
-export function toForwardedEvent(message: InboundMessage, from: EventTypeFrom): ForwardResult {
+export function toForwardedEvent(
+  message: InboundMessage,
+  from: EventTypeFrom,
+  tenant: string | null = null,
+): ForwardResult {
   const { json, raw } = bodyOf(message);
   let type: unknown;
   switch (from.kind) {
@@ -131,6 +136,7 @@ export function toForwardedEvent(message: InboundMessage, from: EventTypeFrom): 
       data: dataOf(message, json, raw),
       id: message.id,
       occurredAt: message.receivedAt,
+      ...(tenant === null ? {} : { tenant }),
     },
   };
 }

@@ -27,4 +27,4 @@ export type SourceFields = Omit<SourceRecord, 'id' | 'createdAt' | 'updatedAt'>;
 export type IngressSourceRow = Omit<SourceFields, 'name' | 'forward' | 'tenant'> & Pick<SourceRecord, 'id'>;
 
 /** A source's forwarding rule (null: not forwarded); no secrets. */
-export type ForwardRuleRow = Pick<SourceRecord, 'id' | 'forward'>;
+export type ForwardRuleRow = Pick<SourceRecord, 'id' | 'forward' | 'tenant'>;

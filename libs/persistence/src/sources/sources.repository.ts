@@ -138,7 +138,7 @@ export class SourcesRepository {
 
   /** Every source's forwarding rule, for the router (no secrets are read). */
   async forwardRules(): Promise<ForwardRuleRow[]> {
-    return await this.db.query<ForwardRuleRow[]>(`SELECT id, forward FROM sources`);
+    return await this.db.query<ForwardRuleRow[]>(`SELECT id, forward, tenant FROM sources`);
   }
 
   /** Up to `limit` sources' stored (sealed) secrets after `afterId`, in id order, for re-encryption. */
