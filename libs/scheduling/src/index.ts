@@ -7,3 +7,11 @@ export {
   type RetryIntakeSettings,
 } from './retry-intake';
 export { schedulerConfig } from './scheduler-config';
+export {
+  planPartitions,
+  partitionName,
+  dayOfPartition,
+  type DayPartition,
+  type PartitionPlan,
+  type PartitionPlanInput,
+} from './retention/partition-plan';
