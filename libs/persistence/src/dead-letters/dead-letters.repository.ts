@@ -115,4 +115,12 @@ export class DeadLettersRepository {
       count += sent;
     }
   }
+
+  /** Erasure (ADR 0028): deletes the dead letters to these endpoints or of these events. */
+  async eraseFor(endpointIds: string[], eventIds: string[]): Promise<void> {
+    await this.db.query(
+      `DELETE FROM dead_letters WHERE endpoint_id = ANY($1::text[]) OR event_id = ANY($2::text[])`,
+      [endpointIds, eventIds],
+    );
+  }
 }
