@@ -15,3 +15,8 @@ export {
   type PartitionPlan,
   type PartitionPlanInput,
 } from './retention/partition-plan';
+export {
+  DeadLetterExpiry,
+  type DeadLetterExpiryPorts,
+  type DeadLetterExpirySettings,
+} from './retention/dead-letter-expiry';

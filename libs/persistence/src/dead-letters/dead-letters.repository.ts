@@ -123,4 +123,14 @@ export class DeadLettersRepository {
       [endpointIds, eventIds],
     );
   }
+
+  /** Retention (ADR 0028): deletes at most `limit` dead letters that died before `cutoff`, oldest first; how many. */
+  async expire(cutoff: Date, limit: number): Promise<number> {
+    const [, count] = await this.db.query<UpdateResult<unknown>>(
+      `DELETE FROM dead_letters WHERE (delivery_id, attempt) IN
+         (SELECT delivery_id, attempt FROM dead_letters WHERE dead_at < $1 ORDER BY dead_at LIMIT $2)`,
+      [cutoff, limit],
+    );
+    return count;
+  }
 }
