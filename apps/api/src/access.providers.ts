@@ -8,6 +8,7 @@ import {
   KeyUsage,
   TenantService,
 } from '@gateway/control';
+import { topicRetention } from '@gateway/kafka';
 import type { Logger } from '@gateway/observability';
 import {
   ApiKeysRepository,
@@ -18,7 +19,8 @@ import {
   type ChangeListener,
   type DataSource,
 } from '@gateway/persistence';
-import { DATA_SOURCE, LOGGER, provideClass } from '@gateway/platform';
+import { DATA_SOURCE, LOGGER, provideClass, TOPICS } from '@gateway/platform';
+import type { TopicNames } from '@gateway/schemas';
 import { AuditInterceptor } from './audit.interceptor';
 
 /** The admin token's check (main keeps only its hash). */
@@ -57,7 +59,16 @@ export class KeyCacheSync implements OnModuleInit, OnModuleDestroy {
 
 /** Tenants, API keys and the audit log, wired to the platform's resources. */
 export const accessProviders: Provider[] = [
-  provideClass(TenantService, [TenantsRepository, EndpointsRepository, EndpointStatusService]),
+  {
+    provide: TenantService,
+    inject: [TenantsRepository, EndpointsRepository, EndpointStatusService, TOPICS],
+    useFactory: (
+      tenants: TenantsRepository,
+      endpoints: EndpointsRepository,
+      status: EndpointStatusService,
+      topics: TopicNames,
+    ) => new TenantService(tenants, endpoints, status, topicRetention(topics)),
+  },
   provideClass(ApiKeyService, [ApiKeysRepository, TenantsRepository]),
   provideClass(AuditService, [AuditLogRepository]),
   {

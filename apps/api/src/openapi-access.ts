@@ -6,6 +6,8 @@ import {
   createApiKeyBody,
   createdApiKeyView,
   createTenantBody,
+  deleteTenantQuery,
+  erasureView,
   pageOf,
   tenantListQuery,
   tenantView,
@@ -49,9 +51,16 @@ function accessPaths(): Json {
         { tags: ['tenants'], parameters: tenantId, ...body('UpdateTenant') },
       ),
       delete: operation(
-        'Delete a tenant: its keys are revoked, its endpoints disabled (their pending retries end); its history stays readable to the operator',
-        { '204': answer('Deleted.'), '404': errors.notFound },
-        { tags: ['tenants'], parameters: tenantId },
+        'Delete a tenant: its keys are revoked, its endpoints disabled (their pending retries end); its history stays readable to the operator. With erase=true, every row of the tenant and its resources is removed from PostgreSQL (the tenant id stays, so it is not reused) and the answer names what Kafka keeps until its retention passes',
+        {
+          '200': answer(
+            'Erased (erase=true): rows removed, and each topic with its retention.ms.',
+            'Erasure',
+          ),
+          '204': answer('Deleted.'),
+          '404': errors.notFound,
+        },
+        { tags: ['tenants'], parameters: [...tenantId, ...queryParameters(deleteTenantQuery)] },
       ),
     },
     '/v1/api-keys': {
@@ -150,6 +159,7 @@ export function withAccess(document: Json): Json {
         ...componentSchemas(
           {
             Tenant: tenantView,
+            Erasure: erasureView,
             TenantPage: pageOf(tenantView),
             ApiKey: apiKeyView,
             CreatedApiKey: createdApiKeyView,

@@ -1,9 +1,12 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import {
   createTenantBody,
+  deleteTenantQuery,
   tenantListQuery,
   TenantService,
   updateTenantBody,
+  type ErasureView,
   type Page,
   type TenantView,
 } from '@gateway/control';
@@ -43,9 +46,24 @@ export class TenantsController {
     return found(await this.tenants.update(id, parseWith(updateTenantBody, body), tenant), 'tenant', id);
   }
 
+  /**
+   * 204 after marking the tenant deleted; with `?erase=true` (the route is the operator's), 200
+   * with what was erased and what Kafka keeps until its retention passes (ADR 0028).
+   */
   @Delete(':id')
   @HttpCode(204)
-  async remove(@Param('id') id: string, @TenantParam() tenant?: string): Promise<void> {
+  async remove(
+    @Param('id') id: string,
+    @Query() query: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @TenantParam() tenant?: string,
+  ): Promise<ErasureView | undefined> {
+    if (parseWith(deleteTenantQuery, query).erase) {
+      const erased = found(await this.tenants.erase(id), 'tenant', id);
+      void reply.status(200);
+      return erased;
+    }
     if (!(await this.tenants.remove(id, tenant))) throw new NotFoundError('tenant', id);
+    return undefined;
   }
 }

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule } from '@gateway/platform';
 import type { AppConfig } from './config';
+import { DeadLetterExpiryJob } from './dead-letter-expiry.job';
 import { DeadLettersConsumer } from './dead-letters.consumer';
 import { RetriesConsumer } from './retries.consumer';
 
@@ -10,7 +11,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [PlatformModule.forRoot({ service: 'scheduler', config })],
-      providers: [RetriesConsumer, DeadLettersConsumer],
+      providers: [RetriesConsumer, DeadLettersConsumer, DeadLetterExpiryJob],
     };
   }
 }

@@ -20,6 +20,7 @@ export {
   type Replication,
   type EnsuredTopics,
   defaultTopicSpecs,
+  topicRetention,
 } from './topics';
 export {
   startValidatingConsumer,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { effectiveReplication } from './topics';
+import { topicNames } from '@gateway/schemas';
+import { effectiveReplication, topicRetention } from './topics';
 
 describe('effectiveReplication', () => {
   it('gives 3 replicas and min.insync.replicas 2 by default on three or more brokers', () => {
@@ -39,5 +40,17 @@ describe('effectiveReplication', () => {
       effectiveReplication({ replicationFactor: 3, minInsyncReplicas: 5 }, 3).minInsyncReplicas,
       3,
     );
+  });
+});
+
+describe('topicRetention', () => {
+  it("names each topic with its retention.ms: the dead-letter topic's forever, the brokers' default as null", () => {
+    const retention = new Map(
+      topicRetention(topicNames('p.')).map((entry) => [entry.topic, entry.retentionMs]),
+    );
+    assert.equal(retention.get('p.dead-letter'), -1);
+    assert.equal(retention.get('p.invalid'), 30 * 86400000);
+    assert.equal(retention.get('p.events'), null);
+    assert.equal(retention.size, 7);
   });
 });

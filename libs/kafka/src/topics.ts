@@ -36,6 +36,17 @@ export function defaultTopicSpecs(names: TopicNames, partitions = 8): TopicSpec[
 }
 
 /**
+ * How long each topic keeps its records (`retention.ms`; null where the brokers' default applies,
+ * -1 forever): what an erased tenant leaves in Kafka until it ages out (ADR 0028).
+ */
+export function topicRetention(names: TopicNames): { topic: string; retentionMs: number | null }[] {
+  return defaultTopicSpecs(names).map((spec) => {
+    const entry = spec.configEntries?.find((config) => config.name === 'retention.ms');
+    return { topic: spec.topic, retentionMs: entry === undefined ? null : Number(entry.value) };
+  });
+}
+
+/**
  * The replication a cluster of `brokers` can give: the factor is capped at the broker count (a
  * one-broker dev cluster gets 1), and min.insync.replicas defaults to that factor − 1, at least 1 and at
  * most the factor. `capped` says the cap applied, so the caller can log it.

@@ -82,7 +82,7 @@ export {
 } from './event-types/event-types.record';
 export { EventTypesRepository, type EventTypeListFilter } from './event-types/event-types.repository';
 export { tenantRecord, type TenantRecord, type TenantFields } from './tenants/tenants.record';
-export { TenantsRepository, type TenantListFilter } from './tenants/tenants.repository';
+export { TenantsRepository, type ErasedRows, type TenantListFilter } from './tenants/tenants.repository';
 export { apiKeyRecord, type ApiKeyRecord, type NewApiKey } from './api-keys/api-keys.record';
 export { ApiKeysRepository, type ApiKeyListFilter } from './api-keys/api-keys.repository';
 export { auditEntryRecord, type AuditEntryRecord, type NewAuditEntry } from './audit-log/audit-log.record';

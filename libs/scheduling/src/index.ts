@@ -7,3 +7,16 @@ export {
   type RetryIntakeSettings,
 } from './retry-intake';
 export { schedulerConfig } from './scheduler-config';
+export {
+  planPartitions,
+  partitionName,
+  dayOfPartition,
+  type DayPartition,
+  type PartitionPlan,
+  type PartitionPlanInput,
+} from './retention/partition-plan';
+export {
+  DeadLetterExpiry,
+  type DeadLetterExpiryPorts,
+  type DeadLetterExpirySettings,
+} from './retention/dead-letter-expiry';

@@ -39,4 +39,13 @@ export const schedulerConfig = {
     .describe(
       'Retries due later than the window that may wait to be stored in the background (about 1.5 KB each) before intake stops fetching; soon-due ones are stored first.',
     ),
+  DEAD_LETTER_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(36500)
+    .optional()
+    .describe(
+      'Days a dead letter is kept in PostgreSQL after it died (redriven or not), then deleted in batches; unset: kept (ADR 0028).',
+    ),
 };

@@ -35,3 +35,29 @@ export const tenantView = z.object({
   updatedAt: z.iso.datetime(),
 });
 export type TenantView = z.infer<typeof tenantView>;
+
+/** `DELETE /v1/tenants/:id?erase=true`: erase the tenant's data (ADR 0028) instead of marking it deleted. */
+export const deleteTenantQuery = z.strictObject({
+  erase: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
+});
+
+/** What a Kafka topic keeps of an erased tenant, and for how long (`null`: the brokers' default). */
+export const topicRetentionView = z.object({ topic: z.string(), retentionMs: z.number().int().nullable() });
+export type TopicRetention = z.infer<typeof topicRetentionView>;
+
+/** The answer to an erasure: the rows removed per table, and what stays in Kafka until its retention passes. */
+export const erasureView = z.object({
+  tenant: z.string(),
+  erased: z.object({
+    endpoints: z.number().int(),
+    sources: z.number().int(),
+    events: z.number().int(),
+    deliveries: z.number().int(),
+    apiKeys: z.number().int(),
+  }),
+  kafka: z.array(topicRetentionView),
+});
+export type ErasureView = z.infer<typeof erasureView>;

@@ -1,7 +1,14 @@
 import type { EndpointsRepository, TenantRecord, TenantsRepository } from '@gateway/persistence';
 import type { EndpointStatusService } from '../endpoints/endpoint-status.service';
 import { toPage, type Page } from '../pagination';
-import type { CreateTenant, TenantListQuery, TenantView, UpdateTenant } from './tenant.schemas';
+import type {
+  CreateTenant,
+  ErasureView,
+  TenantListQuery,
+  TenantView,
+  TopicRetention,
+  UpdateTenant,
+} from './tenant.schemas';
 
 const toTenantView = ({
   createdAt,
@@ -23,6 +30,8 @@ export class TenantService {
     private readonly tenants: TenantsRepository,
     private readonly endpoints: Pick<EndpointsRepository, 'tenantEndpointIds'>,
     private readonly status: Pick<EndpointStatusService, 'disable'>,
+    /** What each Kafka topic keeps (an erasure's answer: Kafka is not erased, it ages out). */
+    private readonly kafkaRetention: readonly TopicRetention[] = [],
   ) {}
 
   /** Undefined when the id is taken (by a tenant, or a deleted one: ids are not reused). */
@@ -69,5 +78,20 @@ export class TenantService {
       await this.status.disable(endpointId, 'tenant deleted');
     }
     return await this.tenants.markDeleted(id);
+  }
+
+  /**
+   * Erasure (ADR 0028), operator only: first as `remove` (each endpoint disabled, which ends its
+   * retries), so no retry fires into rows being erased; then every row of the tenant and its
+   * resources goes in one transaction. Repeatable: a second erasure finds nothing more (events
+   * still in Kafka and routed after the first leave rows a second one removes). Undefined when
+   * the tenant never existed; an earlier deleted tenant is erased too.
+   */
+  async erase(id: string): Promise<ErasureView | undefined> {
+    for (const endpointId of await this.endpoints.tenantEndpointIds(id)) {
+      await this.status.disable(endpointId, 'tenant erased');
+    }
+    const erased = await this.tenants.erase(id);
+    return erased && { tenant: id, erased, kafka: [...this.kafkaRetention] };
   }
 }

@@ -78,4 +78,13 @@ export class ApiKeysRepository {
     if (ids.length === 0) return;
     await this.db.query(`UPDATE api_keys SET last_used_at = now() WHERE id = ANY($1::text[])`, [ids]);
   }
+
+  /** Erasure (ADR 0028): deletes the tenant's keys (revoked or not); their ids. */
+  async eraseTenant(tenant: string): Promise<string[]> {
+    const [rows] = await this.db.query<UpdateResult<{ id: string }>>(
+      `DELETE FROM api_keys WHERE tenant = $1 RETURNING id`,
+      [tenant],
+    );
+    return rows.map((row) => row.id);
+  }
 }

@@ -73,4 +73,9 @@ export class AttemptsRepository {
       [deliveryId, afterAttempt, limit],
     );
   }
+
+  /** Erasure (ADR 0028): deletes the attempts of these deliveries. */
+  async eraseFor(deliveryIds: string[]): Promise<void> {
+    await this.db.query(`DELETE FROM attempts WHERE delivery_id = ANY($1::text[])`, [deliveryIds]);
+  }
 }

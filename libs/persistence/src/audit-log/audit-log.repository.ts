@@ -51,4 +51,15 @@ export class AuditLogRepository {
       sql.params,
     );
   }
+
+  /**
+   * Erasure (ADR 0028), the one deletion from the log: the entries of the tenant and those about
+   * its resources. The erasure's own entry is appended after it.
+   */
+  async eraseAbout(tenant: string, resourceIds: string[]): Promise<void> {
+    await this.db.query(`DELETE FROM audit_log WHERE tenant = $1 OR resource_id = ANY($2::text[])`, [
+      tenant,
+      resourceIds,
+    ]);
+  }
 }

@@ -115,4 +115,22 @@ export class DeadLettersRepository {
       count += sent;
     }
   }
+
+  /** Erasure (ADR 0028): deletes the dead letters to these endpoints or of these events. */
+  async eraseFor(endpointIds: string[], eventIds: string[]): Promise<void> {
+    await this.db.query(
+      `DELETE FROM dead_letters WHERE endpoint_id = ANY($1::text[]) OR event_id = ANY($2::text[])`,
+      [endpointIds, eventIds],
+    );
+  }
+
+  /** Retention (ADR 0028): deletes at most `limit` dead letters that died before `cutoff`, oldest first; how many. */
+  async expire(cutoff: Date, limit: number): Promise<number> {
+    const [, count] = await this.db.query<UpdateResult<unknown>>(
+      `DELETE FROM dead_letters WHERE (delivery_id, attempt) IN
+         (SELECT delivery_id, attempt FROM dead_letters WHERE dead_at < $1 ORDER BY dead_at LIMIT $2)`,
+      [cutoff, limit],
+    );
+    return count;
+  }
 }

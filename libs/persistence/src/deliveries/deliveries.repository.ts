@@ -1,7 +1,15 @@
 import { stringifyJson } from '@gateway/schemas';
 import type { AttemptRow } from '../attempts/attempts.record';
 import type { NewEvent } from '../events/events.record';
-import { columnsOf, exactTime, SqlConditions, type CursorPosition, type Database, type Sorted } from '../sql';
+import {
+  columnsOf,
+  exactTime,
+  SqlConditions,
+  type CursorPosition,
+  type Database,
+  type Sorted,
+  type UpdateResult,
+} from '../sql';
 import { deliveryRecord, type DeliveryClaim, type DeliveryRecord, type ReplayRow } from './deliveries.record';
 
 /** The first of each id: one statement may not propose the same key twice to ON CONFLICT DO UPDATE. */
@@ -220,5 +228,14 @@ export class DeliveriesRepository {
       rows: rows.map(({ sortKey: _sortKey, ...row }) => row),
       position: last && [last.sortKey, last.deliveryId],
     };
+  }
+
+  /** Erasure (ADR 0028): deletes the deliveries to these endpoints or of these events; their ids. */
+  async eraseFor(endpointIds: string[], eventIds: string[]): Promise<string[]> {
+    const [rows] = await this.db.query<UpdateResult<{ id: string }>>(
+      `DELETE FROM deliveries WHERE endpoint_id = ANY($1::text[]) OR event_id = ANY($2::text[]) RETURNING id`,
+      [endpointIds, eventIds],
+    );
+    return rows.map((row) => row.id);
   }
 }

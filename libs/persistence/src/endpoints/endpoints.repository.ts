@@ -283,4 +283,13 @@ export class EndpointsRepository {
       destination: withPassword(row.destination, (password) => this.passwords.open(password, row.id)),
     };
   }
+
+  /** Erasure (ADR 0028): deletes the tenant's endpoints (their secrets go with them); their ids. */
+  async eraseTenant(tenant: string): Promise<string[]> {
+    const [rows] = await this.db.query<UpdateResult<{ id: string }>>(
+      `DELETE FROM endpoints WHERE tenant = $1 RETURNING id`,
+      [tenant],
+    );
+    return rows.map((row) => row.id);
+  }
 }

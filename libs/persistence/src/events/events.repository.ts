@@ -6,6 +6,7 @@ import {
   type CursorPosition,
   type Database,
   type Sorted,
+  type UpdateResult,
 } from '../sql';
 import { eventRecord, type EventRecord } from './events.record';
 
@@ -53,5 +54,14 @@ export class EventsRepository {
   async exists(id: string, tenant?: string): Promise<boolean> {
     const sql = idOfTenant(id, tenant);
     return (await this.db.query<unknown[]>(`SELECT 1 FROM events ${sql.where()}`, sql.params)).length > 0;
+  }
+
+  /** Erasure (ADR 0028): deletes the tenant's events; their ids. */
+  async eraseTenant(tenant: string): Promise<string[]> {
+    const [rows] = await this.db.query<UpdateResult<{ id: string }>>(
+      `DELETE FROM events WHERE tenant = $1 RETURNING id`,
+      [tenant],
+    );
+    return rows.map((row) => row.id);
   }
 }

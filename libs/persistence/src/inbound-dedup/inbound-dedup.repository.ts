@@ -52,4 +52,9 @@ export class InboundDedupRepository {
     );
     return count;
   }
+
+  /** Erasure (ADR 0028): deletes the dedup keys of these sources. */
+  async eraseFor(sourceIds: string[]): Promise<void> {
+    await this.db.query(`DELETE FROM inbound_dedup WHERE source_id = ANY($1::text[])`, [sourceIds]);
+  }
 }

@@ -141,4 +141,12 @@ export class RetriesRepository {
       sql.params,
     );
   }
+
+  /** Erasure (ADR 0028): deletes the retries to these endpoints or of these deliveries. */
+  async eraseFor(endpointIds: string[], deliveryIds: string[]): Promise<void> {
+    await this.db.query(
+      `DELETE FROM retries WHERE endpoint_id = ANY($1::text[]) OR delivery_id = ANY($2::text[])`,
+      [endpointIds, deliveryIds],
+    );
+  }
 }

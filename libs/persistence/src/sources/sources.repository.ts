@@ -168,4 +168,13 @@ export class SourcesRepository {
   private opened<R extends Pick<SourceRecord, 'id' | 'secrets'>>(row: R): R {
     return { ...row, secrets: row.secrets.map((secret) => this.secrets.open(secret, row.id)) };
   }
+
+  /** Erasure (ADR 0028): deletes the tenant's sources; their ids. */
+  async eraseTenant(tenant: string): Promise<string[]> {
+    const [rows] = await this.db.query<UpdateResult<{ id: string }>>(
+      `DELETE FROM sources WHERE tenant = $1 RETURNING id`,
+      [tenant],
+    );
+    return rows.map((row) => row.id);
+  }
 }

@@ -1,4 +1,13 @@
 import { ApiKeysRepository } from '../api-keys/api-keys.repository';
+import { AttemptsRepository } from '../attempts/attempts.repository';
+import { AuditLogRepository } from '../audit-log/audit-log.repository';
+import { DeadLettersRepository } from '../dead-letters/dead-letters.repository';
+import { DeliveriesRepository } from '../deliveries/deliveries.repository';
+import { EndpointsRepository } from '../endpoints/endpoints.repository';
+import { EventsRepository } from '../events/events.repository';
+import { InboundDedupRepository } from '../inbound-dedup/inbound-dedup.repository';
+import { RetriesRepository } from '../retries/retries.repository';
+import { SourcesRepository } from '../sources/sources.repository';
 import {
   columnsOf,
   exactTime,
@@ -10,6 +19,15 @@ import {
   type UpdateResult,
 } from '../sql';
 import { tenantRecord, type TenantFields, type TenantRecord } from './tenants.record';
+
+/** What an erasure removed, counted per table. */
+export interface ErasedRows {
+  endpoints: number;
+  sources: number;
+  events: number;
+  deliveries: number;
+  apiKeys: number;
+}
 
 export interface TenantListFilter {
   /** Only this tenant (a tenant's key sees itself only). */
@@ -82,6 +100,49 @@ export class TenantsRepository {
       if (count === 0) return false;
       await new ApiKeysRepository(manager).revokeForTenant(id);
       return true;
+    });
+  }
+
+  /**
+   * Erasure (ADR 0028), in one transaction: every row of the tenant and of its resources, in every
+   * table, goes; the tenant's row stays as a tombstone holding only its id (name and metadata
+   * wiped), so the id is not reused. Undefined when the tenant never existed. The repositories of
+   * other tables are built over the transaction's manager; they take no SecretBox as they only delete.
+   */
+  erase(id: string): Promise<ErasedRows | undefined> {
+    return this.db.transaction(async (manager) => {
+      const [, count] = await manager.query<UpdateResult<unknown>>(
+        `UPDATE tenants SET name = '', metadata = '{}', deleted_at = COALESCE(deleted_at, now()), updated_at = now()
+         WHERE id = $1`,
+        [id],
+      );
+      if (count === 0) return undefined;
+      const endpointsRepo = new EndpointsRepository(manager);
+      const sourcesRepo = new SourcesRepository(manager);
+      const endpointIds = await endpointsRepo.tenantEndpointIds(id);
+      const eventIds = await new EventsRepository(manager).eraseTenant(id);
+      const deliveryIds = await new DeliveriesRepository(manager).eraseFor(endpointIds, eventIds);
+      await new AttemptsRepository(manager).eraseFor(deliveryIds);
+      await new RetriesRepository(manager).eraseFor(endpointIds, deliveryIds);
+      await new DeadLettersRepository(manager).eraseFor(endpointIds, eventIds);
+      await endpointsRepo.eraseTenant(id);
+      const sourceIds = await sourcesRepo.eraseTenant(id);
+      await new InboundDedupRepository(manager).eraseFor(sourceIds);
+      const keyIds = await new ApiKeysRepository(manager).eraseTenant(id);
+      await new AuditLogRepository(manager).eraseAbout(id, [
+        ...endpointIds,
+        ...sourceIds,
+        ...eventIds,
+        ...deliveryIds,
+        ...keyIds,
+      ]);
+      return {
+        endpoints: endpointIds.length,
+        sources: sourceIds.length,
+        events: eventIds.length,
+        deliveries: deliveryIds.length,
+        apiKeys: keyIds.length,
+      };
     });
   }
 }

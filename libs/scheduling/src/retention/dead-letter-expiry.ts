@@ -1,0 +1,67 @@
+const DAY_MS = 86_400_000;
+
+export interface DeadLetterExpiryPorts {
+  /** Deletes at most `limit` dead letters that died before `cutoff`; how many it deleted. */
+  expire(cutoff: Date, limit: number): Promise<number>;
+  now(): Date;
+  /** A pass that failed (the next one retries). */
+  failed(error: unknown): void;
+}
+
+export interface DeadLetterExpirySettings {
+  /** A dead letter is kept this many days after it died (redriven or not). */
+  retentionDays: number;
+  /** Rows per statement: a pass is many short statements, never one long lock. */
+  batch: number;
+  intervalMs: number;
+}
+
+/**
+ * Removes dead letters older than DEAD_LETTER_RETENTION_DAYS in bounded batches (ADR 0028). The
+ * `dead_letters` table is small and unpartitioned (a row per delivery that gave up), so a batched
+ * delete by `dead_at` (indexed) is enough; the event tables are for partition drops.
+ */
+export class DeadLetterExpiry {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<number> | undefined;
+
+  constructor(
+    private readonly ports: DeadLetterExpiryPorts,
+    private readonly settings: DeadLetterExpirySettings,
+  ) {}
+
+  /** One pass: batches until one comes back short; the rows deleted. */
+  async runOnce(): Promise<number> {
+    const cutoff = new Date(this.ports.now().getTime() - this.settings.retentionDays * DAY_MS);
+    let total = 0;
+    for (;;) {
+      const deleted = await this.ports.expire(cutoff, this.settings.batch);
+      total += deleted;
+      if (deleted < this.settings.batch) return total;
+    }
+  }
+
+  start(): void {
+    this.timer ??= setInterval(() => void this.pass(), this.settings.intervalMs).unref();
+    void this.pass();
+  }
+
+  /** Stops the timer and waits for a pass in progress. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running?.catch(() => 0);
+  }
+
+  private async pass(): Promise<void> {
+    if (this.running !== undefined) return;
+    this.running = this.runOnce();
+    try {
+      await this.running;
+    } catch (error) {
+      this.ports.failed(error);
+    } finally {
+      this.running = undefined;
+    }
+  }
+}
