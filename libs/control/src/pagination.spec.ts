@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
-import { encodeCursor, intSortKey, pageQuery, timeSortKey, toPage } from './pagination';
+import {
+  asksOtherTenant,
+  encodeCursor,
+  intSortKey,
+  pageQuery,
+  timeSortKey,
+  toIdPage,
+  toPage,
+} from './pagination';
 
 describe('pagination', () => {
   const query = z.object(pageQuery(timeSortKey));
@@ -48,5 +56,22 @@ describe('pagination', () => {
       (row) => row.n,
     );
     assert.deepEqual(last, { data: [1, 2, 3], nextCursor: null });
+  });
+
+  it('pages rows listed by (sortKey, id): the cursor is that pair, and the view never sees the sort key', () => {
+    const rows = ['a', 'b', 'c'].map((id, n) => ({ sortKey: String(n), id, name: id.toUpperCase() }));
+    const page = toIdPage(rows, 2, (row) => ({ ...row }));
+    assert.deepEqual(page.data, [
+      { id: 'a', name: 'A' },
+      { id: 'b', name: 'B' },
+    ]);
+    assert.equal(page.nextCursor, encodeCursor(['1', 'b']));
+  });
+
+  it("tells a tenant's filter by another tenant apart from its own, no filter, and the operator's", () => {
+    assert.equal(asksOtherTenant('b', 'a'), true);
+    assert.equal(asksOtherTenant('a', 'a'), false);
+    assert.equal(asksOtherTenant(undefined, 'a'), false);
+    assert.equal(asksOtherTenant('b', undefined), false);
   });
 });

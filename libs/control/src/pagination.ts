@@ -73,3 +73,27 @@ export function toPage<R, T>(
     nextCursor: rows.length > limit && last !== undefined ? encodeCursor(positionOf(last)) : null,
   };
 }
+
+/**
+ * `toPage` for rows listed by `(sortKey, id)`, the keyset most lists use: the cursor is that pair,
+ * and the view never sees the sort key.
+ */
+export function toIdPage<R extends { sortKey: string; id: string }, T>(
+  rows: R[],
+  limit: number,
+  view: (row: Omit<R, 'sortKey'>) => T,
+): Page<T> {
+  return toPage(
+    rows,
+    limit,
+    (row) => [row.sortKey, row.id],
+    ({ sortKey: _sortKey, ...row }) => view(row),
+  );
+}
+
+/**
+ * Whether a tenant's caller asked to filter a list by another tenant: it gets an empty page, the
+ * same as a tenant with nothing to list, so the filter tells it nothing (ADR 0025).
+ */
+export const asksOtherTenant = (asked: string | undefined, confinedTo: string | undefined): boolean =>
+  confinedTo !== undefined && asked !== undefined && asked !== confinedTo;

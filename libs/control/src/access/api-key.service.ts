@@ -1,6 +1,6 @@
 import type { ApiKeyRecord, ApiKeysRepository, TenantsRepository } from '@gateway/persistence';
 import { newApiKeyId } from '../ids';
-import { toPage, type Page } from '../pagination';
+import { toIdPage, type Page } from '../pagination';
 import { newApiKey } from './api-key-secret';
 import type { Caller } from './scopes';
 import type { ApiKeyListQuery, ApiKeyView, CreateApiKey, CreatedApiKeyView } from './api-key.schemas';
@@ -72,12 +72,7 @@ export class ApiKeyService {
 
   async list(query: ApiKeyListQuery, confinedTo: string | undefined): Promise<Page<ApiKeyView>> {
     const rows = await this.keys.list({ tenant: confinedTo, after: query.cursor, limit: query.limit + 1 });
-    return toPage(
-      rows,
-      query.limit,
-      (row) => [row.sortKey, row.id],
-      ({ sortKey: _sortKey, ...row }) => toApiKeyView(row),
-    );
+    return toIdPage(rows, query.limit, toApiKeyView);
   }
 
   /** False when there is no such key (or it is another tenant's). */

@@ -1,5 +1,5 @@
 import type { AuditEntryRecord, AuditLogRepository } from '@gateway/persistence';
-import { toPage, type Page } from '../pagination';
+import { asksOtherTenant, toIdPage, type Page } from '../pagination';
 import type { Caller } from '../access/scopes';
 import type { AuditEntryView, AuditLogQuery } from './audit.schemas';
 
@@ -40,7 +40,7 @@ export class AuditService {
 
   /** A tenant's caller sees its own tenant's entries only, whatever `tenant` it asks for. */
   async list(query: AuditLogQuery, confinedTo: string | undefined): Promise<Page<AuditEntryView>> {
-    if (confinedTo !== undefined && query.tenant !== undefined && query.tenant !== confinedTo) {
+    if (asksOtherTenant(query.tenant, confinedTo)) {
       return { data: [], nextCursor: null };
     }
     const rows = await this.log.list({
@@ -53,11 +53,6 @@ export class AuditService {
       after: query.cursor,
       limit: query.limit + 1,
     });
-    return toPage(
-      rows,
-      query.limit,
-      (row) => [row.sortKey, row.id],
-      ({ sortKey: _sortKey, ...row }) => toView(row),
-    );
+    return toIdPage(rows, query.limit, toView);
   }
 }

@@ -3,7 +3,7 @@ import type { EndpointRecord, EndpointsRepository } from '@gateway/persistence';
 import { generateSecret } from '@gateway/signing';
 import { newEndpointId } from '../ids';
 import { maskHeaders } from './custom-headers';
-import { toPage, type Page } from '../pagination';
+import { asksOtherTenant, toIdPage, type Page } from '../pagination';
 import type { CatalogRejected } from '../event-types/event-type.service';
 import type { EndpointStatusService } from './endpoint-status.service';
 import type {
@@ -59,7 +59,7 @@ export class EndpointService {
   }
 
   async list(query: EndpointListQuery, confinedTo?: string): Promise<Page<EndpointView>> {
-    if (confinedTo !== undefined && query.tenant !== undefined && query.tenant !== confinedTo) {
+    if (asksOtherTenant(query.tenant, confinedTo)) {
       return { data: [], nextCursor: null };
     }
     const rows = await this.endpoints.list({
@@ -68,12 +68,7 @@ export class EndpointService {
       after: query.cursor,
       limit: query.limit + 1,
     });
-    return toPage(
-      rows,
-      query.limit,
-      (row) => [row.sortKey, row.id],
-      ({ sortKey: _sortKey, ...row }) => toEndpointView(row),
-    );
+    return toIdPage(rows, query.limit, toEndpointView);
   }
 
   async get(id: string, confinedTo?: string): Promise<EndpointView | undefined> {

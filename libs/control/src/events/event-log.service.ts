@@ -6,7 +6,7 @@ import type {
   EventRecord,
   EventsRepository,
 } from '@gateway/persistence';
-import { toPage, type Page } from '../pagination';
+import { asksOtherTenant, toIdPage, toPage, type Page } from '../pagination';
 import type {
   AttemptListQuery,
   AttemptView,
@@ -51,7 +51,7 @@ export class EventLogService {
   ) {}
 
   async listEvents(query: EventListQuery, confinedTo?: string): Promise<Page<EventView>> {
-    if (confinedTo !== undefined && query.tenant !== undefined && query.tenant !== confinedTo) {
+    if (asksOtherTenant(query.tenant, confinedTo)) {
       return { data: [], nextCursor: null };
     }
     const rows = await this.events.list({
@@ -62,12 +62,7 @@ export class EventLogService {
       after: query.cursor,
       limit: query.limit + 1,
     });
-    return toPage(
-      rows,
-      query.limit,
-      (row) => [row.sortKey, row.id],
-      ({ sortKey: _sortKey, ...row }) => toEventView(row),
-    );
+    return toIdPage(rows, query.limit, toEventView);
   }
 
   async getEvent(id: string, confinedTo?: string): Promise<EventView | undefined> {
@@ -82,12 +77,7 @@ export class EventLogService {
   ): Promise<Page<DeliveryView> | undefined> {
     if (!(await this.events.exists(eventId, confinedTo))) return undefined;
     const rows = await this.deliveries.listForEvent(eventId, query.cursor, query.limit + 1, confinedTo);
-    return toPage(
-      rows,
-      query.limit,
-      (row) => [row.sortKey, row.id],
-      ({ sortKey: _sortKey, ...row }) => toDeliveryView(row),
-    );
+    return toIdPage(rows, query.limit, toDeliveryView);
   }
 
   async listAttempts(

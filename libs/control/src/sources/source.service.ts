@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { SourceRecord, SourcesRepository } from '@gateway/persistence';
 import { providerKeySchema } from '@gateway/signing';
-import { toPage, type Page } from '../pagination';
+import { toIdPage, type Page } from '../pagination';
 import { secretIssues, type SourceIssue } from './source-secrets';
 import type { CreateSource, SourceListQuery, SourceView, UpdateSource } from './source.schemas';
 
@@ -41,12 +41,7 @@ export class SourceService {
       after: query.cursor,
       limit: query.limit + 1,
     });
-    return toPage(
-      rows,
-      query.limit,
-      (row) => [row.sortKey, row.id],
-      ({ sortKey: _sortKey, ...row }) => this.view(row),
-    );
+    return toIdPage(rows, query.limit, (row) => this.view(row));
   }
 
   async get(id: string, confinedTo?: string): Promise<SourceView | undefined> {

@@ -1,6 +1,6 @@
 import type { EndpointsRepository, TenantRecord, TenantsRepository } from '@gateway/persistence';
 import type { EndpointStatusService } from '../endpoints/endpoint-status.service';
-import { toPage, type Page } from '../pagination';
+import { toIdPage, type Page } from '../pagination';
 import type {
   CreateTenant,
   ErasureView,
@@ -42,12 +42,7 @@ export class TenantService {
 
   async list(query: TenantListQuery, confinedTo: string | undefined): Promise<Page<TenantView>> {
     const rows = await this.tenants.list({ id: confinedTo, after: query.cursor, limit: query.limit + 1 });
-    return toPage(
-      rows,
-      query.limit,
-      (row) => [row.sortKey, row.id],
-      ({ sortKey: _sortKey, ...row }) => toTenantView(row),
-    );
+    return toIdPage(rows, query.limit, toTenantView);
   }
 
   async get(id: string, confinedTo: string | undefined): Promise<TenantView | undefined> {
