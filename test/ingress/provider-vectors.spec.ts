@@ -59,6 +59,7 @@ describe('provider vectors through POST /in/:sourceId', () => {
         maxBodyBytes: 64 * 1024,
         dedupWindowSeconds: 86400,
         rateLimit: null,
+        unreadable: null,
       });
     });
     const handler = createIngressHandler({

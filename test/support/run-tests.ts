@@ -49,12 +49,15 @@ function runNode(args: string[], env: NodeJS.ProcessEnv, onLine?: (line: string)
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const unit = args.includes('--unit');
-  const filter = args.filter((arg) => arg !== '--unit');
+  // A source path names its compiled spec: `test/api/x.spec.ts` filters as `test/api/x.spec.js`.
+  const filter = args.filter((arg) => arg !== '--unit').map((arg) => arg.replace(/\.ts$/, '.js'));
   const dist = path.join(repoRoot, 'dist');
   const files = (unit ? ['libs', 'apps', 'tools'] : ['libs', 'apps', 'tools', 'test'])
     .flatMap((dir) => specFiles(path.join(dist, dir)))
     .filter((file) => filter.length === 0 || filter.some((part) => file.includes(part)))
     .sort();
+  // With no file, node --test would find every spec itself: a filter that matches nothing is a mistake.
+  if (files.length === 0) throw new Error(`no spec file matches ${filter.join(' ')}`);
   let infra: Infra | undefined;
   const env: NodeJS.ProcessEnv = {
     ...process.env,

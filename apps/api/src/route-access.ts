@@ -9,14 +9,32 @@ export interface RouteAccess {
    */
   tenantKeys: boolean;
   /** A change: its audit action and resource type. Reads have none. */
-  audit?: { action: string; resource: string };
+  audit?: AuditedAs;
+}
+
+/**
+ * How a change is recorded: its entry commits in the change's own transaction, so neither exists
+ * without the other. A bulk change (`bulk`: recover, redrive) pages through many deliveries and
+ * sends each page to Kafka; held in one transaction it would lock rows the dispatcher records
+ * attempts on, stalling every endpoint, so its entry is appended after it, outside (ADR 0025).
+ */
+export interface AuditedAs {
+  action: string;
+  resource: string;
+  bulk?: true;
 }
 
 const read = (scope: Scope, tenantKeys = true): RouteAccess => ({ scope, tenantKeys });
+const resourceOf = (action: string): string => action.slice(0, action.indexOf('.'));
 const change = (scope: Scope, action: string, tenantKeys = true): RouteAccess => ({
   scope,
   tenantKeys,
-  audit: { action, resource: action.slice(0, action.indexOf('.')) },
+  audit: { action, resource: resourceOf(action) },
+});
+const bulkChange = (scope: Scope, action: string): RouteAccess => ({
+  scope,
+  tenantKeys: true,
+  audit: { action, resource: resourceOf(action), bulk: true },
 });
 
 /**
@@ -41,9 +59,9 @@ export const routeAccess: Record<string, RouteAccess> = {
   'GET /v1/deliveries/:id/attempts': read('events:read'),
   'GET /v1/endpoints/:id/retries': read('endpoints:read'),
   'GET /v1/dead-letters': read('events:read'),
-  'POST /v1/dead-letters/redrive': change('deliveries:replay', 'dead-letter.redrive'),
+  'POST /v1/dead-letters/redrive': bulkChange('deliveries:replay', 'dead-letter.redrive'),
   'POST /v1/deliveries/:id/retry': change('deliveries:replay', 'delivery.retry'),
-  'POST /v1/endpoints/:id/recover': change('deliveries:replay', 'endpoint.recover'),
+  'POST /v1/endpoints/:id/recover': bulkChange('deliveries:replay', 'endpoint.recover'),
   'POST /v1/events/:id/replay': change('deliveries:replay', 'event.replay'),
   'POST /v1/sources': change('sources:write', 'source.create'),
   'GET /v1/sources': read('sources:read'),

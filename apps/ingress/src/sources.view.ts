@@ -36,6 +36,12 @@ export class SourcesView implements OnApplicationBootstrap, BeforeApplicationShu
         metrics.ingressSourcesLoaded.set(this.registry.size);
         if (unusable.length > 0)
           this.logger.warn({ sourceIds: unusable }, 'sources with an unknown provider are ignored');
+        for (const row of rows)
+          if (row.unreadable !== null)
+            this.logger.error(
+              { sourceId: row.id, reason: row.unreadable },
+              "a source's secrets do not open: its requests get 503 until SECRETS_ENCRYPTION_KEYS holds its key",
+            );
       },
       (error) => this.logger.warn({ err: error }, 'source reload failed; keeping the last view'),
     );

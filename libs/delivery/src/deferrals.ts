@@ -1,17 +1,19 @@
 import type { DeliveryTask, RetryTask } from '@gateway/schemas';
 
 /**
- * The endpoint's circuit is open until `until`: the task waits in the retry scheduler until then,
- * spread over a fifth of the wait, so the endpoint's backlog does not all come due at once.
+ * The endpoint takes no attempt until `until` (its circuit is open, or its secrets do not open:
+ * `reason`): the task waits in the retry scheduler until then, spread over a fifth of the wait, so
+ * the endpoint's backlog does not all come due at once.
  */
-export function circuitOpenRetry(
+export function admissionRetry(
   task: DeliveryTask,
-  until: number,
+  admission: { until: number; reason: string },
   now: number,
   random: () => number,
 ): RetryTask {
+  const { until, reason } = admission;
   const dueAt = until + Math.round(0.2 * Math.max(1000, until - now) * random());
-  return { task, dueAt, lastError: 'circuit open', lastStatusCode: null };
+  return { task, dueAt, lastError: reason, lastStatusCode: null };
 }
 
 /**

@@ -7,7 +7,7 @@ import { completeAttempt, prepareAttempt, type CalledAttempt, type PreparedAttem
 import { Backlog, type BacklogSettings } from './backlog';
 import { systemClock, type Clock } from './clock';
 import { CopyGuard } from './copy-guard';
-import { circuitOpenRetry, queueFullRetry } from './deferrals';
+import { admissionRetry, queueFullRetry } from './deferrals';
 import type { DispatcherPorts } from './dispatcher-ports';
 import { DurableWrites } from './durable-writes';
 import { EndpointHealth, type HealthSettings } from './endpoint-health';
@@ -48,8 +48,7 @@ export class Dispatcher {
   private readonly followUp: FollowUp;
   /**
    * When a circuit opens, its endpoint's whole queue (up to `queuePerEndpoint` tasks) is handed to
-   * the retry topic. Done in one go, that is one long stretch of encoding and producing that every
-   * other endpoint's deliveries wait behind; paced, their I/O gets in between.
+   * the retry topic: paced, so other endpoints' I/O gets in between instead of waiting behind it.
    */
   private readonly handOffs = new TurnPacer(HAND_OFFS_PER_TURN);
   private stopping = false;
@@ -212,9 +211,13 @@ export class Dispatcher {
       if (!this.health.enabled(endpoint)) return { done: this.cancel(job, 'endpoint disabled') };
       const now = this.clock.now();
       const admission = this.health.admit(endpoint);
+      if (admission.kind === 'hold') {
+        await this.holdUntil(admission.until);
+        continue;
+      }
       if (admission.kind === 'defer') {
         await this.handOffs.next();
-        return { done: this.defer(job, circuitOpenRetry(task, admission.until, now, this.random)) };
+        return { done: this.defer(job, admissionRetry(task, admission, now, this.random)) };
       }
       const preparation = prepareAttempt({ task, endpoint, traceparent: job.traceparent, now });
       if (preparation.kind === 'cancel') return { done: this.cancel(job, preparation.reason) };
@@ -226,8 +229,7 @@ export class Dispatcher {
         return { done: this.followUp.apply(completed), attempted: true };
       // An ordered endpoint retries its head in place: later tasks for it wait, nobody else does.
       await this.followUp.retryInPlace(completed, step.dueAt);
-      await this.sleepUntil(step.dueAt);
-      if (this.stopping) throw new Error('stopping: ordered retry left for the next start');
+      await this.holdUntil(step.dueAt);
       task = { ...task, attempt: task.attempt + 1 };
     }
   }
@@ -237,9 +239,10 @@ export class Dispatcher {
     return { prepared, startedAt, result: await this.ports.deliver(prepared.target, prepared.message) };
   }
 
-  private async sleepUntil(at: number): Promise<void> {
-    while (!this.stopping && this.clock.now() < at) {
+  private async holdUntil(at: number): Promise<void> {
+    while (!this.stopping && this.clock.now() < at)
       await new Promise((resolve) => setTimeout(resolve, Math.min(1000, at - this.clock.now())));
-    }
+    // On shutdown, an ordered head held in place is left for the next start.
+    if (this.stopping) throw new Error('stopping: an ordered head left for the next start');
   }
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createLogger } from '@gateway/observability';
 import { DurableWrites } from './durable-writes';
-import { EndpointHealth, type HealthSettings } from './endpoint-health';
+import { EndpointHealth, UNREADABLE_WAIT_MS, type HealthSettings } from './endpoint-health';
 import { endpointRow as row } from './endpoint-row.fixture';
 
 const writes = new DurableWrites(createLogger('test', 'silent'), () => false);
@@ -33,6 +33,22 @@ function health(settings: Partial<HealthSettings> = {}, first = row()) {
 }
 
 describe('EndpointHealth', () => {
+  it('sends nothing to an endpoint whose secrets do not open: defers its tasks, holds an ordered head (ADR 0027)', () => {
+    const reason = 'a secret at endpoint_secrets.key:ep_1 is sealed under a key id that is not configured';
+    const { subject, clock } = health();
+    assert.deepEqual(subject.admit(row({ unreadable: reason })), {
+      kind: 'defer',
+      until: clock.at + UNREADABLE_WAIT_MS,
+      reason,
+    });
+    assert.deepEqual(subject.admit(row({ unreadable: reason, ordered: true })), {
+      kind: 'hold',
+      until: clock.at + UNREADABLE_WAIT_MS,
+      reason,
+    });
+    assert.deepEqual(subject.admit(row()), { kind: 'attempt' }, 'the row read again, fixed');
+  });
+
   it('opens the circuit after the threshold, defers until the open period ends, probes once, closes on success', async () => {
     const { subject, clock, view, calls, events } = health();
     const endpoint = view.current;
@@ -41,7 +57,11 @@ describe('EndpointHealth', () => {
     await subject.failed(endpoint);
     assert.deepEqual(calls, ['setFailing ep_1 true'], 'the failing streak starts as the circuit opens');
     assert.equal(subject.failingSince(endpoint), new Date(clock.at).toISOString());
-    assert.deepEqual(subject.admit(endpoint), { kind: 'defer', until: clock.at + 1000 });
+    assert.deepEqual(subject.admit(endpoint), {
+      kind: 'defer',
+      until: clock.at + 1000,
+      reason: 'circuit open',
+    });
     assert.equal(subject.healthy('ep_1'), false);
 
     clock.at += 1000;

@@ -1,10 +1,19 @@
 import { metrics } from '@gateway/observability';
 import type { EndpointTargetRow } from '@gateway/persistence';
-import { CircuitBreaker, type Admission, type BreakerSettings } from './circuit-breaker';
+import { CircuitBreaker, type BreakerSettings } from './circuit-breaker';
 import type { Clock } from './clock';
 import type { DispatcherPorts } from './dispatcher-ports';
 import type { DurableWrites } from './durable-writes';
 import { publishFailingEndpoints, type FailingEndpoint } from './failing-endpoints';
+
+/**
+ * Whether an attempt may go now: `defer` hands the task to the retry scheduler until `until`;
+ * `hold` keeps an ordered endpoint's head in place until then (its later tasks wait behind it).
+ */
+export type HealthAdmission = { kind: 'attempt' } | { kind: 'defer' | 'hold'; until: number; reason: string };
+
+/** How long a task of an endpoint whose secrets do not open waits before it looks again. */
+export const UNREADABLE_WAIT_MS = 60_000;
 
 export interface HealthSettings {
   breaker: BreakerSettings;
@@ -64,14 +73,20 @@ export class EndpointHealth {
    * Whether an attempt may go now. An ordered endpoint has no circuit: it holds its own head
    * instead, since deferring it would break its order.
    */
-  admit(endpoint: EndpointTargetRow): Admission {
+  admit(endpoint: EndpointTargetRow): HealthAdmission {
+    // A secret that does not open (ADR 0027) is the operator's to fix: nothing is sent, nothing is
+    // lost, and no other endpoint notices. Ordered ones hold their head, the others wait in the scheduler.
+    if (endpoint.unreadable !== null) {
+      const until = this.clock.now() + UNREADABLE_WAIT_MS;
+      return { kind: endpoint.ordered ? 'hold' : 'defer', until, reason: endpoint.unreadable };
+    }
     if (endpoint.ordered) return { kind: 'attempt' };
     const breaker = this.breakerFor(endpoint.id);
     const before = breaker.state;
     const admission = breaker.admit(this.clock.now());
     // The open period ended: this attempt is the half-open probe.
     if (breaker.state !== before) metrics.circuitTransitions.inc({ to: breaker.state });
-    return admission;
+    return admission.kind === 'attempt' ? admission : { ...admission, reason: 'circuit open' };
   }
 
   /** An attempt succeeded: closes the circuit, and ends the failing streak (endpoint.recovered). */

@@ -17,6 +17,7 @@ export const endpointRow = (overrides: Partial<EndpointTargetRow> = {}): Endpoin
     retryPolicy: null,
     failingSince: null,
     secrets: [{ key: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', expiresAt: null }],
+    unreadable: null,
     ...overrides,
   });
 

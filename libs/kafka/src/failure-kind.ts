@@ -68,3 +68,28 @@ export function describeFailure(error: unknown): string {
   const text = `${typeof name === 'string' ? name : 'Error'}${typeof code === 'string' ? ` ${code}` : ''}: ${typeof message === 'string' ? message : String(error)}`;
   return text.length > 500 ? `${text.slice(0, 499)}…` : text;
 }
+
+/**
+ * SQLSTATE classes of a server that cannot serve now: 08 connection exception, 40 transaction
+ * rollback (serialization failure, deadlock), 53 insufficient resources, 57 operator intervention
+ * (shutting down, cannot connect now).
+ */
+const UNAVAILABLE_CLASSES = new Set(['08', '40', '53', '57']);
+
+/**
+ * Whether an error says a dependency (PostgreSQL, Kafka) is down or busy, rather than that the
+ * request or the code is wrong: a caller's answer is then 503 with Retry-After, never a 500. A
+ * statement PostgreSQL refuses for what it says (a syntax error, a raised exception) is not an
+ * outage, though a consumer may still retry it (`failureKind`).
+ */
+export function dependencyUnavailable(error: unknown): boolean {
+  return errorChain(error).some((link) => {
+    if (typeof link !== 'object' || link === null) return false;
+    const { code, name, message } = link as { code?: unknown; name?: unknown; message?: unknown };
+    if (typeof code === 'string' && SQLSTATE.test(code) && !SYSTEM_CODE.test(code))
+      return UNAVAILABLE_CLASSES.has(code.slice(0, 2));
+    if (code === 'kafka_unavailable' || (typeof code === 'string' && SYSTEM_CODE.test(code))) return true;
+    if (typeof name === 'string' && (name.startsWith('KafkaJS') || name === 'TimeoutError')) return true;
+    return typeof message === 'string' && CONNECTION_MESSAGE.test(message);
+  });
+}

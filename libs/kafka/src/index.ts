@@ -41,4 +41,4 @@ export {
   type MessageScreen,
 } from './tracked-consumer';
 export { OffsetTracker } from './offset-tracker';
-export { failureKind, describeFailure, type FailureKind } from './failure-kind';
+export { failureKind, describeFailure, dependencyUnavailable, type FailureKind } from './failure-kind';

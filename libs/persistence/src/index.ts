@@ -8,6 +8,7 @@ export {
 export { listenForChanges, type ChangeListener } from './change-listener';
 export type { DataSource } from 'typeorm';
 export { LiveView } from './live-view';
+export { UnitOfWork } from './unit-of-work';
 export { repositories } from './repositories';
 export { reencryptSecrets, type ReencryptionCounts } from './secrets-reencryption';
 export type { Database, CursorPosition, Sorted } from './sql';

@@ -1,4 +1,4 @@
-import { SecretBox } from '@gateway/encryption';
+import { SecretBox, SecretOpenError } from '@gateway/encryption';
 
 /**
  * A column holding secrets encrypted at rest: seals what a repository writes and opens what it
@@ -61,3 +61,17 @@ const mapValues = (
   map: (value: string, name: string) => string,
 ): Record<string, string> =>
   Object.fromEntries(Object.entries(values).map(([name, value]) => [name, map(value, name)]));
+
+/**
+ * A row for a service's live view: opened, or, when one of its secrets does not open (a key not
+ * configured, a tampered value), the row marked with why. Only that row is affected; any other
+ * error still fails the load.
+ */
+export function openedOrUnreadable<R>(open: () => R, unreadable: (reason: string) => R): R {
+  try {
+    return open();
+  } catch (error) {
+    if (error instanceof SecretOpenError) return unreadable(error.message);
+    throw error;
+  }
+}

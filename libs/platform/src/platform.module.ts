@@ -15,6 +15,7 @@ import {
   createDataSource,
   repositories,
   serviceStatementLimits,
+  UnitOfWork,
   type DataSource,
 } from '@gateway/persistence';
 import { createLogger, type Logger } from '@gateway/observability';
@@ -95,8 +96,16 @@ export class PlatformModule {
       : null;
     // Each table's repository over the data source, injected by class (none without a database).
     const box = config.SECRETS_ENCRYPTION_KEYS && new SecretBox(config.SECRETS_ENCRYPTION_KEYS);
-    const repositoryProviders = dataSource
-      ? repositories.map((repository) => ({ provide: repository, useValue: new repository(dataSource, box) }))
+    // One unit of work per process: a request that must commit several tables together runs in it.
+    const unitOfWork = dataSource && new UnitOfWork(dataSource);
+    const repositoryProviders = unitOfWork
+      ? [
+          { provide: UnitOfWork, useValue: unitOfWork },
+          ...repositories.map((repository) => ({
+            provide: repository,
+            useValue: new repository(unitOfWork.database, box),
+          })),
+        ]
       : [];
     return {
       module: PlatformModule,

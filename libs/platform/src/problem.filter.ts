@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { KafkaUnavailableError } from '@gateway/kafka';
+import { SecretOpenError } from '@gateway/encryption';
+import { dependencyUnavailable, KafkaUnavailableError } from '@gateway/kafka';
 import type { Logger } from '@gateway/observability';
 import { DomainError, ValidationError } from './domain-error';
 
-/** Retry-After of a 503 whose cause is a Kafka write that was not acknowledged. */
+/** Retry-After of a 503 whose cause is a dependency (Kafka, PostgreSQL, a missing key). */
 export const KAFKA_RETRY_AFTER_SECONDS = 5;
 
 const titles: Record<number, string> = {
@@ -31,13 +32,7 @@ export class ProblemFilter implements ExceptionFilter {
   constructor(private readonly logger: Logger) {}
 
   catch(thrown: unknown, host: ArgumentsHost): void {
-    // A Kafka write that was not acknowledged (replay, recover, redrive...): 503, never a false 2xx.
-    const exception =
-      thrown instanceof KafkaUnavailableError
-        ? new DomainError('kafka_unavailable', 503, 'Kafka did not acknowledge the write; retry later', {
-            retryAfter: KAFKA_RETRY_AFTER_SECONDS,
-          })
-        : thrown;
+    const exception = unavailable(thrown) ?? thrown;
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const problem = this.toProblem(exception);
@@ -70,6 +65,39 @@ export class ProblemFilter implements ExceptionFilter {
     const detail = status < 500 && exception instanceof Error ? exception.message : 'internal error';
     return { type: `urn:gateway:problem:http_${status}`, title: titles[status] ?? 'Error', status, detail };
   }
+}
+
+/**
+ * A failure that is no fault of the request is a 503 with Retry-After, never a 500 or a false 2xx:
+ * a Kafka write not acknowledged (replay, recover, redrive...), PostgreSQL down or busy, or a stored
+ * secret sealed under a key this process is not configured with (ADR 0027: the operator restores
+ * the key; the caller's request was fine).
+ */
+function unavailable(thrown: unknown): DomainError | undefined {
+  const retryAfter = { retryAfter: KAFKA_RETRY_AFTER_SECONDS };
+  if (thrown instanceof KafkaUnavailableError)
+    return new DomainError(
+      'kafka_unavailable',
+      503,
+      'Kafka did not acknowledge the write; retry later',
+      retryAfter,
+    );
+  if (thrown instanceof HttpException || thrown instanceof DomainError) return undefined;
+  if (thrown instanceof SecretOpenError)
+    return new DomainError(
+      'secret_unavailable',
+      503,
+      "a stored secret of this resource cannot be opened with the gateway's configured keys; retry later",
+      retryAfter,
+    );
+  if (dependencyUnavailable(thrown))
+    return new DomainError(
+      'dependency_unavailable',
+      503,
+      'a dependency (PostgreSQL or Kafka) is unavailable; retry later',
+      retryAfter,
+    );
+  return undefined;
 }
 
 function statusOf(exception: unknown): number {

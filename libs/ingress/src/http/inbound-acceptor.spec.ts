@@ -13,6 +13,7 @@ const github = (overrides: Partial<IngressSource> = {}): IngressSource => ({
   maxBodyBytes: 1000,
   dedupWindowSeconds: 60,
   rateLimit: null,
+  unreadable: null,
   ...overrides,
 });
 
@@ -104,6 +105,15 @@ describe('InboundAcceptor', () => {
         outcome.reason === 'bad-signature' &&
         !outcome.detail.includes(secret),
     );
+  });
+
+  it('answers 503 (source-unreadable) for a source whose secrets do not open, writing nothing (ADR 0027)', async () => {
+    const { instance } = acceptor(async () => assert.fail('nothing is written'));
+    const unreadable = github({ settings: { secrets: [], toleranceSeconds: 300 }, unreadable: 'no key k0' });
+    assert.deepEqual(await instance.accept(unreadable, request()), {
+      kind: 'source-unreadable',
+      retryAfterSeconds: 3,
+    });
   });
 
   it('answers 503 (kafka-unavailable) when the write fails or is not acknowledged in time, and writes again on retry', async () => {

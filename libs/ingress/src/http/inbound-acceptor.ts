@@ -86,6 +86,9 @@ export class InboundAcceptor {
     request: ReceivedRequest,
     traceparent?: string,
   ): Promise<IngressOutcome> {
+    // Nothing to verify with: the operator's to fix (a key not configured), so the provider retries.
+    if (source.unreadable !== null)
+      return { kind: 'source-unreadable', retryAfterSeconds: this.options.retryAfterSeconds };
     const nowMs = this.ports.now();
     let result;
     try {

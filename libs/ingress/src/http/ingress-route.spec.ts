@@ -15,6 +15,7 @@ const source: IngressSource = {
   maxBodyBytes: 1000,
   dedupWindowSeconds: 60,
   rateLimit: null,
+  unreadable: null,
 };
 
 /** A request's status and problem type. */

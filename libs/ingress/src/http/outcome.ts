@@ -17,6 +17,7 @@ export type IngressOutcome =
   | { kind: 'overloaded'; retryAfterSeconds: number }
   | { kind: 'kafka-unavailable'; retryAfterSeconds: number }
   | { kind: 'misconfigured' }
+  | { kind: 'source-unreadable'; retryAfterSeconds: number }
   | { kind: 'error' };
 
 export type OutcomeKind = IngressOutcome['kind'];
@@ -127,6 +128,15 @@ export function answerFor(outcome: IngressOutcome, provider: string): Answer {
         'source_misconfigured',
         'Internal Server Error',
         "this source's configuration cannot verify requests",
+      );
+    case 'source-unreadable':
+      return problem(
+        503,
+        'source_unreadable',
+        'Service Unavailable',
+        "this source's secrets cannot be read by the gateway now; retry later",
+        {},
+        retryAfter(outcome.retryAfterSeconds),
       );
     case 'error':
       return problem(500, 'internal', 'Internal Server Error', 'internal error');

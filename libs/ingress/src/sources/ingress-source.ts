@@ -16,6 +16,8 @@ export interface IngressSource {
   maxBodyBytes: number;
   dedupWindowSeconds: number;
   rateLimit: RateLimit | null;
+  /** Why its stored secrets do not open (ADR 0027): requests get 503 until fixed; null when readable. */
+  unreadable: string | null;
 }
 
 /** null for a row naming a provider this build does not know (it answers 404 rather than guess). */
@@ -33,6 +35,7 @@ export function toIngressSource(row: IngressSourceRow): IngressSource | null {
     maxBodyBytes: Math.min(row.maxBodyBytes, MAX_BODY_BYTES_LIMIT),
     dedupWindowSeconds: row.dedupWindowSeconds,
     rateLimit: row.rateLimit,
+    unreadable: row.unreadable,
   };
 }
 
@@ -41,7 +44,7 @@ export class SourceRegistry {
   private sources = new Map<string, IngressSource>();
   private skipped: string[] = [];
 
-  /** Replaces the whole view; returns the ids of rows that could not be used. */
+  /** Replaces the whole view; returns the ids of rows with a provider this build does not know. */
   replace(rows: IngressSourceRow[]): string[] {
     const next = new Map<string, IngressSource>();
     const skipped: string[] = [];

@@ -40,6 +40,12 @@ export type EndpointTargetRow = Pick<
   failingSince: string | null;
   /** Secrets not yet expired at load time, newest first; check `expiresAt` again when signing. */
   secrets: (Pick<EndpointSecretRecord, 'key'> & { expiresAt: string | null })[];
+  /**
+   * Why a stored secret of this endpoint (signing secret, header value, destination password)
+   * does not open: sealed under a key that is not configured, or tampered with. Its secrets and
+   * headers are then empty and its deliveries wait (ADR 0027); null for every readable row.
+   */
+  unreadable: string | null;
 };
 
 /** The fields an operator sets; `null` clears an optional one. */

@@ -1,6 +1,6 @@
 import type { SecretBox } from '@gateway/encryption';
 import { EndpointSecretsRepository } from '../endpoint-secrets/endpoint-secrets.repository';
-import { SecretColumn } from '../secret-column';
+import { openedOrUnreadable, SecretColumn } from '../secret-column';
 import {
   columnsOf,
   exactTime,
@@ -218,7 +218,7 @@ export class EndpointsRepository {
       'rateLimit',
       'retryPolicy',
     ]);
-    const rows = await this.db.query<EndpointTargetRow[]>(`
+    const rows = await this.db.query<Omit<EndpointTargetRow, 'unreadable'>[]>(`
       SELECT ${fields}, ${exactTime('e.failing_since')} AS "failingSince",
              COALESCE(json_agg(json_build_object('key', s.key, 'expiresAt', s.expires_at) ORDER BY s.created_at DESC, s.id DESC)
                FILTER (WHERE s.key IS NOT NULL), '[]') AS secrets
@@ -226,10 +226,17 @@ export class EndpointsRepository {
       LEFT JOIN endpoint_secrets s ON s.endpoint_id = e.id AND (s.expires_at IS NULL OR s.expires_at > now())
       GROUP BY e.id`);
     const secrets = new EndpointSecretsRepository(this.db, this.box);
-    return rows.map((row) => ({
-      ...this.opened(row),
-      secrets: row.secrets.map((secret) => ({ ...secret, key: secrets.openKey(secret.key, row.id) })),
-    }));
+    // One row that does not open is marked, never a failed load: the view serves every endpoint.
+    return rows.map((row) =>
+      openedOrUnreadable<EndpointTargetRow>(
+        () => ({
+          ...this.opened(row),
+          secrets: row.secrets.map((secret) => ({ ...secret, key: secrets.openKey(secret.key, row.id) })),
+          unreadable: null,
+        }),
+        (reason) => ({ ...row, headers: {}, secrets: [], unreadable: reason }),
+      ),
+    );
   }
 
   /** Up to `limit` endpoints' stored (sealed) secrets after `afterId`, in id order, for re-encryption. */

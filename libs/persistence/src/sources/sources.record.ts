@@ -24,7 +24,11 @@ export type SourceRecord = z.infer<typeof sourceRecord>;
 export type SourceFields = Omit<SourceRecord, 'id' | 'createdAt' | 'updatedAt'>;
 
 /** A source as the ingress verifies its requests: secrets included, no operator's text. */
-export type IngressSourceRow = Omit<SourceFields, 'name' | 'forward' | 'tenant'> & Pick<SourceRecord, 'id'>;
+export type IngressSourceRow = Omit<SourceFields, 'name' | 'forward' | 'tenant'> &
+  Pick<SourceRecord, 'id'> & {
+    /** Why a stored secret of this source does not open (its secrets are then empty); null when readable. */
+    unreadable: string | null;
+  };
 
 /** A source's forwarding rule (null: not forwarded); no secrets. */
 export type ForwardRuleRow = Pick<SourceRecord, 'id' | 'forward' | 'tenant'>;

@@ -1,5 +1,5 @@
 import type { SecretBox } from '@gateway/encryption';
-import { SecretColumn } from '../secret-column';
+import { openedOrUnreadable, SecretColumn } from '../secret-column';
 import {
   columnsOf,
   exactTime,
@@ -19,6 +19,8 @@ import {
   type SourceFields,
   type SourceRecord,
 } from './sources.record';
+
+type StoredIngressSource = Omit<IngressSourceRow, 'unreadable'>;
 
 /** A new source: the optional fields may be left out (stored as null). */
 export type NewSource = Omit<SourceFields, 'forward' | 'rateLimit' | 'options' | 'tenant'> &
@@ -120,7 +122,7 @@ export class SourcesRepository {
 
   /** Every source, secrets included, as the ingress verifies requests (they stay in its memory, never in logs). */
   async forIngress(): Promise<IngressSourceRow[]> {
-    const fields: (keyof IngressSourceRow)[] = [
+    const fields: (keyof StoredIngressSource)[] = [
       'id',
       'provider',
       'secrets',
@@ -130,10 +132,16 @@ export class SourcesRepository {
       'options',
       'rateLimit',
     ];
-    const rows = await this.db.query<IngressSourceRow[]>(
+    const rows = await this.db.query<StoredIngressSource[]>(
       `SELECT ${columnsOf(sourceRecord, undefined, fields)} FROM sources`,
     );
-    return rows.map((row) => this.opened(row));
+    // One row that does not open is marked, never a failed load: the ingress serves every source.
+    return rows.map((row) =>
+      openedOrUnreadable<IngressSourceRow>(
+        () => ({ ...this.opened(row), unreadable: null }),
+        (reason) => ({ ...row, secrets: [], unreadable: reason }),
+      ),
+    );
   }
 
   /** Every source's forwarding rule, for the router (no secrets are read). */
