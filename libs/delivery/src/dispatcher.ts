@@ -3,7 +3,8 @@ import { metrics, type Logger } from '@gateway/observability';
 import type { EndpointTargetRow } from '@gateway/persistence';
 import type { LoopSample } from '@gateway/platform';
 import type { RetryTask } from '@gateway/schemas';
-import { completeAttempt, prepareAttempt, type CalledAttempt, type PreparedAttempt } from './attempt';
+import { Arrivals } from './arrivals';
+import { callAttempt, completeAttempt, prepareAttempt } from './attempt';
 import { Backlog, type BacklogSettings } from './backlog';
 import { systemClock, type Clock } from './clock';
 import { CopyGuard } from './copy-guard';
@@ -46,6 +47,7 @@ export class Dispatcher {
   private readonly backlog: Backlog;
   private readonly copies: CopyGuard;
   private readonly followUp: FollowUp;
+  private readonly arrivals: Arrivals<Job>;
   /**
    * When a circuit opens, its endpoint's whole queue (up to `queuePerEndpoint` tasks) is handed to
    * the retry topic. Done in one go, that is one long stretch of encoding and producing that every
@@ -67,6 +69,7 @@ export class Dispatcher {
     this.backlog = new Backlog(settings, ports, this.health, this.logger, (job) => this.start(job));
     this.copies = new CopyGuard(ports, this.writes, this.clock);
     this.followUp = new FollowUp(ports, this.health, this.writes, this.clock, this.logger);
+    this.arrivals = new Arrivals(this.clock);
   }
 
   /** Places a batch in the endpoint queues; resolves when there is room for more (backpressure). */
@@ -74,6 +77,7 @@ export class Dispatcher {
     const gate = this.backlog.gate;
     for (const job of jobs) {
       gate.enter();
+      this.arrivals.arrived(job);
       try {
         this.place(job);
       } catch (error) {
@@ -218,7 +222,9 @@ export class Dispatcher {
       }
       const preparation = prepareAttempt({ task, endpoint, traceparent: job.traceparent, now });
       if (preparation.kind === 'cancel') return { done: this.cancel(job, preparation.reason) };
-      const completed = completeAttempt(await this.call(preparation.attempt), this.clock.now(), this.random);
+      this.arrivals.starting(job);
+      const called = await callAttempt(preparation.attempt, this.ports, this.clock);
+      const completed = completeAttempt(called, this.clock.now(), this.random);
       const { step } = completed;
       if (step.kind === 'delivered') await this.health.succeeded(endpoint);
       else await this.health.failed(endpoint);
@@ -230,11 +236,6 @@ export class Dispatcher {
       if (this.stopping) throw new Error('stopping: ordered retry left for the next start');
       task = { ...task, attempt: task.attempt + 1 };
     }
-  }
-
-  private async call(prepared: PreparedAttempt): Promise<CalledAttempt> {
-    const startedAt = new Date(this.clock.now());
-    return { prepared, startedAt, result: await this.ports.deliver(prepared.target, prepared.message) };
   }
 
   private async sleepUntil(at: number): Promise<void> {
