@@ -187,3 +187,54 @@ export async function consumeTasks(
   await waitFor('join', 30000, () => joined);
   return consumer;
 }
+
+/** A process on a benchmark's path whose CPU is reported: several pids (the brokers) are summed. */
+export interface PathProcess {
+  name: string;
+  pids: (number | undefined)[];
+  /** Counts its running children too (PostgreSQL's backends). */
+  tree?: boolean;
+  /** The benchmark's own process (the load generator), read with `process.cpuUsage`. */
+  self?: boolean;
+}
+
+/** CPU seconds by process name, and the whole machine's busy seconds, at one moment. */
+export interface PathCpuSample {
+  byName: Map<string, number>;
+  machine: number;
+}
+
+/**
+ * The CPU of every process on a benchmark's path and of the whole machine (`/proc/stat`), read
+ * before and after a measured window: each as % of one core and as ms per event (issue 23's
+ * "CPU per delivered event").
+ */
+export class PathCpu {
+  constructor(private readonly processes: PathProcess[]) {}
+
+  async sample(): Promise<PathCpuSample> {
+    const byName = new Map<string, number>();
+    for (const { name, pids, tree, self } of this.processes) {
+      let seconds = 0;
+      if (self) {
+        const { user, system } = process.cpuUsage();
+        seconds = (user + system) / 1e6;
+      } else if (pids.length === 0 || pids.some((pid) => !pid)) seconds = NaN;
+      for (const pid of self ? [] : pids) seconds += await (tree ? treeCpuSeconds(pid) : cpuSeconds(pid));
+      byName.set(name, seconds);
+    }
+    return { byName, machine: await machineBusySeconds() };
+  }
+
+  /** One line: the whole machine and each process, ms per event and % of one core over `seconds`. */
+  static report(before: PathCpuSample, after: PathCpuSample, events: number, seconds: number): string {
+    const figure = (used: number) =>
+      Number.isFinite(used) && events > 0
+        ? `${((used * 1000) / events).toFixed(3)} ms (${((used / seconds) * 100).toFixed(0)}%)`
+        : '-';
+    const parts = [...after.byName].map(
+      ([name, value]) => `${name} ${figure(value - (before.byName.get(name) ?? NaN))}`,
+    );
+    return `whole machine ${figure(after.machine - before.machine)}; ${parts.join(', ')}`;
+  }
+}
