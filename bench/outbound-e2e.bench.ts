@@ -12,6 +12,7 @@ import {
   PathCpu,
   payloadOfSize,
   startReceiverFarm,
+  stopBench,
   summarize,
 } from './support';
 
@@ -177,8 +178,6 @@ export async function outboundEndToEnd(
       ].join('\n'),
     );
   } finally {
-    await Promise.all(services.map((service) => service.stop()));
-    farm.stop();
-    await stack.stop();
+    await stopBench({ services, farm, stack });
   }
 }

@@ -238,3 +238,14 @@ export class PathCpu {
     return `whole machine ${figure(after.machine - before.machine)}; ${parts.join(', ')}`;
   }
 }
+
+/** Stops a benchmark's services, then its receivers, then its Kafka and PostgreSQL. */
+export async function stopBench(parts: {
+  services: { stop(): Promise<unknown> }[];
+  farm: { stop(): void };
+  stack: { stop(): Promise<void> };
+}): Promise<void> {
+  await Promise.all(parts.services.map((service) => service.stop()));
+  parts.farm.stop();
+  await parts.stack.stop();
+}
