@@ -249,3 +249,19 @@ export async function stopBench(parts: {
   parts.farm.stop();
   await parts.stack.stop();
 }
+
+/**
+ * The upper bound (ms) of the bucket holding quantile `q` of an unlabelled histogram on a service's
+ * `/metrics` (NaN when it has no observations): coarse, as a dashboard's `histogram_quantile` is.
+ */
+export async function histogramQuantile(service: { url: string }, name: string, q: number): Promise<number> {
+  const text = await (await fetch(`${service.url}/metrics`)).text();
+  const buckets = text
+    .split('\n')
+    .map((line) => /^(\w+)_bucket\{le="([^"]+)"\} (\S+)$/.exec(line))
+    .filter((match): match is RegExpExecArray => match !== null && match[1] === name)
+    .map((match) => ({ le: Number(match[2]), count: Number(match[3]) }));
+  const total = buckets.at(-1)?.count ?? 0;
+  if (total === 0) return NaN;
+  return (buckets.find((bucket) => bucket.count >= q * total)?.le ?? NaN) * 1000;
+}
