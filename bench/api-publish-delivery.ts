@@ -2,6 +2,7 @@ import { freePort, startService, waitFor } from '@gateway/testing';
 import { publishRound } from './publish-round';
 import { startBenchStack } from './bench-stack';
 import {
+  brokersOnPath,
   databasePort,
   deliveryTuning,
   listenerPid,
@@ -63,10 +64,7 @@ export async function publishWithDelivery(
         name,
         pids: [services[i].process.pid],
       })),
-      {
-        name: stack.brokerPids.length > 1 ? `${stack.brokerPids.length} brokers` : 'broker',
-        pids: stack.brokerPids,
-      },
+      brokersOnPath(stack.brokerPids),
       { name: 'PostgreSQL', pids: [listenerPid(databasePort(stack.databaseUrl))], tree: true },
       { name: 'receiver', pids: [farm.pid] },
       { name: 'callers (this process)', pids: [], self: true },

@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { waitFor } from '@gateway/testing';
 import { startBenchStack } from './bench-stack';
-import { PathCpu, startReceiverFarm, summarize, type ReceiverFarm } from './support';
+import { brokersOnPath, PathCpu, startReceiverFarm, summarize, type ReceiverFarm } from './support';
 
 const fmt = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : '-');
 
@@ -66,10 +66,7 @@ export async function kafkaHopsLeg(
     await received(farm, expected);
     const cpu = new PathCpu([
       { name: 'hops process (producer, 3 consumers, undici)', pids: [child.pid] },
-      {
-        name: stack.brokerPids.length > 1 ? `${stack.brokerPids.length} brokers` : 'broker',
-        pids: stack.brokerPids,
-      },
+      brokersOnPath(stack.brokerPids),
       { name: 'receiver', pids: [farm.pid] },
     ]);
     for (const rate of rates) {

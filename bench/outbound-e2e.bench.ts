@@ -4,6 +4,7 @@ import { freePort } from '@gateway/testing';
 import { waitFor } from '@gateway/testing';
 import { startBenchStack } from './bench-stack';
 import {
+  brokersOnPath,
   databasePort,
   deliveryTuning,
   listenerPid,
@@ -115,10 +116,7 @@ export async function outboundEndToEnd(
     // CPU from the first measured event to the last delivery, of every process on the path (no api:
     // the load generator, this process, produces to the events topic itself).
     const cpu = new PathCpu([
-      {
-        name: stack.brokerPids.length > 1 ? `${stack.brokerPids.length} brokers` : 'broker',
-        pids: stack.brokerPids,
-      },
+      brokersOnPath(stack.brokerPids),
       { name: 'PostgreSQL', pids: [listenerPid(databasePort(stack.databaseUrl))], tree: true },
       ...['router', 'dispatcher', 'scheduler'].map((name, i) => ({ name, pids: [services[i].process.pid] })),
       { name: 'receiver', pids: [farm.pid] },

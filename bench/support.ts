@@ -198,6 +198,12 @@ export interface PathProcess {
   self?: boolean;
 }
 
+/** The broker(s) on a path: one entry, every node of a cluster summed. */
+export const brokersOnPath = (pids: number[]): PathProcess => ({
+  name: pids.length > 1 ? `${pids.length} brokers` : 'broker',
+  pids,
+});
+
 /** CPU seconds by process name, and the whole machine's busy seconds, at one moment. */
 export interface PathCpuSample {
   byName: Map<string, number>;
