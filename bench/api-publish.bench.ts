@@ -1,43 +1,8 @@
 import { freePort, startService } from '@gateway/testing';
+import { publishWithDelivery } from './api-publish-delivery';
 import { startBenchStack } from './bench-stack';
+import { publishRound, type Round } from './publish-round';
 import { machine, summarize } from './support';
-
-interface Round {
-  accepted: number;
-  failed: number;
-  latencies: number[];
-  seconds: number;
-}
-
-/** Closed-loop `POST /v1/events` with `concurrency` callers for `seconds`, as one bearer. */
-async function publishRound(
-  url: string,
-  bearer: string,
-  concurrency: number,
-  seconds: number,
-): Promise<Round> {
-  const round: Round = { accepted: 0, failed: 0, latencies: [], seconds };
-  const body = JSON.stringify({ type: 'bench.ping', data: { n: 1 } });
-  const until = Date.now() + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (Date.now() < until) {
-        const started = performance.now();
-        const response = await fetch(`${url}/v1/events`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
-          body,
-        });
-        await response.arrayBuffer();
-        if (response.status === 202) {
-          round.accepted++;
-          round.latencies.push(performance.now() - started);
-        } else round.failed++;
-      }
-    }),
-  );
-  return round;
-}
 
 const figures = (rounds: Round[]) => {
   const accepted = rounds.reduce((sum, round) => sum + round.accepted, 0);
@@ -52,11 +17,22 @@ const figures = (rounds: Round[]) => {
 };
 
 /**
+ * BENCH_API_LEGS picks the legs: `keys` (the cost of API keys, below) and `delivery` (a closed
+ * loop with delivery running, `publishWithDelivery`); both by default.
+ */
+export async function apiPublish(
+  legs = new Set((process.env.BENCH_API_LEGS ?? 'keys,delivery').split(',')),
+): Promise<void> {
+  if (legs.has('keys')) await apiKeyCost();
+  if (legs.has('delivery')) await publishWithDelivery();
+}
+
+/**
  * The cost of API keys on the hot publish path: `POST /v1/events` accepted/s and p99 with a
  * tenant key against the admin token, in one run on one api process, in alternating rounds so
  * drift (Kafka warming up, the machine's other load) falls on both alike. Target: under 10 %.
  */
-export async function apiPublish(
+async function apiKeyCost(
   rounds = Number(process.env.BENCH_API_ROUNDS ?? 6),
   seconds = Number(process.env.BENCH_API_ROUND_SECONDS ?? 6),
   concurrency = Number(process.env.BENCH_API_CONCURRENCY ?? 32),

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Agent, request } from 'undici';
 import { startBenchStack } from './bench-stack';
 import { startLoadProcess, type LoadProcess } from './ingress-throughput.bench';
+import { kafkaHopsLeg } from './kafka-hops';
 import { cpuSeconds, machine, startReceiverFarm, summarize, totalCpuSeconds } from './support';
 
 const fmt = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : '-');
@@ -16,13 +17,17 @@ const fmt = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : '-')
  *   body to Kafka (KafkaJS, acks=all, batched) and answers 200 on the ack
  *   (journal-writer-process.ts), with the broker's CPU beside it;
  * - undici (`request` on one pooled agent, as the dispatcher sends) POSTing 1 KB to the
- *   benchmarks' 50 local receivers as fast as it can, with nothing else running.
- * No gateway process takes part; only the Kafka-writer phase uses a broker (the benchmarks' own,
- * unless KAFKA_BROKERS is set).
+ *   benchmarks' 50 local receivers as fast as it can, with nothing else running;
+ * - three Kafka hops with the project's own clients and one undici POST, at 250, 1,000 and 2,000
+ *   events/s (`kafkaHopsLeg`, issue 23): the outbound path's floor.
+ * No gateway process takes part; only the Kafka-writer phase and the hops use a broker (the
+ * benchmarks' own, unless KAFKA_BROKERS is set). BENCH_CEILING_LEGS picks legs: `servers`
+ * (the load generator's two servers), `undici`, `hops`; all by default.
  */
 export async function machineCeiling(
   seconds = Number(process.env.BENCH_CEILING_SECONDS ?? 15),
   posts = Number(process.env.BENCH_CEILING_POSTS ?? 30000),
+  legs = new Set((process.env.BENCH_CEILING_LEGS ?? 'servers,undici,hops').split(',')),
 ): Promise<void> {
   const lines = [
     'machine ceiling: the load generators against servers and receivers that do the least, no gateway code',
@@ -33,6 +38,14 @@ export async function machineCeiling(
     process.stdout.write(`${line}\n`);
   };
 
+  if (legs.has('servers')) await serverLegs(print, seconds);
+  if (legs.has('undici')) await undiciLeg(print, posts);
+  if (legs.has('hops')) await kafkaHopsLeg(print, Number(process.env.BENCH_CEILING_HOPS_SECONDS ?? seconds));
+  print(`  machine at end: ${machine()}`);
+}
+
+/** The ingress load generator against the bare server and the Kafka-writing server. */
+async function serverLegs(print: (line: string) => void, seconds: number): Promise<void> {
   const load = await startLoadProcess();
   try {
     const bare = await startReceiverFarm(1);
@@ -79,7 +92,10 @@ export async function machineCeiling(
   } finally {
     load.stop();
   }
+}
 
+/** undici POSTing 1 KB to 50 receivers, 256 at once, as fast as it can. */
+async function undiciLeg(print: (line: string) => void, posts: number): Promise<void> {
   const farm = await startReceiverFarm(50);
   const agent = new Agent({ connections: 64, keepAliveTimeout: 30000 });
   try {
@@ -112,7 +128,6 @@ export async function machineCeiling(
     await agent.close();
     farm.stop();
   }
-  print(`  machine at end: ${machine()}`);
 }
 
 interface ServerPhase {

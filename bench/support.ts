@@ -187,3 +187,87 @@ export async function consumeTasks(
   await waitFor('join', 30000, () => joined);
   return consumer;
 }
+
+/** A process on a benchmark's path whose CPU is reported: several pids (the brokers) are summed. */
+export interface PathProcess {
+  name: string;
+  pids: (number | undefined)[];
+  /** Counts its running children too (PostgreSQL's backends). */
+  tree?: boolean;
+  /** The benchmark's own process (the load generator), read with `process.cpuUsage`. */
+  self?: boolean;
+}
+
+/** The broker(s) on a path: one entry, every node of a cluster summed. */
+export const brokersOnPath = (pids: number[]): PathProcess => ({
+  name: pids.length > 1 ? `${pids.length} brokers` : 'broker',
+  pids,
+});
+
+/** CPU seconds by process name, and the whole machine's busy seconds, at one moment. */
+export interface PathCpuSample {
+  byName: Map<string, number>;
+  machine: number;
+}
+
+/**
+ * The CPU of every process on a benchmark's path and of the whole machine (`/proc/stat`), read
+ * before and after a measured window: each as % of one core and as ms per event (issue 23's
+ * "CPU per delivered event").
+ */
+export class PathCpu {
+  constructor(private readonly processes: PathProcess[]) {}
+
+  async sample(): Promise<PathCpuSample> {
+    const byName = new Map<string, number>();
+    for (const { name, pids, tree, self } of this.processes) {
+      let seconds = 0;
+      if (self) {
+        const { user, system } = process.cpuUsage();
+        seconds = (user + system) / 1e6;
+      } else if (pids.length === 0 || pids.some((pid) => !pid)) seconds = NaN;
+      for (const pid of self ? [] : pids) seconds += await (tree ? treeCpuSeconds(pid) : cpuSeconds(pid));
+      byName.set(name, seconds);
+    }
+    return { byName, machine: await machineBusySeconds() };
+  }
+
+  /** One line: the whole machine and each process, ms per event and % of one core over `seconds`. */
+  static report(before: PathCpuSample, after: PathCpuSample, events: number, seconds: number): string {
+    const figure = (used: number) =>
+      Number.isFinite(used) && events > 0
+        ? `${((used * 1000) / events).toFixed(3)} ms (${((used / seconds) * 100).toFixed(0)}%)`
+        : '-';
+    const parts = [...after.byName].map(
+      ([name, value]) => `${name} ${figure(value - (before.byName.get(name) ?? NaN))}`,
+    );
+    return `whole machine ${figure(after.machine - before.machine)}; ${parts.join(', ')}`;
+  }
+}
+
+/** Stops a benchmark's services, then its receivers, then its Kafka and PostgreSQL. */
+export async function stopBench(parts: {
+  services: { stop(): Promise<unknown> }[];
+  farm: { stop(): void };
+  stack: { stop(): Promise<void> };
+}): Promise<void> {
+  await Promise.all(parts.services.map((service) => service.stop()));
+  parts.farm.stop();
+  await parts.stack.stop();
+}
+
+/**
+ * The upper bound (ms) of the bucket holding quantile `q` of an unlabelled histogram on a service's
+ * `/metrics` (NaN when it has no observations): coarse, as a dashboard's `histogram_quantile` is.
+ */
+export async function histogramQuantile(service: { url: string }, name: string, q: number): Promise<number> {
+  const text = await (await fetch(`${service.url}/metrics`)).text();
+  const buckets = text
+    .split('\n')
+    .map((line) => /^(\w+)_bucket\{le="([^"]+)"\} (\S+)$/.exec(line))
+    .filter((match): match is RegExpExecArray => match !== null && match[1] === name)
+    .map((match) => ({ le: Number(match[2]), count: Number(match[3]) }));
+  const total = buckets.at(-1)?.count ?? 0;
+  if (total === 0) return NaN;
+  return (buckets.find((bucket) => bucket.count >= q * total)?.le ?? NaN) * 1000;
+}

@@ -84,7 +84,7 @@ describe('metrics after a small real run', () => {
     assert.ok(total(await samples(router, 'gateway_kafka_produce_duration_seconds_count')) >= 1);
   });
 
-  it('dispatcher: deliveries by outcome, attempt duration, end-to-end latency, dead letters, circuit', async () => {
+  it('dispatcher: deliveries by outcome, attempt duration, queueing before it, end-to-end latency, dead letters, circuit', async () => {
     const dispatcher = stack.services.dispatcher;
     const deliveries = await samples(dispatcher, 'gateway_deliveries_total');
     assert.ok((deliveries.get('{outcome="delivered"}') ?? 0) >= 6);
@@ -93,6 +93,8 @@ describe('metrics after a small real run', () => {
     assert.ok(
       (attempts.get('{outcome="success"}') ?? 0) >= 6 && (attempts.get('{outcome="failure"}') ?? 0) >= 1,
     );
+    const queued = total(await samples(dispatcher, 'gateway_delivery_queue_seconds_count'));
+    assert.ok(queued >= 7, `the wait before each attempt is its own series (issue 23): ${queued}`);
     const e2eSum = total(await samples(dispatcher, 'gateway_end_to_end_latency_seconds_sum'));
     const e2eCount = total(await samples(dispatcher, 'gateway_end_to_end_latency_seconds_count'));
     assert.ok(

@@ -2,7 +2,9 @@ import { metrics, SpanKind, startHopSpan, type HopSpan } from '@gateway/observab
 import type { AttemptRow, EndpointTargetRow } from '@gateway/persistence';
 import { decideNextStep, type NextStep } from '@gateway/retry';
 import type { DeliveryTask } from '@gateway/schemas';
+import type { Clock } from './clock';
 import type { SendResult, SignedMessage } from './destinations/destination';
+import type { DispatcherPorts } from './dispatcher-ports';
 import { targetOf, type DeliveryTarget } from './destinations/registry';
 import { signMessage } from './outbound-request';
 
@@ -69,6 +71,22 @@ export function prepareAttempt(input: {
     nowSeconds: Math.floor(now / 1000),
   });
   return { kind: 'ready', attempt: { task, endpoint, target: targetOf(endpoint), message, span } };
+}
+
+/**
+ * Calls the destination, timed by `clock` from the call to its answer: the attempt's duration (its
+ * metric and its record) is that call alone, whatever the sender measured inside it. The wait
+ * before it is `gateway_delivery_queue_seconds` (`Arrivals`).
+ */
+export async function callAttempt(
+  prepared: PreparedAttempt,
+  destination: Pick<DispatcherPorts, 'deliver'>,
+  clock: Clock,
+): Promise<CalledAttempt> {
+  const started = clock.now();
+  const result = await destination.deliver(prepared.target, prepared.message);
+  const durationMs = Math.max(0, Math.round(clock.now() - started));
+  return { prepared, startedAt: new Date(started), result: { ...result, durationMs } };
 }
 
 /** Decides the next step from the destination's answer, and ends the attempt's span. */

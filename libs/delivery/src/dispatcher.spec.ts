@@ -638,6 +638,53 @@ describe('Dispatcher, its clock', () => {
   });
 });
 
+describe('Dispatcher, queueing before an attempt (issue 23)', () => {
+  const queueSeries = async (suffix: 'sum' | 'count') =>
+    (await metrics.deliveryQueue.get()).values.find(
+      (value) => value.metricName === `gateway_delivery_queue_seconds_${suffix}`,
+    )?.value ?? 0;
+
+  it("times a queued task's attempt as its destination call alone; its wait is gateway_delivery_queue_seconds", async () => {
+    const clock = { at: 1_000_000, now: () => clock.at };
+    const answers: (() => void)[] = [];
+    /** Resolves once the `n`th request has been sent. */
+    const sent = async (n: number) => {
+      for (let turn = 0; answers.length < n; turn++) {
+        assert.ok(turn < 100_000, `request ${n} is sent`);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    const rows: AttemptRow[] = [];
+    const dispatcher = new Dispatcher(
+      fakePorts({
+        deliver: async () => {
+          await new Promise<void>((resolve) => answers.push(resolve));
+          return { ...answer(200), durationMs: 999 }; // the sender's own figure is not what is kept
+        },
+        record: async (row) => void rows.push(row),
+      }),
+      settings({ concurrencyPerEndpoint: 1 }),
+      { logger: createLogger('test', 'silent'), clock },
+    );
+    const [sumBefore, countBefore] = [await queueSeries('sum'), await queueSeries('count')];
+    const completed: number[] = [];
+    await dispatcher.accept([job(1, completed), job(2, completed)]);
+    await sent(1);
+    clock.at += 40; // the first call takes 40 ms; the second task waits behind it in the queue
+    answers[0]();
+    await sent(2);
+    clock.at += 7;
+    answers[1]();
+    await settle(completed, 2);
+    const byDelivery = new Map(rows.map((row) => [row.deliveryId, row]));
+    assert.equal(byDelivery.get('dlv_1')?.durationMs, 40);
+    assert.equal(byDelivery.get('dlv_2')?.durationMs, 7, 'the 40 ms it waited are not attempt time');
+    assert.equal(byDelivery.get('dlv_2')?.startedAt.getTime(), 1_000_040);
+    assert.equal((await queueSeries('count')) - countBefore, 2);
+    assert.ok(Math.abs((await queueSeries('sum')) - sumBefore - 0.04) < 1e-9, 'waits of 0 and 40 ms');
+  });
+});
+
 describe('Dispatcher, outcomes', () => {
   const count = async (outcome: string) =>
     (await metrics.deliveries.get()).values.find((value) => value.labels.outcome === outcome)?.value ?? 0;

@@ -3,7 +3,8 @@ import { metrics, type Logger } from '@gateway/observability';
 import type { EndpointTargetRow } from '@gateway/persistence';
 import type { LoopSample } from '@gateway/platform';
 import type { RetryTask } from '@gateway/schemas';
-import { completeAttempt, prepareAttempt, type CalledAttempt, type PreparedAttempt } from './attempt';
+import { Arrivals } from './arrivals';
+import { callAttempt, completeAttempt, prepareAttempt } from './attempt';
 import { Backlog, type BacklogSettings } from './backlog';
 import { systemClock, type Clock } from './clock';
 import { CopyGuard } from './copy-guard';
@@ -46,6 +47,7 @@ export class Dispatcher {
   private readonly backlog: Backlog;
   private readonly copies: CopyGuard;
   private readonly followUp: FollowUp;
+  private readonly arrivals: Arrivals<Job>;
   /**
    * When a circuit opens, its endpoint's whole queue (up to `queuePerEndpoint` tasks) is handed to
    * the retry topic: paced, so other endpoints' I/O gets in between instead of waiting behind it.
@@ -66,6 +68,7 @@ export class Dispatcher {
     this.backlog = new Backlog(settings, ports, this.health, this.logger, (job) => this.start(job));
     this.copies = new CopyGuard(ports, this.writes, this.clock);
     this.followUp = new FollowUp(ports, this.health, this.writes, this.clock, this.logger);
+    this.arrivals = new Arrivals(this.clock);
   }
 
   /** Places a batch in the endpoint queues; resolves when there is room for more (backpressure). */
@@ -73,6 +76,7 @@ export class Dispatcher {
     const gate = this.backlog.gate;
     for (const job of jobs) {
       gate.enter();
+      this.arrivals.arrived(job);
       try {
         this.place(job);
       } catch (error) {
@@ -221,7 +225,9 @@ export class Dispatcher {
       }
       const preparation = prepareAttempt({ task, endpoint, traceparent: job.traceparent, now });
       if (preparation.kind === 'cancel') return { done: this.cancel(job, preparation.reason) };
-      const completed = completeAttempt(await this.call(preparation.attempt), this.clock.now(), this.random);
+      this.arrivals.starting(job);
+      const called = await callAttempt(preparation.attempt, this.ports, this.clock);
+      const completed = completeAttempt(called, this.clock.now(), this.random);
       const { step } = completed;
       if (step.kind === 'delivered') await this.health.succeeded(endpoint);
       else await this.health.failed(endpoint);
@@ -234,15 +240,9 @@ export class Dispatcher {
     }
   }
 
-  private async call(prepared: PreparedAttempt): Promise<CalledAttempt> {
-    const startedAt = new Date(this.clock.now());
-    return { prepared, startedAt, result: await this.ports.deliver(prepared.target, prepared.message) };
-  }
-
   private async holdUntil(at: number): Promise<void> {
     while (!this.stopping && this.clock.now() < at)
       await new Promise((resolve) => setTimeout(resolve, Math.min(1000, at - this.clock.now())));
-    // On shutdown, an ordered head held in place is left for the next start.
     if (this.stopping) throw new Error('stopping: an ordered head left for the next start');
   }
 }

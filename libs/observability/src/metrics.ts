@@ -83,8 +83,14 @@ export const metrics = {
   }),
   attemptDuration: new Histogram({
     name: `${METRIC_PREFIX}attempt_duration_seconds`,
-    help: 'Duration of one HTTP attempt of a delivery.',
+    help: 'Duration of one attempt of a delivery: the destination call alone, from sending to its answer (the wait before it is gateway_delivery_queue_seconds).',
     labelNames: ['outcome'] as const,
+    buckets: latencyBuckets,
+    registers,
+  }),
+  deliveryQueue: new Histogram({
+    name: `${METRIC_PREFIX}delivery_queue_seconds`,
+    help: "From a delivery task's arrival in the dispatcher to the start of its attempt (its endpoint's queue, the copy check, signing).",
     buckets: latencyBuckets,
     registers,
   }),

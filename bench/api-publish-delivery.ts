@@ -1,0 +1,99 @@
+import { freePort, startService, waitFor } from '@gateway/testing';
+import { publishRound } from './publish-round';
+import { startBenchStack } from './bench-stack';
+import {
+  brokersOnPath,
+  databasePort,
+  deliveryTuning,
+  listenerPid,
+  machine,
+  PathCpu,
+  startReceiverFarm,
+  stopBench,
+  summarize,
+  type ReceiverFarm,
+} from './support';
+
+/** Waits (bounded) until the receiver holds `expected` unique events; its count then, and the wait in ms. */
+async function drained(farm: ReceiverFarm, expected: number, timeoutMs: number): Promise<[number, number]> {
+  const started = Date.now();
+  let unique = 0;
+  await waitFor(
+    'delivery drained',
+    timeoutMs,
+    async () => (unique = (await farm.stats()).unique) >= expected,
+    100,
+  ).catch(() => undefined);
+  return [unique, Date.now() - started];
+}
+
+/**
+ * `api-publish`'s closed loop with delivery running (issue 23): `concurrency` callers
+ * `POST /v1/events` for `seconds` while the router, dispatcher and scheduler deliver every event to
+ * one local receiver. Prints accepted/s, call p50/p99, whether delivery kept up (delivered by the
+ * end of the loop, the lag then, and how long the rest took to arrive, within a bounded wait), and
+ * the CPU per accepted event of the whole machine and of every process on the path.
+ */
+export async function publishWithDelivery(
+  seconds = Number(process.env.BENCH_API_DELIVERY_SECONDS ?? 20),
+  concurrency = Number(process.env.BENCH_API_DELIVERY_CONCURRENCY ?? 64),
+  drainSeconds = Number(process.env.BENCH_API_DRAIN_SECONDS ?? 60),
+): Promise<void> {
+  const stack = await startBenchStack('api-delivery');
+  const farm = await startReceiverFarm(1);
+  const token = `bench-admin-${Date.now()}-token`;
+  const env = {
+    ...deliveryTuning(),
+    ...stack.serviceKafkaEnv,
+    DATABASE_URL: stack.databaseUrl,
+    KAFKA_TOPIC_PREFIX: stack.prefix,
+    ADMIN_TOKEN: token,
+    DELIVERY_ALLOWLIST: '127.0.0.0/8',
+    LOG_LEVEL: 'warn',
+  };
+  const services = [] as Awaited<ReturnType<typeof startService>>[];
+  try {
+    await stack.insertEndpoints(farm.urls);
+    for (const name of ['api', 'router', 'dispatcher', 'scheduler'] as const)
+      services.push(await startService(name, await freePort(), env, stack.logDir));
+    const api = services[0];
+    const warm = await publishRound(api.url, token, concurrency, 3);
+    const [warmDelivered] = await drained(farm, warm.accepted, drainSeconds * 1000);
+    const cpu = new PathCpu([
+      ...['api', 'router', 'dispatcher', 'scheduler'].map((name, i) => ({
+        name,
+        pids: [services[i].process.pid],
+      })),
+      brokersOnPath(stack.brokerPids),
+      { name: 'PostgreSQL', pids: [listenerPid(databasePort(stack.databaseUrl))], tree: true },
+      { name: 'receiver', pids: [farm.pid] },
+      { name: 'callers (this process)', pids: [], self: true },
+    ]);
+    const before = await cpu.sample();
+    const round = await publishRound(api.url, token, concurrency, seconds);
+    const atEnd = (await farm.stats()).unique - warmDelivered;
+    const lag = round.accepted - atEnd;
+    const [unique, waitedMs] = await drained(farm, warmDelivered + round.accepted, drainSeconds * 1000);
+    const after = await cpu.sample();
+    const delivered = unique - warmDelivered;
+    const calls = summarize(round.latencies);
+    const kept =
+      delivered >= round.accepted
+        ? `drained ${(waitedMs / 1000).toFixed(1)} s after the loop`
+        : `NOT drained: ${round.accepted - delivered} missing after the bounded wait of ${drainSeconds} s`;
+    process.stdout.write(
+      [
+        `api-publish with delivery: POST /v1/events, ${concurrency} callers, closed loop for ${seconds} s, router + dispatcher + scheduler delivering to 1 local endpoint`,
+        `  Kafka: ${stack.kafkaLayout}`,
+        `  machine: ${machine()}`,
+        `  accepted ${(round.accepted / seconds).toFixed(0)}/s (${round.accepted}, failed ${round.failed}); call p50 ${calls.p50.toFixed(1)} ms, p99 ${calls.p99.toFixed(1)} ms   target >= 2,000/s, p99 <= 50 ms`,
+        `  delivery: ${atEnd} delivered by the end of the loop (lag ${lag} events, ${((lag / round.accepted) * seconds).toFixed(1)} s of accepting); ${kept}   target: keeps up`,
+        `  CPU per accepted event (and % of one core), loop and drain (${((seconds * 1000 + waitedMs) / 1000).toFixed(1)} s)`,
+        `    ${PathCpu.report(before, after, round.accepted, seconds + waitedMs / 1000)}`,
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    await stopBench({ services, farm, stack });
+  }
+}
