@@ -57,6 +57,10 @@ describe('console API: me, portal sessions, test events, stats, health overview'
     return body;
   };
 
+  /** A key of tenant A with these scopes. */
+  const tenantKey = (scopes: string[]): Promise<CreatedApiKeyView> =>
+    ok(admin<CreatedApiKeyView>('POST', '/v1/api-keys', { name: 'key', tenant: tenantA, scopes }), 201);
+
   before(async () => {
     await Promise.all([receiverA.start(), receiverB.start(), receiverAll.start(), receiverStats.start()]);
     const { prefix } = await freshTopics(2);
@@ -121,14 +125,7 @@ describe('console API: me, portal sessions, test events, stats, health overview'
     });
 
     it("answers any key, even one without a scope of the route, with its tenant's branding over the config", async () => {
-      const key = await ok(
-        admin<CreatedApiKeyView>('POST', '/v1/api-keys', {
-          name: 'narrow',
-          tenant: tenantA,
-          scopes: ['audit:read'],
-        }),
-        201,
-      );
+      const key = await tenantKey(['audit:read']);
       const me = await ok(controlClient(services.api.url, key.key)<MeView>('GET', '/v1/me'), 200);
       assert.deepEqual(me, {
         admin: false,
@@ -401,15 +398,8 @@ describe('console API: me, portal sessions, test events, stats, health overview'
       const scheduler = overview.services.find((service) => service.name === 'scheduler')!;
       assert.ok(scheduler.detail, 'the reason is shown');
       assert.ok(overview.services.find((service) => service.name === 'router')?.ready);
-      const tenantKey = await ok(
-        admin<CreatedApiKeyView>('POST', '/v1/api-keys', {
-          name: 't',
-          tenant: tenantA,
-          scopes: ['endpoints:read'],
-        }),
-        201,
-      );
-      const refused = await controlClient(services.api.url, tenantKey.key)('GET', '/v1/health/overview');
+      const key = await tenantKey(['endpoints:read']);
+      const refused = await controlClient(services.api.url, key.key)('GET', '/v1/health/overview');
       assert.ok(isProblem(refused, 403));
     });
   });

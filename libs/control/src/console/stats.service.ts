@@ -3,6 +3,7 @@ import type {
   EndpointsRepository,
   SourcesRepository,
   SourceStatsRepository,
+  StatsWindow,
 } from '@gateway/persistence';
 import type { EndpointStatsView, SourceStatsView, StatsQuery } from './console.schemas';
 import { everyBucket, statsWindow } from './stats-window';
@@ -34,24 +35,17 @@ export class StatsService {
     query: StatsQuery,
     confinedTo?: string,
   ): Promise<EndpointStatsView | StatsRefused | undefined> {
-    const window = statsWindow(query, this.now());
-    if (typeof window === 'string') return { refused: window };
-    if (!(await this.tables.endpoints.exists(id, confinedTo))) return undefined;
-    const found = await this.tables.deliveries.endpointStats(id, window);
-    return {
-      since: window.since.toISOString(),
-      bucketSeconds: window.bucketSeconds,
-      buckets: everyBucket(
-        window,
-        found,
-        ({ start, p95LatencyMs, ...counts }) => ({
-          start: start.toISOString(),
-          ...counts,
-          p95LatencyMs: p95LatencyMs === null ? null : Number(p95LatencyMs),
-        }),
-        (start) => ({ start, deliveries: 0, succeeded: 0, failed: 0, p95LatencyMs: null }),
-      ),
-    };
+    return this.answer(
+      query,
+      () => this.tables.endpoints.exists(id, confinedTo),
+      (window) => this.tables.deliveries.endpointStats(id, window),
+      ({ start, p95LatencyMs, ...counts }) => ({
+        start: start.toISOString(),
+        ...counts,
+        p95LatencyMs: p95LatencyMs === null ? null : Number(p95LatencyMs),
+      }),
+      (start) => ({ start, deliveries: 0, succeeded: 0, failed: 0, p95LatencyMs: null }),
+    );
   }
 
   async source(
@@ -59,19 +53,30 @@ export class StatsService {
     query: StatsQuery,
     confinedTo?: string,
   ): Promise<SourceStatsView | StatsRefused | undefined> {
+    return this.answer(
+      query,
+      async () => (await this.tables.sources.find(id, confinedTo)) !== undefined,
+      (window) => this.tables.sourceStats.buckets(id, window),
+      ({ start, ...counts }) => ({ start: start.toISOString(), ...counts }),
+      (start) => ({ start, verified: 0, duplicates: 0, refused: 0, refusedByReason: {} }),
+    );
+  }
+
+  /** The window, checked; the owner, checked; then every bucket of the window. */
+  private async answer<B extends { start: Date }, V>(
+    query: StatsQuery,
+    exists: () => Promise<boolean>,
+    found: (window: StatsWindow) => Promise<B[]>,
+    view: (bucket: B) => V,
+    empty: (start: string) => V,
+  ): Promise<{ since: string; bucketSeconds: number; buckets: V[] } | StatsRefused | undefined> {
     const window = statsWindow(query, this.now());
     if (typeof window === 'string') return { refused: window };
-    if (!(await this.tables.sources.find(id, confinedTo))) return undefined;
-    const found = await this.tables.sourceStats.buckets(id, window);
+    if (!(await exists())) return undefined;
     return {
       since: window.since.toISOString(),
       bucketSeconds: window.bucketSeconds,
-      buckets: everyBucket(
-        window,
-        found,
-        ({ start, ...counts }) => ({ start: start.toISOString(), ...counts }),
-        (start) => ({ start, verified: 0, duplicates: 0, refused: 0, refusedByReason: {} }),
-      ),
+      buckets: everyBucket(window, await found(window), view, empty),
     };
   }
 }

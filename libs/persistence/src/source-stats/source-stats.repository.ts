@@ -64,11 +64,12 @@ export class SourceStatsRepository {
     );
   }
 
-  /** Deletes up to `limit` rows older than `before`; how many went (run until 0). */
-  async deleteOlder(before: Date, limit: number): Promise<number> {
+  /** Retention: deletes at most `limit` rows of minutes before `cutoff` (source_stats_minute_idx); how many. */
+  async expire(cutoff: Date, limit: number): Promise<number> {
     const [, count] = await this.db.query<UpdateResult<unknown>>(
-      `DELETE FROM source_stats WHERE ctid IN (SELECT ctid FROM source_stats WHERE minute < $1 LIMIT $2)`,
-      [before.toISOString(), limit],
+      `DELETE FROM source_stats WHERE (source_id, minute) IN
+         (SELECT source_id, minute FROM source_stats WHERE minute < $1 ORDER BY minute LIMIT $2)`,
+      [cutoff.toISOString(), limit],
     );
     return count;
   }
