@@ -5,6 +5,8 @@ import { SourceStatsRepository } from '@gateway/persistence';
 import { CONFIG, LOGGER } from '@gateway/platform';
 import type { AppConfig } from './config';
 
+const FINAL_FLUSH_MS = 2000;
+
 /**
  * Writes the request counters to `source_stats` every SOURCE_STATS_FLUSH_MS, in one upsert, and
  * once more on shutdown. A failed write gives its rows back to the counter (bounded) and warns at
@@ -30,9 +32,13 @@ export class SourceStatsFlusher implements OnModuleInit, OnModuleDestroy {
     this.timer.unref();
   }
 
+  /** A last flush, waited for at most FINAL_FLUSH_MS: a database that is away never holds up shutdown. */
   async onModuleDestroy(): Promise<void> {
     clearInterval(this.timer);
-    await this.flush();
+    let timer: NodeJS.Timeout | undefined;
+    const bounded = new Promise<void>((resolve) => (timer = setTimeout(resolve, FINAL_FLUSH_MS)));
+    await Promise.race([this.flush(), bounded]);
+    clearTimeout(timer);
   }
 
   /** One flush at a time: a slow database does not pile up statements. */
