@@ -73,6 +73,10 @@ async function main(): Promise<void> {
     SECRETS_ENCRYPTION_KEYS: process.env.SECRETS_ENCRYPTION_KEYS ?? DEV_SECRETS_ENCRYPTION_KEYS,
     DELIVERY_ALLOWLIST: process.env.DELIVERY_ALLOWLIST ?? '127.0.0.0/8',
     PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${servicePorts.ingress}`,
+    // The console's health overview asks each service of the local stack (ADR 0030).
+    HEALTH_SERVICE_URLS:
+      process.env.HEALTH_SERVICE_URLS ??
+      services.map((name) => `${name}=http://127.0.0.1:${servicePorts[name]}`).join(','),
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
   };
   let infra: Infra | undefined;

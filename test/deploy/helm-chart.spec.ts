@@ -23,7 +23,7 @@ import {
   telemetryConfig,
   type ServiceName,
 } from '@gateway/config';
-import { controlConfig } from '@gateway/control';
+import { consoleConfig, controlConfig } from '@gateway/control';
 import { keyListProblems } from '@gateway/encryption';
 import { deliveryConfig } from '@gateway/delivery';
 import { schedulerConfig } from '@gateway/scheduling';
@@ -77,6 +77,7 @@ const knownEnv = new Set([
     ...telemetryConfig,
     ...httpConfig('api'),
     ...controlConfig,
+    ...consoleConfig,
     ...deliveryConfig,
     ...schedulerConfig,
   }),

@@ -4,6 +4,8 @@ import type { AppConfig } from './config';
 import { accessProviders, ADMIN_CHECK } from './access.providers';
 import { ApiKeysController } from './api-keys.controller';
 import { AuditLogController } from './audit-log.controller';
+import { ConsoleController } from './console.controller';
+import { consoleProviders } from './console.providers';
 import { controlProviders } from './control.providers';
 import { DeliveriesController } from './deliveries.controller';
 import { EndpointsController } from './endpoints.controller';
@@ -35,12 +37,14 @@ export class AppModule {
         TenantsController,
         ApiKeysController,
         AuditLogController,
+        ConsoleController,
       ],
       providers: [
         ...catalogProviders,
         ...controlProviders,
         sourceServiceProvider,
         ...accessProviders,
+        ...consoleProviders,
         { provide: ADMIN_CHECK, useValue: isAdmin },
       ],
     };

@@ -7,7 +7,7 @@ import { routeAccess, routeKey } from './route-access';
 /**
  * Authenticates every `/v1` call (the admin token or an API key) and checks the scope its route
  * declares in `routeAccess`: 401 for no, a wrong, a revoked or an expired key; 403 for a key
- * without the scope. A Fastify `onRequest` hook rather than a Nest guard: it looks at the route
+ * without the scope. A route whose scope is null takes any valid credential. A Fastify `onRequest` hook rather than a Nest guard: it looks at the route
  * that matched (not at the raw URL), and it runs before the body is read, so an unauthenticated
  * caller cannot make the service buffer and parse up to 1 MiB.
  */
@@ -25,16 +25,13 @@ export function authorizeRequests(app: NestFastifyApplication, keys: ApiKeyAuthe
       }
       const access = routeAccess[routeKey(request.method, route)];
       // A route missing from the table (a unit spec pins that none is) is the admin token's only.
-      const allowed =
-        caller.actor === 'admin' ||
-        (access !== undefined &&
-          caller.scopes.has(access.scope) &&
-          (access.tenantKeys || caller.tenant === null));
+      const scoped = access !== undefined && (access.scope === null || caller.scopes.has(access.scope));
+      const allowed = caller.actor === 'admin' || (scoped && (access.tenantKeys || caller.tenant === null));
       if (!allowed) {
         throw new ForbiddenError(
           access === undefined
             ? 'this route is open to the admin token only'
-            : caller.scopes.has(access.scope)
+            : scoped
               ? 'this route is not open to tenant keys'
               : `this key lacks the scope ${access.scope}`,
         );

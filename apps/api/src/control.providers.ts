@@ -7,6 +7,7 @@ import {
   EventTypeService,
   ReplayService,
   SecretService,
+  type EmitDeliveries,
 } from '@gateway/control';
 import { traceHeaders, type BatchingProducer } from '@gateway/kafka';
 import { SpanKind, startHopSpan } from '@gateway/observability';
@@ -22,6 +23,15 @@ import {
 import { CONFIG, PRODUCER, provideClass } from '@gateway/platform';
 import type { AppConfig } from './config';
 import { deliveryTask } from '@gateway/schemas';
+
+/** Sends delivery tasks to the deliveries topic (replay, recover, redrive, test events); settles after the ack. */
+export const emitDeliveries =
+  (producer: BatchingProducer): EmitDeliveries =>
+  (tasks) =>
+    producer.produce(
+      deliveryTask,
+      tasks.map((task) => ({ value: task, headers: traceHeaders() })),
+    );
 
 /** The control services (plain classes in @gateway/control) wired to the platform's resources. */
 export const controlProviders: Provider[] = [
@@ -60,13 +70,7 @@ export const controlProviders: Provider[] = [
       retries: RetriesRepository,
       deadLetters: DeadLettersRepository,
       producer: BatchingProducer,
-    ) =>
-      new ReplayService({ endpoints, events, deliveries, retries, deadLetters }, (tasks) =>
-        producer.produce(
-          deliveryTask,
-          tasks.map((task) => ({ value: task, headers: traceHeaders() })),
-        ),
-      ),
+    ) => new ReplayService({ endpoints, events, deliveries, retries, deadLetters }, emitDeliveries(producer)),
   },
   {
     provide: EventPublisher,

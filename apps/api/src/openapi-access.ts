@@ -15,6 +15,7 @@ import {
 } from '@gateway/control';
 import { answer, body, errors, idParameter, operation, problemAnswer } from './openapi';
 import { componentSchemas, queryParameters } from './openapi-components';
+import { consolePaths, consoleSchemas } from './openapi-console';
 import { routeAccess, routeKey } from './route-access';
 
 type Json = Record<string, unknown>;
@@ -107,12 +108,15 @@ function declareScopes(paths: Json): Json {
     const operations: Json = {};
     for (const [method, op] of Object.entries(item as Record<string, Json>)) {
       const access = routeAccess[routeKey(method.toUpperCase(), path.replace(/\{(\w+)\}/g, ':$1'))];
-      const scopes = access ? [access.scope] : [];
+      const scopes = access?.scope ? [access.scope] : [];
       const who = access?.tenantKeys === false ? ' Not open to tenant keys.' : '';
+      const needs =
+        access?.scope === null
+          ? 'none (any valid credential)'
+          : scopes.map((s) => `\`${s}\``).join(', ') || 'the admin token only';
       operations[method] = {
         ...op,
-        description:
-          `${(op.description as string | undefined) ?? ''}\n\nScope: ${scopes.map((s) => `\`${s}\``).join(', ') || 'the admin token only'}.${who}`.trim(),
+        description: `${(op.description as string | undefined) ?? ''}\n\nScope: ${needs}.${who}`.trim(),
         'x-scopes': scopes,
         security: [{ bearerAuth: scopes }],
         responses: { ...(op.responses as Json), '403': forbidden },
@@ -130,7 +134,7 @@ const tenancy =
   "Routing: an endpoint of a tenant receives only that tenant's events; an operator endpoint (no tenant) receives " +
   "every tenant's events. The admin token (ADMIN_TOKEN) holds every scope.";
 
-/** The document with tenants, API keys, the audit log, and every route's scope. */
+/** The document with tenants, API keys, the audit log, the console's routes, and every route's scope. */
 export function withAccess(document: Json): Json {
   const components = document.components as { schemas: Json; securitySchemes: Json };
   const info = document.info as Json;
@@ -139,7 +143,7 @@ export function withAccess(document: Json): Json {
     ...document,
     info: { ...info, description: `${info.description as string} ${tenancy}` },
     tags: [...(document.tags as Json[]), { name: 'tenants' }, { name: 'api-keys' }, { name: 'audit' }],
-    paths: declareScopes({ ...(document.paths as Json), ...accessPaths() }),
+    paths: declareScopes({ ...(document.paths as Json), ...accessPaths(), ...consolePaths() }),
     components: {
       ...components,
       securitySchemes: {
@@ -170,6 +174,7 @@ export function withAccess(document: Json): Json {
           'output',
           taken,
         ),
+        ...consoleSchemas(taken),
       },
     },
   };

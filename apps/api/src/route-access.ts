@@ -2,7 +2,8 @@ import type { Scope } from '@gateway/control';
 
 /** What a route needs, and what a change through it is recorded as in the audit log. */
 export interface RouteAccess {
-  scope: Scope;
+  /** The scope the caller's key must hold; null: any valid credential (`GET /v1/me`). */
+  scope: Scope | null;
   /**
    * Whether a tenant's key may call it; if not, a tenant key gets 403 before any id is looked
    * at (creating and deleting tenants, ADR 0025).
@@ -25,6 +26,8 @@ export interface AuditedAs {
 }
 
 const read = (scope: Scope, tenantKeys = true): RouteAccess => ({ scope, tenantKeys });
+/** Any valid credential, whatever its scopes: a key learns who it is. */
+const signedIn: RouteAccess = { scope: null, tenantKeys: true };
 const resourceOf = (action: string): string => action.slice(0, action.indexOf('.'));
 const change = (scope: Scope, action: string, tenantKeys = true): RouteAccess => ({
   scope,
@@ -84,6 +87,14 @@ export const routeAccess: Record<string, RouteAccess> = {
   'GET /v1/event-types/:name': read('events:read'),
   'PATCH /v1/event-types/:name': change('event-types:write', 'event-type.update', false),
   'DELETE /v1/event-types/:name': change('event-types:write', 'event-type.delete', false),
+  // The console's routes (ADR 0030).
+  'GET /v1/me': signedIn,
+  'POST /v1/tenants/:id/portal-sessions': change('tenants:admin', 'tenant.portal-session'),
+  'POST /v1/endpoints/:id/test-event': change('endpoints:write', 'endpoint.test-event'),
+  'GET /v1/endpoints/:id/stats': read('endpoints:read'),
+  'GET /v1/sources/:id/stats': read('sources:read'),
+  // Every service, topic and endpoint of the deployment: the operator's view.
+  'GET /v1/health/overview': read('endpoints:read', false),
 };
 
 /** The table's key of a matched route. */

@@ -3,6 +3,7 @@ import { EndpointStatusService } from '@gateway/control';
 import { DeliveriesRepository, EndpointsRepository, RetriesRepository } from '@gateway/persistence';
 import { PlatformModule, provideClass } from '@gateway/platform';
 import type { AppConfig } from './config';
+import { BreakersController } from './breakers.controller';
 import { DeliveriesConsumer } from './deliveries.consumer';
 
 @Module({})
@@ -11,6 +12,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [PlatformModule.forRoot({ service: 'dispatcher', config })],
+      controllers: [BreakersController],
       providers: [
         // Disabling an endpoint (410 Gone, a long outage) ends its pending retries, as the API's does.
         provideClass(EndpointStatusService, [EndpointsRepository, RetriesRepository, DeliveriesRepository]),

@@ -12,6 +12,7 @@ import {
   Dispatcher,
   operationalEvent,
   type Destinations,
+  type FailingEndpoint,
 } from '@gateway/delivery';
 import { traceHeaders, type Kafka, type ValidatingConsumer } from '@gateway/kafka';
 import { setEndpointSeriesSource, throttledWarning } from '@gateway/observability';
@@ -164,6 +165,11 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
       },
       onRejoin: () => dispatcher.rejoined(),
     });
+  }
+
+  /** This dispatcher's failing endpoints with their breaker state (none before it started). */
+  failingEndpoints(): FailingEndpoint[] {
+    return this.dispatcher?.failingEndpoints() ?? [];
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -3,6 +3,7 @@ import { PlatformModule } from '@gateway/platform';
 import type { AppConfig } from './config';
 import { ingressProviders } from './ingress.providers';
 import { JournalConsumer } from './journal.consumer';
+import { SourceStatsFlusher } from './source-stats.flusher';
 import { SourcesView } from './sources.view';
 
 @Module({})
@@ -11,7 +12,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [PlatformModule.forRoot({ service: 'ingress', config })],
-      providers: [...ingressProviders, SourcesView, JournalConsumer],
+      providers: [...ingressProviders, SourcesView, JournalConsumer, SourceStatsFlusher],
     };
   }
 }

@@ -1,5 +1,5 @@
 import type { Provider } from '@nestjs/common';
-import { InboundAcceptor, SourceRegistry } from '@gateway/ingress';
+import { InboundAcceptor, SourceRegistry, SourceStatsCounter } from '@gateway/ingress';
 import { traceHeaders, type BatchingProducer, type Produced } from '@gateway/kafka';
 import type { Logger } from '@gateway/observability';
 import { AdaptiveBatcher, CONFIG, LOGGER, PRODUCER } from '@gateway/platform';
@@ -9,6 +9,7 @@ import type { AppConfig } from './config';
 /** The request path's pieces: the sources view it reads and the acceptor that writes the journal. */
 export const ingressProviders: Provider[] = [
   { provide: SourceRegistry, useValue: new SourceRegistry() },
+  { provide: SourceStatsCounter, useValue: new SourceStatsCounter() },
   {
     provide: InboundAcceptor,
     inject: [CONFIG, PRODUCER, LOGGER],

@@ -4,6 +4,7 @@ import {
   InboundAcceptor,
   parsePublicBase,
   SourceRegistry,
+  SourceStatsCounter,
   type IngressHandler,
 } from '@gateway/ingress';
 import { metrics, type Logger } from '@gateway/observability';
@@ -15,6 +16,7 @@ import { SourcesView } from './sources.view';
 export function ingressHandler(app: NestFastifyApplication, config: AppConfig): IngressHandler {
   const registry = app.get(SourceRegistry);
   const view = app.get(SourcesView);
+  const stats = app.get(SourceStatsCounter);
   return createIngressHandler({
     admitted: admissionLimit(config),
     sources: { get: (id) => registry.get(id), catchUp: () => view.catchUp() },
@@ -24,6 +26,7 @@ export function ingressHandler(app: NestFastifyApplication, config: AppConfig): 
     retryAfterSeconds: config.INGRESS_RETRY_AFTER_SECONDS,
     now: Date.now,
     logger: app.get<Logger>(LOGGER),
+    onOutcome: (sourceId, outcome) => stats.note(sourceId, outcome, Date.now()),
   });
 }
 

@@ -146,3 +146,13 @@ generated, or a new key k1. Remembered in the render, so the hook Secret and the
 {{- end }}
 {{- .Values.secret.generatedSecretsEncryptionKeys -}}
 {{- end }}
+
+{{/* HEALTH_SERVICE_URLS: each component's Service, for the api's health overview (ADR 0030). */}}
+{{- define "gateway.healthServiceUrls" -}}
+{{- $root := . -}}
+{{- $urls := list -}}
+{{- range $component := list "api" "ingress" "router" "dispatcher" "scheduler" -}}
+{{- $urls = append $urls (printf "%s=http://%s-%s:%s" $component (include "gateway.fullname" $root) $component (include "gateway.port" $component)) -}}
+{{- end -}}
+{{- join "," $urls -}}
+{{- end -}}

@@ -105,3 +105,32 @@ export {
 } from './tenants/tenant.schemas';
 export { AuditService, type AuditedChange } from './audit/audit.service';
 export { auditLogQuery, auditEntryView, type AuditEntryView } from './audit/audit.schemas';
+export { consoleConfig } from './console/console.config';
+export {
+  brandingBody,
+  portalSessionBody,
+  portalSessionView,
+  meView,
+  testEventBody,
+  testEventView,
+  statsQuery,
+  endpointStatsView,
+  sourceStatsView,
+  healthOverviewView,
+  type PortalSessionView,
+  type MeView,
+  type TestEventView,
+  type EndpointStatsView,
+  type SourceStatsView,
+  type HealthOverviewView,
+} from './console/console.schemas';
+export { PortalSessionService, portalScopes, type PortalSettings } from './access/portal-session.service';
+export { MeService, type BrandDefaults } from './console/me.service';
+export { TestEventService } from './console/test-event.service';
+export { StatsService, isStatsRefused, type StatsRefused } from './console/stats.service';
+export { statsWindow, everyBucket, MAX_BUCKETS } from './console/stats-window';
+export {
+  HealthOverviewService,
+  breakersAnswer,
+  type HealthOverviewPorts,
+} from './console/health-overview.service';

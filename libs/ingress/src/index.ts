@@ -24,3 +24,4 @@ export {
   type EventTypeFrom,
   type ForwardResult,
 } from './forward/forward-rule';
+export { SourceStatsCounter, statsKindOf } from './stats/source-stats-counter';

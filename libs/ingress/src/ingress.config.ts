@@ -22,6 +22,15 @@ export const publicBaseUrlConfig = {
 
 /** What the ingress service reads besides the shared fragments. */
 export const ingressConfig = {
+  SOURCE_STATS_FLUSH_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(300_000)
+    .default(10_000)
+    .describe(
+      "How often the ingress writes its per-source, per-minute request counters (the console's source stats) to PostgreSQL, in one upsert. Best-effort: a down database never slows a request; counts of a crashed process are lost.",
+    ),
   TRUST_FORWARDED_HEADERS: flag.describe(
     'Rebuild the signed URL from Forwarded / X-Forwarded-Proto, -Host, -Port, -Prefix, -Uri when a request carries them. Only behind a proxy that sets (and strips) them: otherwise a caller chooses the URL that is verified.',
   ),

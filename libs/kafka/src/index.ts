@@ -32,6 +32,7 @@ export {
 } from './validating-consumer';
 export { decodeMessage, type Decoded } from './decode';
 export { checkKafka } from './kafka-health';
+export { ConsumerLagReader, type ConsumerLag } from './consumer-lag';
 export { traceHeaders, traceparentOf } from './trace-headers';
 export type { Kafka } from 'kafkajs';
 export {

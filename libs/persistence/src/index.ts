@@ -50,6 +50,7 @@ export {
   type DeliveryRecord,
   type DeliveryStatus,
   type DeliveryClaim,
+  type EndpointStatsBucket,
   type ReplayRow,
 } from './deliveries/deliveries.record';
 export { DeliveriesRepository } from './deliveries/deliveries.repository';
@@ -88,3 +89,10 @@ export { apiKeyRecord, type ApiKeyRecord, type NewApiKey } from './api-keys/api-
 export { ApiKeysRepository, type ApiKeyListFilter } from './api-keys/api-keys.repository';
 export { auditEntryRecord, type AuditEntryRecord, type NewAuditEntry } from './audit-log/audit-log.record';
 export { AuditLogRepository, type AuditLogFilter } from './audit-log/audit-log.repository';
+export {
+  sourceStatsRecord,
+  type SourceStatsRecord,
+  type SourceStatsDelta,
+  type SourceStatsBucket,
+} from './source-stats/source-stats.record';
+export { SourceStatsRepository, type StatsWindow } from './source-stats/source-stats.repository';

@@ -8,6 +8,7 @@ import { EndpointsRepository } from './endpoints/endpoints.repository';
 import { InboundDedupRepository } from './inbound-dedup/inbound-dedup.repository';
 import { RetriesRepository } from './retries/retries.repository';
 import { SourcesRepository } from './sources/sources.repository';
+import { SourceStatsRepository } from './source-stats/source-stats.repository';
 import type { SecretBox } from '@gateway/encryption';
 import { TenantsRepository } from './tenants/tenants.repository';
 import { ApiKeysRepository } from './api-keys/api-keys.repository';
@@ -32,4 +33,5 @@ export const repositories: (new (db: Database, box?: SecretBox) => object)[] = [
   TenantsRepository,
   ApiKeysRepository,
   AuditLogRepository,
+  SourceStatsRepository,
 ];

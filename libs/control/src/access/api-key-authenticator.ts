@@ -13,6 +13,7 @@ interface Cached {
 const callerOf = (row: ApiKeyRecord): Caller => ({
   actor: row.id,
   tenant: row.tenant,
+  expiresAt: row.expiresAt,
   scopes: new Set(
     row.scopes.flatMap((name) => {
       const parsed = scope.safeParse(name);

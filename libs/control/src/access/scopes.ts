@@ -24,6 +24,8 @@ export interface Caller {
   readonly actor: string;
   readonly tenant: string | null;
   readonly scopes: ReadonlySet<Scope>;
+  /** When the key stops working (a portal session's end); null: until revoked, or the admin token. */
+  readonly expiresAt?: Date | null;
 }
 
 export const adminCaller: Caller = { actor: 'admin', tenant: null, scopes: new Set(allScopes) };

@@ -25,7 +25,8 @@ const RECOVER_PAGE = 1000;
 /** Sends delivery tasks to the deliveries topic; settles after Kafka's ack. */
 export type EmitDeliveries = (tasks: DeliveryTask[]) => Promise<void>;
 
-function toTask(row: ReplayRow): DeliveryTask {
+/** The delivery task that sends `row` as its next attempt. */
+export function toTask(row: ReplayRow): DeliveryTask {
   return {
     deliveryId: row.deliveryId,
     endpointId: row.endpointId,

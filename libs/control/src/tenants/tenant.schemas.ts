@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pageQuery, timeSortKey } from '../pagination';
+import { brandingBody } from '../console/console.schemas';
 
 const name = z.string().min(1).max(200).describe('A name for operators.');
 const metadata = z
@@ -15,12 +16,17 @@ export const createTenantBody = z.strictObject({
     .describe('The tenant id: the `tenant` of its endpoints and events.'),
   name,
   metadata: metadata.default({}),
+  branding: brandingBody.optional(),
 });
 export type CreateTenant = z.infer<typeof createTenantBody>;
 
 /** `PATCH /v1/tenants/:id`. */
 export const updateTenantBody = z
-  .strictObject({ name: name.optional(), metadata: metadata.optional() })
+  .strictObject({
+    name: name.optional(),
+    metadata: metadata.optional(),
+    branding: brandingBody.nullable().optional().describe('null: back to the config branding.'),
+  })
   .refine((body) => Object.keys(body).length > 0, 'give at least one field');
 export type UpdateTenant = z.infer<typeof updateTenantBody>;
 
@@ -31,6 +37,7 @@ export const tenantView = z.object({
   id: z.string(),
   name: z.string(),
   metadata: z.record(z.string(), z.unknown()),
+  branding: brandingBody.nullable(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

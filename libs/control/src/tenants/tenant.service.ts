@@ -36,7 +36,11 @@ export class TenantService {
 
   /** Undefined when the id is taken (by a tenant, or a deleted one: ids are not reused). */
   async create(input: CreateTenant): Promise<TenantView | undefined> {
-    const row = await this.tenants.insert(input.id, { name: input.name, metadata: input.metadata });
+    const row = await this.tenants.insert(input.id, {
+      name: input.name,
+      metadata: input.metadata,
+      branding: input.branding ?? null,
+    });
     return row && toTenantView(row);
   }
 

@@ -35,6 +35,8 @@ export interface IngressRouteOptions {
   now(): number;
   logger: Logger;
   bodyTimeoutMs?: number;
+  /** Told each answered request of a known source (the per-source stats, ADR 0030). */
+  onOutcome?(sourceId: string, outcome: IngressOutcome): void;
 }
 
 /** Handles a request on Node's HTTP server; false when it is not its own (another router takes it). */
@@ -105,6 +107,7 @@ export function createIngressHandler(options: IngressRouteOptions): IngressHandl
       Number(process.hrtime.bigint() - exchange.startedAt) / 1e9,
     );
     if (outcome.kind === 'unauthorized') metrics.ingressRejections.inc({ provider, reason: outcome.reason });
+    if (source) options.onOutcome?.(source.id, outcome);
     span.end(outcome.kind, answer.status >= 500 ? outcome.kind : undefined, {
       'gateway.provider': provider,
       'http.response.status_code': answer.status,

@@ -32,3 +32,13 @@ export type ReplayRow = Pick<EventRecord, 'type' | 'tenant' | 'data' | 'occurred
   eventId: DeliveryRecord['eventId'];
   nextAttempt: number;
 };
+
+/** One bucket of an endpoint's stats: its deliveries created then, and their attempts' p95 duration. */
+export interface EndpointStatsBucket {
+  start: Date;
+  deliveries: number;
+  succeeded: number;
+  failed: number;
+  /** Null when no attempt was made yet. */
+  p95LatencyMs: number | null;
+}

@@ -10,7 +10,14 @@ import {
   type Sorted,
   type UpdateResult,
 } from '../sql';
-import { deliveryRecord, type DeliveryClaim, type DeliveryRecord, type ReplayRow } from './deliveries.record';
+import type { StatsWindow } from '../source-stats/source-stats.repository';
+import {
+  deliveryRecord,
+  type DeliveryClaim,
+  type DeliveryRecord,
+  type EndpointStatsBucket,
+  type ReplayRow,
+} from './deliveries.record';
 
 /** The first of each id: one statement may not propose the same key twice to ON CONFLICT DO UPDATE. */
 const firstOfEach = <T extends { id: string }>(rows: T[]): T[] => {
@@ -228,6 +235,26 @@ export class DeliveriesRepository {
       rows: rows.map(({ sortKey: _sortKey, ...row }) => row),
       position: last && [last.sortKey, last.deliveryId],
     };
+  }
+
+  /**
+   * An endpoint's deliveries created in the window, in buckets (`date_bin`, aligned on `since`):
+   * how many, how many delivered, how many failing (retrying or dead), and the p95 duration of
+   * their attempts. Non-empty buckets only, oldest first; deliveries_endpoint_idx serves the range
+   * and the attempts' primary key the join (EXPLAIN in ADR 0030).
+   */
+  async endpointStats(endpointId: string, window: StatsWindow): Promise<EndpointStatsBucket[]> {
+    return await this.db.query<EndpointStatsBucket[]>(
+      `SELECT date_bin($4 * interval '1 second', d.created_at, $2::timestamptz) AS start,
+              count(DISTINCT d.id)::int AS deliveries,
+              count(DISTINCT d.id) FILTER (WHERE d.status = 'delivered')::int AS succeeded,
+              count(DISTINCT d.id) FILTER (WHERE d.status IN ('retrying', 'dead'))::int AS failed,
+              percentile_cont(0.95) WITHIN GROUP (ORDER BY a.duration_ms) AS "p95LatencyMs"
+       FROM deliveries d LEFT JOIN attempts a ON a.delivery_id = d.id
+       WHERE d.endpoint_id = $1 AND d.created_at >= $2::timestamptz AND d.created_at < $3::timestamptz
+       GROUP BY 1 ORDER BY 1`,
+      [endpointId, window.since.toISOString(), window.until.toISOString(), window.bucketSeconds],
+    );
   }
 
   /** Erasure (ADR 0028): deletes the deliveries to these endpoints or of these events; their ids. */

@@ -1,3 +1,4 @@
+import { stringifyJson } from '@gateway/schemas';
 import {
   columnsOf,
   exactTime,
@@ -8,7 +9,7 @@ import {
   type Sorted,
   type UpdateResult,
 } from '../sql';
-import { eventRecord, type EventRecord } from './events.record';
+import { eventRecord, type EventRecord, type NewEvent } from './events.record';
 
 export interface EventListFilter {
   type?: string;
@@ -54,6 +55,15 @@ export class EventsRepository {
   async exists(id: string, tenant?: string): Promise<boolean> {
     const sql = idOfTenant(id, tenant);
     return (await this.db.query<unknown[]>(`SELECT 1 FROM events ${sql.where()}`, sql.params)).length > 0;
+  }
+
+  /** Records one event written by the API itself (a test event); the router records the others. */
+  async insert(event: NewEvent): Promise<void> {
+    await this.db.query(
+      `INSERT INTO events (id, type, tenant, data, occurred_at) VALUES ($1, $2, $3, $4::json, $5::timestamptz)
+       ON CONFLICT (id) DO NOTHING`,
+      [event.id, event.type, event.tenant, stringifyJson(event.data), event.occurredAt],
+    );
   }
 
   /** Erasure (ADR 0028): deletes the tenant's events; their ids. */

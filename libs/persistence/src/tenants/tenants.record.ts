@@ -5,6 +5,14 @@ export const tenantRecord = z.object({
   id: z.string(),
   name: z.string(),
   metadata: z.record(z.string(), z.unknown()),
+  /** How the console shows the tenant's portal (ADR 0030); null: the config's branding. */
+  branding: z
+    .object({
+      name: z.string().optional(),
+      logoUrl: z.string().optional(),
+      primaryColor: z.string().optional(),
+    })
+    .nullable(),
   createdAt: z.date(),
   updatedAt: z.date(),
   /** Set when the operator deleted the tenant; its history stays readable to the operator. */
@@ -13,4 +21,4 @@ export const tenantRecord = z.object({
 export type TenantRecord = z.infer<typeof tenantRecord>;
 
 /** The fields an operator sets. */
-export type TenantFields = Pick<TenantRecord, 'name' | 'metadata'>;
+export type TenantFields = Pick<TenantRecord, 'name' | 'metadata'> & Partial<Pick<TenantRecord, 'branding'>>;

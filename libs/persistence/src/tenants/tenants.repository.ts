@@ -8,6 +8,7 @@ import { EventsRepository } from '../events/events.repository';
 import { InboundDedupRepository } from '../inbound-dedup/inbound-dedup.repository';
 import { RetriesRepository } from '../retries/retries.repository';
 import { SourcesRepository } from '../sources/sources.repository';
+import { SourceStatsRepository } from '../source-stats/source-stats.repository';
 import {
   columnsOf,
   exactTime,
@@ -37,7 +38,7 @@ export interface TenantListFilter {
 }
 
 const columns = columnsOf(tenantRecord);
-const writer = new FieldWriter<TenantFields>({ name: '', metadata: '::jsonb' });
+const writer = new FieldWriter<TenantFields>({ name: '', metadata: '::jsonb', branding: '::jsonb' });
 
 /** The `tenants` table. A deleted tenant keeps its row (`deleted_at`), so its history stays attributable. */
 export class TenantsRepository {
@@ -112,7 +113,7 @@ export class TenantsRepository {
   erase(id: string): Promise<ErasedRows | undefined> {
     return this.db.transaction(async (manager) => {
       const [, count] = await manager.query<UpdateResult<unknown>>(
-        `UPDATE tenants SET name = '', metadata = '{}', deleted_at = COALESCE(deleted_at, now()), updated_at = now()
+        `UPDATE tenants SET name = '', metadata = '{}', branding = NULL, deleted_at = COALESCE(deleted_at, now()), updated_at = now()
          WHERE id = $1`,
         [id],
       );
@@ -128,6 +129,7 @@ export class TenantsRepository {
       await endpointsRepo.eraseTenant(id);
       const sourceIds = await sourcesRepo.eraseTenant(id);
       await new InboundDedupRepository(manager).eraseFor(sourceIds);
+      await new SourceStatsRepository(manager).eraseFor(sourceIds);
       const keyIds = await new ApiKeysRepository(manager).eraseTenant(id);
       await new AuditLogRepository(manager).eraseAbout(id, [
         ...endpointIds,
