@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { databaseConfig, httpConfig, kafkaConfig, kafkaRules, telemetryConfig } from '@gateway/config';
 import { secretsConfig } from '@gateway/config';
-import { controlConfig } from '@gateway/control';
+import { consoleServingConfig, controlConfig } from '@gateway/control';
 import { publicBaseUrlConfig } from '@gateway/ingress';
 
 /** Everything the api service reads from the environment, validated once at start-up. */
@@ -13,6 +13,7 @@ export const configSchema = z
     ...telemetryConfig,
     ...httpConfig('api'),
     ...controlConfig,
+    ...consoleServingConfig,
     ...publicBaseUrlConfig,
   })
   .superRefine(kafkaRules);
