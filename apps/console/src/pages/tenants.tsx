@@ -89,7 +89,7 @@ function TenantRow(props: { tenant: Schemas['Tenant'] }) {
         <button
           type="button"
           class="secondary outline"
-          aria-label={`Open a portal session for ${tenant.name}`}
+          aria-label={`Portal link for ${tenant.name}`}
           onClick={() =>
             void action.run('Portal session', async () => {
               const answer = await api.POST('/v1/tenants/{id}/portal-sessions', {
