@@ -70,8 +70,8 @@ describe('web console in a real browser (chromium)', () => {
       DELIVERY_ALLOWLIST: '127.0.0.0/8',
       PORTAL_FRAME_ANCESTORS: framer.origin,
     });
-    console = `${services.api!.url}/console`;
-    admin = controlClient(services.api!.url, token);
+    console = `${services.api.url}/console`;
+    admin = controlClient(services.api.url, token);
     assert.equal((await admin('POST', '/v1/tenants', { id: tenant, name: 'Acme' })).status, 201);
     const type = await admin('POST', '/v1/event-types', {
       name: 'console.ping',
@@ -129,7 +129,7 @@ describe('web console in a real browser (chromium)', () => {
     assert.equal(deep.status, 200, 'client routes answer index.html');
     const script = /src="(\/console\/assets\/[^"]+\.js)"/.exec(html)?.[1];
     assert.ok(script, html);
-    const asset = await fetch(`${services.api!.url}${script}`, { headers: { 'accept-encoding': 'br' } });
+    const asset = await fetch(`${services.api.url}${script}`, { headers: { 'accept-encoding': 'br' } });
     assert.equal(asset.status, 200);
     assert.equal(asset.headers.get('content-encoding'), 'br');
     assert.match(asset.headers.get('cache-control') ?? '', /immutable/);
@@ -187,8 +187,8 @@ describe('web console in a real browser (chromium)', () => {
     await page.getByTestId('timeline-attempt').nth(1).waitFor(slow);
     const marks = await page.getByTestId('timeline-attempt').allTextContents();
     assert.equal(marks.length, 2, marks.join(' | '));
-    assert.match(marks[0]!, /^#1 500/);
-    assert.match(marks[1]!, /^#2 200/);
+    assert.match(marks[0], /^#1 500/);
+    assert.match(marks[1], /^#2 200/);
     assert.match(receiver.requests.at(-1)?.body ?? '', /"n":2/, 'the retry reached the receiver');
     await noSeriousViolations('event');
     await screenshot(page, 'event');
