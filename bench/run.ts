@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { apiPublish } from './api-publish.bench';
+import { consoleSize } from './console-size.bench';
 import { dispatcherDrain } from './dispatcher-drain.bench';
 import { isolation } from './isolation.bench';
 import { machineCeiling } from './machine-ceiling.bench';
@@ -22,6 +23,7 @@ const benches: Record<string, () => Promise<void>> = {
   'machine-ceiling': () => machineCeiling(),
   'secrets-open': () => secretsOpen(),
   'api-publish': () => apiPublish(),
+  'console-size': () => consoleSize(),
 };
 
 async function main(): Promise<void> {
