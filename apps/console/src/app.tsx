@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { LocationProvider, Route, Router } from 'preact-iso';
 import { api } from './api/client';
-import { defaultBranding, everyScope, ViewerContext, type Me, type Viewer } from './me';
+import { defaultBranding, ViewerContext, type Me, type Viewer } from './me';
 import { CatalogPage } from './pages/catalog';
 import { DeadLettersPage } from './pages/dead-letters';
 import { EndpointPage } from './pages/endpoint';
@@ -31,9 +31,16 @@ async function whoIs(portal: boolean): Promise<{ me: Me; known: boolean } | { re
   const probe = await api.GET('/v1/endpoints', { params: { query: { limit: 1 } } });
   if (probe.response.status === 401)
     return { refused: 'The gateway refused this token (expired, revoked or wrong).' };
-  const scopes = portal ? portalScopes : everyScope;
+  // Unknown scopes: the operator view shows every page, the portal its own; the API decides each call.
   return {
-    me: { admin: false, keyId: null, tenantId: null, scopes, expiresAt: null, branding: defaultBranding },
+    me: {
+      admin: !portal,
+      keyId: null,
+      tenantId: null,
+      scopes: portal ? portalScopes : [],
+      expiresAt: null,
+      branding: defaultBranding,
+    },
     known: false,
   };
 }

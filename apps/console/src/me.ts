@@ -14,17 +14,6 @@ export interface Viewer {
   base: string;
 }
 
-export const everyScope = [
-  'endpoints:read',
-  'endpoints:write',
-  'events:publish',
-  'events:read',
-  'deliveries:replay',
-  'sources:read',
-  'sources:write',
-  'tenants:admin',
-];
-
 export const defaultBranding: Me['branding'] = { name: 'Webhook gateway', logoUrl: null, primaryColor: null };
 
 export const ViewerContext = createContext<Viewer | null>(null);

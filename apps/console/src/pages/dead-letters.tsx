@@ -1,3 +1,5 @@
+import { Field } from '../ui/field';
+import { Table } from '../ui/table';
 import { useState } from 'preact/hooks';
 import { api } from '../api/client';
 import { useCan, useViewer } from '../me';
@@ -27,10 +29,7 @@ export function DeadLettersPage() {
           setEndpointId(draft.trim());
         }}
       >
-        <label>
-          Endpoint id
-          <input name="endpointId" value={draft} onInput={(event) => setDraft(event.currentTarget.value)} />
-        </label>
+        <Field label="Endpoint id" name="endpointId" value={draft} onValue={setDraft} />
         <button type="submit">Filter</button>
       </form>
       {can('deliveries:replay') && (
@@ -53,35 +52,22 @@ export function DeadLettersPage() {
           page.data.length === 0 ? (
             <p>No dead letters.</p>
           ) : (
-            <div class="overflow-auto">
-              <table class="striped">
-                <thead>
-                  <tr>
-                    <th scope="col">Event</th>
-                    <th scope="col">Endpoint</th>
-                    <th scope="col">Attempts</th>
-                    <th scope="col">Last error</th>
-                    <th scope="col">Dead since</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {page.data.map((dead) => (
-                    <tr key={dead.deliveryId}>
-                      <td>
-                        <a href={`${base}/events/${encodeURIComponent(dead.eventId)}`}>{dead.eventId}</a>
-                      </td>
-                      <td>{dead.endpointId}</td>
-                      <td>{dead.attempts}</td>
-                      <td>{dead.lastStatusCode ?? dead.lastError ?? '—'}</td>
-                      <td>
-                        {when(dead.deadAt)}
-                        {dead.redrivenAt && ` (redriven ${when(dead.redrivenAt)})`}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table columns={['Event', 'Endpoint', 'Attempts', 'Last error', 'Dead since']}>
+              {page.data.map((dead) => (
+                <tr key={dead.deliveryId}>
+                  <td>
+                    <a href={`${base}/events/${encodeURIComponent(dead.eventId)}`}>{dead.eventId}</a>
+                  </td>
+                  <td>{dead.endpointId}</td>
+                  <td>{dead.attempts}</td>
+                  <td>{dead.lastStatusCode ?? dead.lastError ?? '—'}</td>
+                  <td>
+                    {when(dead.deadAt)}
+                    {dead.redrivenAt && ` (redriven ${when(dead.redrivenAt)})`}
+                  </td>
+                </tr>
+              ))}
+            </Table>
           )
         }
       </Show>

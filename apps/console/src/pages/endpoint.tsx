@@ -1,3 +1,4 @@
+import { Field } from '../ui/field';
 import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { api, type Schemas } from '../api/client';
@@ -92,26 +93,8 @@ function Settings(props: { endpoint: Schemas['Endpoint']; onSaved: () => void })
     <article>
       <h2>Settings</h2>
       <form onSubmit={save} aria-label="Endpoint settings">
-        {endpoint.url && (
-          <label>
-            URL
-            <input
-              type="url"
-              name="url"
-              required
-              value={url}
-              onInput={(event) => setUrl(event.currentTarget.value)}
-            />
-          </label>
-        )}
-        <label>
-          Description
-          <input
-            name="description"
-            value={description}
-            onInput={(event) => setDescription(event.currentTarget.value)}
-          />
-        </label>
+        {endpoint.url && <Field label="URL" type="url" name="url" required value={url} onValue={setUrl} />}
+        <Field label="Description" name="description" value={description} onValue={setDescription} />
         <EventTypesField value={eventTypes} onChange={setEventTypes} />
         <div class="actions">
           <button type="submit" aria-busy={action.busy}>
@@ -165,16 +148,14 @@ function Secret(props: { id: string }) {
         >
           Show secret
         </button>
-        <label>
-          Old secret valid for (seconds)
-          <input
-            type="number"
-            name="overlapSeconds"
-            min={0}
-            value={overlap}
-            onInput={(event) => setOverlap(event.currentTarget.value)}
-          />
-        </label>
+        <Field
+          label="Old secret valid for (seconds)"
+          type="number"
+          name="overlapSeconds"
+          min={0}
+          value={overlap}
+          onValue={setOverlap}
+        />
         <button
           type="button"
           onClick={() =>
@@ -240,16 +221,14 @@ function Recover(props: { id: string }) {
     <article>
       <h2>Recover</h2>
       <form onSubmit={submit} aria-label="Recover failed deliveries">
-        <label>
-          Send again every failed delivery since
-          <input
-            type="datetime-local"
-            name="since"
-            required
-            value={since}
-            onInput={(event) => setSince(event.currentTarget.value)}
-          />
-        </label>
+        <Field
+          label="Send again every failed delivery since"
+          type="datetime-local"
+          name="since"
+          required
+          value={since}
+          onValue={setSince}
+        />
         <button type="submit">Recover</button>
       </form>
       <Outcome>{action.message}</Outcome>

@@ -1,3 +1,5 @@
+import { Field } from '../ui/field';
+import { Table } from '../ui/table';
 import { useState } from 'preact/hooks';
 import { api, type Schemas } from '../api/client';
 import { useCan, useViewer } from '../me';
@@ -17,15 +19,7 @@ export function EndpointsPage() {
     <section>
       <h1>Endpoints</h1>
       {can('endpoints:write') && <CreateEndpoint onCreated={reload} />}
-      <label>
-        Search endpoints
-        <input
-          type="search"
-          name="search"
-          value={search}
-          onInput={(event) => setSearch(event.currentTarget.value)}
-        />
-      </label>
+      <Field label="Search endpoints" type="search" name="search" value={search} onValue={setSearch} />
       <Show state={state} what="Endpoints">
         {(page) => (
           <>
@@ -64,37 +58,25 @@ function EndpointTable(props: { endpoints: Schemas['Endpoint'][] }) {
   const { base } = useViewer();
   if (props.endpoints.length === 0) return <p>No endpoints.</p>;
   return (
-    <div class="overflow-auto">
-      <table class="striped">
-        <thead>
-          <tr>
-            <th scope="col">URL</th>
-            <th scope="col">Event types</th>
-            <th scope="col">State</th>
-            <th scope="col">Tenant</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.endpoints.map((endpoint) => (
-            <tr key={endpoint.id}>
-              <td>
-                <a href={`${base}/endpoints/${encodeURIComponent(endpoint.id)}`}>
-                  {endpoint.url ?? endpoint.destination?.topic ?? endpoint.id}
-                </a>
-                {endpoint.description && <small class="block">{endpoint.description}</small>}
-              </td>
-              <td>{endpoint.eventTypes.join(', ')}</td>
-              <td>
-                {endpoint.enabled
-                  ? 'enabled'
-                  : `disabled${endpoint.disabledReason ? ` (${endpoint.disabledReason})` : ''}`}
-              </td>
-              <td>{endpoint.tenant ?? '—'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table columns={['URL', 'Event types', 'State', 'Tenant']}>
+      {props.endpoints.map((endpoint) => (
+        <tr key={endpoint.id}>
+          <td>
+            <a href={`${base}/endpoints/${encodeURIComponent(endpoint.id)}`}>
+              {endpoint.url ?? endpoint.destination?.topic ?? endpoint.id}
+            </a>
+            {endpoint.description && <small class="block">{endpoint.description}</small>}
+          </td>
+          <td>{endpoint.eventTypes.join(', ')}</td>
+          <td>
+            {endpoint.enabled
+              ? 'enabled'
+              : `disabled${endpoint.disabledReason ? ` (${endpoint.disabledReason})` : ''}`}
+          </td>
+          <td>{endpoint.tenant ?? '—'}</td>
+        </tr>
+      ))}
+    </Table>
   );
 }
 
@@ -139,42 +121,26 @@ function CreateEndpoint(props: { onCreated: () => void }) {
         New endpoint
       </summary>
       <form onSubmit={(event) => void submit(event)} aria-label="New endpoint">
-        <label>
-          URL
-          <input
-            type="url"
-            name="url"
-            required
-            value={url}
-            onInput={(event) => setUrl(event.currentTarget.value)}
-          />
-        </label>
-        <label>
-          Description
-          <input
-            name="description"
-            value={description}
-            onInput={(event) => setDescription(event.currentTarget.value)}
-          />
-        </label>
+        <Field label="URL" type="url" name="url" required value={url} onValue={setUrl} />
+        <Field label="Description" name="description" value={description} onValue={setDescription} />
         <EventTypesField value={eventTypes} onChange={setEventTypes} />
         {!viewer.portal && (
-          <label>
-            Tenant (empty: an operator endpoint, receiving every tenant&apos;s events)
-            <input name="tenant" value={tenant} onInput={(event) => setTenant(event.currentTarget.value)} />
-          </label>
-        )}
-        <label>
-          Attempts in total before a dead letter (empty: the gateway&apos;s default policy)
-          <input
-            type="number"
-            name="maxAttempts"
-            min={1}
-            max={50}
-            value={maxAttempts}
-            onInput={(event) => setMaxAttempts(event.currentTarget.value)}
+          <Field
+            label="Tenant (empty: an operator endpoint, receiving every tenant's events)"
+            name="tenant"
+            value={tenant}
+            onValue={setTenant}
           />
-        </label>
+        )}
+        <Field
+          label="Attempts in total before a dead letter (empty: the gateway's default policy)"
+          type="number"
+          name="maxAttempts"
+          min={1}
+          max={50}
+          value={maxAttempts}
+          onValue={setMaxAttempts}
+        />
         <button type="submit" aria-busy={action.busy} disabled={action.busy}>
           Create endpoint
         </button>
@@ -183,7 +149,7 @@ function CreateEndpoint(props: { onCreated: () => void }) {
       {created && (
         <p>
           Created <a href={`${viewer.base}/endpoints/${encodeURIComponent(created.id)}`}>{created.url}</a>.
-          Its signing secret (shown once here; the endpoint&apos;s page can show it again):{' '}
+          Its signing secret (shown once here; the endpoint's page can show it again):{' '}
           <code data-testid="new-secret">{created.secret}</code>
         </p>
       )}

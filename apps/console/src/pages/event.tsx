@@ -1,3 +1,4 @@
+import { Table } from '../ui/table';
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Schemas } from '../api/client';
 import { isMoving, loadTrace, type DeliveryTrace } from '../api/trace';
@@ -103,35 +104,24 @@ function DeliveryCard(props: { trace: DeliveryTrace; onRetried: () => void }) {
         {delivery.attempts} attempt{delivery.attempts === 1 ? '' : 's'}
         {delivery.nextAttemptAt && isMoving(delivery) && <> · next {when(delivery.nextAttemptAt)}</>}
       </header>
-      <div class="overflow-auto">
-        <table>
-          <caption class="sr-only">Attempts of delivery {delivery.id}</caption>
-          <thead>
-            <tr>
-              <th scope="col">#</th>
-              <th scope="col">Started</th>
-              <th scope="col">Latency</th>
-              <th scope="col">Response</th>
-              <th scope="col">Excerpt</th>
+      <Table
+        caption={`Attempts of delivery ${delivery.id}`}
+        columns={['#', 'Started', 'Latency', 'Response', 'Excerpt']}
+      >
+        {[...attempts]
+          .sort((a, b) => a.attempt - b.attempt)
+          .map((attempt) => (
+            <tr key={attempt.attempt} data-testid="attempt">
+              <td>{attempt.attempt}</td>
+              <td>{when(attempt.startedAt)}</td>
+              <td>{span(attempt.durationMs)}</td>
+              <td>{attempt.statusCode ?? attempt.error ?? '—'}</td>
+              <td>
+                <code class="excerpt">{attempt.responseBody ?? ''}</code>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {[...attempts]
-              .sort((a, b) => a.attempt - b.attempt)
-              .map((attempt) => (
-                <tr key={attempt.attempt} data-testid="attempt">
-                  <td>{attempt.attempt}</td>
-                  <td>{when(attempt.startedAt)}</td>
-                  <td>{span(attempt.durationMs)}</td>
-                  <td>{attempt.statusCode ?? attempt.error ?? '—'}</td>
-                  <td>
-                    <code class="excerpt">{attempt.responseBody ?? ''}</code>
-                  </td>
-                </tr>
-              ))}
-          </tbody>
-        </table>
-      </div>
+          ))}
+      </Table>
       {can('deliveries:replay') && (
         <button
           type="button"

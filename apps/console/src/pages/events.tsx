@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, type Schemas } from '../api/client';
 import { useViewer } from '../me';
 import { when, isoFromLocal } from '../ui/format';
+import { Table } from '../ui/table';
 import { Show, useLoad } from '../ui/load';
 
 interface Filters {
@@ -88,30 +89,18 @@ function EventTable(props: {
   if (props.events.length === 0) return <p>No events match.</p>;
   return (
     <>
-      <div class="overflow-auto">
-        <table class="striped">
-          <thead>
-            <tr>
-              <th scope="col">Event</th>
-              <th scope="col">Type</th>
-              <th scope="col">Tenant</th>
-              <th scope="col">Received</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.events.map((event) => (
-              <tr key={event.id}>
-                <td>
-                  <a href={`${base}/events/${encodeURIComponent(event.id)}`}>{event.id}</a>
-                </td>
-                <td>{event.type}</td>
-                <td>{event.tenant ?? '—'}</td>
-                <td>{when(event.receivedAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table columns={['Event', 'Type', 'Tenant', 'Received']}>
+        {props.events.map((event) => (
+          <tr key={event.id}>
+            <td>
+              <a href={`${base}/events/${encodeURIComponent(event.id)}`}>{event.id}</a>
+            </td>
+            <td>{event.type}</td>
+            <td>{event.tenant ?? '—'}</td>
+            <td>{when(event.receivedAt)}</td>
+          </tr>
+        ))}
+      </Table>
       {props.next && (
         <button type="button" class="secondary" onClick={() => props.next && props.onNext(props.next)}>
           Older events

@@ -1,5 +1,6 @@
 import { api } from '../api/client';
 import { when } from '../ui/format';
+import { Table } from '../ui/table';
 import { Show, useLoad } from '../ui/load';
 
 /** The services' readiness, consumer lag per topic and the breaker per endpoint (GET /v1/health/overview). */
@@ -27,26 +28,15 @@ export function HealthPage() {
               ))}
             </ul>
             <h2>Consumer lag</h2>
-            <div class="overflow-auto">
-              <table class="striped">
-                <thead>
-                  <tr>
-                    <th scope="col">Group</th>
-                    <th scope="col">Topic</th>
-                    <th scope="col">Lag</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {health.consumerLag.map((row) => (
-                    <tr key={`${row.group}/${row.topic}`}>
-                      <td>{row.group}</td>
-                      <td>{row.topic}</td>
-                      <td>{row.lag}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table columns={['Group', 'Topic', 'Lag']}>
+              {health.consumerLag.map((row) => (
+                <tr key={`${row.group}/${row.topic}`}>
+                  <td>{row.group}</td>
+                  <td>{row.topic}</td>
+                  <td>{row.lag}</td>
+                </tr>
+              ))}
+            </Table>
             <h2>Circuit breakers</h2>
             {health.breakers.length === 0 ? (
               <p>Every breaker is closed.</p>

@@ -1,5 +1,6 @@
 import { api } from '../api/client';
 import { when } from '../ui/format';
+import { Table } from '../ui/table';
 import { Show, useLoad } from '../ui/load';
 import { SourceStats } from './stats';
 
@@ -14,30 +15,19 @@ export function SourcesPage() {
           page.data.length === 0 ? (
             <p>No sources.</p>
           ) : (
-            <div class="overflow-auto">
-              <table class="striped">
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Provider</th>
-                    <th scope="col">Inbound URL</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {page.data.map((source) => (
-                    <tr key={source.id}>
-                      <td>
-                        <a href={`/console/sources/${encodeURIComponent(source.id)}`}>{source.name}</a>
-                      </td>
-                      <td>{source.provider}</td>
-                      <td>
-                        <code>{source.ingressUrl}</code>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table columns={['Name', 'Provider', 'Inbound URL']}>
+              {page.data.map((source) => (
+                <tr key={source.id}>
+                  <td>
+                    <a href={`/console/sources/${encodeURIComponent(source.id)}`}>{source.name}</a>
+                  </td>
+                  <td>{source.provider}</td>
+                  <td>
+                    <code>{source.ingressUrl}</code>
+                  </td>
+                </tr>
+              ))}
+            </Table>
           )
         }
       </Show>

@@ -1,3 +1,5 @@
+import { Field } from '../ui/field';
+import { Table } from '../ui/table';
 import { useState } from 'preact/hooks';
 import { api, type Schemas } from '../api/client';
 import { when } from '../ui/format';
@@ -28,20 +30,15 @@ export function TenantsPage() {
     <section>
       <h1>Tenants</h1>
       <form onSubmit={create} class="inline" aria-label="New tenant">
-        <label>
-          New tenant&apos;s id
-          <input
-            name="id"
-            required
-            pattern="[A-Za-z0-9._\-]{1,200}"
-            value={id}
-            onInput={(event) => setId(event.currentTarget.value)}
-          />
-        </label>
-        <label>
-          Name
-          <input name="name" required value={name} onInput={(event) => setName(event.currentTarget.value)} />
-        </label>
+        <Field
+          label="New tenant's id"
+          name="id"
+          required
+          pattern="[A-Za-z0-9._\-]{1,200}"
+          value={id}
+          onValue={setId}
+        />
+        <Field label="Name" name="name" required value={name} onValue={setName} />
         <button type="submit">Create tenant</button>
       </form>
       <Outcome>{action.message}</Outcome>
@@ -50,23 +47,11 @@ export function TenantsPage() {
           page.data.length === 0 ? (
             <p>No tenants.</p>
           ) : (
-            <div class="overflow-auto">
-              <table class="striped">
-                <thead>
-                  <tr>
-                    <th scope="col">Id</th>
-                    <th scope="col">Name</th>
-                    <th scope="col">Created</th>
-                    <th scope="col">Portal</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {page.data.map((tenant) => (
-                    <TenantRow key={tenant.id} tenant={tenant} />
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table columns={['Id', 'Name', 'Created', 'Portal']}>
+              {page.data.map((tenant) => (
+                <TenantRow key={tenant.id} tenant={tenant} />
+              ))}
+            </Table>
           )
         }
       </Show>
