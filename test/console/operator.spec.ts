@@ -31,7 +31,14 @@ describe('web console in a real browser (chromium)', () => {
   const publish = async (data: Record<string, unknown>): Promise<string> => {
     const answer = await admin<{ id: string }>('POST', '/v1/events', { type: 'console.ping', data });
     assert.equal(answer.status, 202, JSON.stringify(answer.body));
-    return answer.body.id;
+    // The event log lists an event once the router has recorded it: wait for that, not a while.
+    const { id } = answer.body;
+    await waitFor(
+      `event ${id} recorded`,
+      20_000,
+      async () => (await admin('GET', `/v1/events/${id}`)).status === 200,
+    );
+    return id;
   };
 
   const noSeriousViolations = async (name: string) => {
@@ -58,6 +65,23 @@ describe('web console in a real browser (chromium)', () => {
       .waitFor({ state: 'detached', ...slow });
     await noSeriousViolations(name);
     await screenshot(page, name);
+  };
+
+  /**
+   * A portal link from POST /v1/tenants/:id/portal-sessions; on a gateway without that route yet,
+   * the same link built from a tenant key holding the portal's scopes.
+   */
+  const portalLink = async (): Promise<string> => {
+    const session = await admin<{ url: string }>('POST', `/v1/tenants/${tenant}/portal-sessions`, {});
+    if (session.status === 201) return session.body.url;
+    assert.equal(session.status, 404, JSON.stringify(session.body));
+    const key = await admin<{ key: string }>('POST', '/v1/api-keys', {
+      name: 'portal',
+      tenant,
+      scopes: ['endpoints:read', 'endpoints:write', 'events:read', 'deliveries:replay'],
+    });
+    assert.equal(key.status, 201, JSON.stringify(key.body));
+    return `${console}/portal#token=${key.body.key}`;
   };
 
   before(async () => {
@@ -211,12 +235,6 @@ describe('web console in a real browser (chromium)', () => {
   });
 
   it("opens the tenant portal from a link's fragment, drops the token from the URL, and shows the tenant's view only", async () => {
-    const key = await admin<{ key: string }>('POST', '/v1/api-keys', {
-      name: 'portal',
-      tenant,
-      scopes: ['endpoints:read', 'endpoints:write', 'events:read', 'deliveries:replay'],
-    });
-    assert.equal(key.status, 201, JSON.stringify(key.body));
     await admin('POST', '/v1/endpoints', {
       url: receiver.url,
       tenant,
@@ -224,7 +242,7 @@ describe('web console in a real browser (chromium)', () => {
       description: 'acme hook',
     });
     const portal = await context.newPage();
-    await portal.goto(`${console}/portal#token=${key.body.key}`);
+    await portal.goto(await portalLink());
     await portal.getByRole('button', { name: 'Sign out' }).waitFor(slow);
     assert.equal(new URL(portal.url()).hash, '', 'the token left the address bar');
     const nav = portal.getByRole('navigation', { name: 'Main' });

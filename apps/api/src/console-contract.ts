@@ -27,6 +27,21 @@ const bodyOf = (schema: Json): Json => ({
   content: { 'application/json': { schema } },
 });
 
+/** `GET .../stats?since&bucketSeconds`: counts per time bucket. */
+const stats = (summary: string, counts: Json): Json => ({
+  get: {
+    summary,
+    parameters: [id, ...window],
+    responses: ok(
+      object({
+        since: string,
+        bucketSeconds: integer,
+        buckets: { type: 'array', items: object({ start: string, ...counts }) },
+      }),
+    ),
+  },
+});
+
 export const pendingConsolePaths: Json = {
   '/v1/me': {
     get: {
@@ -62,50 +77,24 @@ export const pendingConsolePaths: Json = {
       responses: ok(object({ eventId: string, deliveryId: string }), '202'),
     },
   },
-  '/v1/endpoints/{id}/stats': {
-    get: {
-      summary: "An endpoint's deliveries, failures and p95 attempt latency per time bucket",
-      parameters: [id, ...window],
-      responses: ok(
-        object({
-          since: string,
-          bucketSeconds: integer,
-          buckets: {
-            type: 'array',
-            items: object({
-              start: string,
-              deliveries: integer,
-              succeeded: integer,
-              failed: integer,
-              p95LatencyMs: { type: ['number', 'null'] },
-            }),
-          },
-        }),
-      ),
+  '/v1/endpoints/{id}/stats': stats(
+    "An endpoint's deliveries, failures and p95 attempt latency per time bucket",
+    {
+      deliveries: integer,
+      succeeded: integer,
+      failed: integer,
+      p95LatencyMs: { type: ['number', 'null'] },
     },
-  },
-  '/v1/sources/{id}/stats': {
-    get: {
-      summary: "A source's verified, duplicate and refused inbound webhooks per time bucket",
-      parameters: [id, ...window],
-      responses: ok(
-        object({
-          since: string,
-          bucketSeconds: integer,
-          buckets: {
-            type: 'array',
-            items: object({
-              start: string,
-              verified: integer,
-              duplicates: integer,
-              refused: integer,
-              refusedByReason: { type: 'object', additionalProperties: integer },
-            }),
-          },
-        }),
-      ),
+  ),
+  '/v1/sources/{id}/stats': stats(
+    "A source's verified, duplicate and refused inbound webhooks per time bucket",
+    {
+      verified: integer,
+      duplicates: integer,
+      refused: integer,
+      refusedByReason: { type: 'object', additionalProperties: integer },
     },
-  },
+  ),
   '/v1/health/overview': {
     get: {
       summary: "The services' readiness, consumer lag per topic and each endpoint's breaker",
