@@ -188,9 +188,21 @@ describe('web console in a real browser (chromium)', () => {
     await noSeriousViolations('endpoint');
     await screenshot(page, 'endpoint');
 
-    const delivered = await publish({ n: 1 });
+    // The first event goes through the console's own form (POST /v1/events, like any caller).
     await visit('Events', 'Events', 'events');
-    await page.getByRole('link', { name: delivered }).click();
+    await page.getByText('Publish an event', { exact: true }).click();
+    const publishing = page.getByRole('form', { name: 'Publish an event' });
+    await publishing.getByLabel('Event type').fill('console.ping');
+    await publishing.getByLabel('Data (JSON)').fill('{"n":1}');
+    await publishing.getByRole('button', { name: 'Publish' }).click();
+    const link = page.locator('p', { hasText: 'Published evt' }).getByRole('link');
+    const delivered = (await link.textContent(slow)) ?? '';
+    await waitFor(
+      `event ${delivered} recorded`,
+      20_000,
+      async () => (await admin('GET', `/v1/events/${delivered}`)).status === 200,
+    );
+    await link.click();
     await page.getByTestId('delivery-status').getByText('delivered').waitFor(slow);
 
     failing = true;

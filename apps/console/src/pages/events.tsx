@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, type Schemas } from '../api/client';
-import { useViewer } from '../me';
+import { useCan, useViewer } from '../me';
+import { PublishEvent } from './publish';
 import { when, isoFromLocal } from '../ui/format';
 import { Table } from '../ui/table';
 import { Show, useLoad } from '../ui/load';
@@ -17,6 +18,7 @@ const empty: Filters = { type: '', tenant: '', since: '', until: '' };
 /** The event log, filtered by type, tenant and time; an event opens its deliveries. */
 export function EventsPage() {
   const viewer = useViewer();
+  const can = useCan();
   const [draft, setDraft] = useState<Filters>(empty);
   const [filters, setFilters] = useState<Filters>(empty);
   const [cursor, setCursor] = useState<string | undefined>(undefined);
@@ -44,6 +46,7 @@ export function EventsPage() {
   return (
     <section>
       <h1>Events</h1>
+      {can('events:publish') && <PublishEvent />}
       <form
         class="filters"
         role="search"
