@@ -16,7 +16,9 @@ COPY apps ./apps
 COPY libs ./libs
 COPY tools ./tools
 COPY deploy/docker/tsconfig.image.json ./deploy/docker/tsconfig.image.json
+# The web console (apps/console) is a static build the api serves from dist/console.
 RUN npx tsc -p deploy/docker/tsconfig.image.json \
+  && npx vite build --config apps/console/vite.config.mjs --logLevel warn \
   && npm prune --omit=dev --no-audit --no-fund --ignore-scripts
 
 FROM ${NODE_IMAGE} AS runtime

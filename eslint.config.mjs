@@ -55,6 +55,7 @@ export default tseslint.config(
       'node_modules/**',
       'deploy/**',
       'tools/register.js',
+      'apps/console/src/api/schema.d.ts',
       '**/*.mjs',
     ],
   },

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { apiPublish } from './api-publish.bench';
 import { deliveryLog } from './delivery-log.bench';
+import { consoleSize } from './console-size.bench';
 import { dispatcherDrain } from './dispatcher-drain.bench';
 import { isolation } from './isolation.bench';
 import { machineCeiling } from './machine-ceiling.bench';
@@ -24,6 +25,7 @@ const benches: Record<string, () => Promise<void>> = {
   'secrets-open': () => secretsOpen(),
   'api-publish': () => apiPublish(),
   'delivery-log': () => deliveryLog(),
+  'console-size': () => consoleSize(),
 };
 
 async function main(): Promise<void> {

@@ -5,5 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d node_modules/.bin ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund
-npx tsc -p tsconfig.build.json
+npm run build --silent
 exec node -r ./tools/register.js dist/test/support/run-tests.js "$@"

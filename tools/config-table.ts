@@ -9,7 +9,7 @@ import {
   secretsConfig,
   telemetryConfig,
 } from '@gateway/config';
-import { controlConfig } from '@gateway/control';
+import { consoleServingConfig, controlConfig } from '@gateway/control';
 import { ingressConfig, publicBaseUrlConfig } from '@gateway/ingress';
 import { deliveryConfig } from '@gateway/delivery';
 import { schedulerConfig } from '@gateway/scheduling';
@@ -22,6 +22,7 @@ export const configFragments: { services: string; shape: z.ZodRawShape }[] = [
   { services: 'all', shape: telemetryConfig },
   { services: 'all', shape: httpConfig('api') },
   { services: 'api', shape: controlConfig },
+  { services: 'api', shape: consoleServingConfig },
   { services: 'api, ingress', shape: publicBaseUrlConfig },
   { services: 'ingress', shape: ingressConfig },
   { services: 'dispatcher', shape: deliveryConfig },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { databaseConfig, httpConfig, kafkaConfig, kafkaRules, telemetryConfig } from '@gateway/config';
 import { secretsConfig } from '@gateway/config';
-import { consoleConfig, controlConfig } from '@gateway/control';
+import { consoleConfig, consoleServingConfig, controlConfig } from '@gateway/control';
 import { publicBaseUrlConfig } from '@gateway/ingress';
 
 /** Everything the api service reads from the environment, validated once at start-up. */
@@ -14,6 +14,7 @@ export const configSchema = z
     ...httpConfig('api'),
     ...controlConfig,
     ...consoleConfig,
+    ...consoleServingConfig,
     ...publicBaseUrlConfig,
   })
   .superRefine(kafkaRules);

@@ -13,6 +13,7 @@ async function main(): Promise<void> {
   const { ApiKeyAuthenticator } = await import('@gateway/control');
   const { serveOpenApi } = await import('./docs');
   const { acceptJsonOnly } = await import('./json-only');
+  const { serveConsole } = await import('./console');
   // Only the token's hash stays in memory; the environment's copy goes too (diagnostic reports list it), as does the keys'.
   const isAdmin = adminTokenCheck(ADMIN_TOKEN);
   delete process.env.ADMIN_TOKEN;
@@ -22,10 +23,11 @@ async function main(): Promise<void> {
     port: config.PORT,
     host: config.HOST,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-    configure: (app) => {
+    configure: async (app) => {
       authorizeRequests(app, app.get(ApiKeyAuthenticator));
       acceptJsonOnly(app);
       serveOpenApi(app);
+      await serveConsole(app, config.PORTAL_FRAME_ANCESTORS);
     },
   });
 }

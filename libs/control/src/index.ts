@@ -1,4 +1,5 @@
 export { controlConfig } from './control.config';
+export { consoleServingConfig } from './console.config';
 export { adminTokenCheck } from './admin-token';
 export { pageOf, type Page } from './pagination';
 export {
