@@ -11,6 +11,7 @@ import { KeepPayloadText1764190000000 } from './migrations/1764190000000-KeepPay
 import { AddEndpointDestination1764203600000 } from './migrations/1764203600000-AddEndpointDestination';
 import { CreateEventTypes1764211380000 } from './migrations/1764211380000-CreateEventTypes';
 import { CreateTenantsApiKeysAuditLog1764211500000 } from './migrations/1764211500000-CreateTenantsApiKeysAuditLog';
+import { PartitionEventTables1764213180000 } from './migrations/1764213180000-PartitionEventTables';
 
 // json and jsonb columns keep numbers a double cannot hold exact (event data, stored tasks), as the
 // Kafka consumers do; they are written back with stringifyJson.
@@ -28,6 +29,7 @@ export const migrations = [
   AddEndpointDestination1764203600000,
   CreateEventTypes1764211380000,
   CreateTenantsApiKeysAuditLog1764211500000,
+  PartitionEventTables1764213180000,
 ];
 
 /** Server-side limits of every statement on a connection (PostgreSQL settings, set when it opens). */

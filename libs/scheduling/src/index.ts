@@ -20,3 +20,11 @@ export {
   type DeadLetterExpiryPorts,
   type DeadLetterExpirySettings,
 } from './retention/dead-letter-expiry';
+export {
+  PartitionMaintenance,
+  PARTITIONED_TABLES,
+  type MaintainedTable,
+  type MaintenanceReport,
+  type PartitionMaintenancePorts,
+  type PartitionMaintenanceSettings,
+} from './retention/partition-maintenance';

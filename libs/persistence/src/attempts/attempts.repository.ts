@@ -15,14 +15,24 @@ const storable = (text: string | null): string | null =>
 export class AttemptsRepository {
   constructor(private readonly db: Database) {}
 
-  /** Records a batch of attempts and moves their deliveries' status, in one transaction. */
+  /**
+   * Records a batch of attempts and moves their deliveries' status, in one transaction. An attempt is
+   * keyed by its event's accepted time from the task (ADR 0028); a task without it (sent before tasks
+   * carried it) takes its delivery's time, read here once.
+   */
   async record(attempts: AttemptRow[]): Promise<void> {
     if (attempts.length === 0) return;
     await this.db.transaction(async (manager) => {
       await manager.query(
-        `INSERT INTO attempts (delivery_id, attempt, started_at, duration_ms, status_code, error, response_body)
-         SELECT * FROM unnest($1::text[], $2::int[], $3::timestamptz[], $4::int[], $5::int[], $6::text[], $7::text[])
-         ON CONFLICT (delivery_id, attempt) DO NOTHING`,
+        `INSERT INTO attempts (delivery_id, attempt, started_at, duration_ms, status_code, error, response_body,
+                               event_received_at)
+         SELECT u.delivery_id, u.attempt, u.started_at, u.duration_ms, u.status_code, u.error, u.response_body,
+                COALESCE(u.event_received_at,
+                         (SELECT d.created_at FROM deliveries d WHERE d.id = u.delivery_id LIMIT 1), u.started_at)
+         FROM unnest($1::text[], $2::int[], $3::timestamptz[], $4::int[], $5::int[], $6::text[], $7::text[],
+                     $8::timestamptz[])
+           AS u(delivery_id, attempt, started_at, duration_ms, status_code, error, response_body, event_received_at)
+         ON CONFLICT (delivery_id, attempt, event_received_at) DO NOTHING`,
         [
           attempts.map((row) => row.deliveryId),
           attempts.map((row) => row.attempt),
@@ -31,6 +41,7 @@ export class AttemptsRepository {
           attempts.map((row) => row.statusCode),
           attempts.map((row) => storable(row.error)),
           attempts.map((row) => storable(row.responseBody)),
+          attempts.map((row) => row.eventReceivedAt?.toISOString() ?? null),
         ],
       );
       await new DeliveriesRepository(manager).applyAttempts(attempts);
