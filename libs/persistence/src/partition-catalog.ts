@@ -82,17 +82,18 @@ export class PartitionCatalog {
       await manager.query(
         `CREATE TABLE ${ident(name)} (LIKE ${ident(table)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`,
       );
-      const [, moved] = await manager.query<[unknown, number]>(
+      const [moved] = await manager.query<{ count: number }[]>(
         `WITH moved AS (
            DELETE FROM ${ident(`${table}_default`)} WHERE ${key} >= $1 AND ${key} < $2 RETURNING *
-         ) INSERT INTO ${ident(name)} SELECT * FROM moved`,
+         ), copied AS (INSERT INTO ${ident(name)} SELECT * FROM moved RETURNING 1)
+         SELECT count(*)::int AS count FROM copied`,
         [from.toISOString(), to.toISOString()],
       );
       await manager.query(
         `ALTER TABLE ${ident(table)} ATTACH PARTITION ${ident(name)}
            FOR VALUES FROM ('${from.toISOString()}') TO ('${to.toISOString()}')`,
       );
-      return moved;
+      return moved?.count ?? 0;
     });
   }
 
