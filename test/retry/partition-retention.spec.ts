@@ -2,11 +2,20 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { CreatedEndpointView, PublishedEventView } from '@gateway/control';
-import { createDataSource, PartitionCatalog, type DataSource } from '@gateway/persistence';
+import {
+  AttemptsRepository,
+  createDataSource,
+  DeliveriesRepository,
+  EventsRepository,
+  PartitionCatalog,
+  TenantsRepository,
+  type DataSource,
+} from '@gateway/persistence';
 import {
   PARTITIONED_TABLES,
   PartitionMaintenance,
   partitionName,
+  TenantRetention,
   type MaintenanceReport,
 } from '@gateway/scheduling';
 import { controlClient, type ApiCall } from '../api/control-client';
@@ -232,5 +241,128 @@ describe('partition retention under load', () => {
       [`evt_old_${run}`, `dlv_old_${run}`],
     );
     assert.equal(Number(rows?.count), 0, "the expired partitions' rows are gone");
+  });
+});
+
+/** A tenant's `retentionDays` (ADR 0028): only shorter than RETENTION_DAYS; its older rows go, others' stay. */
+describe("a tenant's retentionDays", () => {
+  let services: Record<string, RunningService> = {};
+  let db: DataSource;
+  let admin: ApiCall;
+
+  before(async () => {
+    const { prefix } = await freshTopics(1);
+    const databaseUrl = await freshDatabase();
+    db = createDataSource(databaseUrl, 2);
+    await db.initialize();
+    services = await startServices(['api'], {
+      KAFKA_TOPIC_PREFIX: prefix,
+      DATABASE_URL: databaseUrl,
+      ADMIN_TOKEN: token,
+      RETENTION_DAYS: '30',
+    });
+    admin = controlClient(services.api.url, token);
+  });
+
+  after(async () => {
+    await Promise.all(Object.values(services).map((service) => service.stop()));
+    await db?.destroy();
+  });
+
+  it('is refused (422) unless shorter than RETENTION_DAYS, and shown in the tenant view', async () => {
+    const refused = await admin('POST', '/v1/tenants', {
+      id: `long-${run}`,
+      name: 'long',
+      retentionDays: 30,
+    });
+    assert.equal(refused.status, 422, JSON.stringify(refused.body));
+    const created = await admin<{ retentionDays: number | null }>('POST', '/v1/tenants', {
+      id: `short-${run}`,
+      name: 'short',
+      retentionDays: 7,
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.equal(created.body.retentionDays, 7);
+    assert.equal((await admin('PATCH', `/v1/tenants/short-${run}`, { retentionDays: 31 })).status, 422);
+    assert.equal(
+      (await admin('POST', '/v1/tenants', { id: `bad-${run}`, name: 'x', retentionDays: 0 })).status,
+      400,
+    );
+    const plain = await admin<{ retentionDays: number | null }>('POST', '/v1/tenants', {
+      id: `plain-${run}`,
+      name: 'plain',
+    });
+    assert.equal(plain.body.retentionDays, null);
+    const cleared = await admin<{ retentionDays: number | null }>('PATCH', `/v1/tenants/plain-${run}`, {
+      retentionDays: 3,
+    });
+    assert.equal(cleared.body.retentionDays, 3);
+    assert.equal(
+      (
+        await admin<{ retentionDays: number | null }>('PATCH', `/v1/tenants/plain-${run}`, {
+          retentionDays: null,
+        })
+      ).body.retentionDays,
+      null,
+    );
+  });
+
+  it("deletes the tenant's rows older than its retentionDays in batches, and keeps its younger rows and other tenants'", async () => {
+    const day = (ago: number): string => new Date(Date.now() - ago * DAY_MS).toISOString();
+    /** An event of `tenant` accepted `ago` days back, delivered to the tenant's endpoint with one attempt. */
+    const seed = async (tenant: string, name: string, ago: number): Promise<void> => {
+      await db.query(
+        `INSERT INTO events (id, type, tenant, data, occurred_at, received_at) VALUES ($1, 't', $2, '{}', $3, $3)`,
+        [`evt_${name}_${run}`, tenant, day(ago)],
+      );
+      await db.query(
+        `INSERT INTO deliveries (id, event_id, endpoint_id, created_at) VALUES ($1, $2, $3, $4)`,
+        [`dlv_${name}_${run}`, `evt_${name}_${run}`, `ep_${tenant}`, day(ago)],
+      );
+      await db.query(
+        `INSERT INTO attempts (delivery_id, attempt, started_at, duration_ms, event_received_at) VALUES ($1, 1, $2, 5, $2)`,
+        [`dlv_${name}_${run}`, day(ago)],
+      );
+    };
+    for (const tenant of [`short-${run}`, `plain-${run}`])
+      await db.query(
+        `INSERT INTO endpoints (id, url, event_types, tenant) VALUES ($1, 'http://127.0.0.1:1/hook', '{*}', $2)`,
+        [`ep_${tenant}`, tenant],
+      );
+    for (let i = 0; i < 5; i++) await seed(`short-${run}`, `old${i}`, 10);
+    await seed(`short-${run}`, 'young', 2);
+    await seed(`plain-${run}`, 'other', 10);
+
+    const tables = {
+      attempts: new AttemptsRepository(db),
+      deliveries: new DeliveriesRepository(db),
+      events: new EventsRepository(db),
+    };
+    const deleted = await new TenantRetention(
+      {
+        tenants: () => new TenantsRepository(db).withRetention(),
+        expire: (table, tenant, cutoff, limit) => tables[table].expireForTenant(tenant, cutoff, limit),
+        now: () => new Date(),
+        failed: (error) => assert.fail(error as Error),
+      },
+      { batch: 2, intervalMs: 3_600_000 },
+    ).runOnce();
+    assert.equal(deleted, 15, 'five events, their deliveries and attempts');
+    const left = await db.query<{ id: string }[]>(
+      `SELECT id FROM events WHERE id LIKE $1 UNION ALL SELECT id FROM deliveries WHERE id LIKE $1
+       UNION ALL SELECT delivery_id FROM attempts WHERE delivery_id LIKE $1 ORDER BY 1`,
+      [`%_${run}`],
+    );
+    assert.deepEqual(
+      left.map((row) => row.id),
+      [
+        `dlv_other_${run}`,
+        `dlv_other_${run}`,
+        `dlv_young_${run}`,
+        `dlv_young_${run}`,
+        `evt_other_${run}`,
+        `evt_young_${run}`,
+      ],
+    );
   });
 });

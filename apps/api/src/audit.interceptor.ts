@@ -28,8 +28,11 @@ export class AuditInterceptor implements NestInterceptor {
     return next.handle().pipe(
       mergeMap(async (answer: unknown) => {
         const resourceId = stringField(request.params, 'id') ?? stringField(answer, 'id');
+        const { flagged } = audited;
+        const action =
+          flagged && stringField(request.query, flagged.param) === 'true' ? flagged.action : audited.action;
         await this.audit.record(callerOf(request), {
-          action: audited.action,
+          action,
           resourceType: audited.resource,
           resourceId,
           tenant: stringField(answer, 'tenant') ?? (audited.resource === 'tenant' ? resourceId : null),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { databaseConfig, httpConfig, kafkaConfig, kafkaRules, telemetryConfig } from '@gateway/config';
-import { secretsConfig } from '@gateway/config';
+import { retentionConfig, secretsConfig } from '@gateway/config';
 import { controlConfig } from '@gateway/control';
 import { publicBaseUrlConfig } from '@gateway/ingress';
 
@@ -14,6 +14,7 @@ export const configSchema = z
     ...httpConfig('api'),
     ...controlConfig,
     ...publicBaseUrlConfig,
+    ...retentionConfig,
   })
   .superRefine(kafkaRules);
 

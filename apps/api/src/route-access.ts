@@ -8,8 +8,11 @@ export interface RouteAccess {
    * at (creating and deleting tenants, ADR 0025).
    */
   tenantKeys: boolean;
-  /** A change: its audit action and resource type. Reads have none. */
-  audit?: { action: string; resource: string };
+  /**
+   * A change: its audit action and resource type. Reads have none. `flagged`: the action recorded
+   * instead when the query has `param=true` (an erasure is `tenant.erase`, not `tenant.delete`).
+   */
+  audit?: { action: string; resource: string; flagged?: { param: string; action: string } };
 }
 
 const read = (scope: Scope, tenantKeys = true): RouteAccess => ({ scope, tenantKeys });
@@ -54,7 +57,14 @@ export const routeAccess: Record<string, RouteAccess> = {
   'GET /v1/tenants': read('tenants:admin'),
   'GET /v1/tenants/:id': read('tenants:admin'),
   'PATCH /v1/tenants/:id': change('tenants:admin', 'tenant.update'),
-  'DELETE /v1/tenants/:id': change('tenants:admin', 'tenant.delete', false),
+  'DELETE /v1/tenants/:id': {
+    ...change('tenants:admin', 'tenant.delete', false),
+    audit: {
+      action: 'tenant.delete',
+      resource: 'tenant',
+      flagged: { param: 'erase', action: 'tenant.erase' },
+    },
+  },
   'POST /v1/api-keys': change('tenants:admin', 'api-key.create'),
   'GET /v1/api-keys': read('tenants:admin'),
   'DELETE /v1/api-keys/:id': change('tenants:admin', 'api-key.revoke'),

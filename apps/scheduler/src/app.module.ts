@@ -4,6 +4,7 @@ import type { AppConfig } from './config';
 import { DeadLetterExpiryJob } from './dead-letter-expiry.job';
 import { DeadLettersConsumer } from './dead-letters.consumer';
 import { PartitionMaintenanceJob } from './partition-maintenance.job';
+import { TenantRetentionJob } from './tenant-retention.job';
 import { RetriesConsumer } from './retries.consumer';
 
 @Module({})
@@ -12,7 +13,13 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [PlatformModule.forRoot({ service: 'scheduler', config })],
-      providers: [RetriesConsumer, DeadLettersConsumer, DeadLetterExpiryJob, PartitionMaintenanceJob],
+      providers: [
+        RetriesConsumer,
+        DeadLettersConsumer,
+        DeadLetterExpiryJob,
+        PartitionMaintenanceJob,
+        TenantRetentionJob,
+      ],
     };
   }
 }

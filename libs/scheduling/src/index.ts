@@ -28,3 +28,10 @@ export {
   type PartitionMaintenancePorts,
   type PartitionMaintenanceSettings,
 } from './retention/partition-maintenance';
+export {
+  TenantRetention,
+  TENANT_RETENTION_TABLES,
+  type TenantRetentionPorts,
+  type TenantRetentionSettings,
+  type TenantRetentionTable,
+} from './retention/tenant-retention';

@@ -48,13 +48,4 @@ export const schedulerConfig = {
     .describe(
       'Days a dead letter is kept in PostgreSQL after it died (redriven or not), then deleted in batches; unset: kept (ADR 0028).',
     ),
-  RETENTION_DAYS: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(36500)
-    .default(30)
-    .describe(
-      'Days events, deliveries and attempts are kept: their day partitions are dropped once the whole day is older (ADR 0028).',
-    ),
 };

@@ -7,6 +7,14 @@ const metadata = z
   .refine((value) => JSON.stringify(value).length <= 16_384, 'at most 16 KiB as JSON')
   .describe('Free JSON for the operator (at most 16 KiB). Never put secrets here: it is shown in lists.');
 
+const retentionDays = z
+  .number()
+  .int()
+  .min(1)
+  .describe(
+    "Days the tenant's events, deliveries and attempts are kept, fewer than the gateway's RETENTION_DAYS (ADR 0028); absent or null: RETENTION_DAYS.",
+  );
+
 /** `POST /v1/tenants`. */
 export const createTenantBody = z.strictObject({
   id: z
@@ -15,12 +23,17 @@ export const createTenantBody = z.strictObject({
     .describe('The tenant id: the `tenant` of its endpoints and events.'),
   name,
   metadata: metadata.default({}),
+  retentionDays: retentionDays.optional(),
 });
 export type CreateTenant = z.infer<typeof createTenantBody>;
 
 /** `PATCH /v1/tenants/:id`. */
 export const updateTenantBody = z
-  .strictObject({ name: name.optional(), metadata: metadata.optional() })
+  .strictObject({
+    name: name.optional(),
+    metadata: metadata.optional(),
+    retentionDays: retentionDays.nullable().optional(),
+  })
   .refine((body) => Object.keys(body).length > 0, 'give at least one field');
 export type UpdateTenant = z.infer<typeof updateTenantBody>;
 
@@ -31,6 +44,7 @@ export const tenantView = z.object({
   id: z.string(),
   name: z.string(),
   metadata: z.record(z.string(), z.unknown()),
+  retentionDays: z.number().int().nullable(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

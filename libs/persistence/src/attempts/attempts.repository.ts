@@ -1,6 +1,6 @@
 import { storableText } from '@gateway/schemas';
 import { DeliveriesRepository } from '../deliveries/deliveries.repository';
-import { columnsOf, type Database } from '../sql';
+import { columnsOf, type Database, type UpdateResult } from '../sql';
 import { attemptKey, attemptRecord, type AttemptRecord, type AttemptRow } from './attempts.record';
 
 /**
@@ -83,6 +83,22 @@ export class AttemptsRepository {
       `SELECT ${columns} FROM attempts WHERE delivery_id = $1 AND attempt > $2 ORDER BY attempt LIMIT $3`,
       [deliveryId, afterAttempt, limit],
     );
+  }
+
+  /**
+   * A tenant's retention (ADR 0028): deletes at most `limit` attempts of deliveries to its endpoints
+   * whose event was accepted before `cutoff`; how many.
+   */
+  async expireForTenant(tenant: string, cutoff: Date, limit: number): Promise<number> {
+    const [, count] = await this.db.query<UpdateResult<unknown>>(
+      `DELETE FROM attempts WHERE (delivery_id, attempt, event_received_at) IN (
+         SELECT a.delivery_id, a.attempt, a.event_received_at FROM attempts a
+           JOIN deliveries d ON d.id = a.delivery_id
+          WHERE d.endpoint_id IN (SELECT id FROM endpoints WHERE tenant = $1) AND a.event_received_at < $2
+          LIMIT $3)`,
+      [tenant, cutoff.toISOString(), limit],
+    );
+    return count;
   }
 
   /** Erasure (ADR 0028): deletes the attempts of these deliveries. */

@@ -254,6 +254,22 @@ export class DeliveriesRepository {
     };
   }
 
+  /**
+   * A tenant's retention (ADR 0028): deletes at most `limit` deliveries to its endpoints whose event
+   * was accepted before `cutoff`; how many.
+   */
+  async expireForTenant(tenant: string, cutoff: Date, limit: number): Promise<number> {
+    const sql = new SqlConditions();
+    const where = ofTenantEndpoints(sql, tenant);
+    const [, count] = await this.db.query<UpdateResult<unknown>>(
+      `DELETE FROM deliveries WHERE (id, created_at) IN (
+         SELECT id, created_at FROM deliveries WHERE ${where} AND created_at < ${sql.param(cutoff.toISOString())}
+         LIMIT ${sql.param(limit)})`,
+      sql.params,
+    );
+    return count;
+  }
+
   /** Erasure (ADR 0028): deletes the deliveries to these endpoints or of these events; their ids. */
   async eraseFor(endpointIds: string[], eventIds: string[]): Promise<string[]> {
     const [rows] = await this.db.query<UpdateResult<{ id: string }>>(

@@ -56,6 +56,16 @@ export class EventsRepository {
     return (await this.db.query<unknown[]>(`SELECT 1 FROM events ${sql.where()}`, sql.params)).length > 0;
   }
 
+  /** A tenant's retention (ADR 0028): deletes at most `limit` of its events accepted before `cutoff`; how many. */
+  async expireForTenant(tenant: string, cutoff: Date, limit: number): Promise<number> {
+    const [, count] = await this.db.query<UpdateResult<unknown>>(
+      `DELETE FROM events WHERE (id, received_at) IN (
+         SELECT id, received_at FROM events WHERE tenant = $1 AND received_at < $2 LIMIT $3)`,
+      [tenant, cutoff.toISOString(), limit],
+    );
+    return count;
+  }
+
   /** Erasure (ADR 0028): deletes the tenant's events; their ids. */
   async eraseTenant(tenant: string): Promise<string[]> {
     const [rows] = await this.db.query<UpdateResult<{ id: string }>>(

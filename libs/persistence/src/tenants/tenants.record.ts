@@ -5,6 +5,8 @@ export const tenantRecord = z.object({
   id: z.string(),
   name: z.string(),
   metadata: z.record(z.string(), z.unknown()),
+  /** Days its events, deliveries and attempts are kept, shorter than RETENTION_DAYS; null: RETENTION_DAYS (ADR 0028). */
+  retentionDays: z.number().int().nullable(),
   createdAt: z.date(),
   updatedAt: z.date(),
   /** Set when the operator deleted the tenant; its history stays readable to the operator. */
@@ -13,4 +15,4 @@ export const tenantRecord = z.object({
 export type TenantRecord = z.infer<typeof tenantRecord>;
 
 /** The fields an operator sets. */
-export type TenantFields = Pick<TenantRecord, 'name' | 'metadata'>;
+export type TenantFields = Pick<TenantRecord, 'name' | 'metadata' | 'retentionDays'>;

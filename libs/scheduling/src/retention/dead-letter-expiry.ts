@@ -1,3 +1,4 @@
+import { inBatches } from './in-batches';
 import { PeriodicPass } from './periodic-pass';
 
 const DAY_MS = 86_400_000;
@@ -36,12 +37,7 @@ export class DeadLetterExpiry {
   /** One pass: batches until one comes back short; the rows deleted. */
   async runOnce(): Promise<number> {
     const cutoff = new Date(this.ports.now().getTime() - this.settings.retentionDays * DAY_MS);
-    let total = 0;
-    for (;;) {
-      const deleted = await this.ports.expire(cutoff, this.settings.batch);
-      total += deleted;
-      if (deleted < this.settings.batch) return total;
-    }
+    return await inBatches(this.settings.batch, (limit) => this.ports.expire(cutoff, limit));
   }
 
   start(): void {
