@@ -244,8 +244,8 @@ describe('partition retention under load', () => {
   });
 });
 
-/** A tenant's `retentionDays` (ADR 0028): only shorter than RETENTION_DAYS; its older rows go, others' stay. */
-describe("a tenant's retentionDays", () => {
+/** One maintenance pass at a time; a tenant's `retentionDays` (ADR 0028): only shorter than RETENTION_DAYS, its older rows go, others' stay. */
+describe("the maintenance lock, and a tenant's retentionDays", () => {
   let services: Record<string, RunningService> = {};
   let db: DataSource;
   let admin: ApiCall;
@@ -267,6 +267,26 @@ describe("a tenant's retentionDays", () => {
   after(async () => {
     await Promise.all(Object.values(services).map((service) => service.stop()));
     await db?.destroy();
+  });
+
+  it('runs one maintenance pass at a time across schedulers (the advisory lock)', async () => {
+    const catalog = new PartitionCatalog(db);
+    const holder = db.createQueryRunner();
+    await holder.connect();
+    let inside = 0;
+    try {
+      await holder.query(`SELECT pg_advisory_lock(280028)`);
+      assert.equal(
+        await catalog.exclusively(() => Promise.resolve(void inside++)),
+        false,
+        'another holds it',
+      );
+      await holder.query(`SELECT pg_advisory_unlock(280028)`);
+      assert.equal(await catalog.exclusively(() => Promise.resolve(void inside++)), true);
+      assert.equal(inside, 1);
+    } finally {
+      await holder.release();
+    }
   });
 
   it('is refused (422) unless shorter than RETENTION_DAYS, and shown in the tenant view', async () => {
