@@ -82,6 +82,21 @@ describe('router claim: one delivery per event id and endpoint', () => {
     );
   });
 
+  it('records one event and claims once when two copies with different accepted times come at the same time', async () => {
+    const copy = (claimedBy: string, receivedAt: string) =>
+      new DeliveriesRepository(db).recordAndClaim(
+        [{ ...event, id: 'evt_claim_race', receivedAt }],
+        [{ id: 'dlv_claim_race', eventId: 'evt_claim_race', endpointId, claimedBy, createdAt: receivedAt }],
+      );
+    const claimed = await Promise.all([copy('events:0:90', event.receivedAt), copy('events:3:91', dayLater)]);
+    assert.equal(claimed.filter((set) => set.has('dlv_claim_race')).length, 1, 'claimed by one copy');
+    const [counted] = await db.query<{ events: number; deliveries: number }[]>(
+      `SELECT (SELECT count(*)::int FROM events WHERE id = 'evt_claim_race') AS events,
+              (SELECT count(*)::int FROM deliveries WHERE id = 'dlv_claim_race') AS deliveries`,
+    );
+    assert.deepEqual(counted, { events: 1, deliveries: 1 });
+  });
+
   it('lets any message claim a delivery recorded without a claimant (rows from before the column), and keeps the first', async () => {
     await db.query(`INSERT INTO deliveries (id, event_id, endpoint_id) VALUES ('dlv_claim_2', $1, $2)`, [
       event.id,

@@ -65,47 +65,59 @@ export class DeliveriesRepository {
    *
    * The tables are partitioned by the event's accepted time (ADR 0028), which the keys include: an
    * event id or delivery id already recorded keeps the time it has (looked up by id, one index probe
-   * a partition), so a copy with another time is still the same row.
+   * a partition), so a copy with another time is still the same row; a transaction-scoped advisory
+   * lock per event id keeps two statements from recording the same new id at once.
    */
   async recordAndClaim(allEvents: NewEvent[], allDeliveries: DeliveryClaim[]): Promise<Set<string>> {
     const events = firstOfEach(allEvents);
     const deliveries = claimsById(allDeliveries);
-    const rows = await this.db.query<{ id: string }[]>(
-      `WITH known AS (
-         SELECT id, received_at FROM events WHERE id = ANY($1::text[])
-       ), recorded AS (
-         INSERT INTO events (id, type, tenant, data, occurred_at, received_at)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::json[], $5::timestamptz[], $6::timestamptz[])
-           AS u(id, type, tenant, data, occurred_at, received_at)
-         WHERE NOT EXISTS (SELECT 1 FROM known WHERE known.id = u.id)
-         ON CONFLICT (id, received_at) DO NOTHING
-       )
-       INSERT INTO deliveries (id, event_id, endpoint_id, claimed_by, created_at)
-       SELECT u.id, u.event_id, u.endpoint_id, u.claimed_by,
-              COALESCE((SELECT d.created_at FROM deliveries d WHERE d.id = u.id LIMIT 1),
-                       (SELECT known.received_at FROM known WHERE known.id = u.event_id LIMIT 1), u.created_at)
-       FROM unnest($7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[])
-         AS u(id, event_id, endpoint_id, claimed_by, created_at)
-       ON CONFLICT (id, created_at) DO UPDATE SET claimed_by = COALESCE(deliveries.claimed_by, EXCLUDED.claimed_by)
-         WHERE deliveries.routed_at IS NULL
-           AND (deliveries.claimed_by IS NULL
-                OR string_to_array(deliveries.claimed_by, E'\\n') && string_to_array(EXCLUDED.claimed_by, E'\\n'))
-       RETURNING id`,
-      [
-        events.map((event) => event.id),
-        events.map((event) => event.type),
-        events.map((event) => event.tenant),
-        events.map((event) => stringifyJson(event.data)),
-        events.map((event) => event.occurredAt),
-        events.map((event) => event.receivedAt),
-        deliveries.map((row) => row.id),
-        deliveries.map((row) => row.eventId),
-        deliveries.map((row) => row.endpointId),
-        deliveries.map((row) => row.claimedBy),
-        deliveries.map((row) => row.createdAt),
-      ],
-    );
-    return new Set(rows.map((row) => row.id));
+    return await this.db.transaction(async (manager) => {
+      // One recording of an event id at a time: a copy with another accepted time would miss the
+      // other's uncommitted row and record a second one (the keys include the time). This statement
+      // takes a fresh snapshot after the locks, so it sees what the other committed.
+      await manager.query(
+        `SELECT pg_advisory_xact_lock(key) FROM (
+           SELECT DISTINCT hashtextextended(id, 28) AS key FROM unnest($1::text[]) AS id ORDER BY key
+         ) AS keys`,
+        [events.map((event) => event.id)],
+      );
+      const rows = await manager.query<{ id: string }[]>(
+        `WITH known AS (
+           SELECT id, received_at FROM events WHERE id = ANY($1::text[])
+         ), recorded AS (
+           INSERT INTO events (id, type, tenant, data, occurred_at, received_at)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::json[], $5::timestamptz[], $6::timestamptz[])
+             AS u(id, type, tenant, data, occurred_at, received_at)
+           WHERE NOT EXISTS (SELECT 1 FROM known WHERE known.id = u.id)
+           ON CONFLICT (id, received_at) DO NOTHING
+         )
+         INSERT INTO deliveries (id, event_id, endpoint_id, claimed_by, created_at)
+         SELECT u.id, u.event_id, u.endpoint_id, u.claimed_by,
+                COALESCE((SELECT d.created_at FROM deliveries d WHERE d.id = u.id LIMIT 1),
+                         (SELECT known.received_at FROM known WHERE known.id = u.event_id LIMIT 1), u.created_at)
+         FROM unnest($7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[])
+           AS u(id, event_id, endpoint_id, claimed_by, created_at)
+         ON CONFLICT (id, created_at) DO UPDATE SET claimed_by = COALESCE(deliveries.claimed_by, EXCLUDED.claimed_by)
+           WHERE deliveries.routed_at IS NULL
+             AND (deliveries.claimed_by IS NULL
+                  OR string_to_array(deliveries.claimed_by, E'\\n') && string_to_array(EXCLUDED.claimed_by, E'\\n'))
+         RETURNING id`,
+        [
+          events.map((event) => event.id),
+          events.map((event) => event.type),
+          events.map((event) => event.tenant),
+          events.map((event) => stringifyJson(event.data)),
+          events.map((event) => event.occurredAt),
+          events.map((event) => event.receivedAt),
+          deliveries.map((row) => row.id),
+          deliveries.map((row) => row.eventId),
+          deliveries.map((row) => row.endpointId),
+          deliveries.map((row) => row.claimedBy),
+          deliveries.map((row) => row.createdAt),
+        ],
+      );
+      return new Set(rows.map((row) => row.id));
+    });
   }
 
   /** Marks deliveries whose tasks Kafka acknowledged. */
