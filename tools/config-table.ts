@@ -6,6 +6,7 @@ import {
   describeConfig,
   httpConfig,
   kafkaConfig,
+  retentionConfig,
   secretsConfig,
   telemetryConfig,
 } from '@gateway/config';
@@ -27,6 +28,7 @@ export const configFragments: { services: string; shape: z.ZodRawShape }[] = [
   { services: 'ingress', shape: ingressConfig },
   { services: 'dispatcher', shape: deliveryConfig },
   { services: 'scheduler', shape: schedulerConfig },
+  { services: 'scheduler, api', shape: retentionConfig },
 ];
 
 export function renderConfigTable(): string {

@@ -211,9 +211,10 @@ describe('control API: publishing events and reading the event log', () => {
         [id('d1'), id('d2'), id('e1'), at(1), at(2), at(3), at(600)],
       );
       await db.query(
-        `INSERT INTO attempts (delivery_id, attempt, started_at, duration_ms, status_code, error, response_body)
-         VALUES ($1, 1, $2, 120, 503, 'HTTP 503', 'try later'), ($1, 2, $3, 30000, NULL, 'timeout', NULL)`,
-        [id('d2'), at(2), at(7)],
+        `INSERT INTO attempts (delivery_id, attempt, started_at, duration_ms, status_code, error, response_body,
+                               event_received_at)
+         VALUES ($1, 1, $2, 120, 503, 'HTTP 503', 'try later', $4), ($1, 2, $3, 30000, NULL, 'timeout', NULL, $4)`,
+        [id('d2'), at(2), at(7), at(2)],
       );
     });
 

@@ -167,6 +167,10 @@ describe('retention and erasure', () => {
     // The tenant's id stays in two rows only: its tombstone (nothing else in it) and the erasure's audit entry.
     const left = await rowsHolding(erased);
     assert.deepEqual(left.map((row) => row.table).sort(), ['audit_log', 'tenants'], JSON.stringify(left));
+    assert.ok(
+      left.find((row) => row.table === 'audit_log')!.row.includes('"tenant.erase"'),
+      'recorded as an erasure',
+    );
     const tombstone = JSON.parse(left.find((row) => row.table === 'tenants')!.row) as Record<string, unknown>;
     assert.equal(tombstone.name, '');
     assert.deepEqual(tombstone.metadata, {});

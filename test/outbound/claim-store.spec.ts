@@ -18,7 +18,10 @@ describe('router claim: one delivery per event id and endpoint', () => {
     tenant: null,
     data: { n: 1 },
     occurredAt: new Date().toISOString(),
+    receivedAt: new Date().toISOString(),
   };
+  /** A copy of the event published again a day later: another accepted time, so another partition. */
+  const dayLater = new Date(Date.now() + 86_400_000).toISOString();
 
   before(async () => {
     db = await useTestDatabase(await freshDatabase());
@@ -27,19 +30,25 @@ describe('router claim: one delivery per event id and endpoint', () => {
 
   after(closeTestDatabase);
 
-  const claim = (deliveryId: string, claimedBy: string) =>
+  const claim = (deliveryId: string, claimedBy: string, receivedAt = event.receivedAt) =>
     new DeliveriesRepository(db).recordAndClaim(
-      [event],
-      [{ id: deliveryId, eventId: event.id, endpointId, claimedBy }],
+      [{ ...event, receivedAt }],
+      [{ id: deliveryId, eventId: event.id, endpointId, claimedBy, createdAt: receivedAt }],
     );
 
   it('refuses a second copy from another message before the mark, and gives the claim back to the same message', async () => {
     assert.deepEqual([...(await claim('dlv_claim_1', 'events:0:10'))], ['dlv_claim_1'], 'new: claimed');
     assert.deepEqual(
-      [...(await claim('dlv_claim_1', 'events:2:57'))],
+      [...(await claim('dlv_claim_1', 'events:2:57', dayLater))],
       [],
-      'the same event published again, not yet marked routed: a duplicate',
+      'the same event published again a day later, not yet marked routed: a duplicate',
     );
+    const [counted] = await db.query<{ events: number; deliveries: number }[]>(
+      `SELECT (SELECT count(*)::int FROM events WHERE id = $1) AS events,
+              (SELECT count(*)::int FROM deliveries WHERE id = 'dlv_claim_1') AS deliveries`,
+      [event.id],
+    );
+    assert.deepEqual(counted, { events: 1, deliveries: 1 }, "one row each, in the first copy's partition");
     assert.deepEqual(
       [...(await claim('dlv_claim_1', 'events:0:10'))],
       ['dlv_claim_1'],
@@ -55,8 +64,14 @@ describe('router claim: one delivery per event id and endpoint', () => {
     const merged = await new DeliveriesRepository(db).recordAndClaim(
       [event],
       [
-        { id: 'dlv_claim_3', eventId: event.id, endpointId, claimedBy: 'events:2:70' },
-        { id: 'dlv_claim_3', eventId: event.id, endpointId, claimedBy: 'events:0:20' },
+        { id: 'dlv_claim_3', eventId: event.id, endpointId, claimedBy: 'events:2:70', createdAt: dayLater },
+        {
+          id: 'dlv_claim_3',
+          eventId: event.id,
+          endpointId,
+          claimedBy: 'events:0:20',
+          createdAt: event.receivedAt,
+        },
       ],
     );
     assert.deepEqual([...merged], ['dlv_claim_3'], 'claimed (and emitted once for the statement)');
@@ -65,6 +80,21 @@ describe('router claim: one delivery per event id and endpoint', () => {
       [],
       'a third message is still a duplicate',
     );
+  });
+
+  it('records one event and claims once when two copies with different accepted times come at the same time', async () => {
+    const copy = (claimedBy: string, receivedAt: string) =>
+      new DeliveriesRepository(db).recordAndClaim(
+        [{ ...event, id: 'evt_claim_race', receivedAt }],
+        [{ id: 'dlv_claim_race', eventId: 'evt_claim_race', endpointId, claimedBy, createdAt: receivedAt }],
+      );
+    const claimed = await Promise.all([copy('events:0:90', event.receivedAt), copy('events:3:91', dayLater)]);
+    assert.equal(claimed.filter((set) => set.has('dlv_claim_race')).length, 1, 'claimed by one copy');
+    const [counted] = await db.query<{ events: number; deliveries: number }[]>(
+      `SELECT (SELECT count(*)::int FROM events WHERE id = 'evt_claim_race') AS events,
+              (SELECT count(*)::int FROM deliveries WHERE id = 'dlv_claim_race') AS deliveries`,
+    );
+    assert.deepEqual(counted, { events: 1, deliveries: 1 });
   });
 
   it('lets any message claim a delivery recorded without a claimant (rows from before the column), and keeps the first', async () => {

@@ -19,9 +19,10 @@ import {
   type ChangeListener,
   type DataSource,
 } from '@gateway/persistence';
-import { DATA_SOURCE, LOGGER, provideClass, TOPICS } from '@gateway/platform';
+import { CONFIG, DATA_SOURCE, LOGGER, provideClass, TOPICS } from '@gateway/platform';
 import type { TopicNames } from '@gateway/schemas';
 import { AuditInterceptor } from './audit.interceptor';
+import type { AppConfig } from './config';
 
 /** The admin token's check (main keeps only its hash). */
 export const ADMIN_CHECK = Symbol('ADMIN_CHECK');
@@ -61,13 +62,14 @@ export class KeyCacheSync implements OnModuleInit, OnModuleDestroy {
 export const accessProviders: Provider[] = [
   {
     provide: TenantService,
-    inject: [TenantsRepository, EndpointsRepository, EndpointStatusService, TOPICS],
+    inject: [TenantsRepository, EndpointsRepository, EndpointStatusService, TOPICS, CONFIG],
     useFactory: (
       tenants: TenantsRepository,
       endpoints: EndpointsRepository,
       status: EndpointStatusService,
       topics: TopicNames,
-    ) => new TenantService(tenants, endpoints, status, topicRetention(topics)),
+      config: AppConfig,
+    ) => new TenantService(tenants, endpoints, status, topicRetention(topics), config.RETENTION_DAYS),
   },
   provideClass(ApiKeyService, [ApiKeysRepository, TenantsRepository]),
   provideClass(AuditService, [AuditLogRepository]),

@@ -47,8 +47,11 @@ export class AuditInterceptor implements NestInterceptor {
 
   private async record(request: FastifyRequest, audited: AuditedAs, answer: unknown): Promise<void> {
     const resourceId = stringField(request.params, 'id') ?? stringField(answer, 'id');
+    const { flagged } = audited;
+    const action =
+      flagged && stringField(request.query, flagged.param) === 'true' ? flagged.action : audited.action;
     await this.audit.record(callerOf(request), {
-      action: audited.action,
+      action,
       resourceType: audited.resource,
       resourceId,
       tenant: stringField(answer, 'tenant') ?? (audited.resource === 'tenant' ? resourceId : null),

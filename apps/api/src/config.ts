@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { databaseConfig, httpConfig, kafkaConfig, kafkaRules, telemetryConfig } from '@gateway/config';
-import { secretsConfig } from '@gateway/config';
+import { retentionConfig, secretsConfig } from '@gateway/config';
 import { consoleConfig, consoleServingConfig, controlConfig } from '@gateway/control';
 import { publicBaseUrlConfig } from '@gateway/ingress';
 
@@ -16,6 +16,7 @@ export const configSchema = z
     ...consoleConfig,
     ...consoleServingConfig,
     ...publicBaseUrlConfig,
+    ...retentionConfig,
   })
   .superRefine(kafkaRules);
 

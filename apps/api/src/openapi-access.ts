@@ -21,6 +21,7 @@ import { routeAccess, routeKey } from './route-access';
 type Json = Record<string, unknown>;
 
 const tenantId = [idParameter('tenant')];
+const retentionTooLong = problemAnswer('retentionDays is not fewer than RETENTION_DAYS.');
 
 /** Tenants, API keys and the audit log. */
 function accessPaths(): Json {
@@ -31,6 +32,7 @@ function accessPaths(): Json {
         {
           '201': answer('The tenant.', 'Tenant'),
           '409': problemAnswer('The id is taken (ids are never reused).'),
+          '422': retentionTooLong,
         },
         { tags: ['tenants'], ...body('CreateTenant') },
       ),
@@ -47,8 +49,8 @@ function accessPaths(): Json {
         { tags: ['tenants'], parameters: tenantId },
       ),
       patch: operation(
-        'Change the name or metadata of a tenant',
-        { '200': answer('The tenant.', 'Tenant'), '404': errors.notFound },
+        'Change the name, metadata or retention of a tenant',
+        { '200': answer('The tenant.', 'Tenant'), '404': errors.notFound, '422': retentionTooLong },
         { tags: ['tenants'], parameters: tenantId, ...body('UpdateTenant') },
       ),
       delete: operation(

@@ -23,6 +23,8 @@ export interface AuditedAs {
   action: string;
   resource: string;
   bulk?: true;
+  /** The action recorded instead when the query has `param=true` (an erasure is `tenant.erase`). */
+  flagged?: { param: string; action: string };
 }
 
 const read = (scope: Scope, tenantKeys = true): RouteAccess => ({ scope, tenantKeys });
@@ -75,7 +77,14 @@ export const routeAccess: Record<string, RouteAccess> = {
   'GET /v1/tenants': read('tenants:admin'),
   'GET /v1/tenants/:id': read('tenants:admin'),
   'PATCH /v1/tenants/:id': change('tenants:admin', 'tenant.update'),
-  'DELETE /v1/tenants/:id': change('tenants:admin', 'tenant.delete', false),
+  'DELETE /v1/tenants/:id': {
+    ...change('tenants:admin', 'tenant.delete', false),
+    audit: {
+      action: 'tenant.delete',
+      resource: 'tenant',
+      flagged: { param: 'erase', action: 'tenant.erase' },
+    },
+  },
   'POST /v1/api-keys': change('tenants:admin', 'api-key.create'),
   'GET /v1/api-keys': read('tenants:admin'),
   'DELETE /v1/api-keys/:id': change('tenants:admin', 'api-key.revoke'),

@@ -12,7 +12,7 @@ import {
 } from '@gateway/control';
 import { ConflictError, NotFoundError, parseWith } from '@gateway/platform';
 import { TenantParam } from './caller';
-import { found } from './problems';
+import { found, processable } from './problems';
 
 @Controller('v1/tenants')
 export class TenantsController {
@@ -22,7 +22,7 @@ export class TenantsController {
   @HttpCode(201)
   async create(@Body() body: unknown): Promise<TenantView> {
     const input = parseWith(createTenantBody, body);
-    const created = await this.tenants.create(input);
+    const created = processable(await this.tenants.create(input));
     if (!created) throw new ConflictError(`tenant ${input.id} exists (or existed: ids are not reused)`);
     return created;
   }
@@ -43,7 +43,9 @@ export class TenantsController {
     @Body() body: unknown,
     @TenantParam() tenant?: string,
   ): Promise<TenantView> {
-    return found(await this.tenants.update(id, parseWith(updateTenantBody, body), tenant), 'tenant', id);
+    return processable(
+      found(await this.tenants.update(id, parseWith(updateTenantBody, body), tenant), 'tenant', id),
+    );
   }
 
   /**

@@ -3,6 +3,8 @@ import { PlatformModule } from '@gateway/platform';
 import type { AppConfig } from './config';
 import { DeadLetterExpiryJob } from './dead-letter-expiry.job';
 import { DeadLettersConsumer } from './dead-letters.consumer';
+import { PartitionMaintenanceJob } from './partition-maintenance.job';
+import { TenantRetentionJob } from './tenant-retention.job';
 import { RetriesConsumer } from './retries.consumer';
 
 @Module({})
@@ -11,7 +13,13 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [PlatformModule.forRoot({ service: 'scheduler', config })],
-      providers: [RetriesConsumer, DeadLettersConsumer, DeadLetterExpiryJob],
+      providers: [
+        RetriesConsumer,
+        DeadLettersConsumer,
+        DeadLetterExpiryJob,
+        PartitionMaintenanceJob,
+        TenantRetentionJob,
+      ],
     };
   }
 }

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { databaseConfig, httpConfig, kafkaConfig, kafkaRules, telemetryConfig } from '@gateway/config';
+import {
+  databaseConfig,
+  httpConfig,
+  kafkaConfig,
+  kafkaRules,
+  retentionConfig,
+  telemetryConfig,
+} from '@gateway/config';
 import { schedulerConfig } from '@gateway/scheduling';
 
 /** Everything the scheduler service reads from the environment, validated once at start-up. */
@@ -10,6 +17,7 @@ export const configSchema = z
     ...telemetryConfig,
     ...httpConfig('scheduler'),
     ...schedulerConfig,
+    ...retentionConfig,
   })
   .superRefine(kafkaRules);
 

@@ -194,3 +194,19 @@ export const secretsConfig = {
     ),
 };
 export type SecretsConfig = z.infer<z.ZodObject<typeof secretsConfig>>;
+
+/**
+ * How long the event tables keep rows (ADR 0028): the scheduler drops older day partitions, and the
+ * api refuses a tenant's `retentionDays` that is not shorter.
+ */
+export const retentionConfig = {
+  RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(36500)
+    .default(30)
+    .describe(
+      "Days events, deliveries and attempts are kept: their day partitions are dropped once the whole day is older; a tenant's retentionDays must be fewer (ADR 0028).",
+    ),
+};

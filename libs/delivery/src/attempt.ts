@@ -124,5 +124,6 @@ export function attemptRow(
     responseBody: result.responseBody,
     status,
     nextAttemptAt,
+    eventReceivedAt: task.acceptedAt === undefined ? null : new Date(task.acceptedAt),
   };
 }

@@ -12,6 +12,8 @@ import { AddEndpointDestination1764203600000 } from './migrations/1764203600000-
 import { CreateEventTypes1764211380000 } from './migrations/1764211380000-CreateEventTypes';
 import { CreateTenantsApiKeysAuditLog1764211500000 } from './migrations/1764211500000-CreateTenantsApiKeysAuditLog';
 import { AddConsoleTables1764212100030 } from './migrations/1764212100030-AddConsoleTables';
+import { PartitionEventTables1764213180000 } from './migrations/1764213180000-PartitionEventTables';
+import { AddTenantRetentionDays1764213240000 } from './migrations/1764213240000-AddTenantRetentionDays';
 
 // json and jsonb columns keep numbers a double cannot hold exact (event data, stored tasks), as the
 // Kafka consumers do; they are written back with stringifyJson.
@@ -30,6 +32,8 @@ export const migrations = [
   CreateEventTypes1764211380000,
   CreateTenantsApiKeysAuditLog1764211500000,
   AddConsoleTables1764212100030,
+  PartitionEventTables1764213180000,
+  AddTenantRetentionDays1764213240000,
 ];
 
 /** Server-side limits of every statement on a connection (PostgreSQL settings, set when it opens). */

@@ -6,6 +6,12 @@ export {
   type StatementLimits,
 } from './data-source';
 export { listenForChanges, type ChangeListener } from './change-listener';
+export {
+  PartitionCatalog,
+  partitionKeys,
+  type PartitionedTable,
+  type PartitionEntry,
+} from './partition-catalog';
 export type { DataSource } from 'typeorm';
 export { LiveView } from './live-view';
 export { UnitOfWork } from './unit-of-work';

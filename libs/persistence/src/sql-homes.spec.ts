@@ -15,6 +15,8 @@ const infrastructure: Record<string, string> = {
   'libs/persistence/src/migrations/': 'migrations create and change the tables',
   'libs/persistence/src/data-source.ts': "the readiness probe's `SELECT 1`",
   'libs/persistence/src/change-listener.ts': 'LISTEN / UNLISTEN and the `SELECT 1` round trip of its sync',
+  'libs/persistence/src/partition-catalog.ts':
+    "the partitions of events, deliveries and attempts: PostgreSQL's catalog and DDL (ADR 0028)",
 };
 
 /**

@@ -62,6 +62,8 @@ export class EventRouter {
         tenant: value.tenant ?? null,
         data: value.data,
         occurredAt: value.occurredAt ?? new Date(message.timestamp).toISOString(),
+        // The accepted time: the record's, identical on every read of it (the partition key, ADR 0028).
+        receivedAt: new Date(message.timestamp).toISOString(),
       };
       events.push(event);
       const span = startHopSpan('route event', message.traceparent, {
@@ -80,6 +82,7 @@ export class EventRouter {
             event,
             orderingKey: value.orderingKey ?? message.key,
             publishedAt: message.timestamp,
+            acceptedAt: message.timestamp,
           },
           traceparent: span.traceparent,
           claimedBy: `${topic}:${partition}:${message.offset}`,
@@ -103,6 +106,7 @@ export class EventRouter {
         eventId: task.event.id,
         endpointId: task.endpointId,
         claimedBy,
+        createdAt: new Date(task.acceptedAt ?? task.publishedAt).toISOString(),
       })),
     );
     if (planned.length === 0) return;

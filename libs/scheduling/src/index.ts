@@ -20,3 +20,18 @@ export {
   type DeadLetterExpiryPorts,
   type DeadLetterExpirySettings,
 } from './retention/dead-letter-expiry';
+export {
+  PartitionMaintenance,
+  PARTITIONED_TABLES,
+  type MaintainedTable,
+  type MaintenanceReport,
+  type PartitionMaintenancePorts,
+  type PartitionMaintenanceSettings,
+} from './retention/partition-maintenance';
+export {
+  TenantRetention,
+  TENANT_RETENTION_TABLES,
+  type TenantRetentionPorts,
+  type TenantRetentionSettings,
+  type TenantRetentionTable,
+} from './retention/tenant-retention';

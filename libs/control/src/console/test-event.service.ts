@@ -32,8 +32,15 @@ export class TestEventService {
     const occurredAt = this.now();
     const event = { id: newEventId(), type: body.eventType, tenant: endpoint.tenant, data: body.data };
     const deliveryId = deliveryIdFor(event.id, endpointId);
-    await this.tables.events.insert({ ...event, occurredAt: occurredAt.toISOString() });
-    await this.tables.deliveries.ensureRouted([{ id: deliveryId, eventId: event.id, endpointId }]);
+    // Accepted now: the event's time is its partition key, and every row of it carries the same (ADR 0028).
+    await this.tables.events.insert({
+      ...event,
+      occurredAt: occurredAt.toISOString(),
+      receivedAt: occurredAt.toISOString(),
+    });
+    await this.tables.deliveries.ensureRouted([
+      { id: deliveryId, eventId: event.id, endpointId, createdAt: occurredAt },
+    ]);
     await this.emit([
       toTask({
         deliveryId,
@@ -43,6 +50,7 @@ export class TestEventService {
         tenant: event.tenant,
         data: event.data,
         occurredAt,
+        receivedAt: occurredAt,
         nextAttempt: 1,
       }),
     ]);

@@ -40,6 +40,7 @@ export function toTask(row: ReplayRow): DeliveryTask {
     },
     orderingKey: null,
     publishedAt: Date.now(),
+    acceptedAt: row.receivedAt.getTime(),
   };
 }
 
@@ -112,6 +113,7 @@ export class ReplayService {
       tenant: found.tenant,
       data: found.data,
       occurredAt: found.occurredAt,
+      receivedAt: found.receivedAt,
     };
     const match = buildMatcher(
       (await this.tables.endpoints.subscriptions()).map((row) => ({
@@ -133,7 +135,12 @@ export class ReplayService {
         },
     );
     await this.tables.deliveries.ensureRouted(
-      rows.map((row) => ({ id: row.deliveryId, eventId, endpointId: row.endpointId })),
+      rows.map((row) => ({
+        id: row.deliveryId,
+        eventId,
+        endpointId: row.endpointId,
+        createdAt: event.receivedAt,
+      })),
     );
     await this.emitAll(rows.map(toTask));
     return { count: rows.length };

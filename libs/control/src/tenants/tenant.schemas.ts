@@ -8,6 +8,14 @@ const metadata = z
   .refine((value) => JSON.stringify(value).length <= 16_384, 'at most 16 KiB as JSON')
   .describe('Free JSON for the operator (at most 16 KiB). Never put secrets here: it is shown in lists.');
 
+const retentionDays = z
+  .number()
+  .int()
+  .min(1)
+  .describe(
+    "Days the tenant's events, deliveries and attempts are kept, fewer than the gateway's RETENTION_DAYS (ADR 0028); absent or null: RETENTION_DAYS.",
+  );
+
 /** `POST /v1/tenants`. */
 export const createTenantBody = z.strictObject({
   id: z
@@ -17,6 +25,7 @@ export const createTenantBody = z.strictObject({
   name,
   metadata: metadata.default({}),
   branding: brandingBody.optional(),
+  retentionDays: retentionDays.optional(),
 });
 export type CreateTenant = z.infer<typeof createTenantBody>;
 
@@ -26,6 +35,7 @@ export const updateTenantBody = z
     name: name.optional(),
     metadata: metadata.optional(),
     branding: brandingBody.nullable().optional().describe('null: back to the config branding.'),
+    retentionDays: retentionDays.nullable().optional(),
   })
   .refine((body) => Object.keys(body).length > 0, 'give at least one field');
 export type UpdateTenant = z.infer<typeof updateTenantBody>;
@@ -38,6 +48,7 @@ export const tenantView = z.object({
   name: z.string(),
   metadata: z.record(z.string(), z.unknown()),
   branding: brandingBody.nullable(),
+  retentionDays: z.number().int().nullable(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

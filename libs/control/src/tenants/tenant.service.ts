@@ -1,5 +1,6 @@
 import type { EndpointsRepository, TenantRecord, TenantsRepository } from '@gateway/persistence';
 import type { EndpointStatusService } from '../endpoints/endpoint-status.service';
+import type { CatalogRejected } from '../event-types/event-type.service';
 import { toIdPage, type Page } from '../pagination';
 import type {
   CreateTenant,
@@ -32,16 +33,37 @@ export class TenantService {
     private readonly status: Pick<EndpointStatusService, 'disable'>,
     /** What each Kafka topic keeps (an erasure's answer: Kafka is not erased, it ages out). */
     private readonly kafkaRetention: readonly TopicRetention[] = [],
+    /** RETENTION_DAYS: a tenant's own retention must be shorter (ADR 0028). */
+    private readonly retentionDays = 30,
   ) {}
 
-  /** Undefined when the id is taken (by a tenant, or a deleted one: ids are not reused). */
-  async create(input: CreateTenant): Promise<TenantView | undefined> {
+  /**
+   * Undefined when the id is taken (by a tenant, or a deleted one: ids are not reused); refused (a
+   * 422) when `retentionDays` is not shorter than RETENTION_DAYS.
+   */
+  async create(input: CreateTenant): Promise<TenantView | CatalogRejected | undefined> {
+    const refused = this.refuseRetention(input.retentionDays);
+    if (refused) return refused;
     const row = await this.tenants.insert(input.id, {
       name: input.name,
       metadata: input.metadata,
+      retentionDays: input.retentionDays ?? null,
       branding: input.branding ?? null,
     });
     return row && toTenantView(row);
+  }
+
+  /** A tenant's retention may only be shorter than the gateway's: its rows go sooner, never later. */
+  private refuseRetention(days: number | null | undefined): CatalogRejected | undefined {
+    if (days === undefined || days === null || days < this.retentionDays) return undefined;
+    return {
+      unprocessable: [
+        {
+          path: 'retentionDays',
+          message: `must be fewer than RETENTION_DAYS (${this.retentionDays}): a tenant's retention is only ever shorter`,
+        },
+      ],
+    };
   }
 
   async list(query: TenantListQuery, confinedTo: string | undefined): Promise<Page<TenantView>> {
@@ -59,8 +81,10 @@ export class TenantService {
     id: string,
     patch: UpdateTenant,
     confinedTo: string | undefined,
-  ): Promise<TenantView | undefined> {
+  ): Promise<TenantView | CatalogRejected | undefined> {
     if (confinedTo !== undefined && confinedTo !== id) return undefined;
+    const refused = this.refuseRetention(patch.retentionDays);
+    if (refused) return refused;
     const row = await this.tenants.update(id, patch);
     return row && toTenantView(row);
   }

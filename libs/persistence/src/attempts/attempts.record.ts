@@ -18,6 +18,11 @@ export type AttemptRow = AttemptRecord & {
   /** The delivery's status after this attempt. */
   status: Exclude<DeliveryRecord['status'], 'pending'>;
   nextAttemptAt: DeliveryRecord['nextAttemptAt'];
+  /**
+   * Its event's accepted time, the partition key (ADR 0028), from the task; null for a task sent
+   * before tasks carried it: the delivery row's time is read instead.
+   */
+  eventReceivedAt: Date | null;
 };
 
 /** The key `recorded` answers with: delivery id and attempt number. */

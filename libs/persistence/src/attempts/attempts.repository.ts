@@ -1,6 +1,6 @@
 import { storableText } from '@gateway/schemas';
 import { DeliveriesRepository } from '../deliveries/deliveries.repository';
-import { columnsOf, type Database } from '../sql';
+import { columnsOf, type Database, type UpdateResult } from '../sql';
 import { attemptKey, attemptRecord, type AttemptRecord, type AttemptRow } from './attempts.record';
 
 /**
@@ -15,14 +15,24 @@ const storable = (text: string | null): string | null =>
 export class AttemptsRepository {
   constructor(private readonly db: Database) {}
 
-  /** Records a batch of attempts and moves their deliveries' status, in one transaction. */
+  /**
+   * Records a batch of attempts and moves their deliveries' status, in one transaction. An attempt is
+   * keyed by its event's accepted time from the task (ADR 0028); a task without it (sent before tasks
+   * carried it) takes its delivery's time, read here once.
+   */
   async record(attempts: AttemptRow[]): Promise<void> {
     if (attempts.length === 0) return;
     await this.db.transaction(async (manager) => {
       await manager.query(
-        `INSERT INTO attempts (delivery_id, attempt, started_at, duration_ms, status_code, error, response_body)
-         SELECT * FROM unnest($1::text[], $2::int[], $3::timestamptz[], $4::int[], $5::int[], $6::text[], $7::text[])
-         ON CONFLICT (delivery_id, attempt) DO NOTHING`,
+        `INSERT INTO attempts (delivery_id, attempt, started_at, duration_ms, status_code, error, response_body,
+                               event_received_at)
+         SELECT u.delivery_id, u.attempt, u.started_at, u.duration_ms, u.status_code, u.error, u.response_body,
+                COALESCE(u.event_received_at,
+                         (SELECT d.created_at FROM deliveries d WHERE d.id = u.delivery_id LIMIT 1), u.started_at)
+         FROM unnest($1::text[], $2::int[], $3::timestamptz[], $4::int[], $5::int[], $6::text[], $7::text[],
+                     $8::timestamptz[])
+           AS u(delivery_id, attempt, started_at, duration_ms, status_code, error, response_body, event_received_at)
+         ON CONFLICT (delivery_id, attempt, event_received_at) DO NOTHING`,
         [
           attempts.map((row) => row.deliveryId),
           attempts.map((row) => row.attempt),
@@ -31,6 +41,7 @@ export class AttemptsRepository {
           attempts.map((row) => row.statusCode),
           attempts.map((row) => storable(row.error)),
           attempts.map((row) => storable(row.responseBody)),
+          attempts.map((row) => row.eventReceivedAt?.toISOString() ?? null),
         ],
       );
       await new DeliveriesRepository(manager).applyAttempts(attempts);
@@ -72,6 +83,22 @@ export class AttemptsRepository {
       `SELECT ${columns} FROM attempts WHERE delivery_id = $1 AND attempt > $2 ORDER BY attempt LIMIT $3`,
       [deliveryId, afterAttempt, limit],
     );
+  }
+
+  /**
+   * A tenant's retention (ADR 0028): deletes at most `limit` attempts of deliveries to its endpoints
+   * whose event was accepted before `cutoff`; how many.
+   */
+  async expireForTenant(tenant: string, cutoff: Date, limit: number): Promise<number> {
+    const [, count] = await this.db.query<UpdateResult<unknown>>(
+      `DELETE FROM attempts WHERE (delivery_id, attempt, event_received_at) IN (
+         SELECT a.delivery_id, a.attempt, a.event_received_at FROM attempts a
+           JOIN deliveries d ON d.id = a.delivery_id
+          WHERE d.endpoint_id IN (SELECT id FROM endpoints WHERE tenant = $1) AND a.event_received_at < $2
+          LIMIT $3)`,
+      [tenant, cutoff.toISOString(), limit],
+    );
+    return count;
   }
 
   /** Erasure (ADR 0028): deletes the attempts of these deliveries. */

@@ -22,11 +22,17 @@ export const deliveryRecord = z.object({
 });
 export type DeliveryRecord = z.infer<typeof deliveryRecord>;
 
-/** A delivery to claim, and the Kafka message (`topic:partition:offset`) that claims it. */
-export type DeliveryClaim = Pick<DeliveryRecord, 'id' | 'eventId' | 'endpointId'> & { claimedBy: string };
+/**
+ * A delivery to claim, and the Kafka message (`topic:partition:offset`) that claims it; `createdAt` is
+ * its event's accepted time (ISO text), the partition key (ADR 0028).
+ */
+export type DeliveryClaim = Pick<DeliveryRecord, 'id' | 'eventId' | 'endpointId'> & {
+  claimedBy: string;
+  createdAt: string;
+};
 
 /** What sending a delivery again needs: its event, and the next attempt's number. */
-export type ReplayRow = Pick<EventRecord, 'type' | 'tenant' | 'data' | 'occurredAt'> & {
+export type ReplayRow = Pick<EventRecord, 'type' | 'tenant' | 'data' | 'occurredAt' | 'receivedAt'> & {
   deliveryId: DeliveryRecord['id'];
   endpointId: DeliveryRecord['endpointId'];
   eventId: DeliveryRecord['eventId'];

@@ -55,7 +55,7 @@ const listedColumns = columnsOf(deliveryRecord, undefined, [
 
 /** A delivery with its event and next attempt number (`d` the delivery, `e` its event). */
 const replayColumns = `d.id AS "deliveryId", d.endpoint_id AS "endpointId", e.id AS "eventId", e.type, e.tenant, e.data,
-  e.occurred_at AS "occurredAt",
+  e.occurred_at AS "occurredAt", e.received_at AS "receivedAt",
   GREATEST(d.attempts, COALESCE((SELECT max(a.attempt) FROM attempts a WHERE a.delivery_id = d.id), 0)) + 1 AS "nextAttempt"`;
 
 /** The `deliveries` table: the router inserts, the dispatcher moves the status, the API reads and replays. */
@@ -69,36 +69,62 @@ export class DeliveriesRepository {
    * new, or when it was never marked routed and one of those messages proposes it again (re-read
    * after a crash or a failed emit), whichever batch of the statement it comes with. A copy of the
    * event id from any other message is a duplicate, also while the first copy's mark is on its way.
+   *
+   * The tables are partitioned by the event's accepted time (ADR 0028), which the keys include: an
+   * event id or delivery id already recorded keeps the time it has (looked up by id, one index probe
+   * a partition), so a copy with another time is still the same row; a transaction-scoped advisory
+   * lock per event id keeps two statements from recording the same new id at once.
    */
   async recordAndClaim(allEvents: NewEvent[], allDeliveries: DeliveryClaim[]): Promise<Set<string>> {
     const events = firstOfEach(allEvents);
     const deliveries = claimsById(allDeliveries);
-    const rows = await this.db.query<{ id: string }[]>(
-      `WITH recorded AS (
-         INSERT INTO events (id, type, tenant, data, occurred_at)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::json[], $5::timestamptz[])
-         ON CONFLICT (id) DO NOTHING
-       )
-       INSERT INTO deliveries (id, event_id, endpoint_id, claimed_by)
-       SELECT * FROM unnest($6::text[], $7::text[], $8::text[], $9::text[])
-       ON CONFLICT (id) DO UPDATE SET claimed_by = COALESCE(deliveries.claimed_by, EXCLUDED.claimed_by)
-         WHERE deliveries.routed_at IS NULL
-           AND (deliveries.claimed_by IS NULL
-                OR string_to_array(deliveries.claimed_by, E'\\n') && string_to_array(EXCLUDED.claimed_by, E'\\n'))
-       RETURNING id`,
-      [
-        events.map((event) => event.id),
-        events.map((event) => event.type),
-        events.map((event) => event.tenant),
-        events.map((event) => stringifyJson(event.data)),
-        events.map((event) => event.occurredAt),
-        deliveries.map((row) => row.id),
-        deliveries.map((row) => row.eventId),
-        deliveries.map((row) => row.endpointId),
-        deliveries.map((row) => row.claimedBy),
-      ],
-    );
-    return new Set(rows.map((row) => row.id));
+    return await this.db.transaction(async (manager) => {
+      // One recording of an event id at a time: a copy with another accepted time would miss the
+      // other's uncommitted row and record a second one (the keys include the time). This statement
+      // takes a fresh snapshot after the locks, so it sees what the other committed.
+      await manager.query(
+        `SELECT pg_advisory_xact_lock(key) FROM (
+           SELECT DISTINCT hashtextextended(id, 28) AS key FROM unnest($1::text[]) AS id ORDER BY key
+         ) AS keys`,
+        [events.map((event) => event.id)],
+      );
+      const rows = await manager.query<{ id: string }[]>(
+        `WITH known AS (
+           SELECT id, received_at FROM events WHERE id = ANY($1::text[])
+         ), recorded AS (
+           INSERT INTO events (id, type, tenant, data, occurred_at, received_at)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::json[], $5::timestamptz[], $6::timestamptz[])
+             AS u(id, type, tenant, data, occurred_at, received_at)
+           WHERE NOT EXISTS (SELECT 1 FROM known WHERE known.id = u.id)
+           ON CONFLICT (id, received_at) DO NOTHING
+         )
+         INSERT INTO deliveries (id, event_id, endpoint_id, claimed_by, created_at)
+         SELECT u.id, u.event_id, u.endpoint_id, u.claimed_by,
+                COALESCE((SELECT d.created_at FROM deliveries d WHERE d.id = u.id LIMIT 1),
+                         (SELECT known.received_at FROM known WHERE known.id = u.event_id LIMIT 1), u.created_at)
+         FROM unnest($7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[])
+           AS u(id, event_id, endpoint_id, claimed_by, created_at)
+         ON CONFLICT (id, created_at) DO UPDATE SET claimed_by = COALESCE(deliveries.claimed_by, EXCLUDED.claimed_by)
+           WHERE deliveries.routed_at IS NULL
+             AND (deliveries.claimed_by IS NULL
+                  OR string_to_array(deliveries.claimed_by, E'\\n') && string_to_array(EXCLUDED.claimed_by, E'\\n'))
+         RETURNING id`,
+        [
+          events.map((event) => event.id),
+          events.map((event) => event.type),
+          events.map((event) => event.tenant),
+          events.map((event) => stringifyJson(event.data)),
+          events.map((event) => event.occurredAt),
+          events.map((event) => event.receivedAt),
+          deliveries.map((row) => row.id),
+          deliveries.map((row) => row.eventId),
+          deliveries.map((row) => row.endpointId),
+          deliveries.map((row) => row.claimedBy),
+          deliveries.map((row) => row.createdAt),
+        ],
+      );
+      return new Set(rows.map((row) => row.id));
+    });
   }
 
   /** Marks deliveries whose tasks Kafka acknowledged. */
@@ -109,14 +135,24 @@ export class DeliveriesRepository {
 
   /**
    * Records new deliveries as routed (a replay to a subscriber added after the event, whose task
-   * is sent next); existing ones are kept.
+   * is sent next); existing ones are kept. `createdAt` is the event's accepted time (its partition).
    */
-  async ensureRouted(rows: Pick<DeliveryRecord, 'id' | 'eventId' | 'endpointId'>[]): Promise<void> {
+  async ensureRouted(
+    rows: (Pick<DeliveryRecord, 'id' | 'eventId' | 'endpointId'> & { createdAt: Date })[],
+  ): Promise<void> {
     if (rows.length === 0) return;
     await this.db.query(
-      `INSERT INTO deliveries (id, event_id, endpoint_id, routed_at) SELECT u.id, u.event_id, u.endpoint_id, now()
-       FROM unnest($1::text[], $2::text[], $3::text[]) AS u(id, event_id, endpoint_id) ON CONFLICT (id) DO NOTHING`,
-      [rows.map((row) => row.id), rows.map((row) => row.eventId), rows.map((row) => row.endpointId)],
+      `INSERT INTO deliveries (id, event_id, endpoint_id, routed_at, created_at)
+       SELECT u.id, u.event_id, u.endpoint_id, now(), u.created_at
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) AS u(id, event_id, endpoint_id, created_at)
+       WHERE NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.id = u.id)
+       ON CONFLICT (id, created_at) DO NOTHING`,
+      [
+        rows.map((row) => row.id),
+        rows.map((row) => row.eventId),
+        rows.map((row) => row.endpointId),
+        rows.map((row) => row.createdAt.toISOString()),
+      ],
     );
   }
 
@@ -255,6 +291,22 @@ export class DeliveriesRepository {
        GROUP BY 1 ORDER BY 1`,
       [endpointId, window.since.toISOString(), window.until.toISOString(), window.bucketSeconds],
     );
+  }
+
+  /**
+   * A tenant's retention (ADR 0028): deletes at most `limit` deliveries to its endpoints whose event
+   * was accepted before `cutoff`; how many.
+   */
+  async expireForTenant(tenant: string, cutoff: Date, limit: number): Promise<number> {
+    const sql = new SqlConditions();
+    const where = ofTenantEndpoints(sql, tenant);
+    const [, count] = await this.db.query<UpdateResult<unknown>>(
+      `DELETE FROM deliveries WHERE (id, created_at) IN (
+         SELECT id, created_at FROM deliveries WHERE ${where} AND created_at < ${sql.param(cutoff.toISOString())}
+         LIMIT ${sql.param(limit)})`,
+      sql.params,
+    );
+    return count;
   }
 
   /** Erasure (ADR 0028): deletes the deliveries to these endpoints or of these events; their ids. */

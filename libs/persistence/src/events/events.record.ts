@@ -8,10 +8,19 @@ export const eventRecord = z.object({
   /** A `json` column: the published data as written, its exact numbers kept (ADR 0013). */
   data: z.unknown().describe('The published data, as given.'),
   occurredAt: z.date(),
-  /** When the router recorded it. */
+  /**
+   * When the gateway accepted it (its Kafka record's time), which the router records and every later
+   * writer carries: the day partition it lives in (ADR 0028).
+   */
   receivedAt: z.date(),
 });
 export type EventRecord = z.infer<typeof eventRecord>;
 
-/** An event to record: `occurredAt` as the message has it (ISO text); `receivedAt` is the insert's time. */
-export type NewEvent = Pick<EventRecord, 'id' | 'type' | 'tenant' | 'data'> & { occurredAt: string };
+/**
+ * An event to record: `occurredAt` as the message has it, `receivedAt` its accepted time (ISO text;
+ * an event id already recorded keeps the time it was first recorded with).
+ */
+export type NewEvent = Pick<EventRecord, 'id' | 'type' | 'tenant' | 'data'> & {
+  occurredAt: string;
+  receivedAt: string;
+};

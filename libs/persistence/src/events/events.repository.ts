@@ -60,10 +60,21 @@ export class EventsRepository {
   /** Records one event written by the API itself (a test event); the router records the others. */
   async insert(event: NewEvent): Promise<void> {
     await this.db.query(
-      `INSERT INTO events (id, type, tenant, data, occurred_at) VALUES ($1, $2, $3, $4::json, $5::timestamptz)
-       ON CONFLICT (id) DO NOTHING`,
-      [event.id, event.type, event.tenant, stringifyJson(event.data), event.occurredAt],
+      `INSERT INTO events (id, type, tenant, data, occurred_at, received_at)
+       VALUES ($1, $2, $3, $4::json, $5::timestamptz, $6::timestamptz)
+       ON CONFLICT (id, received_at) DO NOTHING`,
+      [event.id, event.type, event.tenant, stringifyJson(event.data), event.occurredAt, event.receivedAt],
     );
+  }
+
+  /** A tenant's retention (ADR 0028): deletes at most `limit` of its events accepted before `cutoff`; how many. */
+  async expireForTenant(tenant: string, cutoff: Date, limit: number): Promise<number> {
+    const [, count] = await this.db.query<UpdateResult<unknown>>(
+      `DELETE FROM events WHERE (id, received_at) IN (
+         SELECT id, received_at FROM events WHERE tenant = $1 AND received_at < $2 LIMIT $3)`,
+      [tenant, cutoff.toISOString(), limit],
+    );
+    return count;
   }
 
   /** Erasure (ADR 0028): deletes the tenant's events; their ids. */

@@ -13,6 +13,8 @@ export const tenantRecord = z.object({
       primaryColor: z.string().optional(),
     })
     .nullable(),
+  /** Days its events, deliveries and attempts are kept, shorter than RETENTION_DAYS; null: RETENTION_DAYS (ADR 0028). */
+  retentionDays: z.number().int().nullable(),
   createdAt: z.date(),
   updatedAt: z.date(),
   /** Set when the operator deleted the tenant; its history stays readable to the operator. */
@@ -21,4 +23,5 @@ export const tenantRecord = z.object({
 export type TenantRecord = z.infer<typeof tenantRecord>;
 
 /** The fields an operator sets. */
-export type TenantFields = Pick<TenantRecord, 'name' | 'metadata'> & Partial<Pick<TenantRecord, 'branding'>>;
+export type TenantFields = Pick<TenantRecord, 'name' | 'metadata' | 'retentionDays'> &
+  Partial<Pick<TenantRecord, 'branding'>>;

@@ -38,7 +38,12 @@ export interface TenantListFilter {
 }
 
 const columns = columnsOf(tenantRecord);
-const writer = new FieldWriter<TenantFields>({ name: '', metadata: '::jsonb', branding: '::jsonb' });
+const writer = new FieldWriter<TenantFields>({
+  name: '',
+  metadata: '::jsonb',
+  branding: '::jsonb',
+  retentionDays: '',
+});
 
 /** The `tenants` table. A deleted tenant keeps its row (`deleted_at`), so its history stays attributable. */
 export class TenantsRepository {
@@ -64,6 +69,13 @@ export class TenantsRepository {
       [id],
     );
     return rows[0];
+  }
+
+  /** Tenants (not deleted) with a retention of their own (ADR 0028). */
+  async withRetention(): Promise<Pick<TenantRecord, 'id' | 'retentionDays'>[]> {
+    return await this.db.query(
+      `SELECT id, retention_days AS "retentionDays" FROM tenants WHERE retention_days IS NOT NULL AND deleted_at IS NULL`,
+    );
   }
 
   /** Tenants not deleted, oldest first. */

@@ -1,3 +1,6 @@
+import { inBatches } from './in-batches';
+import { PeriodicPass } from './periodic-pass';
+
 const DAY_MS = 86_400_000;
 
 export interface DeadLetterExpiryPorts {
@@ -22,46 +25,27 @@ export interface DeadLetterExpirySettings {
  * delete by `dead_at` (indexed) is enough; the event tables are for partition drops.
  */
 export class DeadLetterExpiry {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
+  private readonly periodic: PeriodicPass<number>;
 
   constructor(
     private readonly ports: DeadLetterExpiryPorts,
     private readonly settings: DeadLetterExpirySettings,
-  ) {}
+  ) {
+    this.periodic = new PeriodicPass(() => this.runOnce(), settings.intervalMs, ports);
+  }
 
   /** One pass: batches until one comes back short; the rows deleted. */
   async runOnce(): Promise<number> {
     const cutoff = new Date(this.ports.now().getTime() - this.settings.retentionDays * DAY_MS);
-    let total = 0;
-    for (;;) {
-      const deleted = await this.ports.expire(cutoff, this.settings.batch);
-      total += deleted;
-      if (deleted < this.settings.batch) return total;
-    }
+    return await inBatches(this.settings.batch, (limit) => this.ports.expire(cutoff, limit));
   }
 
   start(): void {
-    this.timer ??= setInterval(() => void this.pass(), this.settings.intervalMs).unref();
-    void this.pass();
+    this.periodic.start();
   }
 
   /** Stops the timer and waits for a pass in progress. */
   async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running?.catch(() => 0);
-  }
-
-  private async pass(): Promise<void> {
-    if (this.running !== undefined) return;
-    this.running = this.runOnce();
-    try {
-      await this.running;
-    } catch (error) {
-      this.ports.failed(error);
-    } finally {
-      this.running = undefined;
-    }
+    await this.periodic.stop();
   }
 }

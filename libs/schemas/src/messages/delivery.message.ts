@@ -20,6 +20,11 @@ const schema = z.object({
   orderingKey: z.string().nullable(),
   /** Epoch ms when the event entered the gateway (for end-to-end latency). */
   publishedAt: z.number().int(),
+  /**
+   * Epoch ms when the gateway accepted the event (its recorded time): where its rows are partitioned
+   * (ADR 0028). Absent in tasks sent before it existed; their attempts take their delivery's time.
+   */
+  acceptedAt: z.number().int().optional(),
 });
 
 export type DeliveryTask = z.infer<typeof schema>;
