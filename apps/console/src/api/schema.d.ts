@@ -2449,6 +2449,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description retentionDays is not fewer than RETENTION_DAYS. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -2604,7 +2613,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change the name or metadata of a tenant
+         * Change the name, metadata or retention of a tenant
          * @description Scope: `tenants:admin`.
          */
         patch: {
@@ -2661,6 +2670,15 @@ export interface paths {
                 };
                 /** @description No such id. */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description retentionDays is not fewer than RETENTION_DAYS. */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3998,6 +4016,8 @@ export interface components {
                 /** @description #rrggbb. */
                 primaryColor?: string;
             };
+            /** @description Days the tenant's events, deliveries and attempts are kept, fewer than the gateway's RETENTION_DAYS (ADR 0028); absent or null: RETENTION_DAYS. */
+            retentionDays?: number;
         };
         UpdateTenant: {
             /** @description A name for operators. */
@@ -4018,6 +4038,7 @@ export interface components {
                 /** @description #rrggbb. */
                 primaryColor?: string;
             } | null;
+            retentionDays?: number | null;
         };
         CreateApiKey: {
             /** @description What the key is for. */
@@ -4049,6 +4070,7 @@ export interface components {
                 /** @description #rrggbb. */
                 primaryColor?: string;
             } | null;
+            retentionDays: number | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
