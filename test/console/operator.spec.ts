@@ -214,7 +214,21 @@ describe('web console in a real browser (chromium)', () => {
     await page.getByRole('link', { name: failed }).click();
     await page.getByTestId('delivery-status').getByText('dead').waitFor(slow);
     const first = page.getByTestId('attempt').first();
-    await first.getByText('500', { exact: true }).waitFor(slow);
+    await first
+      .getByText('500', { exact: true })
+      .waitFor(slow)
+      .catch(async (error: unknown) => {
+        // What the API and the page held when the attempt did not show: the cause, not just the timeout.
+        const deliveries = await admin<{ data: { id: string }[] }>('GET', `/v1/events/${failed}/deliveries`);
+        const attempts = await Promise.all(
+          deliveries.body.data.map((delivery) => admin('GET', `/v1/deliveries/${delivery.id}/attempts`)),
+        );
+        const shown = await page.getByTestId('delivery').first().innerText();
+        throw new Error(
+          `no 500 attempt shown: ${JSON.stringify({ deliveries: deliveries.body, attempts: attempts.map((a) => a.body), shown })}`,
+          { cause: error },
+        );
+      });
     await first.getByText('receiver down for maintenance').waitFor(slow);
 
     failing = false;
