@@ -22,6 +22,8 @@ export interface paths {
                     tenant?: string;
                     /** @description Only enabled (true) or disabled (false) endpoints. */
                     enabled?: "true" | "false";
+                    /** @description Only endpoints whose id, url or description contains this text (any case; % and _ are literal). */
+                    q?: string;
                 };
                 header?: never;
                 path?: never;
@@ -537,6 +539,8 @@ export interface paths {
                     since?: string;
                     /** @description Only events recorded before this time (ISO-8601). */
                     until?: string;
+                    /** @description Only events with at least one delivery in this status. */
+                    status?: "pending" | "delivered" | "retrying" | "dead" | "cancelled";
                 };
                 header?: never;
                 path?: never;
@@ -2449,6 +2453,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description retentionDays is not fewer than RETENTION_DAYS. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -2604,7 +2617,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change the name or metadata of a tenant
+         * Change the name, metadata or retention of a tenant
          * @description Scope: `tenants:admin`.
          */
         patch: {
@@ -2661,6 +2674,15 @@ export interface paths {
                 };
                 /** @description No such id. */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description retentionDays is not fewer than RETENTION_DAYS. */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3998,6 +4020,8 @@ export interface components {
                 /** @description #rrggbb. */
                 primaryColor?: string;
             };
+            /** @description Days the tenant's events, deliveries and attempts are kept, fewer than the gateway's RETENTION_DAYS (ADR 0028); absent or null: RETENTION_DAYS. */
+            retentionDays?: number;
         };
         UpdateTenant: {
             /** @description A name for operators. */
@@ -4018,6 +4042,7 @@ export interface components {
                 /** @description #rrggbb. */
                 primaryColor?: string;
             } | null;
+            retentionDays?: number | null;
         };
         CreateApiKey: {
             /** @description What the key is for. */
@@ -4049,6 +4074,7 @@ export interface components {
                 /** @description #rrggbb. */
                 primaryColor?: string;
             } | null;
+            retentionDays: number | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
