@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { AttemptView, DeliveryView, EventView, Page, PublishedEventView } from '@gateway/control';
+import type {
+  AttemptView,
+  CreatedApiKeyView,
+  DeliveryView,
+  EventView,
+  Page,
+  PublishedEventView,
+} from '@gateway/control';
 import { createDataSource, type DataSource } from '@gateway/persistence';
 import type { TopicNames } from '@gateway/schemas';
 import { collect, freshTopics, startServices, testInfra } from '../support/gateway';
@@ -339,6 +346,22 @@ describe('control API: publishing events and reading the event log', () => {
         const second = await listed(`status=dead&limit=1&cursor=${first.nextCursor}`);
         assert.deepEqual(ids(second), [event('s2')]);
         assert.equal(second.nextCursor, null);
+      });
+
+      it("keeps a tenant key to its tenant's events", async () => {
+        assert.equal((await call('POST', '/v1/tenants', { id: statusTenant, name: 'Status' })).status, 201);
+        const key = await call<CreatedApiKeyView>('POST', '/v1/api-keys', {
+          name: 'status',
+          tenant: statusTenant,
+          scopes: ['events:read'],
+        });
+        assert.equal(key.status, 201, JSON.stringify(key.body));
+        const asTenant = (query: string) =>
+          call<Page<EventView>>('GET', `/v1/events?${query}`, undefined, { token: key.body.key });
+        const mine = await asTenant('status=dead');
+        assert.equal(mine.status, 200, JSON.stringify(mine.body));
+        assert.deepEqual(ids(mine.body), [event('s3'), event('s2')]);
+        assert.deepEqual(ids((await asTenant(`status=delivered&tenant=${tenant}`)).body), []);
       });
 
       it('answers 400 naming status to an unknown one', async () => {
