@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { CreatedEndpointView, EndpointView, Page, SecretView } from '@gateway/control';
+import type {
+  CreatedApiKeyView,
+  CreatedEndpointView,
+  EndpointView,
+  Page,
+  SecretView,
+} from '@gateway/control';
 import { createDataSource, EndpointSecretsRepository, type DataSource } from '@gateway/persistence';
 import { freshTopics, startServices, testInfra, testSecretBox } from '../support/gateway';
 import type { RunningService } from '../support/services';
@@ -179,6 +185,53 @@ describe('control API: auth, endpoints, secrets, validation, OpenAPI', () => {
       assert.ok(all.body.data.length <= 20, 'the default limit is 20');
     });
 
+    it('searches id, url and description with q, in any case, % _ and \\ literal, a tenant key in its tenant', async () => {
+      const mark = randomUUID().slice(0, 8);
+      const tenant = `q-${mark}`;
+      assert.equal((await call('POST', '/v1/tenants', { id: tenant, name: 'Search' })).status, 201);
+      const byUrl = await create({ url: `https://search-${mark}.example/Hook`, tenant });
+      const byDescription = await create({
+        url: 'https://r.example/plain',
+        tenant,
+        description: `Billing ${mark} 100%_off`,
+      });
+      const otherTenant = await create({
+        url: `https://search-${mark}.example/other`,
+        tenant: `${tenant}-b`,
+      });
+      const search = async (q: string, key?: string): Promise<string[]> => {
+        const answer = await call<Page<EndpointView>>(
+          'GET',
+          `/v1/endpoints?q=${encodeURIComponent(q)}`,
+          undefined,
+          key === undefined ? {} : { token: key },
+        );
+        assert.equal(answer.status, 200, `${q}: ${JSON.stringify(answer.body)}`);
+        return answer.body.data.map((item) => item.id);
+      };
+      assert.deepEqual(await search(`SEARCH-${mark}.EXAMPLE/hook`), [byUrl.id], 'url, any case');
+      assert.deepEqual(await search(`search-${mark}`), [byUrl.id, otherTenant.id], 'oldest first');
+      assert.deepEqual(await search(`billing ${mark}`), [byDescription.id], 'description');
+      assert.deepEqual(await search(byDescription.id.toUpperCase()), [byDescription.id], 'id');
+      assert.deepEqual(await search(`${mark} 100%_off`), [byDescription.id], '% and _ match themselves');
+      // As wildcards, `1%0` and `10_%` would match "100%_off".
+      assert.deepEqual(await search(`${mark} 1%0`), []);
+      assert.deepEqual(await search(`${mark} 10_%`), []);
+      // A trailing unescaped backslash is an error in a LIKE pattern (a 500, were it not escaped).
+      assert.deepEqual(await search(`${mark}\\`), []);
+      const key = await call<CreatedApiKeyView>('POST', '/v1/api-keys', {
+        name: 'search',
+        tenant,
+        scopes: ['endpoints:read'],
+      });
+      assert.equal(key.status, 201, JSON.stringify(key.body));
+      assert.deepEqual(
+        await search(`search-${mark}`, key.body.key),
+        [byUrl.id],
+        "a tenant key: its tenant's only",
+      );
+    });
+
     it('updates only the fields given; null clears an optional one', async () => {
       const created = await create({
         url: 'https://r.example/a',
@@ -322,6 +375,9 @@ describe('control API: auth, endpoints, secrets, validation, OpenAPI', () => {
         ['limit=ten', 'limit'],
         ['cursor=not-a-cursor', 'cursor'],
         ['enabled=maybe', 'enabled'],
+        ['q=', 'q'],
+        [`q=${'x'.repeat(201)}`, 'q'],
+        ['q=a%00b', 'q'],
       ]) {
         const answer = await call<Problem>('GET', `/v1/endpoints?${query}`);
         assert.ok(isProblem(answer, 400), query);

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { AttemptView, DeliveryView, EventView, Page, PublishedEventView } from '@gateway/control';
+import type {
+  AttemptView,
+  CreatedApiKeyView,
+  DeliveryView,
+  EventView,
+  Page,
+  PublishedEventView,
+} from '@gateway/control';
 import { createDataSource, type DataSource } from '@gateway/persistence';
 import type { TopicNames } from '@gateway/schemas';
 import { collect, freshTopics, startServices, testInfra } from '../support/gateway';
@@ -288,6 +295,82 @@ describe('control API: publishing events and reading the event log', () => {
         receivedAt: at(10),
       });
       assert.ok(isProblem(await call('GET', '/v1/events/evt_unknown'), 404));
+    });
+
+    describe('status filter', () => {
+      const statusTenant = `status-${tenant}`;
+      const event = (name: string) => `${name}-${statusTenant}`;
+
+      before(async () => {
+        // Each delivery in its event's partition: created_at = the event's received_at (ADR 0028).
+        const rows: [name: string, seconds: number, statuses: string[]][] = [
+          ['s1', 0, ['delivered']],
+          ['s2', 10, ['dead']],
+          ['s3', 20, ['delivered', 'dead']],
+          ['s4', 30, ['retrying']],
+          ['s5', 40, []],
+        ];
+        for (const [name, seconds, statuses] of rows) {
+          await db.query(
+            `INSERT INTO events (id, type, tenant, data, occurred_at, received_at) VALUES ($1, 'order.paid', $2, '{}', $3, $3)`,
+            [event(name), statusTenant, at(seconds)],
+          );
+          for (const [index, status] of statuses.entries())
+            await db.query(
+              `INSERT INTO deliveries (id, event_id, endpoint_id, status, attempts, created_at, updated_at)
+               VALUES ($1, $2, $3, $4, 1, $5, $5)`,
+              [`${event(name)}-d${index}`, event(name), `ep_${index}`, status, at(seconds)],
+            );
+        }
+      });
+
+      const listed = async (query: string): Promise<Page<EventView>> => {
+        const answer = await call<Page<EventView>>('GET', `/v1/events?tenant=${statusTenant}&${query}`);
+        assert.equal(answer.status, 200, JSON.stringify(answer.body));
+        return answer.body;
+      };
+      const ids = (page: Page<EventView>) => page.data.map((item) => item.id);
+
+      it('finds the events with a delivery in the status, newest first, each once', async () => {
+        assert.deepEqual(ids(await listed('status=delivered')), [event('s3'), event('s1')]);
+        assert.deepEqual(ids(await listed('status=dead')), [event('s3'), event('s2')]);
+        assert.deepEqual(ids(await listed('status=retrying')), [event('s4')]);
+        assert.deepEqual(ids(await listed('status=pending')), []);
+        assert.deepEqual(ids(await listed(`status=dead&until=${encodeURIComponent(at(20))}`)), [event('s2')]);
+      });
+
+      it('pages with the cursor like the other filters', async () => {
+        const first = await listed('status=dead&limit=1');
+        assert.deepEqual(ids(first), [event('s3')]);
+        assert.ok(first.nextCursor);
+        const second = await listed(`status=dead&limit=1&cursor=${first.nextCursor}`);
+        assert.deepEqual(ids(second), [event('s2')]);
+        assert.equal(second.nextCursor, null);
+      });
+
+      it("keeps a tenant key to its tenant's events", async () => {
+        assert.equal((await call('POST', '/v1/tenants', { id: statusTenant, name: 'Status' })).status, 201);
+        const key = await call<CreatedApiKeyView>('POST', '/v1/api-keys', {
+          name: 'status',
+          tenant: statusTenant,
+          scopes: ['events:read'],
+        });
+        assert.equal(key.status, 201, JSON.stringify(key.body));
+        const asTenant = (query: string) =>
+          call<Page<EventView>>('GET', `/v1/events?${query}`, undefined, { token: key.body.key });
+        const mine = await asTenant('status=dead');
+        assert.equal(mine.status, 200, JSON.stringify(mine.body));
+        assert.deepEqual(ids(mine.body), [event('s3'), event('s2')]);
+        assert.deepEqual(ids((await asTenant(`status=delivered&tenant=${tenant}`)).body), []);
+      });
+
+      it('answers 400 naming status to an unknown one', async () => {
+        for (const status of ['failed', 'DEAD', '']) {
+          const bad = await call('GET', `/v1/events?status=${status}`);
+          assert.ok(isProblem(bad, 400), `${status}: ${JSON.stringify(bad.body)}`);
+          assert.deepEqual(problemPaths(bad), ['status']);
+        }
+      });
     });
 
     it("lists an event's deliveries", async () => {

@@ -27,6 +27,8 @@ describe('web console in a real browser (chromium)', () => {
     failing ? { status: 500, body: 'receiver down for maintenance' } : { status: 200, body: 'thanks' },
   );
   let consoleUrl = '';
+  /** An event the operator saw delivered (set by the first walk-through). */
+  let deliveredEvent = '';
 
   const publish = async (data: Record<string, unknown>): Promise<string> => {
     const answer = await admin<{ id: string }>('POST', '/v1/events', { type: 'console.ping', data });
@@ -197,6 +199,7 @@ describe('web console in a real browser (chromium)', () => {
     await publishing.getByRole('button', { name: 'Publish' }).click();
     const link = page.locator('p', { hasText: 'Published evt' }).getByRole('link');
     const delivered = (await link.textContent(slow)) ?? '';
+    deliveredEvent = delivered;
     await waitFor(
       `event ${delivered} recorded`,
       20_000,
@@ -242,6 +245,50 @@ describe('web console in a real browser (chromium)', () => {
     assert.match(receiver.requests.at(-1)?.body ?? '', /"n":2/, 'the retry reached the receiver');
     await noSeriousViolations('event');
     await screenshot(page, 'event');
+  });
+
+  it('filters the event log by delivery status, and searches endpoints through the API', async () => {
+    failing = true;
+    const dead = await publish({ n: 3 });
+    await waitFor(`event ${dead} dead`, 20_000, async () => {
+      const answer = await admin<{ data: { status: string }[] }>('GET', `/v1/events/${dead}/deliveries`);
+      return answer.body.data[0]?.status === 'dead';
+    });
+    failing = false;
+    await visit('Events', 'Events', 'events-status');
+    const eventLink = (id: string) => page.getByRole('link', { name: id, exact: true });
+    // Each filter's answer replaces the list the previous one showed: wait for that change.
+    await page.getByLabel('Delivery status').selectOption('delivered');
+    await page.getByRole('button', { name: 'Filter', exact: true }).click();
+    await eventLink(dead).waitFor({ state: 'detached', ...slow });
+    await eventLink(deliveredEvent).waitFor(slow);
+    await page.getByLabel('Delivery status').selectOption('dead');
+    await page.getByRole('button', { name: 'Filter', exact: true }).click();
+    await eventLink(deliveredEvent).waitFor({ state: 'detached', ...slow });
+    await eventLink(dead).waitFor(slow);
+    await noSeriousViolations('events filtered by status');
+    await screenshot(page, 'events-status');
+
+    const other = await admin<{ id: string }>('POST', '/v1/endpoints', {
+      url: `${receiver.url}/elsewhere`,
+      eventTypes: ['*'],
+      description: 'another receiver',
+    });
+    assert.equal(other.status, 201, JSON.stringify(other.body));
+    await visit('Endpoints', 'Endpoints', 'endpoints-search');
+    const endpointLink = (url: string) => page.getByRole('link', { name: url, exact: true });
+    await endpointLink(`${receiver.url}/elsewhere`).waitFor(slow);
+    const searched = page.waitForResponse((response) => response.url().includes('/v1/endpoints?'));
+    await page.getByLabel(/Search endpoints/).fill('SPEC RECEIVER');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    assert.equal(new URL((await searched).url()).searchParams.get('q'), 'SPEC RECEIVER', 'the API searches');
+    await endpointLink(`${receiver.url}/elsewhere`).waitFor({ state: 'detached', ...slow });
+    await endpointLink(receiver.url).waitFor(slow);
+    await screenshot(page, 'endpoints-search');
+    await page.getByLabel(/Search endpoints/).fill('no such endpoint');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByText('No endpoints match.').waitFor(slow);
+    await noSeriousViolations('endpoints searched');
   });
 
   it('passes axe on every other page of the operator view', async () => {

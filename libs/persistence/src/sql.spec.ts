@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
-import { columnsOf, FieldWriter, SqlConditions } from './sql';
+import { columnsOf, containing, FieldWriter, SqlConditions } from './sql';
 
 const record = z.object({
   id: z.string(),
@@ -10,6 +10,12 @@ const record = z.object({
 });
 
 describe('statement helpers', () => {
+  it('makes a search text an ILIKE pattern in which %, _ and \\ match themselves', () => {
+    assert.equal(containing('Billing'), '%Billing%');
+    assert.equal(containing('100%_off'), '%100\\%\\_off%');
+    assert.equal(containing('a\\b'), '%a\\\\b%');
+  });
+
   it('names each column once, from its record field', () => {
     assert.equal(columnsOf(record), 'id, event_types AS "eventTypes", retry_policy AS "retryPolicy"');
     assert.equal(columnsOf(record, 'e', ['id', 'eventTypes']), 'e.id AS "id", e.event_types AS "eventTypes"');

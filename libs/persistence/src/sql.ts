@@ -50,6 +50,12 @@ export class SqlConditions {
   }
 }
 
+/**
+ * An ILIKE pattern that finds `text` anywhere in a value: its `%`, `_` and `\` match themselves
+ * (escaped with `\`, PostgreSQL's default escape character), so a search is never a wildcard.
+ */
+export const containing = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
 /** The row of this id, and of this tenant when one is given (a tenant key's view of a table with a `tenant` column). */
 export function idOfTenant(id: string, tenant: string | undefined): SqlConditions {
   const sql = new SqlConditions();

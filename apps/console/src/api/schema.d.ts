@@ -22,6 +22,8 @@ export interface paths {
                     tenant?: string;
                     /** @description Only enabled (true) or disabled (false) endpoints. */
                     enabled?: "true" | "false";
+                    /** @description Only endpoints whose id, url or description contains this text (any case; % and _ are literal). */
+                    q?: string;
                 };
                 header?: never;
                 path?: never;
@@ -537,6 +539,8 @@ export interface paths {
                     since?: string;
                     /** @description Only events recorded before this time (ISO-8601). */
                     until?: string;
+                    /** @description Only events with at least one delivery in this status. */
+                    status?: "pending" | "delivered" | "retrying" | "dead" | "cancelled";
                 };
                 header?: never;
                 path?: never;

@@ -6,24 +6,44 @@ import { useCan, useViewer } from '../me';
 import { EventTypesField } from '../ui/event-types';
 import { Outcome, Show, useAction, useLoad } from '../ui/load';
 
-/** Endpoints: a searchable list, and a form to create one (its secret shown once). */
+/** Endpoints: a list searched by the API (id, url, description), and a form to create one (its secret shown once). */
 export function EndpointsPage() {
   const can = useCan();
   const [cursor, setCursor] = useState<string | undefined>(undefined);
   const [search, setSearch] = useState('');
+  const [query, setQuery] = useState('');
   const [state, reload] = useLoad(
-    () => api.GET('/v1/endpoints', { params: { query: { limit: 100, cursor } } }),
-    cursor ?? '',
+    () => api.GET('/v1/endpoints', { params: { query: { limit: 100, cursor, q: query || undefined } } }),
+    JSON.stringify([query, cursor]),
   );
   return (
     <section>
       <h1>Endpoints</h1>
       {can('endpoints:write') && <CreateEndpoint onCreated={reload} />}
-      <Field label="Search endpoints" type="search" name="search" value={search} onValue={setSearch} />
+      <form
+        class="filters"
+        role="search"
+        aria-label="Endpoints"
+        onSubmit={(event) => {
+          event.preventDefault();
+          setCursor(undefined);
+          setQuery(search.trim());
+        }}
+      >
+        <Field
+          label="Search endpoints (id, URL or description)"
+          type="search"
+          name="q"
+          maxLength={200}
+          value={search}
+          onValue={setSearch}
+        />
+        <button type="submit">Search</button>
+      </form>
       <Show state={state} what="Endpoints">
         {(page) => (
           <>
-            <EndpointTable endpoints={page.data.filter((endpoint) => matches(endpoint, search))} />
+            <EndpointTable endpoints={page.data} searched={query !== ''} />
             {page.nextCursor && (
               <button
                 type="button"
@@ -40,23 +60,9 @@ export function EndpointsPage() {
   );
 }
 
-const matches = (endpoint: Schemas['Endpoint'], search: string): boolean => {
-  const needle = search.trim().toLowerCase();
-  return (
-    !needle ||
-    [
-      endpoint.id,
-      endpoint.url ?? '',
-      endpoint.description ?? '',
-      endpoint.tenant ?? '',
-      ...endpoint.eventTypes,
-    ].some((text) => text.toLowerCase().includes(needle))
-  );
-};
-
-function EndpointTable(props: { endpoints: Schemas['Endpoint'][] }) {
+function EndpointTable(props: { endpoints: Schemas['Endpoint'][]; searched: boolean }) {
   const { base } = useViewer();
-  if (props.endpoints.length === 0) return <p>No endpoints.</p>;
+  if (props.endpoints.length === 0) return <p>{props.searched ? 'No endpoints match.' : 'No endpoints.'}</p>;
   return (
     <Table columns={['URL', 'Event types', 'State', 'Tenant']}>
       {props.endpoints.map((endpoint) => (

@@ -6,16 +6,29 @@ import { when, isoFromLocal } from '../ui/format';
 import { Table } from '../ui/table';
 import { Show, useLoad } from '../ui/load';
 
+type DeliveryStatus = Schemas['Delivery']['status'];
+
 interface Filters {
   type: string;
   tenant: string;
   since: string;
   until: string;
+  /** Empty: any; else only events with a delivery in this status. */
+  status: DeliveryStatus | '';
 }
 
-const empty: Filters = { type: '', tenant: '', since: '', until: '' };
+const empty: Filters = { type: '', tenant: '', since: '', until: '', status: '' };
 
-/** The event log, filtered by type, tenant and time; an event opens its deliveries. */
+/** Every delivery status, in the order a delivery usually passes through them. */
+const statuses: Record<DeliveryStatus, string> = {
+  pending: 'Pending',
+  retrying: 'Retrying',
+  delivered: 'Delivered',
+  dead: 'Dead',
+  cancelled: 'Cancelled',
+};
+
+/** The event log, filtered by type, tenant, time and delivery status; an event opens its deliveries. */
 export function EventsPage() {
   const viewer = useViewer();
   const can = useCan();
@@ -33,12 +46,13 @@ export function EventsPage() {
             tenant: filters.tenant || undefined,
             since: isoFromLocal(filters.since),
             until: isoFromLocal(filters.until),
+            status: filters.status || undefined,
           },
         },
       }),
     JSON.stringify([filters, cursor]),
   );
-  const field = (name: keyof Filters) => ({
+  const field = (name: Exclude<keyof Filters, 'status'>) => ({
     value: draft[name],
     onInput: (event: Event) =>
       setDraft({ ...draft, [name]: (event.currentTarget as HTMLInputElement).value }),
@@ -73,6 +87,23 @@ export function EventsPage() {
         <label>
           Until
           <input type="datetime-local" name="until" {...field('until')} />
+        </label>
+        <label>
+          Delivery status
+          <select
+            name="status"
+            value={draft.status}
+            onChange={(event) =>
+              setDraft({ ...draft, status: event.currentTarget.value as Filters['status'] })
+            }
+          >
+            <option value="">Any</option>
+            {Object.entries(statuses).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
         </label>
         <button type="submit">Filter</button>
       </form>

@@ -10,6 +10,7 @@ export function Field(props: {
   required?: boolean;
   placeholder?: string;
   pattern?: string;
+  maxLength?: number;
   min?: number;
   max?: number;
 }) {

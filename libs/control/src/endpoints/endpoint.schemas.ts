@@ -94,6 +94,14 @@ export const endpointListQuery = z.object({
   ...pageQuery(timeSortKey),
   tenant: tenant.optional(),
   enabled: booleanQuery.optional().describe('Only enabled (true) or disabled (false) endpoints.'),
+  q: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe(
+      'Only endpoints whose id, url or description contains this text (any case; % and _ are literal).',
+    ),
 });
 export type EndpointListQuery = z.infer<typeof endpointListQuery>;
 

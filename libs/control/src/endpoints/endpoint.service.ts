@@ -65,6 +65,7 @@ export class EndpointService {
     const rows = await this.endpoints.list({
       tenant: confinedTo ?? query.tenant,
       enabled: query.enabled,
+      search: query.q,
       after: query.cursor,
       limit: query.limit + 1,
     });

@@ -59,6 +59,7 @@ export class EventLogService {
       tenant: confinedTo ?? query.tenant,
       since: query.since,
       until: query.until,
+      status: query.status,
       after: query.cursor,
       limit: query.limit + 1,
     });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { attemptRecord, deliveryRecord, eventRecord } from '@gateway/persistence';
+import { attemptRecord, deliveryRecord, deliveryStatus, eventRecord } from '@gateway/persistence';
 import { eventMessage, timestamp } from '@gateway/schemas';
 import { intSortKey, pageQuery, timeSortKey } from '../pagination';
 
@@ -21,6 +21,7 @@ export const eventListQuery = z
     tenant: z.string().min(1).max(200).optional().describe('Only events of this tenant.'),
     since: time.optional().describe('Only events recorded at or after this time (ISO-8601).'),
     until: time.optional().describe('Only events recorded before this time (ISO-8601).'),
+    status: deliveryStatus.optional().describe('Only events with at least one delivery in this status.'),
   })
   .refine((query) => !query.since || !query.until || Date.parse(query.since) <= Date.parse(query.until), {
     path: ['until'],

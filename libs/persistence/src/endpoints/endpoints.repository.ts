@@ -3,6 +3,7 @@ import { EndpointSecretsRepository } from '../endpoint-secrets/endpoint-secrets.
 import { openedOrUnreadable, SecretColumn } from '../secret-column';
 import {
   columnsOf,
+  containing,
   exactTime,
   FieldWriter,
   json,
@@ -28,6 +29,8 @@ export type NewEndpoint = Pick<EndpointFields, 'eventTypes' | 'ordered' | 'heade
 export interface EndpointListFilter {
   tenant?: string;
   enabled?: boolean;
+  /** Only endpoints whose id, url or description contains this text (any case). */
+  search?: string;
   after?: CursorPosition;
   limit: number;
 }
@@ -137,6 +140,10 @@ export class EndpointsRepository {
     const sql = new SqlConditions();
     if (filter.tenant !== undefined) sql.and(`tenant = ${sql.param(filter.tenant)}`);
     if (filter.enabled !== undefined) sql.and(`enabled = ${sql.param(filter.enabled)}`);
+    if (filter.search !== undefined) {
+      const pattern = sql.param(containing(filter.search));
+      sql.and(`(id ILIKE ${pattern} OR url ILIKE ${pattern} OR description ILIKE ${pattern})`);
+    }
     sql.after(filter.after, 'created_at, id', 'oldest-first');
     const limit = sql.param(filter.limit);
     const rows = await this.db.query<Sorted<EndpointRecord>[]>(
