@@ -48,6 +48,18 @@ async function seed(db: DataSource, deliveries: number): Promise<void> {
      SELECT 'ep_' || e, 'https://receiver.example/' || e, ARRAY['*'], 'tenant_' || (e % ${TENANTS})
      FROM generate_series(0, ${TENANTS * ENDPOINTS_PER_TENANT - 1}) e`,
   );
+  // The day partitions of the 30 days seeded (ADR 0028), as the scheduler's maintenance leaves them.
+  await db.query(`
+    DO $$
+    DECLARE day date; t text;
+    BEGIN
+      FOR day IN SELECT generate_series((now() AT TIME ZONE 'UTC')::date - 31, (now() AT TIME ZONE 'UTC')::date - 1, '1 day')::date LOOP
+        FOREACH t IN ARRAY ARRAY['events', 'deliveries', 'attempts'] LOOP
+          EXECUTE format('CREATE TABLE IF NOT EXISTS %I PARTITION OF %I FOR VALUES FROM (%L) TO (%L)',
+            t || '_p' || to_char(day, 'YYYYMMDD'), t, day::timestamp AT TIME ZONE 'UTC', (day + 1)::timestamp AT TIME ZONE 'UTC');
+        END LOOP;
+      END LOOP;
+    END $$`);
   await db.query(
     `INSERT INTO events (id, type, tenant, data, occurred_at, received_at)
      SELECT 'evt_' || n, 'type.' || (n % ${TYPES}), 'tenant_' || (n % ${TENANTS}), '{"n":1}'::json,
@@ -64,9 +76,10 @@ async function seed(db: DataSource, deliveries: number): Promise<void> {
      FROM generate_series(1, ${deliveries}) n`,
   );
   await db.query(
-    `INSERT INTO attempts (delivery_id, attempt, started_at, duration_ms, status_code)
+    `INSERT INTO attempts (delivery_id, attempt, started_at, duration_ms, status_code, event_received_at)
      SELECT 'dlv_' || n, 1, now() - (n * interval '1 second') * (2592000.0 / ${deliveries}), 20 + n % 200,
-            CASE WHEN n % 10 = 0 THEN 500 ELSE 200 END
+            CASE WHEN n % 10 = 0 THEN 500 ELSE 200 END,
+            now() - (n * interval '1 second') * (2592000.0 / ${deliveries})
      FROM generate_series(1, ${deliveries}) n`,
   );
   await db.query(`VACUUM ANALYZE`);
