@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
-import { freshTopics, startServices } from '../support/gateway';
+import { freshDatabase, freshTopics, startServices } from '../support/gateway';
 import { Receiver } from '../support/receiver';
 import type { RunningService } from '../support/services';
 import { waitFor } from '../support/wait-for';
@@ -90,8 +90,11 @@ describe('web console in a real browser (chromium)', () => {
     await receiver.start();
     framer = await startFramer();
     const { prefix } = await freshTopics(2);
+    // A database of its own: the shared one holds other specs' endpoints, which would get this
+    // spec's events too (a second delivery card on the event page).
     services = await startServices(['api', 'router', 'dispatcher'], {
       KAFKA_TOPIC_PREFIX: prefix,
+      DATABASE_URL: await freshDatabase(),
       ADMIN_TOKEN: token,
       DELIVERY_ALLOWLIST: '127.0.0.0/8',
       PORTAL_FRAME_ANCESTORS: framer.origin,
