@@ -8,6 +8,7 @@ import {
   type DataSource,
 } from '@gateway/persistence';
 import { freshDatabase, repoRoot, startInfra, type Infra } from '@gateway/testing';
+import { createRetainedPartitions } from './bench-stack';
 import { machine, summarize } from './support';
 
 const TENANTS = 10;
@@ -49,17 +50,7 @@ async function seed(db: DataSource, deliveries: number): Promise<void> {
      FROM generate_series(0, ${TENANTS * ENDPOINTS_PER_TENANT - 1}) e`,
   );
   // The day partitions of the 30 days seeded (ADR 0028), as the scheduler's maintenance leaves them.
-  await db.query(`
-    DO $$
-    DECLARE day date; t text;
-    BEGIN
-      FOR day IN SELECT generate_series((now() AT TIME ZONE 'UTC')::date - 31, (now() AT TIME ZONE 'UTC')::date - 1, '1 day')::date LOOP
-        FOREACH t IN ARRAY ARRAY['events', 'deliveries', 'attempts'] LOOP
-          EXECUTE format('CREATE TABLE IF NOT EXISTS %I PARTITION OF %I FOR VALUES FROM (%L) TO (%L)',
-            t || '_p' || to_char(day, 'YYYYMMDD'), t, day::timestamp AT TIME ZONE 'UTC', (day + 1)::timestamp AT TIME ZONE 'UTC');
-        END LOOP;
-      END LOOP;
-    END $$`);
+  await createRetainedPartitions(db, 31);
   await db.query(
     `INSERT INTO events (id, type, tenant, data, occurred_at, received_at)
      SELECT 'evt_' || n, 'type.' || (n % ${TYPES}), 'tenant_' || (n % ${TENANTS}), '{"n":1}'::json,

@@ -2,7 +2,7 @@ import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { startService } from '@gateway/testing';
 import { freePort } from '@gateway/testing';
 import { waitFor } from '@gateway/testing';
-import { startBenchStack } from './bench-stack';
+import { createRetainedPartitions, startBenchStack } from './bench-stack';
 import {
   brokersOnPath,
   databasePort,
@@ -47,8 +47,18 @@ export async function outboundEndToEnd(
   seconds = Number(process.env.BENCH_E2E_SECONDS ?? 60),
   warmupSeconds = Number(process.env.BENCH_E2E_WARMUP_SECONDS ?? 15),
   endpoints = Number(process.env.BENCH_E2E_ENDPOINTS ?? 1),
+  // BENCH_E2E_FANOUT=1: every event to every endpoint (fan-out); otherwise each event to one of them.
+  fanout = process.env.BENCH_E2E_FANOUT === '1',
 ): Promise<void> {
+  /** Deliveries per event. */
+  const perEvent = fanout ? endpoints : 1;
+  /** The type suffix of event number n, which the endpoints' subscriptions select by. */
+  const suffix = (n: number): number => (fanout ? 0 : n % endpoints);
   const stack = await startBenchStack('e2e');
+  // The database as 30 days of retention leave it (BENCH_E2E_RETAINED_DAYS=0: fresh, today and the
+  // week ahead only), so that look-ups read the partitions a production database has.
+  const retainedDays = Number(process.env.BENCH_E2E_RETAINED_DAYS ?? 30);
+  await createRetainedPartitions(stack.db, retainedDays);
   const farm = await startReceiverFarm(endpoints);
   const env = {
     ...deliveryTuning(),
@@ -60,9 +70,12 @@ export async function outboundEndToEnd(
   };
   const services = [] as Awaited<ReturnType<typeof startService>>[];
   try {
-    // Endpoint i subscribes to the events numbered i modulo the endpoint count: one delivery per event.
-    for (const [i, url] of farm.urls.entries())
-      await stack.insertEndpoints([url], { eventTypes: [`bench.warmup.${i}`, `bench.e2e.${i}`] });
+    // Endpoint i subscribes to the events numbered i modulo the endpoint count (one delivery per
+    // event), or with fan-out every endpoint to every event.
+    for (const [i, url] of farm.urls.entries()) {
+      const n = fanout ? 0 : i;
+      await stack.insertEndpoints([url], { eventTypes: [`bench.warmup.${n}`, `bench.e2e.${n}`] });
+    }
     services.push(await startService('router', await freePort(), env, stack.logDir));
     services.push(await startService('dispatcher', await freePort(), env, stack.logDir));
     // Tasks a full endpoint queue defers come back through the scheduler: late, not lost.
@@ -92,7 +105,7 @@ export async function outboundEndToEnd(
         for (let i = 0; i < perTick && sent < total; i++, sent++) {
           messages.push({
             value: JSON.stringify({
-              type: `${type}.${sent % endpoints}`,
+              type: `${type}.${suffix(sent)}`,
               id: `evt_${type}_${sent}`,
               data: { ...template, sentAt: now, n: sent },
             }),
@@ -111,7 +124,12 @@ export async function outboundEndToEnd(
     // 15 s: after 5 s, the first 4-6 s of the measured phase still had p99s of 240-670 ms at 1,000/s.
     const warmups = perTick * Math.round((warmupSeconds * 1000) / tickMs);
     await publishAtRate('bench.warmup', warmups);
-    await waitFor('warm-up delivered', 120000, async () => (await farm.stats()).unique >= warmups, 200);
+    await waitFor(
+      'warm-up delivered',
+      120000,
+      async () => (await farm.stats()).unique >= warmups * perEvent,
+      200,
+    );
     const total = perTick * Math.round((seconds * 1000) / tickMs);
     // CPU from the first measured event to the last delivery, of every process on the path (no api:
     // the load generator, this process, produces to the events topic itself).
@@ -136,8 +154,8 @@ export async function outboundEndToEnd(
         const stats = await farm.stats();
         latencies.push(...stats.latencies);
         sentAts.push(...stats.sentAts);
-        unique = stats.unique - warmups;
-        return unique >= total;
+        unique = stats.unique - warmups * perEvent;
+        return unique >= total * perEvent;
       },
       200,
     ).catch(() => undefined);
@@ -159,13 +177,13 @@ export async function outboundEndToEnd(
     const router = summarize(routerLeg?.latencies ?? []);
     process.stdout.write(
       [
-        `outbound end to end: ${total} events of 1 KB at ${rate}/s for ${seconds} s (published in ${publishSeconds.toFixed(1)} s), ${endpoints} endpoint(s), each event to one`,
-        `  Kafka: ${stack.kafkaLayout}`,
+        `outbound end to end: ${total} events of 1 KB at ${rate}/s for ${seconds} s (published in ${publishSeconds.toFixed(1)} s), ${endpoints} endpoint(s), each event to ${fanout ? `all (fan-out: ${rate * perEvent} deliveries/s)` : 'one'}`,
+        `  Kafka: ${stack.kafkaLayout}; PostgreSQL with the day partitions of ${retainedDays} retained days`,
         `  machine: ${machine()}`,
-        `  delivered: ${unique} of ${total} unique after ${warmups} warm-up events (missing after the wait: ${total - unique}, publish failures: ${failures}); router emitted ${routed} tasks, dispatcher finished ${dispatched} (${outcomes})`,
+        `  delivered: ${unique} of ${total * perEvent} unique deliveries after ${warmups} warm-up events (missing after the wait: ${total * perEvent - unique}, publish failures: ${failures}); router emitted ${routed} tasks, dispatcher finished ${dispatched} (${outcomes})`,
         `  publish -> receiver latency: p50 ${summary.p50} ms, p99 ${summary.p99} ms, max ${summary.max} ms (n=${summary.n})   target p50 <= 10 ms, p99 <= 50 ms`,
         `    p99 of each 2 s: ${p99Timeline({ latencies, sentAts }, publishedFrom).join(' ')}`,
-        `  CPU per delivered event (and % of one core), first measured event to last delivery (${measuredSeconds.toFixed(1)} s)   target at 250/s: whole machine <= 2 ms`,
+        `  CPU per ${fanout ? 'delivery' : 'delivered event'} (and % of one core), first measured event to last delivery (${measuredSeconds.toFixed(1)} s)   target at 250/s: whole machine <= 2 ms`,
         `    ${PathCpu.report(cpuBefore, cpuAfter, unique, measuredSeconds)}`,
         ...(router.n > 0
           ? [

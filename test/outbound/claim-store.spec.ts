@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DeliveriesRepository, type DataSource, type NewEvent } from '@gateway/persistence';
+import {
+  AttemptsRepository,
+  DeliveriesRepository,
+  type AttemptRow,
+  type DataSource,
+  type NewEvent,
+} from '@gateway/persistence';
 import { closeTestDatabase, insertEndpoint, useTestDatabase } from '../support/endpoints';
 import { freshDatabase } from '../support/gateway';
 
@@ -37,9 +43,13 @@ describe('router claim: one delivery per event id and endpoint', () => {
     );
 
   it('refuses a second copy from another message before the mark, and gives the claim back to the same message', async () => {
-    assert.deepEqual([...(await claim('dlv_claim_1', 'events:0:10'))], ['dlv_claim_1'], 'new: claimed');
     assert.deepEqual(
-      [...(await claim('dlv_claim_1', 'events:2:57', dayLater))],
+      [...(await claim('dlv_claim_1', 'events:0:10')).keys()],
+      ['dlv_claim_1'],
+      'new: claimed',
+    );
+    assert.deepEqual(
+      [...(await claim('dlv_claim_1', 'events:2:57', dayLater)).keys()],
       [],
       'the same event published again a day later, not yet marked routed: a duplicate',
     );
@@ -50,16 +60,18 @@ describe('router claim: one delivery per event id and endpoint', () => {
     );
     assert.deepEqual(counted, { events: 1, deliveries: 1 }, "one row each, in the first copy's partition");
     assert.deepEqual(
-      [...(await claim('dlv_claim_1', 'events:0:10'))],
+      [...(await claim('dlv_claim_1', 'events:0:10')).keys()],
       ['dlv_claim_1'],
       'the claiming message read again (crash before the emit): claimed again',
     );
-    await new DeliveriesRepository(db).markRouted(['dlv_claim_1']);
-    assert.deepEqual([...(await claim('dlv_claim_1', 'events:0:10'))], [], 'routed: never again');
+    await new DeliveriesRepository(db).markRouted([
+      { id: 'dlv_claim_1', createdAt: new Date(event.receivedAt) },
+    ]);
+    assert.deepEqual([...(await claim('dlv_claim_1', 'events:0:10')).keys()], [], 'routed: never again');
   });
 
   it('gives the claim back to its message when it comes in one statement behind a copy from another message', async () => {
-    assert.deepEqual([...(await claim('dlv_claim_3', 'events:0:20'))], ['dlv_claim_3']);
+    assert.deepEqual([...(await claim('dlv_claim_3', 'events:0:20')).keys()], ['dlv_claim_3']);
     // A restart re-reads both partitions in one fetch, and the other copy's batch comes first.
     const merged = await new DeliveriesRepository(db).recordAndClaim(
       [event],
@@ -74,9 +86,14 @@ describe('router claim: one delivery per event id and endpoint', () => {
         },
       ],
     );
-    assert.deepEqual([...merged], ['dlv_claim_3'], 'claimed (and emitted once for the statement)');
+    assert.deepEqual([...merged.keys()], ['dlv_claim_3'], 'claimed (and emitted once for the statement)');
+    assert.equal(
+      merged.get('dlv_claim_3')?.toISOString(),
+      new Date(event.receivedAt).toISOString(),
+      "the claim carries the delivery's accepted time as recorded, not the copy's (its task's partition key)",
+    );
     assert.deepEqual(
-      [...(await claim('dlv_claim_3', 'events:1:3'))],
+      [...(await claim('dlv_claim_3', 'events:1:3')).keys()],
       [],
       'a third message is still a duplicate',
     );
@@ -102,7 +119,48 @@ describe('router claim: one delivery per event id and endpoint', () => {
       event.id,
       endpointId,
     ]);
-    assert.deepEqual([...(await claim('dlv_claim_2', 'events:1:5'))], ['dlv_claim_2']);
-    assert.deepEqual([...(await claim('dlv_claim_2', 'events:3:9'))], []);
+    assert.deepEqual([...(await claim('dlv_claim_2', 'events:1:5')).keys()], ['dlv_claim_2']);
+    assert.deepEqual([...(await claim('dlv_claim_2', 'events:3:9')).keys()], []);
+  });
+
+  it("moves a delivery's status in one statement whatever accepted time its task carries", async () => {
+    const eventTime = new Date(event.receivedAt);
+    const cases: [string, Date | null][] = [
+      ['dlv_attempt_same', eventTime],
+      ['dlv_attempt_other', new Date(dayLater)],
+      ['dlv_attempt_none', null],
+    ];
+    for (const [id] of cases) await claim(id, `events:5:${id}`);
+    const attempt = (deliveryId: string, number: number, at: Date | null, status: AttemptRow['status']) => ({
+      deliveryId,
+      attempt: number,
+      startedAt: new Date(),
+      durationMs: 3,
+      statusCode: status === 'delivered' ? 200 : 500,
+      error: null,
+      responseBody: null,
+      status,
+      nextAttemptAt: null,
+      eventReceivedAt: at,
+    });
+    const attempts = new AttemptsRepository(db);
+    // The task's time is the delivery's (pruned to its partition), another day's (a copy's, from an
+    // older router), or missing (a task from before tasks carried it): each finds its delivery.
+    await attempts.record(cases.map(([id, at]) => attempt(id, 2, at, 'delivered')));
+    // An older attempt recorded late never moves the status back.
+    await attempts.record(cases.map(([id, at]) => attempt(id, 1, at, 'retrying')));
+    const rows = await db.query<{ id: string; status: string; attempts: number; recorded: number }[]>(
+      `SELECT d.id, d.status, d.attempts,
+              (SELECT count(*)::int FROM attempts a WHERE a.delivery_id = d.id) AS recorded
+         FROM deliveries d WHERE d.id LIKE 'dlv_attempt_%' ORDER BY d.id`,
+    );
+    assert.deepEqual(
+      rows.map((row) => [row.id, row.status, row.attempts, row.recorded]),
+      [
+        ['dlv_attempt_none', 'delivered', 2, 2],
+        ['dlv_attempt_other', 'delivered', 2, 2],
+        ['dlv_attempt_same', 'delivered', 2, 2],
+      ],
+    );
   });
 });

@@ -5,7 +5,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { CatalogView } from '@gateway/catalog';
-import { newestTimestamp, traceHeaders, type ValidatingConsumer } from '@gateway/kafka';
+import { traceHeaders, type ValidatingConsumer } from '@gateway/kafka';
 import {
   DeliveriesRepository,
   EndpointsRepository,
@@ -43,7 +43,7 @@ export class EventsConsumer implements OnApplicationBootstrap, BeforeApplication
 
   async onApplicationBootstrap(): Promise<void> {
     // The partitions' batches of one fetch arrive together: one statement records them all.
-    const claims = new AdaptiveBatcher<{ events: NewEvent[]; rows: DeliveryClaim[] }, Set<string>>(
+    const claims = new AdaptiveBatcher<{ events: NewEvent[]; rows: DeliveryClaim[] }, Map<string, Date>>(
       (batches) =>
         this.deliveries.recordAndClaim(
           batches.flatMap((batch) => batch.events),
@@ -52,10 +52,13 @@ export class EventsConsumer implements OnApplicationBootstrap, BeforeApplication
       { maxInFlight: 1 },
     );
     // Off the critical path (ADR 0009): a mark only keeps a re-published event id from routing twice.
-    const marks = new AdaptiveBatcher<string[]>((lists) => this.deliveries.markRouted(lists.flat()), {
-      maxInFlight: 1,
-      spacingMs: RECORD_SPACING_MS,
-    });
+    const marks = new AdaptiveBatcher<{ id: string; createdAt: Date }[]>(
+      (lists) => this.deliveries.markRouted(lists.flat()),
+      {
+        maxInFlight: 1,
+        spacingMs: RECORD_SPACING_MS,
+      },
+    );
     const router = new EventRouter(
       {
         recordAndClaim: (events, rows) => claims.send({ events, rows }),
@@ -90,16 +93,14 @@ export class EventsConsumer implements OnApplicationBootstrap, BeforeApplication
       group: 'router',
       topic: this.host.topics.events,
       contract: eventMessage,
-      // A type created or changed just before these events were published: its NOTIFY may still be on its way.
+      // A type or an endpoint created or changed just before these events were published: its NOTIFY
+      // may still be on its way. Both views sync at once (two round trips side by side, not in turn).
       screen: {
-        prepare: (newest) => catalog.freshFor(newest),
+        prepare: async (newest) =>
+          void (await Promise.all([catalog.freshFor(newest), view.freshFor(newest)])),
         errors: (event) => catalog.catalog.check(event.type, event.data),
       },
-      handle: async (messages, batch) => {
-        // An endpoint created just before these events were published: its NOTIFY may still be on its way.
-        await view.freshFor(newestTimestamp(messages));
-        return router.route(messages, batch.topic, batch.partition);
-      },
+      handle: (messages, batch) => router.route(messages, batch.topic, batch.partition),
     });
   }
 

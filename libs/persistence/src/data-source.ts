@@ -14,6 +14,7 @@ import { CreateTenantsApiKeysAuditLog1764211500000 } from './migrations/17642115
 import { AddConsoleTables1764212100030 } from './migrations/1764212100030-AddConsoleTables';
 import { PartitionEventTables1764213180000 } from './migrations/1764213180000-PartitionEventTables';
 import { AddTenantRetentionDays1764213240000 } from './migrations/1764213240000-AddTenantRetentionDays';
+import { RecordAndClaimFunction1764213300000 } from './migrations/1764213300000-RecordAndClaimFunction';
 
 // json and jsonb columns keep numbers a double cannot hold exact (event data, stored tasks), as the
 // Kafka consumers do; they are written back with stringifyJson.
@@ -34,6 +35,7 @@ export const migrations = [
   AddConsoleTables1764212100030,
   PartitionEventTables1764213180000,
   AddTenantRetentionDays1764213240000,
+  RecordAndClaimFunction1764213300000,
 ];
 
 /** Server-side limits of every statement on a connection (PostgreSQL settings, set when it opens). */

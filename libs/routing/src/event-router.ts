@@ -18,12 +18,13 @@ interface Planned {
 export interface RouterPorts {
   /**
    * Records events and inserts deliveries (one round trip); returns the delivery ids still to emit
-   * (new, or never acknowledged by Kafka). The set may be shared with other batches recorded in the
-   * same statement: an id is taken by deleting it, so it is emitted once.
+   * (new, or never acknowledged by Kafka), each with its accepted time as recorded. The map may be
+   * shared with other batches recorded in the same statement: an id is taken by deleting it, so it
+   * is emitted once.
    */
-  recordAndClaim(events: NewEvent[], deliveries: DeliveryClaim[]): Promise<Set<string>>;
+  recordAndClaim(events: NewEvent[], deliveries: DeliveryClaim[]): Promise<Map<string, Date>>;
   emit(tasks: { task: DeliveryTask; traceparent: string | undefined }[]): Promise<void>;
-  markRouted(ids: string[]): Promise<void>;
+  markRouted(marks: { id: string; createdAt: Date }[]): Promise<void>;
 }
 
 /**
@@ -110,7 +111,15 @@ export class EventRouter {
       })),
     );
     if (planned.length === 0) return;
-    const emitting = planned.filter(({ task }) => toEmit.delete(task.deliveryId));
+    const emitting: { task: DeliveryTask; traceparent: string | undefined; createdAt: Date }[] = [];
+    for (const { task, traceparent } of planned) {
+      const createdAt = toEmit.get(task.deliveryId);
+      if (createdAt === undefined) continue;
+      toEmit.delete(task.deliveryId);
+      // The delivery's accepted time as recorded (a copy's may differ): its partition key, which the
+      // attempts and every later task of it use.
+      emitting.push({ task: { ...task, acceptedAt: createdAt.getTime() }, traceparent, createdAt });
+    }
     if (emitting.length < planned.length)
       metrics.eventsRouted.inc({ outcome: 'duplicate' }, planned.length - emitting.length);
     if (emitting.length === 0) return;
@@ -119,7 +128,7 @@ export class EventRouter {
     // Off the critical path: a crash before it only means a duplicate event id published later
     // could be routed once more (at least once); the tasks themselves are already durable.
     this.ports
-      .markRouted(emitting.map(({ task }) => task.deliveryId))
+      .markRouted(emitting.map(({ task, createdAt }) => ({ id: task.deliveryId, createdAt })))
       .catch((error: unknown) => this.onMarkError(error));
   }
 }

@@ -1,11 +1,29 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
 type Bytes = string | Uint8Array;
 
+/** Secret keys made from string secrets, for at most 10,000 secrets (then forgotten all at once). */
+const stringKeys = new Map<string, KeyObject>();
+const STRING_KEYS_MAX = 10_000;
+
+/**
+ * A string secret as a KeyObject, made once: HMAC with raw key material builds one per call,
+ * which costs several times the HMAC of a 1 KB body (Node 24).
+ */
+function secretKeyOf(key: string): KeyObject {
+  let made = stringKeys.get(key);
+  if (!made) {
+    made = createSecretKey(key, 'utf8');
+    if (stringKeys.size >= STRING_KEYS_MAX) stringKeys.clear();
+    stringKeys.set(key, made);
+  }
+  return made;
+}
+
 /** HMAC over the concatenation of `parts`; string keys and parts are used as UTF-8. */
-export function hmac(algorithm: HmacAlgorithm, key: Bytes, ...parts: Bytes[]): Buffer {
-  const mac = createHmac(algorithm, key);
+export function hmac(algorithm: HmacAlgorithm, key: Bytes | KeyObject, ...parts: Bytes[]): Buffer {
+  const mac = createHmac(algorithm, typeof key === 'string' ? secretKeyOf(key) : key);
   for (const part of parts) mac.update(part);
   return mac.digest();
 }

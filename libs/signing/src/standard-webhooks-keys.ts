@@ -1,4 +1,4 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import { decodeBase64 } from './digest';
 import { ed25519PrivateKeyFromBytes, ed25519PublicKeyFromBytes } from './ed25519-keys';
 import { SigningConfigError } from './signing-error';
@@ -10,7 +10,7 @@ import { SigningConfigError } from './signing-error';
  * - `whpk_<base64 of the 32 raw Ed25519 public-key bytes>`: verifying key (SPKI also read).
  */
 export type StandardWebhooksKey =
-  | { kind: 'symmetric'; key: Buffer }
+  | { kind: 'symmetric'; key: KeyObject }
   | { kind: 'ed25519-private'; key: KeyObject; publicKey: KeyObject }
   | { kind: 'ed25519-public'; publicKey: KeyObject };
 
@@ -38,7 +38,9 @@ export function parseStandardWebhooksKey(secret: string, position: number): Stan
     };
   }
   const body = secret.startsWith(SYMMETRIC_PREFIX) ? secret.slice(SYMMETRIC_PREFIX.length) : secret;
-  return { kind: 'symmetric', key: decode(body, label) };
+  // A KeyObject, made once: HMAC with raw key bytes builds one per call (about 5x the cost of the
+  // HMAC itself for a 1 KB payload on Node 24).
+  return { kind: 'symmetric', key: createSecretKey(decode(body, label)) };
 }
 
 /** Parsed keys by secret: parsing (base64, and the public half of an Ed25519 key) is not repeated per message. */

@@ -1,4 +1,4 @@
-import { randomBytes, sign, verify } from 'node:crypto';
+import { randomBytes, sign, verify, type KeyObject } from 'node:crypto';
 import { decodeBase64, equalBytes, hmac } from './digest';
 import { newEd25519KeyPair, rawPublicKey } from './ed25519-keys';
 import { header, noMatch, reject, type Rejection, type RejectionReason } from './inbound';
@@ -50,7 +50,7 @@ const signedContent = (
   payload,
 });
 
-const hmacOf = (key: Buffer, content: SignedContent): Buffer =>
+const hmacOf = (key: KeyObject, content: SignedContent): Buffer =>
   hmac('sha256', key, content.prefix, content.payload);
 
 /** Ed25519 signs one message: the parts joined. */

@@ -1,5 +1,4 @@
 import { storableText } from '@gateway/schemas';
-import { DeliveriesRepository } from '../deliveries/deliveries.repository';
 import { columnsOf, type Database, type UpdateResult } from '../sql';
 import { attemptKey, attemptRecord, type AttemptRecord, type AttemptRow } from './attempts.record';
 
@@ -16,36 +15,100 @@ export class AttemptsRepository {
   constructor(private readonly db: Database) {}
 
   /**
-   * Records a batch of attempts and moves their deliveries' status, in one transaction. An attempt is
-   * keyed by its event's accepted time from the task (ADR 0028); a task without it (sent before tasks
-   * carried it) takes its delivery's time, read here once.
+   * Records a batch of attempts and moves their deliveries' status (an older attempt never
+   * overwrites a newer one). An attempt is keyed by its event's accepted time from the task (ADR
+   * 0028), which is its delivery's: one statement (one round trip, atomic) does both in the
+   * partitions of those times only, planned for them alone (ADR 0032). What it does not find there
+   * (a task without the time, sent before tasks carried it, or with another time than its
+   * delivery's) is recorded after, by a statement that looks the delivery up by id, which plans
+   * and reads every partition retained.
    */
   async record(attempts: AttemptRow[]): Promise<void> {
     if (attempts.length === 0) return;
-    await this.db.transaction(async (manager) => {
-      await manager.query(
-        `INSERT INTO attempts (delivery_id, attempt, started_at, duration_ms, status_code, error, response_body,
-                               event_received_at)
-         SELECT u.delivery_id, u.attempt, u.started_at, u.duration_ms, u.status_code, u.error, u.response_body,
-                COALESCE(u.event_received_at,
-                         (SELECT d.created_at FROM deliveries d WHERE d.id = u.delivery_id LIMIT 1), u.started_at)
-         FROM unnest($1::text[], $2::int[], $3::timestamptz[], $4::int[], $5::int[], $6::text[], $7::text[],
-                     $8::timestamptz[])
-           AS u(delivery_id, attempt, started_at, duration_ms, status_code, error, response_body, event_received_at)
-         ON CONFLICT (delivery_id, attempt, event_received_at) DO NOTHING`,
+    const timed = attempts.filter((row) => row.eventReceivedAt !== null);
+    const missed = new Set<string>();
+    if (timed.length > 0) {
+      const times = timed.map((row) => (row.eventReceivedAt as Date).toISOString());
+      const rows = await this.db.query<{ key: string }[]>(
+        `WITH u AS MATERIALIZED (
+           SELECT * FROM unnest($1::text[], $2::int[], $3::timestamptz[], $4::int[], $5::int[], $6::text[], $7::text[],
+                                $8::timestamptz[], $9::text[], $10::timestamptz[])
+             AS u(delivery_id, attempt, started_at, duration_ms, status_code, error, response_body, event_received_at,
+                  status, next_attempt_at)
+         ), found AS MATERIALIZED (
+           SELECT u.* FROM u
+            WHERE EXISTS (SELECT 1 FROM deliveries d
+                           WHERE d.id = u.delivery_id AND d.created_at = u.event_received_at
+                             AND d.created_at = ANY($11::timestamptz[]))
+         ), recorded AS (
+           INSERT INTO attempts (delivery_id, attempt, started_at, duration_ms, status_code, error, response_body,
+                                 event_received_at)
+           SELECT delivery_id, attempt, started_at, duration_ms, status_code, error, response_body, event_received_at
+             FROM found
+           ON CONFLICT (delivery_id, attempt, event_received_at) DO NOTHING
+         ), moved AS (
+           UPDATE deliveries d SET status = f.status, attempts = GREATEST(d.attempts, f.attempt), updated_at = now(),
+                  next_attempt_at = f.next_attempt_at
+             FROM found f
+            WHERE d.id = f.delivery_id AND d.created_at = f.event_received_at AND d.attempts <= f.attempt
+              AND d.created_at = ANY($11::timestamptz[])
+         )
+         SELECT u.delivery_id || '#' || u.attempt AS key FROM u
+          WHERE NOT EXISTS (SELECT 1 FROM found WHERE found.delivery_id = u.delivery_id AND found.attempt = u.attempt)`,
         [
-          attempts.map((row) => row.deliveryId),
-          attempts.map((row) => row.attempt),
-          attempts.map((row) => row.startedAt.toISOString()),
-          attempts.map((row) => row.durationMs),
-          attempts.map((row) => row.statusCode),
-          attempts.map((row) => storable(row.error)),
-          attempts.map((row) => storable(row.responseBody)),
-          attempts.map((row) => row.eventReceivedAt?.toISOString() ?? null),
+          timed.map((row) => row.deliveryId),
+          timed.map((row) => row.attempt),
+          timed.map((row) => row.startedAt.toISOString()),
+          timed.map((row) => row.durationMs),
+          timed.map((row) => row.statusCode),
+          timed.map((row) => storable(row.error)),
+          timed.map((row) => storable(row.responseBody)),
+          times,
+          timed.map((row) => row.status),
+          timed.map((row) => row.nextAttemptAt?.toISOString() ?? null),
+          [...new Set(times)],
         ],
       );
-      await new DeliveriesRepository(manager).applyAttempts(attempts);
-    });
+      for (const row of rows) missed.add(row.key);
+    }
+    const rest = attempts.filter(
+      (row) => row.eventReceivedAt === null || missed.has(attemptKey(row.deliveryId, row.attempt)),
+    );
+    if (rest.length > 0) await this.recordByIdAlone(rest);
+  }
+
+  /** The attempts whose delivery is looked up by id alone: its time is the delivery's, read here. */
+  private async recordByIdAlone(attempts: AttemptRow[]): Promise<void> {
+    await this.db.query(
+      `WITH u AS MATERIALIZED (
+           SELECT u.*, COALESCE((SELECT d.created_at FROM deliveries d WHERE d.id = u.delivery_id LIMIT 1),
+                                u.started_at) AS received_at
+             FROM unnest($1::text[], $2::int[], $3::timestamptz[], $4::int[], $5::int[], $6::text[], $7::text[],
+                         $8::text[], $9::timestamptz[])
+               AS u(delivery_id, attempt, started_at, duration_ms, status_code, error, response_body, status,
+                    next_attempt_at)
+         ), recorded AS (
+           INSERT INTO attempts (delivery_id, attempt, started_at, duration_ms, status_code, error, response_body,
+                                 event_received_at)
+           SELECT delivery_id, attempt, started_at, duration_ms, status_code, error, response_body, received_at FROM u
+           ON CONFLICT (delivery_id, attempt, event_received_at) DO NOTHING
+         )
+         UPDATE deliveries d SET status = u.status, attempts = GREATEST(d.attempts, u.attempt), updated_at = now(),
+                next_attempt_at = u.next_attempt_at
+           FROM u
+          WHERE d.id = u.delivery_id AND d.created_at = u.received_at AND d.attempts <= u.attempt`,
+      [
+        attempts.map((row) => row.deliveryId),
+        attempts.map((row) => row.attempt),
+        attempts.map((row) => row.startedAt.toISOString()),
+        attempts.map((row) => row.durationMs),
+        attempts.map((row) => row.statusCode),
+        attempts.map((row) => storable(row.error)),
+        attempts.map((row) => storable(row.responseBody)),
+        attempts.map((row) => row.status),
+        attempts.map((row) => row.nextAttemptAt?.toISOString() ?? null),
+      ],
+    );
   }
 
   /**

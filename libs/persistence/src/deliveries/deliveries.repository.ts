@@ -1,5 +1,4 @@
 import { stringifyJson } from '@gateway/schemas';
-import type { AttemptRow } from '../attempts/attempts.record';
 import type { NewEvent } from '../events/events.record';
 import {
   columnsOf,
@@ -63,10 +62,11 @@ export class DeliveriesRepository {
   constructor(private readonly db: Database) {}
 
   /**
-   * Records a batch's events and claims its deliveries in one round trip (a data-modifying CTE):
-   * returns the delivery ids to emit (the batches of one statement share the set, so each id is
-   * emitted once). `claimed_by` keeps the messages that claimed a delivery. It is claimed when it is
-   * new, or when it was never marked routed and one of those messages proposes it again (re-read
+   * Records a batch's events and claims its deliveries in one round trip (the `record_and_claim`
+   * function, ADR 0032): returns the delivery ids to emit, each with its accepted time as recorded
+   * (the partition key the task carries on). The batches of one statement share the map, so each id
+   * is emitted once. `claimed_by` keeps the messages that claimed a delivery. It is claimed when it
+   * is new, or when it was never marked routed and one of those messages proposes it again (re-read
    * after a crash or a failed emit), whichever batch of the statement it comes with. A copy of the
    * event id from any other message is a duplicate, also while the first copy's mark is on its way.
    *
@@ -75,62 +75,41 @@ export class DeliveriesRepository {
    * a partition), so a copy with another time is still the same row; a transaction-scoped advisory
    * lock per event id keeps two statements from recording the same new id at once.
    */
-  async recordAndClaim(allEvents: NewEvent[], allDeliveries: DeliveryClaim[]): Promise<Set<string>> {
+  async recordAndClaim(allEvents: NewEvent[], allDeliveries: DeliveryClaim[]): Promise<Map<string, Date>> {
     const events = firstOfEach(allEvents);
     const deliveries = claimsById(allDeliveries);
-    return await this.db.transaction(async (manager) => {
-      // One recording of an event id at a time: a copy with another accepted time would miss the
-      // other's uncommitted row and record a second one (the keys include the time). This statement
-      // takes a fresh snapshot after the locks, so it sees what the other committed.
-      await manager.query(
-        `SELECT pg_advisory_xact_lock(key) FROM (
-           SELECT DISTINCT hashtextextended(id, 28) AS key FROM unnest($1::text[]) AS id ORDER BY key
-         ) AS keys`,
-        [events.map((event) => event.id)],
-      );
-      const rows = await manager.query<{ id: string }[]>(
-        `WITH known AS (
-           SELECT id, received_at FROM events WHERE id = ANY($1::text[])
-         ), recorded AS (
-           INSERT INTO events (id, type, tenant, data, occurred_at, received_at)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::json[], $5::timestamptz[], $6::timestamptz[])
-             AS u(id, type, tenant, data, occurred_at, received_at)
-           WHERE NOT EXISTS (SELECT 1 FROM known WHERE known.id = u.id)
-           ON CONFLICT (id, received_at) DO NOTHING
-         )
-         INSERT INTO deliveries (id, event_id, endpoint_id, claimed_by, created_at)
-         SELECT u.id, u.event_id, u.endpoint_id, u.claimed_by,
-                COALESCE((SELECT d.created_at FROM deliveries d WHERE d.id = u.id LIMIT 1),
-                         (SELECT known.received_at FROM known WHERE known.id = u.event_id LIMIT 1), u.created_at)
-         FROM unnest($7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[])
-           AS u(id, event_id, endpoint_id, claimed_by, created_at)
-         ON CONFLICT (id, created_at) DO UPDATE SET claimed_by = COALESCE(deliveries.claimed_by, EXCLUDED.claimed_by)
-           WHERE deliveries.routed_at IS NULL
-             AND (deliveries.claimed_by IS NULL
-                  OR string_to_array(deliveries.claimed_by, E'\\n') && string_to_array(EXCLUDED.claimed_by, E'\\n'))
-         RETURNING id`,
-        [
-          events.map((event) => event.id),
-          events.map((event) => event.type),
-          events.map((event) => event.tenant),
-          events.map((event) => stringifyJson(event.data)),
-          events.map((event) => event.occurredAt),
-          events.map((event) => event.receivedAt),
-          deliveries.map((row) => row.id),
-          deliveries.map((row) => row.eventId),
-          deliveries.map((row) => row.endpointId),
-          deliveries.map((row) => row.claimedBy),
-          deliveries.map((row) => row.createdAt),
-        ],
-      );
-      return new Set(rows.map((row) => row.id));
-    });
+    const rows = await this.db.query<{ id: string; createdAt: Date }[]>(
+      `SELECT id, created_at AS "createdAt"
+         FROM record_and_claim($1::text[], $2::text[], $3::text[], $4::json[], $5::timestamptz[], $6::timestamptz[],
+                               $7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[])`,
+      [
+        events.map((event) => event.id),
+        events.map((event) => event.type),
+        events.map((event) => event.tenant),
+        events.map((event) => stringifyJson(event.data)),
+        events.map((event) => event.occurredAt),
+        events.map((event) => event.receivedAt),
+        deliveries.map((row) => row.id),
+        deliveries.map((row) => row.eventId),
+        deliveries.map((row) => row.endpointId),
+        deliveries.map((row) => row.claimedBy),
+        deliveries.map((row) => row.createdAt),
+      ],
+    );
+    return new Map(rows.map((row) => [row.id, row.createdAt]));
   }
 
-  /** Marks deliveries whose tasks Kafka acknowledged. */
-  async markRouted(ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await this.db.query(`UPDATE deliveries SET routed_at = now() WHERE id = ANY($1::text[])`, [ids]);
+  /**
+   * Marks deliveries whose tasks Kafka acknowledged. Each with its accepted time as recorded: the
+   * statement reads only the partitions of those times, not one index of every day retained.
+   */
+  async markRouted(marks: { id: string; createdAt: Date }[]): Promise<void> {
+    if (marks.length === 0) return;
+    await this.db.query(
+      `UPDATE deliveries SET routed_at = now()
+        WHERE id = ANY($1::text[]) AND created_at = ANY($2::timestamptz[])`,
+      [marks.map((mark) => mark.id), [...new Set(marks.map((mark) => mark.createdAt.toISOString()))]],
+    );
   }
 
   /**
@@ -152,23 +131,6 @@ export class DeliveriesRepository {
         rows.map((row) => row.eventId),
         rows.map((row) => row.endpointId),
         rows.map((row) => row.createdAt.toISOString()),
-      ],
-    );
-  }
-
-  /** Moves the deliveries' status to what their attempts decided (an older attempt never overwrites a newer one). */
-  async applyAttempts(attempts: AttemptRow[]): Promise<void> {
-    if (attempts.length === 0) return;
-    await this.db.query(
-      `UPDATE deliveries d SET status = u.status, attempts = GREATEST(d.attempts, u.attempt), updated_at = now(),
-              next_attempt_at = u.next_attempt_at
-       FROM unnest($1::text[], $2::int[], $3::text[], $4::timestamptz[]) AS u(id, attempt, status, next_attempt_at)
-       WHERE d.id = u.id AND d.attempts <= u.attempt`,
-      [
-        attempts.map((row) => row.deliveryId),
-        attempts.map((row) => row.attempt),
-        attempts.map((row) => row.status),
-        attempts.map((row) => row.nextAttemptAt?.toISOString() ?? null),
       ],
     );
   }
