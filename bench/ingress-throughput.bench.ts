@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process';
+import { connect } from 'node:net';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -156,12 +157,59 @@ function report(
 }
 
 /**
+ * What one refusal costs the ingress, alone (ADR 0011): a second ingress process (HTTP only)
+ * admits one request at a time, a request whose body never ends holds that one slot, and the load
+ * generator offers BENCH_INGRESS_REFUSAL_RATE (5,000/s) for 5 s. Every answer is then a 503, so the
+ * process's CPU over the phase divided by its answers is the CPU of one refusal, Node's HTTP
+ * parsing and the socket write included.
+ */
+async function refusalCost(
+  load: LoadProcess,
+  env: Record<string, string>,
+  logDir: string,
+  base: Omit<LoadPhase, 'kind' | 'label' | 'rate' | 'seconds'>,
+): Promise<string> {
+  const rate = Number(process.env.BENCH_INGRESS_REFUSAL_RATE ?? 5000);
+  const shedder = await startService(
+    'ingress',
+    await freePort(),
+    { ...env, INGRESS_MAX_IN_FLIGHT: '1' },
+    logDir,
+  );
+  const held = connect(shedder.port, '127.0.0.1');
+  held.on('error', () => undefined);
+  try {
+    held.write(
+      `POST ${base.path} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"held":`,
+    );
+    await waitFor('the held request in flight', 10000, async () =>
+      /^gateway_ingress_in_flight_requests 1$/m.test(await (await fetch(`${shedder.url}/metrics`)).text()),
+    );
+    const before = await cpuSeconds(shedder.process.pid);
+    const result = await load.run({ ...base, port: shedder.port, label: 'refusals', rate, seconds: 5 });
+    const used = (await cpuSeconds(shedder.process.pid)) - before;
+    const answered = result.accepted.length + result.refused.length;
+    const refused = summarize(result.refused);
+    const statuses = Object.entries(result.statuses)
+      .map(([status, count]) => `${status}: ${count}`)
+      .join(', ');
+    return [
+      `  refusals alone (a second ingress, HTTP only, its one slot held): offered ${rate}/s for 5 s; answers: ${statuses}${result.errors ? `, connection errors: ${result.errors}` : ''}`,
+      `    ingress CPU ${((used / result.elapsedSeconds) * 100).toFixed(0)}% of one core = ${answered > 0 ? ((used * 1e6) / answered).toFixed(1) : '-'} µs per answer; load generator ${((result.cpuSeconds / result.elapsedSeconds) * 100).toFixed(0)}%; refusals p50 ${fmt(refused.p50)} ms, p99 ${fmt(refused.p99)} ms from due time`,
+    ].join('\n');
+  } finally {
+    held.destroy();
+    await shedder.stop();
+  }
+}
+
+/**
  * Ingress throughput: signed 1 KB Standard Webhooks requests from a separate process, open loop,
  * on loopback, to one ingress process (acks=all on every accepted request). Phases: 1,000/s
  * (p99 <= 10 ms), the sustained rate for 60 s (>= 5,000/s accepted, p50 <= 5 ms, p99 <= 25 ms, no
  * error), then twice its capacity and 10,000/s (BENCH_INGRESS_FLOOD_RATE): excess answered 429/503
  * with the refusals' own p99 <= 50 ms, and accepted >= 80 % of the best accepted rate (issue 23).
- * Finally every 2xx-answered webhook is looked up on webhooks.inbound (on the journal topic when the
+ * Then the CPU of one refusal alone (`refusalCost`). Finally every 2xx-answered webhook is looked up on webhooks.inbound (on the journal topic when the
  * dedup consumer is off).
  */
 export async function ingressThroughput(
@@ -271,6 +319,8 @@ export async function ingressThroughput(
       `${overloadTarget} (twice the capacity of ${capacity}/s)`,
     );
     await phase('flood', floodRate, Math.min(20, seconds), `${overloadTarget} (${floodRate}/s offered)`);
+    lines.push(await refusalCost(load, { ...env, INGRESS_DEDUP_CONSUMER: 'false' }, stack.logDir, base));
+    process.stdout.write(`${lines.at(-1)}\n`);
     lines.push(`  machine at end: ${machine()}`);
 
     // Every 2xx-answered webhook must be on webhooks.inbound (after the dedup consumer), or on the journal without it.

@@ -179,7 +179,7 @@ export const metrics = {
   }),
   ingressRequestDuration: new Histogram({
     name: `${METRIC_PREFIX}ingress_request_duration_seconds`,
-    help: 'From the request reaching the ingress route to its answer, by provider and outcome.',
+    help: 'From the request reaching the ingress route to its answer, by provider and outcome. Refusals over the admission limit are not timed (ADR 0011): they are counted in gateway_ingress_requests_total only.',
     labelNames: ['provider', 'outcome'] as const,
     buckets: latencyBuckets,
     registers,

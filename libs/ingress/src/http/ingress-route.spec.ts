@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { createLogger } from '@gateway/observability';
+import { createLogger, metrics } from '@gateway/observability';
 import type { IngressSource } from '../sources/ingress-source';
 import type { InboundAcceptor } from './inbound-acceptor';
 import { createIngressHandler } from './ingress-route';
@@ -18,8 +18,11 @@ const source: IngressSource = {
   unreadable: null,
 };
 
-/** A request's status and problem type. */
-function post(port: number, body = '{}'): Promise<{ status: number; type?: string }> {
+/** A request's status, problem type and headers. */
+function post(
+  port: number,
+  body = '{}',
+): Promise<{ status: number; type?: string; headers: Record<string, string | string[] | undefined> }> {
   return new Promise((resolve, reject) => {
     const outgoing = request(
       {
@@ -33,7 +36,11 @@ function post(port: number, body = '{}'): Promise<{ status: number; type?: strin
         let text = '';
         response.on('data', (chunk: Buffer) => (text += chunk.toString()));
         response.on('end', () =>
-          resolve({ status: response.statusCode ?? 0, type: (JSON.parse(text) as { type?: string }).type }),
+          resolve({
+            status: response.statusCode ?? 0,
+            type: (JSON.parse(text) as { type?: string }).type,
+            headers: response.headers,
+          }),
         );
       },
     );
@@ -47,6 +54,7 @@ describe('ingress route: admission', () => {
   let server: Server;
   let port: number;
   let admitted = 1;
+  let lookups = 0;
   const accepted: string[] = [];
 
   before(async () => {
@@ -57,7 +65,12 @@ describe('ingress route: admission', () => {
       },
     } as unknown as InboundAcceptor;
     const handler = createIngressHandler({
-      sources: { get: (id) => (id === source.id ? source : undefined) },
+      sources: {
+        get: (id) => {
+          lookups++;
+          return id === source.id ? source : undefined;
+        },
+      },
       acceptor,
       publicBase: parsePublicBase('http://127.0.0.1'),
       trustForwardedHeaders: false,
@@ -97,6 +110,31 @@ describe('ingress route: admission', () => {
       assert.deepEqual(accepted, ['{"n":1}']);
     } finally {
       held.destroy();
+    }
+  });
+
+  // Under a flood most requests are refused: a refusal does nothing it does not need (ADR 0011).
+  it('refuses over the limit before any other work: no source lookup, counted but not timed', async () => {
+    const overloaded = async () =>
+      (await metrics.ingressRequests.get()).values.find((value) => value.labels.outcome === 'overloaded')
+        ?.value ?? 0;
+    const countedBefore = await overloaded();
+    admitted = 0;
+    lookups = 0;
+    try {
+      const answer = await post(port, '{"n":2}');
+      assert.equal(answer.status, 503);
+      assert.equal(answer.type, 'urn:gateway:problem:overloaded');
+      assert.equal(answer.headers['retry-after'], '2');
+      assert.equal(answer.headers['content-type'], 'application/problem+json');
+      assert.equal(lookups, 0, 'the source is not looked up');
+      assert.equal(await overloaded(), countedBefore + 1, 'the refusal is counted');
+      const timed = (await metrics.ingressRequestDuration.get()).values.filter(
+        (value) => value.labels.outcome === 'overloaded',
+      );
+      assert.deepEqual(timed, [], 'the refusal is not timed');
+    } finally {
+      admitted = 2;
     }
   });
 });

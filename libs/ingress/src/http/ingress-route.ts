@@ -14,6 +14,7 @@ import { answerFor, type IngressOutcome } from './outcome';
 import { lingerOnClose } from './lingering-close';
 import { RateLimiter } from './rate-limiter';
 import { BodyTimeoutError, BodyTooLargeError, readRawBody } from './raw-body';
+import { overloadRefusal } from './shed';
 import { signedUrl, type PublicBase } from './signed-url';
 
 export interface IngressRouteOptions {
@@ -94,6 +95,7 @@ export function createIngressHandler(options: IngressRouteOptions): IngressHandl
     options.now,
   );
   const released = () => metrics.ingressInFlight.set(--inFlight);
+  const refuse = overloadRefusal(options.retryAfterSeconds);
 
   const send = (exchange: Exchange, outcome: IngressOutcome) => {
     const { response, span, source } = exchange;
@@ -177,9 +179,6 @@ export function createIngressHandler(options: IngressRouteOptions): IngressHandl
 
   /** Everything decided before the body is read; the accept path continues in `accept`. */
   const route = (exchange: Exchange, sourceId: string): void => {
-    if (inFlight >= options.admitted()) {
-      return send(exchange, { kind: 'overloaded', retryAfterSeconds: options.retryAfterSeconds });
-    }
     metrics.ingressInFlight.set(++inFlight);
     exchange.response.once('close', released);
     const source = options.sources.get(sourceId);
@@ -217,6 +216,11 @@ export function createIngressHandler(options: IngressRouteOptions): IngressHandl
     if (request.method !== 'POST') return false;
     const match = ingressPath.exec(request.url ?? '');
     if (!match) return false;
+    // Load shedding first, before any work a refusal does not need (no span, source or timing).
+    if (inFlight >= options.admitted()) {
+      refuse(response);
+      return true;
+    }
     const sourceId = decodedSourceId(match[1]);
     const exchange: Exchange = {
       request,
