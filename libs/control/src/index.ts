@@ -38,7 +38,6 @@ export {
 } from './events/event.schemas';
 export { EventPublisher, completeEvent, maxEventBytes, type PublishOutcome } from './events/event-publisher';
 export { createPublishRoute, type PublishRouteOptions } from './events/publish-route';
-export { BatchedPublisher } from './events/batched-publisher';
 export { EventLogService } from './events/event-log.service';
 export {
   retryListQuery,
