@@ -12,6 +12,7 @@ import type {
 import { createDataSource, type DataSource } from '@gateway/persistence';
 import type { TopicNames } from '@gateway/schemas';
 import { collect, freshTopics, startServices, testInfra } from '../support/gateway';
+import { postOversized } from '../support/ingress';
 import type { RunningService } from '../support/services';
 import { waitFor } from '../support/wait-for';
 import { controlClient, isProblem, problemPaths, type ApiCall, type Problem } from './control-client';
@@ -215,6 +216,18 @@ describe('control API: publishing events and reading the event log', () => {
       });
       assert.equal(exact.status, 202, JSON.stringify(exact.body));
       assert.match((await onTopic(exact.body.id)).value, /"big":12345678901234567890\b/, 'kept exact');
+    });
+
+    it('delivers the 413 to a client that keeps sending its oversized body, declared or chunked', async () => {
+      const huge = Buffer.alloc(4 * 1024 * 1024, 0x61);
+      const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+      for (let i = 0; i < 3; i++) {
+        for (const chunked of [false, true]) {
+          const answer = await postOversized(`${api.url}/v1/events`, headers, huge, chunked, 0);
+          assert.equal(answer.status, 413, `chunked ${chunked}: ${answer.text}`);
+          assert.match(answer.headers['content-type'] ?? '', /^application\/problem\+json/);
+        }
+      }
     });
 
     it('answers 401 with WWW-Authenticate to no or a wrong bearer, and 403 to a key without events:publish', async () => {

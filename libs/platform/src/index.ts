@@ -28,3 +28,4 @@ export { watchLoopDelay, type LoopSample } from './loop-delay';
 export { LoopLimit, type LoopLimitSettings } from './loop-limit';
 export { provideClass } from './provide-class';
 export { BodyTimeoutError, BodyTooLargeError, readRawBody } from './raw-body';
+export { lingerOnClose } from './lingering-close';

@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@gateway/observability';
 import {
+  BodyTimeoutError,
   BodyTooLargeError,
   DomainError,
   KAFKA_RETRY_AFTER_SECONDS,
+  lingerOnClose,
   parseWith,
   problemAnswer,
   readRawBody,
@@ -61,7 +63,14 @@ export function createPublishRoute(options: PublishRouteOptions): RawHandler {
     // The client went away (mid-body, or while Kafka wrote): nobody is left to answer.
     if (response.headersSent || response.destroyed || request.socket.destroyed) return;
     const { status, headers, problem } = problemAnswer(thrown, logger, request.url);
-    send(response, status, status === 401 ? { ...headers, 'www-authenticate': 'Bearer' } : headers, problem);
+    if (status === 401) headers['www-authenticate'] = 'Bearer';
+    // A body refused before it was read whole: the client may still be sending it. Close, as
+    // Fastify did, but without a reset that could discard the answer (`lingerOnClose`).
+    if (thrown instanceof BodyTooLargeError || thrown instanceof BodyTimeoutError) {
+      headers.connection = 'close';
+      lingerOnClose(response.socket);
+    }
+    send(response, status, headers, problem);
   };
 
   const publish = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {

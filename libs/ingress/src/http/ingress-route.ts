@@ -8,11 +8,10 @@ import {
   type HopSpan,
   type Logger,
 } from '@gateway/observability';
-import { BodyTimeoutError, BodyTooLargeError, readRawBody } from '@gateway/platform';
+import { BodyTimeoutError, BodyTooLargeError, lingerOnClose, readRawBody } from '@gateway/platform';
 import type { IngressSource } from '../sources/ingress-source';
 import type { InboundAcceptor } from './inbound-acceptor';
 import { answerFor, type IngressOutcome } from './outcome';
-import { lingerOnClose } from './lingering-close';
 import { RateLimiter } from './rate-limiter';
 import { signedUrl, type PublicBase } from './signed-url';
 
