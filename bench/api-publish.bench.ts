@@ -2,10 +2,14 @@ import { freePort, startService } from '@gateway/testing';
 import { publishWithDelivery } from './api-publish-delivery';
 import { startBenchStack } from './bench-stack';
 import { publishRound, type Round } from './publish-round';
-import { machine, summarize } from './support';
+import { cpuSeconds, machine, summarize } from './support';
 
-const figures = (rounds: Round[]) => {
+/** A round, with the api's CPU seconds during it. */
+type Measured = Round & { apiCpuSeconds: number };
+
+const figures = (rounds: Measured[]) => {
   const accepted = rounds.reduce((sum, round) => sum + round.accepted, 0);
+  const cpu = rounds.reduce((sum, round) => sum + round.apiCpuSeconds, 0);
   const seconds = rounds.reduce((sum, round) => sum + round.seconds, 0);
   const { p50, p99 } = summarize(rounds.flatMap((round) => round.latencies));
   return {
@@ -13,6 +17,8 @@ const figures = (rounds: Round[]) => {
     p50,
     p99,
     failed: rounds.reduce((sum, round) => sum + round.failed, 0),
+    apiMsPerEvent: (cpu * 1000) / accepted,
+    apiCores: cpu / seconds,
   };
 };
 
@@ -65,15 +71,17 @@ async function apiKeyCost(
     });
     const { key } = (await created.json()) as { key: string };
     await publishRound(api.url, token, concurrency, 3); // warm-up, not counted
-    const byBearer: Record<'admin' | 'tenant', Round[]> = { admin: [], tenant: [] };
+    const byBearer: Record<'admin' | 'tenant', Measured[]> = { admin: [], tenant: [] };
     for (let i = 0; i < rounds; i++) {
       const who = i % 2 === 0 ? 'tenant' : 'admin';
-      byBearer[who].push(await publishRound(api.url, who === 'admin' ? token : key, concurrency, seconds));
+      const before = await cpuSeconds(api.process.pid);
+      const round = await publishRound(api.url, who === 'admin' ? token : key, concurrency, seconds);
+      byBearer[who].push({ ...round, apiCpuSeconds: (await cpuSeconds(api.process.pid)) - before });
     }
     const adminFigures = figures(byBearer.admin);
     const tenantFigures = figures(byBearer.tenant);
     const line = (name: string, f: ReturnType<typeof figures>) =>
-      `  ${name.padEnd(10)} ${f.perSecond.toFixed(0).padStart(6)} accepted/s  p50 ${f.p50.toFixed(1)} ms  p99 ${f.p99.toFixed(1)} ms  failed ${f.failed}`;
+      `  ${name.padEnd(10)} ${f.perSecond.toFixed(0).padStart(6)} accepted/s  p50 ${f.p50.toFixed(1)} ms  p99 ${f.p99.toFixed(1)} ms  failed ${f.failed}  api CPU ${f.apiMsPerEvent.toFixed(3)} ms per accepted event (${(f.apiCores * 100).toFixed(0)}% of a core)`;
     process.stdout.write(
       [
         `api-publish: POST /v1/events, ${concurrency} callers, ${rounds} alternating rounds of ${seconds} s (${machine()})`,

@@ -12,6 +12,7 @@ import type {
 import { createDataSource, type DataSource } from '@gateway/persistence';
 import type { TopicNames } from '@gateway/schemas';
 import { collect, freshTopics, startServices, testInfra } from '../support/gateway';
+import { postOversized } from '../support/ingress';
 import type { RunningService } from '../support/services';
 import { waitFor } from '../support/wait-for';
 import { controlClient, isProblem, problemPaths, type ApiCall, type Problem } from './control-client';
@@ -161,6 +162,118 @@ describe('control API: publishing events and reading the event log', () => {
       });
       assert.ok(isProblem(answer, 400), JSON.stringify(answer.body));
       assert.deepEqual(problemPaths(answer), ['data.name']);
+    });
+
+    // ADR 0033: the route is served ahead of Fastify; what it answers is pinned here, not assumed.
+    it('answers 202 to application/json with parameters, and a 415 problem to another or no media type', async () => {
+      const body = JSON.stringify({ type: 'a.b', data: 1 });
+      const charset = await call('POST', '/v1/events', undefined, {
+        raw: body,
+        headers: { 'content-type': 'Application/JSON; charset=utf-8' },
+      });
+      assert.equal(charset.status, 202, JSON.stringify(charset.body));
+      for (const contentType of ['text/plain', 'application/x-www-form-urlencoded', 'application/jsonx']) {
+        const answer = await call('POST', '/v1/events', undefined, {
+          raw: body,
+          headers: { 'content-type': contentType },
+        });
+        assert.ok(isProblem(answer, 415), `${contentType}: ${JSON.stringify(answer.body)}`);
+      }
+      const none = await fetch(`${api.url}/v1/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        body: new Uint8Array(Buffer.from(body)),
+      });
+      assert.equal(none.status, 415, await none.text());
+    });
+
+    it('answers a problem to an empty body (400), a body over 1 MiB (413, declared or streamed), and a prototype key (400)', async () => {
+      const empty = await call('POST', '/v1/events', undefined, { raw: '' });
+      assert.ok(isProblem(empty, 400), JSON.stringify(empty.body));
+      const huge = JSON.stringify({ type: 'a.b', data: 'x'.repeat(1024 * 1024) });
+      const declared = await call('POST', '/v1/events', undefined, { raw: huge });
+      assert.ok(isProblem(declared, 413), JSON.stringify(declared.body));
+      // No content-length: the body streams in chunks and is counted while it arrives.
+      const chunks = [Buffer.from(huge.slice(0, 600_000)), Buffer.from(huge.slice(600_000))];
+      const streamed = await fetch(`${api.url}/v1/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: new ReadableStream({
+          start(controller) {
+            for (const chunk of chunks) controller.enqueue(new Uint8Array(chunk));
+            controller.close();
+          },
+        }),
+        duplex: 'half',
+      });
+      assert.equal(streamed.status, 413, await streamed.text());
+      const poisoned = await call('POST', '/v1/events', undefined, {
+        raw: '{"type":"a.b","data":{"__proto__":{"admin":true}}}',
+      });
+      assert.ok(isProblem(poisoned, 400), JSON.stringify(poisoned.body));
+      const exact = await call<PublishedEventView>('POST', '/v1/events', undefined, {
+        raw: '{"type":"a.b","data":{"big":12345678901234567890}}',
+      });
+      assert.equal(exact.status, 202, JSON.stringify(exact.body));
+      assert.match((await onTopic(exact.body.id)).value, /"big":12345678901234567890\b/, 'kept exact');
+    });
+
+    it('delivers the 413 to a client that keeps sending its oversized body, declared or chunked', async () => {
+      const huge = Buffer.alloc(4 * 1024 * 1024, 0x61);
+      const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+      for (let i = 0; i < 3; i++) {
+        for (const chunked of [false, true]) {
+          const answer = await postOversized(`${api.url}/v1/events`, headers, huge, chunked, 0);
+          assert.equal(answer.status, 413, `chunked ${chunked}: ${answer.text}`);
+          assert.match(answer.headers['content-type'] ?? '', /^application\/problem\+json/);
+        }
+      }
+    });
+
+    it('answers 401 with WWW-Authenticate to no or a wrong bearer, and 403 to a key without events:publish', async () => {
+      for (const presented of [
+        null,
+        'not-the-token',
+        'gwk_00000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+      ]) {
+        const answer = await call('POST', '/v1/events', { type: 'a.b', data: 1 }, { token: presented });
+        assert.ok(isProblem(answer, 401), `${presented}: ${JSON.stringify(answer.body)}`);
+        assert.equal(answer.headers.get('www-authenticate'), 'Bearer');
+      }
+      const narrow = await call<CreatedApiKeyView>('POST', '/v1/api-keys', {
+        name: 'reader',
+        scopes: ['events:read'],
+      });
+      assert.equal(narrow.status, 201, JSON.stringify(narrow.body));
+      const answer = await call('POST', '/v1/events', { type: 'a.b', data: 1 }, { token: narrow.body.key });
+      assert.ok(isProblem(answer, 403), JSON.stringify(answer.body));
+      assert.match(answer.body.detail, /events:publish/);
+    });
+
+    it("publishes a tenant key's event as its tenant's, and refuses the key once revoked", async () => {
+      const tenant = `tenant-${randomUUID()}`;
+      assert.equal((await call('POST', '/v1/tenants', { id: tenant, name: tenant })).status, 201);
+      const created = await call<CreatedApiKeyView>('POST', '/v1/api-keys', {
+        name: 'publisher',
+        tenant,
+        scopes: ['events:publish'],
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const publish = () =>
+        call<PublishedEventView>(
+          'POST',
+          '/v1/events',
+          { type: 'a.b', data: 1, tenant: 'someone-else' },
+          { token: created.body.key },
+        );
+      const published = await publish();
+      assert.equal(published.status, 202, JSON.stringify(published.body));
+      const value = JSON.parse((await onTopic(published.body.id)).value) as { tenant?: string };
+      assert.equal(value.tenant, tenant, 'confined to its tenant, whatever the body says');
+      assert.equal((await call('DELETE', `/v1/api-keys/${created.body.id}`)).status, 204);
+      // The key stays cached for 30 s unless the revocation's NOTIFY reaches the api: refused well before.
+      await waitFor('the revoked key refused', 10_000, async () => (await publish()).status === 401);
+      assert.equal((await publish()).status, 401, 'and refused from then on');
     });
 
     it('answers 503 with Retry-After when Kafka does not acknowledge', async () => {

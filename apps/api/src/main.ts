@@ -14,6 +14,7 @@ async function main(): Promise<void> {
   const { serveOpenApi } = await import('./docs');
   const { acceptJsonOnly } = await import('./json-only');
   const { serveConsole } = await import('./console');
+  const { publishRoute } = await import('./publish.route');
   // Only the token's hash stays in memory; the environment's copy goes too (diagnostic reports list it), as does the keys'.
   const isAdmin = adminTokenCheck(ADMIN_TOKEN);
   delete process.env.ADMIN_TOKEN;
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
       serveOpenApi(app);
       await serveConsole(app, config.PORTAL_FRAME_ANCESTORS);
     },
+    rawHandler: publishRoute,
   });
 }
 

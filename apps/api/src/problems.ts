@@ -29,20 +29,3 @@ export class ForbiddenError extends DomainError {
     super('forbidden', 403, detail);
   }
 }
-
-export class PayloadTooLargeError extends DomainError {
-  constructor(detail: string) {
-    super('payload_too_large', 413, detail);
-  }
-}
-
-export class KafkaUnavailableProblem extends DomainError {
-  constructor(eventId: string, retryAfterSeconds: number) {
-    super(
-      'kafka_unavailable',
-      503,
-      `Kafka did not acknowledge event ${eventId}; retry with the same id (it is the idempotency key)`,
-      { retryAfter: retryAfterSeconds },
-    );
-  }
-}

@@ -37,6 +37,7 @@ export {
   type AttemptListQuery,
 } from './events/event.schemas';
 export { EventPublisher, completeEvent, maxEventBytes, type PublishOutcome } from './events/event-publisher';
+export { createPublishRoute, type PublishRouteOptions } from './events/publish-route';
 export { EventLogService } from './events/event-log.service';
 export {
   retryListQuery,

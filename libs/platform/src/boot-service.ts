@@ -129,33 +129,50 @@ function problemOnClientError(error: Error & { code?: string }, socket: Duplex):
   socket.destroy();
 }
 
+/** Reads a JSON request body's text as every route does (`jsonBodyReader`); throws a 4xx error. */
+export type JsonBodyReader = (text: string) => unknown;
+
 /**
- * JSON bodies and answers keep integers beyond 2^53 exact (ExactNumber), as the Kafka consumers do:
- * Fastify's own parser still checks the body (syntax, prototype poisoning), and a body that may
- * hold such an integer is parsed again, exactly. A body nesting deeper than JSON_MAX_DEPTH is
- * refused first with a 400 naming the limit (ADR 0018): the same budget as every Kafka value.
+ * JSON bodies keep integers beyond 2^53 exact (ExactNumber), as the Kafka consumers do: Fastify's
+ * own parser still checks the body (syntax, prototype poisoning), and a body that may hold such an
+ * integer is parsed again, exactly. A body nesting deeper than JSON_MAX_DEPTH is refused first with
+ * a 400 naming the limit (ADR 0018): the same budget as every Kafka value. The one reading of a
+ * JSON body: Fastify's content-type parser and the routes served ahead of Fastify both use it.
  */
+export function jsonBodyReader(app: NestFastifyApplication): JsonBodyReader {
+  const checked = app.getHttpAdapter().getInstance().getDefaultJsonParser('error', 'error');
+  return (text) => {
+    if (nestsDeeperThan(text, JSON_MAX_DEPTH)) {
+      throw new DomainError('over_limit', 400, `the body nests deeper than ${JSON_MAX_DEPTH} levels`);
+    }
+    // Fastify's parser answers through a callback, but synchronously.
+    let outcome: { error: Error | null; value?: unknown } = { error: null };
+    void checked(undefined as never, text, (error: Error | null, value?: unknown) => {
+      outcome = { error, value };
+    });
+    if (outcome.error) throw outcome.error;
+    if (!mayHoldExactNumbers(text)) return outcome.value;
+    try {
+      return parseJson(text.replace(/^\uFEFF/, ''));
+    } catch (failure) {
+      throw Object.assign(failure as Error, { statusCode: 400 });
+    }
+  };
+}
+
+/** Every JSON body through `jsonBodyReader`; answers keep exact integers too. */
 function exactJson(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
-  const checked = fastify.getDefaultJsonParser('error', 'error');
+  const read = jsonBodyReader(app);
   fastify.removeContentTypeParser('application/json');
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (nestsDeeperThan(body as string, JSON_MAX_DEPTH)) {
-      return done(
-        new DomainError('over_limit', 400, `the body nests deeper than ${JSON_MAX_DEPTH} levels`),
-        undefined,
-      );
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    let value: unknown;
+    try {
+      value = read(body as string);
+    } catch (error) {
+      return done(error as Error, undefined);
     }
-    void checked(request, body as string, (error: Error | null, value?: unknown) => {
-      if (error || !mayHoldExactNumbers(body as string)) return done(error, value);
-      let exact: unknown;
-      try {
-        exact = parseJson((body as string).replace(/^\uFEFF/, ''));
-      } catch (failure) {
-        return done(Object.assign(failure as Error, { statusCode: 400 }), undefined);
-      }
-      done(null, exact);
-    });
+    done(null, value);
   });
   fastify.setReplySerializer((payload) => stringifyJson(payload));
 }

@@ -14,6 +14,7 @@ const titles: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  408: 'Request Timeout',
   409: 'Conflict',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
@@ -23,48 +24,58 @@ const titles: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
+/** An error as answered: status, headers and the problem body. */
+export interface ProblemAnswer {
+  status: number;
+  headers: Record<string, string>;
+  problem: Record<string, unknown> & { status: number };
+}
+
 /**
- * Maps every error to `application/problem+json` (RFC 9457); internals never leak. A 5xx carries a
- * `correlationId`, logged with the error, so an operator finds what a caller reports.
+ * Maps an error to `application/problem+json` (RFC 9457); internals never leak. A 5xx carries a
+ * `correlationId`, logged with the error, so an operator finds what a caller reports. The one
+ * mapping of errors to answers: the filter below sends it through Fastify, the routes served
+ * ahead of Fastify (`POST /v1/events`) write it themselves.
  */
+export function problemAnswer(thrown: unknown, logger: Logger, url: string | undefined): ProblemAnswer {
+  const exception = unavailable(thrown) ?? thrown;
+  const problem = toProblem(exception);
+  if (problem.status >= 500) {
+    problem.correlationId = randomUUID();
+    logger.error({ err: thrown, url, correlationId: problem.correlationId }, 'request failed');
+  }
+  const retryAfter = exception instanceof DomainError ? exception.extra.retryAfter : undefined;
+  const headers: Record<string, string> = { 'content-type': 'application/problem+json' };
+  if (typeof retryAfter === 'number') headers['retry-after'] = String(retryAfter);
+  return { status: problem.status, headers, problem };
+}
+
+/** Every error a Nest route or a Fastify hook throws, answered as `problemAnswer` says. */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   constructor(private readonly logger: Logger) {}
 
   catch(thrown: unknown, host: ArgumentsHost): void {
-    const exception = unavailable(thrown) ?? thrown;
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const request = host.switchToHttp().getRequest<FastifyRequest>();
-    const problem = this.toProblem(exception);
-    if (problem.status >= 500) {
-      problem.correlationId = randomUUID();
-      this.logger.error(
-        { err: thrown, url: request.url, correlationId: problem.correlationId },
-        'request failed',
-      );
-    }
-    const retryAfter = exception instanceof DomainError ? exception.extra.retryAfter : undefined;
-    const headers = typeof retryAfter === 'number' ? { 'retry-after': String(retryAfter) } : {};
-    void reply
-      .status(problem.status)
-      .headers({ ...headers, 'content-type': 'application/problem+json' })
-      .send(problem);
+    const { status, headers, problem } = problemAnswer(thrown, this.logger, request.url);
+    void reply.status(status).headers(headers).send(problem);
   }
+}
 
-  private toProblem(exception: unknown): Record<string, unknown> & { status: number } {
-    if (exception instanceof DomainError) {
-      const base = {
-        type: `urn:gateway:problem:${exception.code}`,
-        title: titles[exception.status] ?? 'Error',
-        status: exception.status,
-        detail: exception.message,
-      };
-      return exception instanceof ValidationError ? { ...base, errors: exception.errors } : base;
-    }
-    const status = statusOf(exception);
-    const detail = status < 500 && exception instanceof Error ? exception.message : 'internal error';
-    return { type: `urn:gateway:problem:http_${status}`, title: titles[status] ?? 'Error', status, detail };
+function toProblem(exception: unknown): Record<string, unknown> & { status: number } {
+  if (exception instanceof DomainError) {
+    const base = {
+      type: `urn:gateway:problem:${exception.code}`,
+      title: titles[exception.status] ?? 'Error',
+      status: exception.status,
+      detail: exception.message,
+    };
+    return exception instanceof ValidationError ? { ...base, errors: exception.errors } : base;
   }
+  const status = statusOf(exception);
+  const detail = status < 500 && exception instanceof Error ? exception.message : 'internal error';
+  return { type: `urn:gateway:problem:http_${status}`, title: titles[status] ?? 'Error', status, detail };
 }
 
 /**

@@ -42,7 +42,11 @@ describe('EventPublisher', () => {
     assert.match(outcome.id, /^evt_/);
     const [{ topic, message, options }] = producer.sent as [Sent];
     assert.equal(topic, 'p.events');
-    assert.equal(options.linger, true, 'one event per request: it lingers for others');
+    assert.equal(
+      options.linger,
+      undefined,
+      'no linger: the events of one turn of the event loop leave together',
+    );
     assert.equal(message.key, outcome.id);
     const value = JSON.parse(String(message.value)) as Record<string, unknown>;
     assert.equal(value.id, outcome.id);

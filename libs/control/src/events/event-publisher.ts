@@ -52,11 +52,9 @@ export class EventPublisher {
     if (errors) return { outcome: 'schema-violation', id: event.id, errors };
     const headers = this.traceHeaders(validTraceparent(traceparent));
     try {
-      // Over the contract's limit (maxEventBytes), nothing is sent.
-      await this.producer.produce(eventMessage, [{ value: event, headers }], {
-        linger: true,
-        refuseOverLimit: true,
-      });
+      // Over the contract's limit (maxEventBytes), nothing is sent. No linger: the events published
+      // in one turn of the event loop leave together (ADR 0033).
+      await this.producer.produce(eventMessage, [{ value: event, headers }], { refuseOverLimit: true });
     } catch (error) {
       if (isTooLarge(error)) return { outcome: 'too-large', id: event.id, bytes: error.bytes };
       if (hasCode(error, 'kafka_unavailable')) return { outcome: 'kafka-unavailable', id: event.id };

@@ -8,12 +8,11 @@ import {
   type HopSpan,
   type Logger,
 } from '@gateway/observability';
+import { BodyTimeoutError, BodyTooLargeError, lingerOnClose, readRawBody } from '@gateway/platform';
 import type { IngressSource } from '../sources/ingress-source';
 import type { InboundAcceptor } from './inbound-acceptor';
 import { answerFor, type IngressOutcome } from './outcome';
-import { lingerOnClose } from './lingering-close';
 import { RateLimiter } from './rate-limiter';
-import { BodyTimeoutError, BodyTooLargeError, readRawBody } from './raw-body';
 import { overloadRefusal } from './shed';
 import { signedUrl, type PublicBase } from './signed-url';
 
