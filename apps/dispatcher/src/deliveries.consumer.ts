@@ -78,7 +78,7 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
       clientId: `${config.KAFKA_CLIENT_ID ?? 'dispatcher'}-destinations`,
     });
     const destinations = this.destinations;
-    // Attempt records, many in one transaction. A failed write fails its callers, whose
+    // Attempt records, many in one statement. A failed write fails its callers, whose
     // dispatcher retries them until they are on record: no task finishes before its attempt is.
     // Spaced: the slot is free once the attempt has its answer, so only the offset commit and the
     // attempt log wait for the record; under load, far fewer and larger statements.

@@ -10,7 +10,7 @@ import { EndpointsRepository } from './endpoints/endpoints.repository';
  * repositories from Nest instead.
  */
 
-/** Records a batch of attempts and moves their deliveries' status, in one transaction. */
+/** Records a batch of attempts and moves their deliveries' status (one statement, ADR 0032). */
 export const recordAttempts = (dataSource: DataSource, attempts: AttemptRow[]): Promise<void> =>
   new AttemptsRepository(dataSource).record(attempts);
 
