@@ -44,12 +44,8 @@ export async function publishWithDelivery(
   const token = `bench-admin-${Date.now()}-token`;
   const env = {
     ...deliveryTuning(),
-    ...stack.serviceKafkaEnv,
-    DATABASE_URL: stack.databaseUrl,
-    KAFKA_TOPIC_PREFIX: stack.prefix,
+    ...stack.serviceEnv,
     ADMIN_TOKEN: token,
-    DELIVERY_ALLOWLIST: '127.0.0.0/8',
-    LOG_LEVEL: 'warn',
   };
   const services = [] as Awaited<ReturnType<typeof startService>>[];
   try {

@@ -21,6 +21,11 @@ export interface BenchStack {
   kafkaBrokers: string;
   /** The services' Kafka environment: KAFKA_BROKERS, and on a cluster SASL_SSL with its CA and SCRAM user. */
   serviceKafkaEnv: Record<string, string>;
+  /**
+   * Every service's environment on this stack: its Kafka, database and topic prefix, delivery to
+   * the loopback receivers allowed, warnings only.
+   */
+  serviceEnv: Record<string, string>;
   /** One line saying which Kafka this is (nodes, the services' security, replication), for the report. */
   kafkaLayout: string;
   /** The broker processes running here, one per node, whose CPU a benchmark may report. */
@@ -111,6 +116,13 @@ async function prepare(servers: {
     infra,
     kafkaBrokers,
     serviceKafkaEnv,
+    serviceEnv: {
+      ...serviceKafkaEnv,
+      DATABASE_URL: databaseUrl,
+      KAFKA_TOPIC_PREFIX: prefix,
+      DELIVERY_ALLOWLIST: '127.0.0.0/8',
+      LOG_LEVEL: 'warn',
+    },
     kafkaLayout,
     brokerPids: brokerPids(kafkaBrokers),
     databaseUrl,

@@ -43,12 +43,8 @@ export async function isolation(
   const failing = await startReceiverFarm(1, 'fail');
   const farms = [baselineFarm, healthyFarm, hanging, failing];
   const env = {
-    ...stack.serviceKafkaEnv,
-    DATABASE_URL: stack.databaseUrl,
-    KAFKA_TOPIC_PREFIX: stack.prefix,
-    DELIVERY_ALLOWLIST: '127.0.0.0/8',
+    ...stack.serviceEnv,
     DELIVERY_TIMEOUT_MS: '15000',
-    LOG_LEVEL: 'warn',
   };
   const kafka = new Kafka({ brokers: stack.kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });

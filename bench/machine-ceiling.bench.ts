@@ -94,8 +94,11 @@ async function serverLegs(print: (line: string) => void, seconds: number): Promi
   }
 }
 
-/** undici POSTing 1 KB to 50 receivers, 256 at once, as fast as it can. */
-async function undiciLeg(print: (line: string) => void, posts: number): Promise<void> {
+/**
+ * undici POSTing 1 KB to 50 receivers, 256 at once, as fast as it can; resolves with the rate
+ * (`dispatcher-drain` reads its figures as ratios of it).
+ */
+export async function undiciLeg(print: (line: string) => void, posts: number): Promise<number> {
   const farm = await startReceiverFarm(50);
   const agent = new Agent({ connections: 64, keepAliveTimeout: 30000 });
   try {
@@ -124,6 +127,7 @@ async function undiciLeg(print: (line: string) => void, posts: number): Promise<
       `  undici -> 50 receivers, 1 KB POSTs, 256 at once: ${posts} in ${elapsed.toFixed(1)} s = ${(posts / elapsed).toFixed(0)}/s; ` +
         `sender CPU ${(((cpu.user + cpu.system) / 1e6 / elapsed) * 100).toFixed(0)}% of a core (${((cpu.user + cpu.system) / 1e3 / posts).toFixed(3)} ms a request), receivers ${((receivers / elapsed) * 100).toFixed(0)}%`,
     );
+    return posts / elapsed;
   } finally {
     await agent.close();
     farm.stop();

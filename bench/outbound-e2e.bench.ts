@@ -62,11 +62,7 @@ export async function outboundEndToEnd(
   const farm = await startReceiverFarm(endpoints);
   const env = {
     ...deliveryTuning(),
-    ...stack.serviceKafkaEnv,
-    DATABASE_URL: stack.databaseUrl,
-    KAFKA_TOPIC_PREFIX: stack.prefix,
-    DELIVERY_ALLOWLIST: '127.0.0.0/8',
-    LOG_LEVEL: 'warn',
+    ...stack.serviceEnv,
   };
   const services = [] as Awaited<ReturnType<typeof startService>>[];
   try {

@@ -36,11 +36,7 @@ async function lateness(
 ): Promise<void> {
   const farm = await startReceiverFarm(10);
   const env = {
-    ...stack.serviceKafkaEnv,
-    DATABASE_URL: stack.databaseUrl,
-    KAFKA_TOPIC_PREFIX: stack.prefix,
-    DELIVERY_ALLOWLIST: '127.0.0.0/8',
-    LOG_LEVEL: 'warn',
+    ...stack.serviceEnv,
   };
   const services: RunningService[] = [];
   const kafka = new Kafka({ brokers: stack.kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
