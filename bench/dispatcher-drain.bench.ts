@@ -1,12 +1,13 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { DeliveriesRepository } from '@gateway/persistence';
 import { deliveryIdFor } from '@gateway/routing';
 import type { DeliveryTask } from '@gateway/schemas';
 import { startService } from '@gateway/testing';
 import { freePort } from '@gateway/testing';
 import { waitFor } from '@gateway/testing';
-import { startBenchStack, type BenchStack } from './bench-stack';
+import { createRetainedPartitions, startBenchStack, type BenchStack } from './bench-stack';
 import { undiciLeg } from './machine-ceiling.bench';
 import {
   brokersOnPath,
@@ -32,6 +33,9 @@ import {
  * - the dispatcher.
  * The floor and the dispatcher read the same topic in consumer groups of their own, the floor
  * first. Issue 23's targets: the dispatcher at >= 70 % of undici alone, attempt p99 <= 25 ms.
+ * `BENCH_FLOOR_IN_FLIGHT` lists the floor's bounds on attempts in flight (a floor leg each, 256 by
+ * default): what bounded admission costs in throughput and gives in attempt time, with no gateway
+ * code. `BENCH_DRAIN_DISPATCHER=0` leaves the dispatcher out.
  */
 export async function dispatcherDrain(tasks = Number(process.env.BENCH_DRAIN_TASKS ?? 60000)): Promise<void> {
   const print = (line: string) => process.stdout.write(`${line}\n`);
@@ -49,12 +53,16 @@ export async function dispatcherDrain(tasks = Number(process.env.BENCH_DRAIN_TAS
       { name: 'PostgreSQL', pids: [listenerPid(databasePort(stack.databaseUrl))], tree: true },
       { name: 'receivers', pids: [farm.pid] },
     ];
-    const floorRate = await floorLeg(print, stack, farm, endpointIds, tasks, onPath);
-    const rate = await dispatcherLeg(print, stack, farm, tasks, onPath);
     const share = (value: number, of: number) => `${((value / of) * 100).toFixed(0)}%`;
+    let floorRate = 0;
+    for (const inFlight of (process.env.BENCH_FLOOR_IN_FLIGHT ?? '256').split(',').map(Number)) {
+      floorRate = await floorLeg(print, stack, farm, { endpointIds, tasks, inFlight }, onPath);
+      print(`    the floor with ${inFlight} in flight: ${share(floorRate, undiciRate)} of undici alone`);
+    }
+    if (process.env.BENCH_DRAIN_DISPATCHER === '0') return;
+    const rate = await dispatcherLeg(print, stack, farm, tasks, onPath);
     print(
-      `  dispatcher: ${share(rate, undiciRate)} of undici alone (target >= 70%), ${share(rate, floorRate)} of the floor; ` +
-        `the floor: ${share(floorRate, undiciRate)} of undici alone`,
+      `  dispatcher: ${share(rate, undiciRate)} of undici alone (target >= 70%), ${share(rate, floorRate)} of the (last) floor`,
     );
   } finally {
     farm.stop();
@@ -62,28 +70,49 @@ export async function dispatcherDrain(tasks = Number(process.env.BENCH_DRAIN_TAS
   }
 }
 
-/** The deliveries topic filled with `tasks` tasks of 1 KB, spread over the endpoints in turn. */
+/**
+ * The deliveries topic filled with `tasks` tasks of 1 KB, spread over the endpoints in turn, as the
+ * router leaves them: each event and delivery recorded first (`recordAndClaim`, in the day
+ * partitions of 30 retained days) and each task carrying its delivery's accepted time, so that the
+ * attempts are recorded in the partitions of that time, as in production (ADR 0032).
+ */
 async function fillDeliveries(stack: BenchStack, endpointIds: string[], tasks: number): Promise<void> {
+  await createRetainedPartitions(stack.db, 30);
+  const deliveries = new DeliveriesRepository(stack.db);
   const kafka = new Kafka({ brokers: stack.kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   const data = payloadOfSize(1024);
   const occurredAt = new Date().toISOString();
   for (let start = 0; start < tasks; start += 1000) {
-    const messages = [];
+    const batch: DeliveryTask[] = [];
     for (let i = start; i < Math.min(tasks, start + 1000); i++) {
       const endpointId = endpointIds[i % endpointIds.length];
       const eventId = `evt_drain_${i}`;
-      const task: DeliveryTask = {
+      batch.push({
         deliveryId: deliveryIdFor(eventId, endpointId),
         endpointId,
         attempt: 1,
         event: { id: eventId, type: 'bench.drain', data, tenant: null, occurredAt },
         orderingKey: null,
         publishedAt: Date.now(),
-      };
-      messages.push({ key: endpointId, value: JSON.stringify(task) });
+      });
     }
+    const now = new Date().toISOString();
+    const recorded = await deliveries.recordAndClaim(
+      batch.map(({ event }) => ({ ...event, receivedAt: now })),
+      batch.map((task) => ({
+        id: task.deliveryId,
+        eventId: task.event.id,
+        endpointId: task.endpointId,
+        claimedBy: 'bench-drain',
+        createdAt: now,
+      })),
+    );
+    const messages = batch.map((task) => ({
+      key: task.endpointId,
+      value: JSON.stringify({ ...task, acceptedAt: recorded.get(task.deliveryId)?.getTime() }),
+    }));
     await producer.send({ topic: stack.topics.deliveries, acks: -1, messages });
   }
   await producer.disconnect();
@@ -91,22 +120,32 @@ async function fillDeliveries(stack: BenchStack, endpointIds: string[], tasks: n
 
 type OnPath = PathProcess[];
 
-/** The floor process drains the topic; resolves with its rate (ready -> last delivery). */
+/**
+ * A floor process drains the topic (a consumer group and `webhook-id`s of its own, so the farm
+ * counts it apart); resolves with its rate (ready -> last delivery).
+ */
 async function floorLeg(
   print: (line: string) => void,
   stack: BenchStack,
   farm: ReceiverFarm,
-  endpointIds: string[],
-  tasks: number,
+  run: { endpointIds: string[]; tasks: number; inFlight: number },
   onPath: OnPath,
 ): Promise<number> {
+  const { endpointIds, tasks, inFlight } = run;
   const urls = JSON.stringify(Object.fromEntries(endpointIds.map((id, i) => [id, farm.urls[i]])));
-  const floor = await startFloor([stack.kafkaBrokers, stack.prefix, stack.databaseUrl, urls]);
+  const seen = (await farm.stats()).unique;
+  const floor = await startFloor([
+    stack.kafkaBrokers,
+    stack.prefix,
+    stack.databaseUrl,
+    urls,
+    String(inFlight),
+  ]);
   try {
     const cpu = new PathCpu([{ name: 'floor process', pids: [floor.pid] }, ...onPath]);
     const before = await cpu.sample();
     const ready = Date.now();
-    await waitFor('the floor drain', 600000, async () => (await farm.stats()).unique >= tasks, 100);
+    await waitFor('the floor drain', 600000, async () => (await farm.stats()).unique - seen >= tasks, 100);
     const seconds = (Date.now() - ready) / 1000;
     const after = await cpu.sample();
     await waitFor('the floor attempt records', 60000, async () => {
@@ -119,9 +158,10 @@ async function floorLeg(
       `SELECT duration_ms AS d FROM bench_floor_attempts`,
     );
     const attempt = summarize(durations.map((row) => row.d));
+    await stack.db.query(`TRUNCATE bench_floor_attempts`);
     const rate = tasks / seconds;
     print(
-      `  floor (the project's Kafka consumer, HMAC, undici with at most ${process.env.BENCH_FLOOR_IN_FLIGHT ?? 256} in flight, one INSERT per batch of attempts; no gateway code): ${rate.toFixed(0)} deliveries/s (${seconds.toFixed(1)} s); attempt p50 ${attempt.p50} ms, p99 ${attempt.p99} ms`,
+      `  floor (the project's Kafka consumer, HMAC, undici with at most ${inFlight} in flight, one INSERT per batch of attempts; no gateway code): ${rate.toFixed(0)} deliveries/s (${seconds.toFixed(1)} s); attempt p50 ${attempt.p50} ms, p99 ${attempt.p99} ms`,
     );
     print(`    CPU per delivery (and % of one core): ${PathCpu.report(before, after, tasks, seconds)}`);
     return rate;
@@ -130,7 +170,7 @@ async function floorLeg(
   }
 }
 
-/** The dispatcher drains the topic (after the floor: the farm then holds `tasks` already). */
+/** The dispatcher drains the topic (after the floors: the farm counts from what it holds then). */
 async function dispatcherLeg(
   print: (line: string) => void,
   stack: BenchStack,

@@ -12,16 +12,18 @@ import { deliveryTask, topicNames, type DeliveryTask } from '@gateway/schemas';
  * (Standard Webhooks: HMAC-SHA256 of `id.timestamp.body` with a key object made once), POSTed with
  * undici (one pooled agent, 64 connections per origin, as the dispatcher sends) and its attempt
  * recorded in PostgreSQL (node-postgres, one multi-row INSERT per batch of answers, a table with
- * the attempts' columns and no index) before the message is complete. At most 256 attempts are in
- * flight, as `machine-ceiling`'s undici leg sends. No endpoint lookup, queues, circuit breakers,
- * retries, metrics, tracing or logging. The `webhook-id` is `floor_<delivery id>`, so a receiver
- * farm shared with the dispatcher counts the floor's deliveries apart.
- * Argv: brokers, topic prefix, database URL, JSON map of endpoint id to URL. IPC: `ready` once the
- * consumer joined.
+ * the attempts' columns and no index) before the message is complete, with at most a given number
+ * of attempts in flight. No endpoint lookup, queues, circuit breakers, retries, metrics, tracing or
+ * logging. The `webhook-id` is `floor<bound>_<delivery id>`, so a receiver farm shared with the
+ * dispatcher and other floors counts each one's deliveries apart.
+ * Argv: brokers, topic prefix, database URL, JSON map of endpoint id to URL, the bound on attempts
+ * in flight. IPC: `ready` once the consumer joined.
  */
-const [brokers, prefix, databaseUrl, urlsJson] = process.argv.slice(2);
+const [brokers, prefix, databaseUrl, urlsJson, inFlightArg] = process.argv.slice(2);
 const urls = new Map(Object.entries(JSON.parse(urlsJson) as Record<string, string>));
-const MAX_IN_FLIGHT = Number(process.env.BENCH_FLOOR_IN_FLIGHT ?? 256);
+const MAX_IN_FLIGHT = Number(inFlightArg);
+/** This run's own consumer group and `webhook-id`s: several floors can read one topic in turn. */
+const RUN = `floor${MAX_IN_FLIGHT}`;
 
 interface Answered {
   message: TrackedMessage<DeliveryTask>;
@@ -49,7 +51,7 @@ async function main(): Promise<void> {
     kafka,
     producer,
     logger,
-    groupId: `${prefix}drain-floor`,
+    groupId: `${prefix}drain-${RUN}`,
     topic: topics.deliveries,
     contract: deliveryTask,
     accept: async (messages) => {
@@ -75,7 +77,7 @@ async function attempt(
   key: KeyObject,
   task: DeliveryTask,
 ): Promise<{ status: number; durationMs: number }> {
-  const id = `floor_${task.deliveryId}`;
+  const id = `${RUN}_${task.deliveryId}`;
   const timestamp = Math.floor(Date.now() / 1000);
   const body = JSON.stringify({
     type: task.event.type,

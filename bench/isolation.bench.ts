@@ -4,6 +4,7 @@ import type { DeliveryTask } from '@gateway/schemas';
 import { freePort, startService, waitFor } from '@gateway/testing';
 import { startBenchStack, type BenchStack } from './bench-stack';
 import {
+  deliveryTuning,
   machine,
   metricValue,
   p99Timeline,
@@ -43,6 +44,7 @@ export async function isolation(
   const failing = await startReceiverFarm(1, 'fail');
   const farms = [baselineFarm, healthyFarm, hanging, failing];
   const env = {
+    ...deliveryTuning(),
     ...stack.serviceEnv,
     DELIVERY_TIMEOUT_MS: '15000',
   };

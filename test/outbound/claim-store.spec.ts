@@ -163,4 +163,55 @@ describe('router claim: one delivery per event id and endpoint', () => {
       ],
     );
   });
+  it("finds a recorded attempt whatever accepted time its task carries, reading only that time's partitions", async () => {
+    const attempts = new AttemptsRepository(db);
+    const eventTime = new Date(event.receivedAt);
+    // Another day's partition of attempts, locked by another transaction: a look-up by id alone
+    // waits for it (it reads every partition); a look-up with the delivery's time never touches it.
+    const day = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10).replaceAll('-', '');
+    const locked = `attempts_p${day}`;
+    const holder = db.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    await holder.query(`LOCK TABLE ${locked} IN ACCESS EXCLUSIVE MODE`);
+    let outcome: 'answered' | 'waited on the locked partition' | undefined;
+    try {
+      const lookup = attempts
+        .recorded([
+          { deliveryId: 'dlv_attempt_same', attempt: 2, eventReceivedAt: eventTime },
+          { deliveryId: 'dlv_attempt_same', attempt: 7, eventReceivedAt: eventTime },
+        ])
+        .then((found) => {
+          outcome ??= 'answered';
+          return found;
+        });
+      while (!outcome) {
+        const [waiting] = await db.query<{ n: number }[]>(
+          `SELECT count(*)::int AS n FROM pg_locks WHERE relation = $1::regclass AND NOT granted`,
+          [locked],
+        );
+        if (waiting.n > 0) outcome ??= 'waited on the locked partition';
+        else await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      assert.equal(outcome, 'answered');
+      assert.deepEqual(
+        [...(await lookup)],
+        [['dlv_attempt_same#2', 'delivered']],
+        'attempt 7 was never made',
+      );
+    } finally {
+      await holder.rollbackTransaction();
+      await holder.release();
+    }
+    // Another day's time (a copy's, from an older router) or none: found by id alone.
+    const found = await attempts.recorded([
+      { deliveryId: 'dlv_attempt_other', attempt: 2, eventReceivedAt: new Date(dayLater) },
+      { deliveryId: 'dlv_attempt_none', attempt: 1, eventReceivedAt: null },
+      { deliveryId: 'dlv_attempt_none', attempt: 3 },
+    ]);
+    assert.deepEqual([...found].sort(), [
+      ['dlv_attempt_none#1', 'delivered'],
+      ['dlv_attempt_other#2', 'delivered'],
+    ]);
+  });
 });

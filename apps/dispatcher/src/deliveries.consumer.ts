@@ -24,6 +24,7 @@ import {
   LiveView,
   EndpointsRepository,
   recordAttempts,
+  type AttemptLookup,
   type AttemptRow,
   type DataSource,
   type EndpointTargetRow,
@@ -87,7 +88,7 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
       spacingMs: ATTEMPT_RECORD_SPACING_MS,
     });
     // Tasks that may be copies ask whether their attempt was already made: one statement per batch of them.
-    const attemptLookup = new AdaptiveBatcher((pairs: { deliveryId: string; attempt: number }[]) =>
+    const attemptLookup = new AdaptiveBatcher((pairs: AttemptLookup[]) =>
       recordedAttempts(this.dataSource, pairs),
     );
     // The opt-in budget (ADR 0010); without it nothing watches the event loop.
@@ -116,8 +117,14 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
             linger: true,
           }),
         disableEndpoint: (endpointId, reason) => this.endpointStatus.disable(endpointId, reason),
-        recordedAttempt: async (deliveryId, attempt) =>
-          (await attemptLookup.send({ deliveryId, attempt })).get(attemptKey(deliveryId, attempt)),
+        recordedAttempt: async (deliveryId, attempt, acceptedAt) =>
+          (
+            await attemptLookup.send({
+              deliveryId,
+              attempt,
+              eventReceivedAt: acceptedAt === undefined ? null : new Date(acceptedAt),
+            })
+          ).get(attemptKey(deliveryId, attempt)),
         setFailing: (endpointId, failing) => setEndpointFailing(this.dataSource, endpointId, failing),
         // A full ordered backlog pauses its partition (the consumer exists by the time a task arrives).
         pausePartition: (partition) => this.consumer?.pause(partition),

@@ -32,18 +32,20 @@ function job(deliveryId: string, attempt: number, timestamp: number): Job {
 function guard(recorded: Record<string, string>, ordered = false) {
   const at = { now: 100_000 };
   const asked: string[] = [];
+  const times: (number | undefined)[] = [];
   const copies = new CopyGuard(
     {
       endpoint: () => ({ ordered }) as EndpointTargetRow,
-      recordedAttempt: async (deliveryId) => {
+      recordedAttempt: async (deliveryId, _attempt, acceptedAt) => {
         asked.push(deliveryId);
+        times.push(acceptedAt);
         return recorded[deliveryId];
       },
     },
     writes,
     { now: () => at.now },
   );
-  return { copies, asked, at };
+  return { copies, asked, times, at };
 }
 
 const attempt = (): Promise<Finishing> => Promise.resolve({ ...finished('delivered'), attempted: true });
@@ -100,5 +102,13 @@ describe('CopyGuard', () => {
     assert.equal(await (await ordered.copies.run(job('dlv_r', 2, Date.now()), attempt)).done, 'delivered');
     assert.equal(await (await ordered.copies.run(job('dlv_d', 2, Date.now()), attempt)).done, 'duplicate');
     assert.deepEqual(ordered.asked, ['dlv_r', 'dlv_d']);
+  });
+  it('looks a possible copy up with its task’s accepted time, so the look-up reads that time’s partitions alone', async () => {
+    const { copies, times } = guard({});
+    const retry = job('dlv_time', 2, 0);
+    retry.value.acceptedAt = 86_400_000;
+    await copies.run(retry, attempt);
+    await copies.run(job('dlv_untimed', 2, 0), attempt);
+    assert.deepEqual(times, [86_400_000, undefined]);
   });
 });

@@ -56,10 +56,10 @@ export class CopyGuard {
    * consumer joined (Kafka re-sends what was not committed, after a restart or a rebalance).
    */
   private async unlessMadeBefore(job: Job, attempt: () => Promise<Finishing>): Promise<Finishing> {
-    const { deliveryId, attempt: number, endpointId } = job.value;
+    const { deliveryId, attempt: number, endpointId, acceptedAt } = job.value;
     const mayBeCopy = number > 1 || job.timestamp < this.joinedAt - REREAD_SLACK_MS;
     if (!mayBeCopy) return attempt();
-    const status = await this.writes.read(() => this.ports.recordedAttempt(deliveryId, number));
+    const status = await this.writes.read(() => this.ports.recordedAttempt(deliveryId, number, acceptedAt));
     return this.madeBefore(endpointId, status) ? finished('duplicate') : attempt();
   }
 

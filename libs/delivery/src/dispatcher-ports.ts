@@ -17,8 +17,15 @@ export interface DispatcherPorts {
   deadLetter(letter: DeadLetter, traceparent: string | undefined): Promise<void>;
   /** Disables the endpoint and cancels its pending retries (persistence's `disableEndpoint`). */
   disableEndpoint(endpointId: string, reason: string): Promise<void>;
-  /** When this attempt of the delivery was already recorded: the delivery's status now; else undefined. */
-  recordedAttempt(deliveryId: string, attempt: number): Promise<string | undefined>;
+  /**
+   * When this attempt of the delivery was already recorded: the delivery's status now; else
+   * undefined. `acceptedAt` (the task's, when it has one) lets the lookup read only its partitions.
+   */
+  recordedAttempt(
+    deliveryId: string,
+    attempt: number,
+    acceptedAt: number | undefined,
+  ): Promise<string | undefined>;
   setFailing(endpointId: string, failing: boolean): Promise<void>;
   /** Publishes an operational event (endpoint.disabled, endpoint.recovered, delivery.exhausted) to the events topic. */
   emitOperational(type: OperationalEventType, data: OperationalEventData): Promise<void>;

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { AttemptsRepository } from './attempts/attempts.repository';
+import { AttemptsRepository, type AttemptLookup } from './attempts/attempts.repository';
 import type { AttemptRow } from './attempts/attempts.record';
 import { DeliveriesRepository } from './deliveries/deliveries.repository';
 import { EndpointsRepository } from './endpoints/endpoints.repository';
@@ -17,7 +17,7 @@ export const recordAttempts = (dataSource: DataSource, attempts: AttemptRow[]): 
 /** Which of these (delivery, attempt) pairs already have an attempt recorded, by attemptKey. */
 export const recordedAttempts = (
   dataSource: DataSource,
-  pairs: { deliveryId: string; attempt: number }[],
+  pairs: AttemptLookup[],
 ): Promise<Map<string, string>> => new AttemptsRepository(dataSource).recorded(pairs);
 
 /** Marks a delivery cancelled (its endpoint was deleted or disabled). */

@@ -61,7 +61,7 @@ export {
 } from './deliveries/deliveries.record';
 export { DeliveriesRepository } from './deliveries/deliveries.repository';
 export { attemptRecord, attemptKey, type AttemptRecord, type AttemptRow } from './attempts/attempts.record';
-export { AttemptsRepository } from './attempts/attempts.repository';
+export { AttemptsRepository, type AttemptLookup } from './attempts/attempts.repository';
 export { recordAttempts, cancelDelivery, recordedAttempts, setEndpointFailing } from './dispatch-store';
 export {
   retryRecord,

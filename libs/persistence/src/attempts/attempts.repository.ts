@@ -10,6 +10,9 @@ const ATTEMPT_TEXT_MAX = 4096;
 const storable = (text: string | null): string | null =>
   text === null ? null : storableText(text, ATTEMPT_TEXT_MAX);
 
+/** A recorded attempt looked for: its delivery, its number, and its event's accepted time when known. */
+export type AttemptLookup = Pick<AttemptRecord, 'deliveryId' | 'attempt'> & { eventReceivedAt?: Date | null };
+
 /** The `attempts` table: the dispatcher records each attempt, the API lists them. */
 export class AttemptsRepository {
   constructor(private readonly db: Database) {}
@@ -113,19 +116,46 @@ export class AttemptsRepository {
 
   /**
    * Which of these (delivery, attempt) pairs already have an attempt recorded, with their delivery's
-   * status now (keyed by attemptKey), in one statement (a task Kafka or the scheduler sent twice is
-   * looked up here).
+   * status now (keyed by attemptKey): a task Kafka or the scheduler sent twice is looked up here.
+   * A pair with its event's accepted time (the task's, ADR 0032) is looked up in the partitions of
+   * that time alone: its delivery is there, and so is every attempt of it (an attempt takes its
+   * delivery's time). A pair without one, or whose delivery is not found at that time, is looked up
+   * by id alone, which reads one index of every partition retained. One statement each.
    */
-  async recorded(pairs: Pick<AttemptRecord, 'deliveryId' | 'attempt'>[]): Promise<Map<string, string>> {
+  async recorded(pairs: AttemptLookup[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    const timed = pairs.filter((pair) => pair.eventReceivedAt);
+    const untimed = pairs.filter((pair) => !pair.eventReceivedAt);
+    if (timed.length > 0) {
+      const times = timed.map((pair) => (pair.eventReceivedAt as Date).toISOString());
+      const rows = await this.db.query<{ deliveryId: string; attempt: number; status: string | null }[]>(
+        `SELECT w.delivery_id AS "deliveryId", w.attempt,
+                CASE WHEN d.id IS NULL THEN NULL WHEN a.attempt IS NULL THEN '' ELSE d.status END AS status
+           FROM unnest($1::text[], $2::int[], $3::timestamptz[]) AS w(delivery_id, attempt, received_at)
+           LEFT JOIN deliveries d
+             ON d.id = w.delivery_id AND d.created_at = w.received_at AND d.created_at = ANY($4::timestamptz[])
+           LEFT JOIN attempts a
+             ON a.delivery_id = w.delivery_id AND a.attempt = w.attempt AND a.event_received_at = w.received_at
+            AND a.event_received_at = ANY($4::timestamptz[])`,
+        [timed.map((pair) => pair.deliveryId), timed.map((pair) => pair.attempt), times, [...new Set(times)]],
+      );
+      for (const row of rows) {
+        // NULL: no delivery at that time, so no conclusion (looked up by id below); '': not recorded.
+        if (row.status === null) untimed.push({ deliveryId: row.deliveryId, attempt: row.attempt });
+        else if (row.status !== '') found.set(attemptKey(row.deliveryId, row.attempt), row.status);
+      }
+    }
+    if (untimed.length === 0) return found;
     const rows = await this.db.query<{ deliveryId: string; attempt: number; status: string }[]>(
       `SELECT a.delivery_id AS "deliveryId", a.attempt, d.status
          FROM attempts a
          JOIN unnest($1::text[], $2::int[]) AS wanted(delivery_id, attempt)
            ON a.delivery_id = wanted.delivery_id AND a.attempt = wanted.attempt
          JOIN deliveries d ON d.id = a.delivery_id`,
-      [pairs.map((pair) => pair.deliveryId), pairs.map((pair) => pair.attempt)],
+      [untimed.map((pair) => pair.deliveryId), untimed.map((pair) => pair.attempt)],
     );
-    return new Map(rows.map((row) => [attemptKey(row.deliveryId, row.attempt), row.status]));
+    for (const row of rows) found.set(attemptKey(row.deliveryId, row.attempt), row.status);
+    return found;
   }
 
   /** A delivery's attempts in order, after attempt number `afterAttempt`. */
