@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Agent, request } from 'undici';
 import {
   BatchingProducer,
@@ -19,7 +22,8 @@ import { payloadOfSize } from './support';
  * and POSTed with undici (one pooled agent, as the dispatcher sends) to the local receiver. No
  * routing, signing, PostgreSQL, metrics or tracing. Argv: brokers, topic prefix, receiver URL.
  * IPC: `ready` once the three consumers joined; `run` {label, rate, seconds} publishes at the rate
- * (1 KB events stamped with `sentAt`, in 10 ms ticks) and answers `published` with the count.
+ * (1 KB events stamped with `sentAt`, in 10 ms ticks) and answers `published` with the count;
+ * `serve` starts `serveEvents` and answers `serving` with its URL.
  */
 const [brokers, prefix, receiverUrl] = process.argv.slice(2);
 
@@ -87,12 +91,52 @@ async function main(): Promise<void> {
   await Promise.all(consumers.map((consumer) => consumer.joined));
   process.send?.({ kind: 'ready' });
   process.on('message', (message: { kind: string; label: string; rate: number; seconds: number }) => {
+    if (message.kind === 'serve')
+      void serveEvents(producer).then((url) => process.send?.({ kind: 'serving', url }));
     if (message.kind !== 'run') return;
     void publishAtRate(producer, message).then((published) =>
       process.send?.({ kind: 'published', published }),
     );
   });
   process.on('disconnect', () => process.exit(0));
+}
+
+/**
+ * The least an HTTP publishing front can do, for `api-publish`'s floor: `POST /v1/events` reads the
+ * body, parses it, produces the event to the events topic (the shared producer, with linger, acks
+ * from every in-sync replica) and answers 202 with its id once Kafka acknowledged it; 503 if not.
+ * No authorization, contract check, metrics or tracing. Resolves with the server's URL.
+ */
+async function serveEvents(producer: BatchingProducer): Promise<string> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const answer = (status: number, body: string) =>
+        res
+          .writeHead(status, {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+          })
+          .end(body);
+      try {
+        const { type, data } = JSON.parse(Buffer.concat(chunks).toString()) as Pick<
+          EventMessage,
+          'type' | 'data'
+        >;
+        const id = `evt_${randomUUID()}`;
+        producer.produce(eventMessage, [{ value: { type, id, data } }], { linger: true }).then(
+          () => answer(202, JSON.stringify({ id })),
+          () => answer(503, '{}'),
+        );
+      } catch {
+        answer(400, '{}');
+      }
+    });
+  });
+  server.keepAliveTimeout = 60000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
 /** POSTs the event as the receiver reads it (`data.sentAt`, a `webhook-id`); a failure is counted by the receiver's total. */

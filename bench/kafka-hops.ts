@@ -7,13 +7,21 @@ import { brokersOnPath, PathCpu, startReceiverFarm, summarize, type ReceiverFarm
 const fmt = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : '-');
 
 /** kafka-hops-process.ts, once its three consumers joined. */
-function startHops(brokers: string, prefix: string, receiverUrl: string): Promise<ChildProcess> {
+export function startHops(brokers: string, prefix: string, receiverUrl: string): Promise<ChildProcess> {
   const child = fork(path.join(__dirname, 'kafka-hops-process.js'), [brokers, prefix, receiverUrl], {
     stdio: 'inherit',
   });
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`kafka hops exited with ${code}`)));
     child.once('message', () => resolve(child));
+  });
+}
+
+/** The hops process's HTTP publishing front (`serveEvents`); resolves with its URL. */
+export function serveEvents(child: ChildProcess): Promise<string> {
+  return new Promise((resolve) => {
+    child.once('message', (reply: { url: string }) => resolve(reply.url));
+    child.send({ kind: 'serve' });
   });
 }
 
