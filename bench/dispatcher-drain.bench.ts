@@ -1,5 +1,3 @@
-import { fork, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { DeliveriesRepository } from '@gateway/persistence';
 import { deliveryIdFor } from '@gateway/routing';
@@ -13,6 +11,7 @@ import {
   brokersOnPath,
   databasePort,
   deliveryTuning,
+  forkReady,
   histogramQuantile,
   listenerPid,
   machine,
@@ -134,7 +133,7 @@ async function floorLeg(
   const { endpointIds, tasks, inFlight } = run;
   const urls = JSON.stringify(Object.fromEntries(endpointIds.map((id, i) => [id, farm.urls[i]])));
   const seen = (await farm.stats()).unique;
-  const floor = await startFloor([
+  const { child: floor } = await forkReady('drain-floor-process', [
     stack.kafkaBrokers,
     stack.prefix,
     stack.databaseUrl,
@@ -145,7 +144,16 @@ async function floorLeg(
     const cpu = new PathCpu([{ name: 'floor process', pids: [floor.pid] }, ...onPath]);
     const before = await cpu.sample();
     const ready = Date.now();
-    await waitFor('the floor drain', 600000, async () => (await farm.stats()).unique - seen >= tasks, 100);
+    await waitFor(
+      'the floor drain',
+      600000,
+      async () => {
+        // A floor that failed (its attempt records, say) ends the leg at once, not at the deadline.
+        if (floor.exitCode !== null) throw new Error(`drain-floor-process exited with ${floor.exitCode}`);
+        return (await farm.stats()).unique - seen >= tasks;
+      },
+      100,
+    );
     const seconds = (Date.now() - ready) / 1000;
     const after = await cpu.sample();
     await waitFor('the floor attempt records', 60000, async () => {
@@ -229,13 +237,4 @@ async function dispatcherLeg(
     ].join('\n'),
   );
   return rate;
-}
-
-/** drain-floor-process.ts, once its consumer joined. */
-function startFloor(args: string[]): Promise<ChildProcess> {
-  const child = fork(path.join(__dirname, 'drain-floor-process.js'), args, { stdio: 'inherit' });
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`drain floor exited with ${code}`)));
-    child.once('message', () => resolve(child));
-  });
 }

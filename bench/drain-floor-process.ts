@@ -114,7 +114,12 @@ class Recorder {
 
   add(answered: Answered): void {
     this.waiting.push(answered);
-    if (!this.writing) void this.flush();
+    // A failed write ends the process: the bench sees it exit instead of waiting for its drain.
+    if (!this.writing)
+      this.flush().catch((error: unknown) => {
+        process.stderr.write(`drain floor: attempt records failed: ${String(error)}\n`);
+        process.exit(1);
+      });
   }
 
   private async flush(): Promise<void> {

@@ -1,20 +1,20 @@
-import { fork, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { waitFor } from '@gateway/testing';
 import { startBenchStack } from './bench-stack';
-import { brokersOnPath, PathCpu, startReceiverFarm, summarize, type ReceiverFarm } from './support';
+import {
+  brokersOnPath,
+  forkReady,
+  PathCpu,
+  startReceiverFarm,
+  summarize,
+  type ReceiverFarm,
+} from './support';
 
 const fmt = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : '-');
 
 /** kafka-hops-process.ts, once its three consumers joined. */
-export function startHops(brokers: string, prefix: string, receiverUrl: string): Promise<ChildProcess> {
-  const child = fork(path.join(__dirname, 'kafka-hops-process.js'), [brokers, prefix, receiverUrl], {
-    stdio: 'inherit',
-  });
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`kafka hops exited with ${code}`)));
-    child.once('message', () => resolve(child));
-  });
+export async function startHops(brokers: string, prefix: string, receiverUrl: string): Promise<ChildProcess> {
+  return (await forkReady('kafka-hops-process', [brokers, prefix, receiverUrl])).child;
 }
 
 /** The hops process's HTTP publishing front (`serveEvents`); resolves with its URL. */

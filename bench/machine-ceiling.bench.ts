@@ -1,10 +1,8 @@
-import { fork } from 'node:child_process';
-import path from 'node:path';
 import { Agent, request } from 'undici';
 import { startBenchStack } from './bench-stack';
 import { startLoadProcess, type LoadProcess } from './ingress-throughput.bench';
 import { kafkaHopsLeg } from './kafka-hops';
-import { cpuSeconds, machine, startReceiverFarm, summarize, totalCpuSeconds } from './support';
+import { cpuSeconds, forkReady, machine, startReceiverFarm, summarize, totalCpuSeconds } from './support';
 
 const fmt = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : '-');
 
@@ -176,17 +174,10 @@ async function serverPhase(load: LoadProcess, phase: ServerPhase): Promise<strin
 }
 
 /** journal-writer-process.ts, ready to take requests. */
-function startJournalWriter(
+async function startJournalWriter(
   brokers: string,
   topic: string,
 ): Promise<{ url: URL; pid: number | undefined; stop(): void }> {
-  const child = fork(path.join(__dirname, 'journal-writer-process.js'), [brokers, topic], {
-    stdio: 'inherit',
-  });
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`journal writer exited with ${code}`)));
-    child.once('message', (message: { url: string }) =>
-      resolve({ url: new URL(message.url), pid: child.pid, stop: () => child.kill() }),
-    );
-  });
+  const { child, ready } = await forkReady<{ url: string }>('journal-writer-process', [brokers, topic]);
+  return { url: new URL(ready.url), pid: child.pid, stop: () => child.kill() };
 }

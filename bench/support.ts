@@ -5,6 +5,21 @@ import type { Consumer, Kafka } from 'kafkajs';
 import type { DeliveryTask, JsonValue } from '@gateway/schemas';
 import { waitFor } from '@gateway/testing';
 
+/**
+ * A bench process of its own (`<script>.js` beside this file), once its first IPC message (its
+ * "ready") arrived; resolves with the process and that message. Exiting before then rejects.
+ */
+export function forkReady<M = unknown>(
+  script: string,
+  args: string[],
+): Promise<{ child: ChildProcess; ready: M }> {
+  const child = fork(path.join(__dirname, `${script}.js`), args, { stdio: 'inherit' });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+    child.once('message', (ready: M) => resolve({ child, ready }));
+  });
+}
+
 /** The machine a figure was measured on (printed with every benchmark). */
 export function machine(): string {
   const cpu = cpus();
