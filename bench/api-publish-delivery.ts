@@ -14,6 +14,7 @@ import {
   stopBench,
   summarize,
   type ReceiverFarm,
+  warmupSeconds,
 } from './support';
 
 /** Waits (bounded) until the receiver holds `expected` unique events; its count then, and the wait in ms. */
@@ -56,7 +57,7 @@ export async function publishWithDelivery(
     for (const name of ['api', 'router', 'dispatcher', 'scheduler'] as const)
       services.push(await startService(name, await freePort(), env, stack.logDir));
     const api = services[0];
-    const warm = await publishRound(api.url, token, concurrency, 3);
+    const warm = await publishRound(api.url, token, concurrency, warmupSeconds());
     const [warmDelivered] = await drained(farm, warm.accepted, drainSeconds * 1000);
     const cpu = new PathCpu([
       ...['api', 'router', 'dispatcher', 'scheduler'].map((name, i) => ({
@@ -112,7 +113,7 @@ async function publishFloor(seconds: number, concurrency: number, drainSeconds: 
   try {
     child = await startHops(stack.kafkaBrokers, stack.prefix, farm.urls[0]);
     const url = await serveEvents(child);
-    const warm = await publishRound(url, 'none', concurrency, 3);
+    const warm = await publishRound(url, 'none', concurrency, warmupSeconds());
     const [warmDelivered] = await drained(farm, warm.accepted, drainSeconds * 1000);
     const cpu = new PathCpu([
       { name: 'floor process (HTTP front, producer, 3 consumers, undici)', pids: [child.pid] },

@@ -15,6 +15,7 @@ import { AddConsoleTables1764212100030 } from './migrations/1764212100030-AddCon
 import { PartitionEventTables1764213180000 } from './migrations/1764213180000-PartitionEventTables';
 import { AddTenantRetentionDays1764213240000 } from './migrations/1764213240000-AddTenantRetentionDays';
 import { RecordAndClaimFunction1764213300000 } from './migrations/1764213300000-RecordAndClaimFunction';
+import { ClaimReadsByIndex1764213360000 } from './migrations/1764213360000-ClaimReadsByIndex';
 
 // json and jsonb columns keep numbers a double cannot hold exact (event data, stored tasks), as the
 // Kafka consumers do; they are written back with stringifyJson.
@@ -36,6 +37,7 @@ export const migrations = [
   PartitionEventTables1764213180000,
   AddTenantRetentionDays1764213240000,
   RecordAndClaimFunction1764213300000,
+  ClaimReadsByIndex1764213360000,
 ];
 
 /** Server-side limits of every statement on a connection (PostgreSQL settings, set when it opens). */
