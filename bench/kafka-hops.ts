@@ -8,6 +8,7 @@ import {
   startReceiverFarm,
   summarize,
   type ReceiverFarm,
+  warmupSeconds,
 } from './support';
 
 const fmt = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : '-');
@@ -70,7 +71,9 @@ export async function kafkaHopsLeg(
   let child: ChildProcess | undefined;
   try {
     child = await startHops(stack.kafkaBrokers, stack.prefix, farm.urls[0]);
-    let expected = await publish(child, 'warmup', rates[0], Math.min(5, seconds));
+    // At 1,000/s at least: a fresh broker's JVM costs about twice its steady CPU per event until its
+    // hot paths are compiled, which takes more events than 5 s at 250/s gave (ADR 0015).
+    let expected = await publish(child, 'warmup', Math.max(1000, rates[0]), warmupSeconds());
     await received(farm, expected);
     const cpu = new PathCpu([
       { name: 'hops process (producer, 3 consumers, undici)', pids: [child.pid] },

@@ -215,7 +215,7 @@ describe('router claim: one delivery per event id and endpoint', () => {
     ]);
   });
 
-  it('reads the event tables by index only, whatever their statistics say', async () => {
+  it('reads the event tables by index only, whatever their statistics say, with a plan kept per connection', async () => {
     // The claim's statements are planned once per connection and kept. A plan made while today's
     // partition held a page of rows scanned it whole on every later call: at 2,000 events/s a
     // minute after midnight, every claim read each row recorded that day.
@@ -253,6 +253,15 @@ describe('router claim: one delivery per event id and endpoint', () => {
           WHERE relname ~ '^(events|deliveries)_' AND seq_scan > 0 ORDER BY relname`,
       )) as { relname: string; seq_scan: number }[];
       assert.deepEqual(scanned, [], 'no partition read whole');
+      // Planned once per connection: planning it again on each call read every partition's
+      // catalog entries, 0.9 ms a call with 30 days retained.
+      const [settings] = (await runner.query(
+        `SELECT proconfig FROM pg_proc WHERE proname = 'record_and_claim'`,
+      )) as { proconfig: string[] }[];
+      assert.deepEqual(settings.proconfig.sort(), [
+        'enable_seqscan=off',
+        'plan_cache_mode=force_generic_plan',
+      ]);
     } finally {
       await runner.rollbackTransaction();
       await runner.release();
