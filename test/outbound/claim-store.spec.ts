@@ -114,6 +114,63 @@ describe('router claim: one delivery per event id and endpoint', () => {
     assert.deepEqual(counted, { events: 1, deliveries: 1 });
   });
 
+  it("marks routed without waiting on a delivery another transaction holds, whose first attempt's record marks it", async () => {
+    const at = new Date(event.receivedAt);
+    for (const n of [1, 2]) await claim(`dlv_mark_${n}`, `events:4:${n}`);
+    // The dispatcher recording dlv_mark_1's first attempt holds its row: a mark that waited for it
+    // while holding dlv_mark_2, as an attempt batch waited for dlv_mark_2 holding dlv_mark_1, was a
+    // deadlock (found after PostgreSQL's one-second check, one of them failed).
+    const holder = db.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    await holder.query(`SELECT 1 FROM deliveries WHERE id = 'dlv_mark_1' FOR UPDATE`);
+    let outcome: 'answered' | 'waited on the held delivery' | undefined;
+    try {
+      const mark = new DeliveriesRepository(db)
+        .markRouted([1, 2].map((n) => ({ id: `dlv_mark_${n}`, createdAt: at })))
+        .then(() => (outcome ??= 'answered'));
+      while (!outcome) {
+        const [waiting] = await db.query<{ n: number }[]>(
+          `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'transactionid' AND NOT granted`,
+        );
+        if (waiting.n > 0) outcome ??= 'waited on the held delivery';
+        else await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      assert.equal(outcome, 'answered');
+      await mark;
+    } finally {
+      await holder.rollbackTransaction();
+      await holder.release();
+    }
+    const routed = async () =>
+      (
+        await db.query<{ id: string }[]>(
+          `SELECT id FROM deliveries WHERE id LIKE 'dlv_mark_%' AND routed_at IS NOT NULL ORDER BY id`,
+        )
+      ).map((row) => row.id);
+    assert.deepEqual(await routed(), ['dlv_mark_2'], 'the held one left to its holder');
+    await new AttemptsRepository(db).record([
+      {
+        deliveryId: 'dlv_mark_1',
+        attempt: 1,
+        startedAt: new Date(),
+        durationMs: 2,
+        statusCode: 200,
+        error: null,
+        responseBody: null,
+        status: 'delivered',
+        nextAttemptAt: null,
+        eventReceivedAt: at,
+      },
+    ]);
+    assert.deepEqual(await routed(), ['dlv_mark_1', 'dlv_mark_2'], 'its first attempt marked it');
+    assert.deepEqual(
+      [...(await claim('dlv_mark_1', 'events:4:1')).keys()],
+      [],
+      'routed: never claimed again',
+    );
+  });
+
   it('lets any message claim a delivery recorded without a claimant (rows from before the column), and keeps the first', async () => {
     await db.query(`INSERT INTO deliveries (id, event_id, endpoint_id) VALUES ('dlv_claim_2', $1, $2)`, [
       event.id,

@@ -19,7 +19,8 @@ export class AttemptsRepository {
 
   /**
    * Records a batch of attempts and moves their deliveries' status (an older attempt never
-   * overwrites a newer one). An attempt is keyed by its event's accepted time from the task (ADR
+   * overwrites a newer one), marking them routed if the router's mark has not (an attempt's task
+   * was acknowledged by Kafka; the mark leaves a delivery this statement holds to it). An attempt is keyed by its event's accepted time from the task (ADR
    * 0028), which is its delivery's: one statement (one round trip, atomic) does both in the
    * partitions of those times only, planned for them alone (ADR 0032). What it does not find there
    * (a task without the time, sent before tasks carried it, or with another time than its
@@ -51,7 +52,7 @@ export class AttemptsRepository {
            ON CONFLICT (delivery_id, attempt, event_received_at) DO NOTHING
          ), moved AS (
            UPDATE deliveries d SET status = f.status, attempts = GREATEST(d.attempts, f.attempt), updated_at = now(),
-                  next_attempt_at = f.next_attempt_at
+                  next_attempt_at = f.next_attempt_at, routed_at = COALESCE(d.routed_at, now())
              FROM found f
             WHERE d.id = f.delivery_id AND d.created_at = f.event_received_at AND d.attempts <= f.attempt
               AND d.created_at = ANY($11::timestamptz[])
@@ -97,7 +98,7 @@ export class AttemptsRepository {
            ON CONFLICT (delivery_id, attempt, event_received_at) DO NOTHING
          )
          UPDATE deliveries d SET status = u.status, attempts = GREATEST(d.attempts, u.attempt), updated_at = now(),
-                next_attempt_at = u.next_attempt_at
+                next_attempt_at = u.next_attempt_at, routed_at = COALESCE(d.routed_at, now())
            FROM u
           WHERE d.id = u.delivery_id AND d.created_at = u.received_at AND d.attempts <= u.attempt`,
       [

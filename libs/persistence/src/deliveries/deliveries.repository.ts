@@ -102,12 +102,20 @@ export class DeliveriesRepository {
   /**
    * Marks deliveries whose tasks Kafka acknowledged. Each with its accepted time as recorded: the
    * statement reads only the partitions of those times, not one index of every day retained.
+   *
+   * A delivery another transaction holds is left to it: mostly the dispatcher recording the task's
+   * first attempt, which marks it too (`AttemptsRepository.record`). So the mark never waits on a
+   * row: a mark and an attempt batch that held the same two deliveries in the other order waited on
+   * each other until PostgreSQL's deadlock check (a second) failed one of them.
    */
   async markRouted(marks: { id: string; createdAt: Date }[]): Promise<void> {
     if (marks.length === 0) return;
     await this.db.query(
-      `UPDATE deliveries SET routed_at = now()
-        WHERE id = ANY($1::text[]) AND created_at = ANY($2::timestamptz[])`,
+      `UPDATE deliveries d SET routed_at = now()
+         FROM (SELECT id, created_at FROM deliveries
+                WHERE id = ANY($1::text[]) AND created_at = ANY($2::timestamptz[]) AND routed_at IS NULL
+                FOR UPDATE SKIP LOCKED) AS free
+        WHERE d.id = free.id AND d.created_at = free.created_at AND d.created_at = ANY($2::timestamptz[])`,
       [marks.map((mark) => mark.id), [...new Set(marks.map((mark) => mark.createdAt.toISOString()))]],
     );
   }
