@@ -118,7 +118,8 @@ export async function outboundEndToEnd(
     };
     // Warm-up, not measured: connections, consumer fetches and the JIT settle first. 15 s: after 5 s,
     // the first 4-6 s of the measured phase still had p99s of 240-670 ms at 1,000/s. At the rate, but
-    // at least 1,000 deliveries/s: at 250/s, 15 s left the broker's JVM at about twice its steady CPU
+    // at least 1,000 deliveries/s: a fresh broker's JVM compiles its hot paths over tens of thousands
+    // of requests, and after 5 s at 250/s the hops leg's broker still cost about twice its steady CPU
     // per event (ADR 0015).
     const warmPerTick = Math.max(perTick, Math.ceil(10 / perEvent));
     const warmups = warmPerTick * Math.round((warmupSeconds * 1000) / tickMs);

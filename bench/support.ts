@@ -20,14 +20,14 @@ export function forkReady<M = unknown>(
   });
 }
 
-/** The machine a figure was measured on (printed with every benchmark). */
 /**
  * Seconds of unmeasured load before a measured leg (BENCH_WARMUP_SECONDS, default 15). A fresh
  * broker's JVM compiles its produce and fetch paths during its first seconds under load, and costs
- * several times its steady CPU per event until then; a production broker runs warm (ADR 0015).
+ * about twice its steady CPU per event until then; a production broker runs warm (ADR 0015).
  */
 export const warmupSeconds = (): number => Number(process.env.BENCH_WARMUP_SECONDS ?? 15);
 
+/** The machine a figure was measured on (printed with every benchmark). */
 export function machine(): string {
   const cpu = cpus();
   return `${cpu.length} x ${cpu[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, load avg ${loadavg()

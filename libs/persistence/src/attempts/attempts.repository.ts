@@ -20,12 +20,12 @@ export class AttemptsRepository {
   /**
    * Records a batch of attempts and moves their deliveries' status (an older attempt never
    * overwrites a newer one), marking them routed if the router's mark has not (an attempt's task
-   * was acknowledged by Kafka; the mark leaves a delivery this statement holds to it). An attempt is keyed by its event's accepted time from the task (ADR
-   * 0028), which is its delivery's: one statement (one round trip, atomic) does both in the
-   * partitions of those times only, planned for them alone (ADR 0032). What it does not find there
-   * (a task without the time, sent before tasks carried it, or with another time than its
-   * delivery's) is recorded after, by a statement that looks the delivery up by id, which plans
-   * and reads every partition retained.
+   * was acknowledged by Kafka; the mark leaves a delivery this statement holds to it). An attempt
+   * is keyed by its event's accepted time from the task (ADR 0028), which is its delivery's: one
+   * statement (one round trip, atomic) does both in the partitions of those times only, planned
+   * for them alone (ADR 0032). What it does not find there (a task without the time, sent before
+   * tasks carried it, or with another time than its delivery's) is recorded after, by a statement
+   * that looks the delivery up by id, which plans and reads every partition retained.
    */
   async record(attempts: AttemptRow[]): Promise<void> {
     if (attempts.length === 0) return;

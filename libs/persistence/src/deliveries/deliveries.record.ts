@@ -15,7 +15,10 @@ export const deliveryRecord = z.object({
   updatedAt: z.date(),
   /** When the dispatcher retries an ordered endpoint's head in place. */
   nextAttemptAt: z.date().nullable(),
-  /** Set once Kafka acknowledged the delivery's task: by the router's mark, or by its first attempt's record (ADR 0009, 0032). */
+  /**
+   * Set once Kafka acknowledged the delivery's task: by the router's mark, or by the record of its
+   * first attempt (ADR 0009, 0032).
+   */
   routedAt: z.date().nullable(),
   /** The Kafka messages (`topic:partition:offset`, newline-separated) that claimed it before it was routed. */
   claimedBy: z.string().nullable(),
