@@ -121,7 +121,8 @@ export async function outboundEndToEnd(
     // at least 1,000 deliveries/s: a fresh broker's JVM compiles its hot paths over tens of thousands
     // of requests, and after 5 s at 250/s the hops leg's broker still cost about twice its steady CPU
     // per event (ADR 0015).
-    const warmPerTick = Math.max(perTick, Math.ceil(10 / perEvent));
+    const warmDeliveriesPerSecond = 1000;
+    const warmPerTick = Math.max(perTick, Math.ceil((warmDeliveriesPerSecond * tickMs) / 1000 / perEvent));
     const warmups = warmPerTick * Math.round((warmupSeconds * 1000) / tickMs);
     await publishAtRate('bench.warmup', warmups, warmPerTick);
     await waitFor(
