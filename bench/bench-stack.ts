@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Kafka } from 'kafkajs';
-import { createKafka, defaultTopicSpecs, ensureTopics } from '@gateway/kafka';
+import { createKafka, defaultTopicSpecs, ensureTopics, type KafkaSettings } from '@gateway/kafka';
 import { createLogger } from '@gateway/observability';
 import { createDataSource, type DataSource } from '@gateway/persistence';
 import { topicNames, type TopicNames } from '@gateway/schemas';
@@ -98,7 +98,7 @@ async function prepare(servers: {
   await db.initialize();
   const prefix = `bench${Date.now().toString(36)}.`;
   const topics = topicNames(prefix);
-  const kafka = createKafka({
+  const kafkaSettings: KafkaSettings = {
     brokers: serviceKafkaEnv.KAFKA_BROKERS.split(','),
     clientId: 'bench',
     logger: createLogger('bench', 'error'),
@@ -106,8 +106,9 @@ async function prepare(servers: {
       ssl: { caFile: cluster.caFile },
       sasl: { mechanism: cluster.mechanism, username: cluster.username, password: cluster.password },
     }),
-  });
-  const replication = await ensureTopics(kafka, defaultTopicSpecs(topics, servers.partitions));
+  };
+  const kafka = createKafka(kafkaSettings);
+  const replication = await ensureTopics(kafkaSettings, defaultTopicSpecs(topics, servers.partitions));
   const kafkaLayout =
     `${cluster ? `${servers.nodes}-node Kafka cluster, services over SASL_SSL (SCRAM-SHA-512)` : `${kafkaBrokers.split(',').length} Kafka broker(s), PLAINTEXT`}; ` +
     `topics RF ${replication.replicationFactor}, min ISR ${replication.minInsyncReplicas}`;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { kafkaConfig, kafkaRules, loadConfig } from '@gateway/config';
-import { createKafka, defaultTopicSpecs, ensureTopics, kafkaSettings } from '@gateway/kafka';
+import { defaultTopicSpecs, ensureTopics, kafkaSettings } from '@gateway/kafka';
 import { createLogger } from '@gateway/observability';
 import { topicNames } from '@gateway/schemas';
 
@@ -19,9 +19,8 @@ async function main(): Promise<void> {
       })
       .superRefine(kafkaRules),
   );
-  const kafka = createKafka(kafkaSettings(config, 'gateway-provision', createLogger('provision', 'warn')));
   const ensured = await ensureTopics(
-    kafka,
+    kafkaSettings(config, 'gateway-provision', createLogger('provision', 'warn')),
     defaultTopicSpecs(topicNames(config.KAFKA_TOPIC_PREFIX), config.TOPIC_PARTITIONS),
     {
       replicationFactor: config.KAFKA_REPLICATION_FACTOR,

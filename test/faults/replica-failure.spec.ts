@@ -1,5 +1,4 @@
 import { after, before, describe, it } from 'node:test';
-import { createKafka } from '@gateway/kafka';
 import { createLogger } from '@gateway/observability';
 import { judgeLoad, runLoad, startLoadStack, assertNoLoss, type LoadStack } from '../support/fault-load';
 import { testInfra } from '../support/gateway';
@@ -15,13 +14,12 @@ describe('replica failure under load', () => {
   let stack: LoadStack;
 
   before(async () => {
-    const kafka = createKafka({
-      brokers: testInfra().kafkaBrokers.split(','),
-      clientId: 'test',
-      logger: createLogger('test', 'error'),
-    });
     stack = await startLoadStack({
-      kafka,
+      kafka: {
+        brokers: testInfra().kafkaBrokers.split(','),
+        clientId: 'test',
+        logger: createLogger('test', 'error'),
+      },
       kafkaEnv: { KAFKA_BROKERS: testInfra().kafkaBrokers },
       replicas: 2,
     });

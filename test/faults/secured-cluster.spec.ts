@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ConfigResourceTypes, type Admin } from 'kafkajs';
-import { createKafka, type Kafka } from '@gateway/kafka';
+import { brokerTopicCheck, createKafka, type KafkaSettings } from '@gateway/kafka';
 import { createLogger } from '@gateway/observability';
 import { topicNames } from '@gateway/schemas';
 import { judgeLoad, runLoad, startLoadStack, assertNoLoss, type LoadStack } from '../support/fault-load';
@@ -30,20 +30,20 @@ async function failedTries(service: RunningService): Promise<number> {
 describe('on a secured, replicated Kafka cluster', () => {
   const dir = path.join(repoRoot, 'tmp', 'secured-cluster');
   let cluster: KafkaCluster;
-  let kafka: Kafka;
+  let kafka: KafkaSettings;
   let admin: Admin;
   const prefix = 'secured.';
 
   before(async () => {
     cluster = await startKafkaCluster({ dir, fresh: true });
-    kafka = createKafka({
+    kafka = {
       brokers: cluster.brokers.split(','),
       clientId: 'test',
       logger: createLogger('test', 'error'),
       ssl: { caFile: cluster.caFile },
       sasl: { mechanism: cluster.mechanism, username: cluster.username, password: cluster.password },
-    });
-    admin = kafka.admin();
+    };
+    admin = createKafka(kafka).admin();
     await admin.connect();
   });
 
@@ -74,6 +74,14 @@ describe('on a secured, replicated Kafka cluster', () => {
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /replication factor 3, min\.insync\.replicas 2/);
     const names = Object.values(topicNames(prefix));
+    // It returned once every broker serves them: each one, asked alone and once, knows them all.
+    const brokers = brokerTopicCheck({ ...kafka, retries: 0 });
+    try {
+      for (const address of cluster.brokers.split(','))
+        assert.equal(await brokers.check(address, names), true, address);
+    } finally {
+      await brokers.close();
+    }
     const metadata = await admin.fetchTopicMetadata({ topics: names });
     for (const topic of metadata.topics) {
       for (const partition of topic.partitions)

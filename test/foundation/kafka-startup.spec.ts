@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { createKafka, defaultTopicSpecs, ensureTopics } from '@gateway/kafka';
+import { defaultTopicSpecs, ensureTopics } from '@gateway/kafka';
 import { createLogger } from '@gateway/observability';
 import { topicNames } from '@gateway/schemas';
 import { freshDatabase, logDir, testInfra } from '../support/gateway';
@@ -63,12 +63,12 @@ describe('a service started before its Kafka is usable', () => {
       kafkaPort,
       only: { kafka: true, postgres: false },
     });
-    const kafka = createKafka({
+    const settings = {
       brokers: [`127.0.0.1:${kafkaPort}`],
       clientId: 'test',
       logger: createLogger('test', 'error'),
-    });
-    await ensureTopics(kafka, defaultTopicSpecs(topicNames('webhooks.'), 2));
+    };
+    await ensureTopics(settings, defaultTopicSpecs(topicNames('webhooks.'), 2));
     await waitFor(
       'ready once Kafka is there',
       90000,
@@ -106,12 +106,12 @@ describe('a service started before its Kafka is usable', () => {
       );
     });
     assert.match(state.body.error?.kafka?.message ?? '', /npm run topics/);
-    const kafka = createKafka({
+    const settings = {
       brokers: testInfra().kafkaBrokers.split(','),
       clientId: 'test',
       logger: createLogger('test', 'error'),
-    });
-    await ensureTopics(kafka, defaultTopicSpecs(topicNames(prefix), 2));
+    };
+    await ensureTopics(settings, defaultTopicSpecs(topicNames(prefix), 2));
     await waitFor(
       'ready once the topics exist',
       90000,
@@ -122,14 +122,14 @@ describe('a service started before its Kafka is usable', () => {
 
   it('with KAFKA_TOPIC_CHECK=warn starts anyway and logs the missing topics', async () => {
     const prefix = `warned${Date.now()}.`;
-    const kafka = createKafka({
+    const settings = {
       brokers: testInfra().kafkaBrokers.split(','),
       clientId: 'test',
       logger: createLogger('test', 'error'),
-    });
+    };
     // One topic left out: the invalid-messages topic, which the router only writes to.
     await ensureTopics(
-      kafka,
+      settings,
       defaultTopicSpecs(topicNames(prefix), 2).filter((spec) => !spec.topic.endsWith('invalid')),
     );
     const service = spawnService(

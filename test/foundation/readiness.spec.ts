@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createKafka, defaultTopicSpecs, ensureTopics } from '@gateway/kafka';
+import { defaultTopicSpecs, ensureTopics } from '@gateway/kafka';
 import { createDataSource, runMigrations } from '@gateway/persistence';
 import { createLogger } from '@gateway/observability';
 import { topicNames } from '@gateway/schemas';
@@ -27,12 +27,12 @@ describe('readiness follows Kafka and PostgreSQL', () => {
     await dataSource.initialize();
     await runMigrations(dataSource);
     await dataSource.destroy();
-    const kafka = createKafka({
+    const settings = {
       brokers: [infra.kafkaBrokers],
       clientId: 'test',
       logger: createLogger('test', 'error'),
-    });
-    await ensureTopics(kafka, defaultTopicSpecs(topicNames('webhooks.'), 2));
+    };
+    await ensureTopics(settings, defaultTopicSpecs(topicNames('webhooks.'), 2));
     router = await startService(
       'router',
       await freePort(),

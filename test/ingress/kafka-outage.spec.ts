@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createKafka, defaultTopicSpecs, ensureTopics } from '@gateway/kafka';
+import { defaultTopicSpecs, ensureTopics } from '@gateway/kafka';
 import { createLogger } from '@gateway/observability';
 import { topicNames, type InboundMessage } from '@gateway/schemas';
 import { generateSecret, signPayload } from '@gateway/signing';
@@ -36,12 +36,12 @@ describe('ingress: Kafka outage', () => {
     const prefix = 'outage.';
     const topics = topicNames(prefix);
     inboundTopic = topics.inbound;
-    const kafka = createKafka({
+    const settings = {
       brokers: [infra.kafkaBrokers],
       clientId: 'test',
       logger: createLogger('test', 'error'),
-    });
-    await ensureTopics(kafka, defaultTopicSpecs(topics, 2));
+    };
+    await ensureTopics(settings, defaultTopicSpecs(topics, 2));
     const databaseUrl = await freshDatabase();
     const db = await useTestDatabase(databaseUrl);
     sourceId = await insertSource(db, { provider: 'standard-webhooks', secrets: [secret] });

@@ -32,12 +32,13 @@ describe('provider vectors through POST /in/:sourceId', () => {
 
   before(async () => {
     const logger = createLogger('test', 'error');
-    const kafka = createKafka({
+    const settings = {
       brokers: testInfra().kafkaBrokers.split(','),
       clientId: 'test-vectors',
       logger,
-    });
-    await ensureTopics(kafka, [{ topic: topicNames(prefix).inboundJournal, numPartitions: 2 }]);
+    };
+    await ensureTopics(settings, [{ topic: topicNames(prefix).inboundJournal, numPartitions: 2 }]);
+    const kafka = createKafka(settings);
     producer = new BatchingProducer(kafka, topicNames(prefix), { lingerMs: 1 });
     await producer.connect();
     const acceptor = new InboundAcceptor(

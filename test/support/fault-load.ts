@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { Kafka } from 'kafkajs';
-import { defaultTopicSpecs, ensureTopics } from '@gateway/kafka';
+import { defaultTopicSpecs, ensureTopics, type KafkaSettings } from '@gateway/kafka';
 import { topicNames, type TopicNames } from '@gateway/schemas';
 import { generateSecret, signPayload } from '@gateway/signing';
 import { insertSource } from './ingress';
@@ -35,7 +34,8 @@ const FAIL_FIRST_EVERY = 25;
 const markOf = (body: string): string | undefined => /"mark":"([^"]+)"/.exec(body)?.[1];
 
 export async function startLoadStack(options: {
-  kafka: Kafka;
+  /** How the test reaches the cluster, to create the stack's topics. */
+  kafka: KafkaSettings;
   kafkaEnv: Record<string, string>;
   replicas: number;
 }): Promise<LoadStack> {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, Partitioners, type Consumer, type Producer } from 'kafkajs';
-import { createKafka, defaultTopicSpecs, ensureTopics } from '@gateway/kafka';
+import { defaultTopicSpecs, ensureTopics } from '@gateway/kafka';
 import { parseKeyList, SecretBox } from '@gateway/encryption';
 import { createDataSource, runMigrations } from '@gateway/persistence';
 import { createLogger } from '@gateway/observability';
@@ -32,12 +32,12 @@ export const logDir = path.join(repoRoot, 'tmp', 'test-logs');
 export async function freshTopics(partitions = 4): Promise<{ prefix: string; topics: TopicNames }> {
   const prefix = `t${randomUUID().slice(0, 8)}.`;
   const topics = topicNames(prefix);
-  const kafka = createKafka({
+  const settings = {
     brokers: testInfra().kafkaBrokers.split(','),
     clientId: 'test-provision',
     logger: createLogger('test', 'error'),
-  });
-  await ensureTopics(kafka, defaultTopicSpecs(topics, partitions));
+  };
+  await ensureTopics(settings, defaultTopicSpecs(topics, partitions));
   return { prefix, topics };
 }
 

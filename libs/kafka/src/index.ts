@@ -22,6 +22,7 @@ export {
   defaultTopicSpecs,
   topicRetention,
 } from './topics';
+export { brokerTopicCheck } from './topic-propagation';
 export {
   startValidatingConsumer,
   newestTimestamp,

@@ -1,5 +1,7 @@
-import { ConfigResourceTypes, type Admin, type Kafka } from 'kafkajs';
+import { ConfigResourceTypes, type Admin } from 'kafkajs';
 import type { TopicNames } from '@gateway/schemas';
+import { createKafka, type KafkaSettings } from './kafka-client';
+import { awaitTopicsOnEveryBroker, brokerTopicCheck } from './topic-propagation';
 
 export interface TopicSpec {
   topic: string;
@@ -71,14 +73,18 @@ export interface EnsuredTopics {
   capped: boolean;
 }
 
-/** Creates missing topics (idempotent) with the replication asked for (by default KAFKA_REPLICATION_FACTOR's), and waits for their leaders. */
+/**
+ * Creates missing topics (idempotent) with the replication asked for (by default
+ * KAFKA_REPLICATION_FACTOR's), and returns once every broker serves each topic with its leaders.
+ */
 export async function ensureTopics(
-  kafka: Kafka,
+  settings: KafkaSettings,
   specs: TopicSpec[],
   wanted: Replication = { replicationFactor: 3 },
 ): Promise<EnsuredTopics> {
-  const admin = kafka.admin();
+  const admin = createKafka(settings).admin();
   await admin.connect();
+  const brokerCheck = brokerTopicCheck(settings);
   try {
     const { brokers } = await admin.describeCluster();
     const replication = effectiveReplication(wanted, brokers.length);
@@ -86,7 +92,8 @@ export async function ensureTopics(
     const missing = specs.filter((spec) => !existing.has(spec.topic));
     if (missing.length > 0) {
       await admin.createTopics({
-        waitForLeaders: true,
+        // KafkaJS's own wait asks one broker, and gives up if that one has not heard of them yet.
+        waitForLeaders: false,
         topics: missing.map((spec) => ({
           ...spec,
           replicationFactor: replication.replicationFactor,
@@ -97,8 +104,14 @@ export async function ensureTopics(
         })),
       });
     }
+    await awaitTopicsOnEveryBroker(
+      brokers.map((broker) => `${broker.host}:${broker.port}`),
+      specs.map((spec) => spec.topic),
+      brokerCheck.check,
+    );
     return { created: missing.map((spec) => spec.topic), ...replication };
   } finally {
+    await brokerCheck.close();
     await admin.disconnect();
   }
 }
