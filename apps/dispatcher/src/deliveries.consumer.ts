@@ -91,7 +91,7 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
     const attemptLookup = new AdaptiveBatcher((pairs: AttemptLookup[]) =>
       recordedAttempts(this.dataSource, pairs),
     );
-    // The opt-in budget (ADR 0010); without it nothing watches the event loop.
+    // The opt-in budget and the latency limits (ADR 0010); without both nothing watches the event loop.
     const budget =
       config.DELIVERY_LOOP_DELAY_TARGET_MS > 0
         ? new ConcurrencyBudget({
@@ -149,11 +149,13 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
         disableAfterMs: config.ENDPOINT_DISABLE_AFTER_MS,
         endpointSeriesMax: config.METRICS_ENDPOINT_SERIES_MAX,
         budget,
+        latencyLimit: config.DELIVERY_LATENCY_LIMIT === 'on',
       },
       { logger: this.host.logger },
     );
     const dispatcher = this.dispatcher;
-    if (budget) this.stopLoopWatch = watchLoopDelay(250, (loop) => dispatcher.adapt(loop));
+    if (budget || config.DELIVERY_LATENCY_LIMIT === 'on')
+      this.stopLoopWatch = watchLoopDelay(250, (loop) => dispatcher.adapt(loop));
     setEndpointSeriesSource(() => dispatcher.publishEndpointSeries());
     const warnStale = throttledWarning(
       this.host.logger,

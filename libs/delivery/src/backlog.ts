@@ -1,6 +1,6 @@
 import { metrics, type Logger } from '@gateway/observability';
 import type { EndpointTargetRow } from '@gateway/persistence';
-import type { LoopSample } from '@gateway/platform';
+import { loopSaturated, type LoopSample } from '@gateway/platform';
 import type { ConcurrencyBudget } from './concurrency-budget';
 import type { DispatcherPorts } from './dispatcher-ports';
 import type { EndpointHealth } from './endpoint-health';
@@ -20,6 +20,11 @@ export interface BacklogSettings {
   holdDrainMaxMs?: number;
   /** Attempts in flight adapt to the event loop's delay (`adapt`); absent: every endpoint its full cap. */
   budget?: ConcurrencyBudget;
+  /**
+   * Each unordered endpoint's attempts in flight follow its own answer times while the event loop
+   * is saturated (`LatencyLimit`, fed by `adapt`).
+   */
+  latencyLimit?: boolean;
 }
 
 /** Where a task went: into its endpoint's queue, or to be deferred (its queue is full). */
@@ -41,6 +46,8 @@ export class Backlog {
   private readonly queues = new Map<string, EndpointQueue<Job>>();
   readonly gate: InFlightGate<Job>;
   private readonly holds: PartitionHolds;
+  /** The last interval of the event loop was CPU-bound (`adapt`). */
+  private saturated = false;
 
   constructor(
     private readonly settings: BacklogSettings,
@@ -90,10 +97,11 @@ export class Backlog {
   }
 
   /**
-   * One interval of the event loop: the shared budget adapts to it and to the attempts in flight,
-   * and queues start what a grown budget allows.
+   * One interval of the event loop: the latency limits learn whether it was saturated, the shared
+   * budget adapts to it and to the attempts in flight, and queues start what a grown budget allows.
    */
   adapt(loop: LoopSample): void {
+    this.saturated = loopSaturated(loop);
     const budget = this.settings.budget;
     if (!budget) return;
     let attempting = 0;
@@ -114,6 +122,7 @@ export class Backlog {
       maxWaiting: endpoint.ordered ? Number.MAX_SAFE_INTEGER : this.settings.queuePerEndpoint,
       perSecond: endpoint.rateLimit?.perSecond ?? null,
       share: budget && !endpoint.ordered ? (cap) => budget.share(cap) : undefined,
+      saturated: this.settings.latencyLimit && !endpoint.ordered ? () => this.saturated : undefined,
     };
     let queue = this.queues.get(endpoint.id);
     if (!queue) {

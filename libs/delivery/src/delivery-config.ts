@@ -48,6 +48,12 @@ export const deliveryConfig = {
     .describe(
       'Opt-in (0: off). Event loop delay (p99 over 250 ms) above which a CPU-bound dispatcher lowers the attempts it has in flight, shared equally by busy endpoints (at least 32 in all, 1 each). Shortens attempt times under saturation; it can lengthen end-to-end latency (ADR 0010).',
     ),
+  DELIVERY_LATENCY_LIMIT: z
+    .enum(['on', 'off'])
+    .default('on')
+    .describe(
+      "on: each unordered endpoint's attempts in flight follow its own answer times, within DELIVERY_CONCURRENCY_PER_ENDPOINT: while the dispatcher's event loop is busy over 90 % of the time they shrink as attempts take much longer than the endpoint's shortest recent one (they waited for the loop), and otherwise grow back. A fresh endpoint starts at 1 and doubles each round trip (ADR 0010).",
+    ),
   DELIVERY_QUEUE_PER_ENDPOINT: z.coerce
     .number()
     .int()

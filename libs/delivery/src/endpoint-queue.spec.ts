@@ -111,4 +111,23 @@ describe('EndpointQueue', () => {
     queue.setLimits({ ...limits, perSecond: 5 });
     assert.equal(Math.round(queue.drainEstimateMs()), 8000, 'at 5/s, 40 take 8 s');
   });
+  it('with a latency limit, starts a first burst at 1 attempt, and more as they end on time', async () => {
+    const gates: ReturnType<typeof deferred>[] = [];
+    const queue = new EndpointQueue<number>(
+      { concurrency: 32, maxWaiting: 100, perSecond: null, saturated: () => true },
+      () => {
+        const gate = deferred();
+        gates.push(gate);
+        return gate.promise;
+      },
+    );
+    for (let task = 0; task < 50; task++) queue.offer(task);
+    assert.equal(queue.active(), 1);
+    gates[0].resolve();
+    await new Promise((r) => setImmediate(r));
+    // It ended on time with tasks waiting: its slot and one more.
+    assert.equal(queue.active(), 2);
+    queue.setLimits({ concurrency: 32, maxWaiting: 100, perSecond: null });
+    assert.equal(queue.active(), 32, 'without a latency limit, the cap');
+  });
 });

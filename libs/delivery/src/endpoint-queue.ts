@@ -1,4 +1,5 @@
 import { monotonicClock, type Clock } from './clock';
+import { LatencyLimit } from './latency-limit';
 import { TokenBucket } from './token-bucket';
 
 export interface QueueLimits {
@@ -10,6 +11,11 @@ export interface QueueLimits {
   perSecond: number | null;
   /** The part of a shared budget this queue may use now, given its cap (`ConcurrencyBudget.share`). */
   share?: (cap: number) => number;
+  /**
+   * Present: attempts in flight also follow the endpoint's own answer times while this says the
+   * dispatcher is CPU-bound, within the cap (`LatencyLimit`).
+   */
+  saturated?: () => boolean;
 }
 
 /**
@@ -23,6 +29,7 @@ export class EndpointQueue<T> {
   private readonly bucket: TokenBucket;
   /** How long a task holds its slot, smoothed (undefined until the first one ends). */
   private smoothedRunMs: number | undefined;
+  private latency: LatencyLimit | undefined;
 
   constructor(
     private limits: QueueLimits,
@@ -32,6 +39,13 @@ export class EndpointQueue<T> {
     private readonly clock: Clock = monotonicClock,
   ) {
     this.bucket = new TokenBucket(limits.perSecond ?? 0, clock);
+    this.latency = limits.saturated ? new LatencyLimit(limits.concurrency) : undefined;
+  }
+
+  /** Attempts that may be in flight now: the cap, within a shared budget's share and the latency limit. */
+  slots(): number {
+    const { concurrency, share } = this.limits;
+    return Math.min(share ? share(concurrency) : concurrency, this.latency?.value() ?? Infinity);
   }
 
   /**
@@ -42,13 +56,14 @@ export class EndpointQueue<T> {
    */
   drainEstimateMs(count = this.size()): number {
     if (this.smoothedRunMs === undefined) return Infinity;
-    const { concurrency, share, perSecond } = this.limits;
-    const slots = Math.max(1, share ? share(concurrency) : concurrency);
-    const perTaskMs = Math.max(this.smoothedRunMs / slots, perSecond ? 1000 / perSecond : 0);
+    const { perSecond } = this.limits;
+    const perTaskMs = Math.max(this.smoothedRunMs / Math.max(1, this.slots()), perSecond ? 1000 / perSecond : 0);
     return count * perTaskMs;
   }
 
   private countFinished(runMs: number): void {
+    // Whether tasks waited for a slot as this one ended: the limit held work back.
+    if (this.latency) this.latency.observe(runMs, this.size() > 0, this.limits.saturated?.() === true);
     this.smoothedRunMs =
       this.smoothedRunMs === undefined ? runMs : this.smoothedRunMs + 0.1 * (runMs - this.smoothedRunMs);
   }
@@ -56,6 +71,9 @@ export class EndpointQueue<T> {
   /** Adopts new limits (the endpoint was edited); running tasks are not interrupted. */
   setLimits(limits: QueueLimits): void {
     this.limits = limits;
+    if (!limits.saturated) this.latency = undefined;
+    else if (this.latency) this.latency.setCap(limits.concurrency);
+    else this.latency = new LatencyLimit(limits.concurrency);
     this.pump();
   }
 
@@ -94,8 +112,7 @@ export class EndpointQueue<T> {
   }
 
   private pump(): void {
-    const { concurrency, share } = this.limits;
-    const slots = share ? share(concurrency) : concurrency;
+    const slots = this.slots();
     while (this.running < slots && this.size() > 0 && this.takeToken()) {
       const task = this.waiting[this.head];
       this.waiting[this.head++] = undefined as T;

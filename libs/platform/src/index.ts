@@ -25,7 +25,7 @@ export {
 export { parseWith } from './parse-with';
 export { AdaptiveBatcher } from './adaptive-batcher';
 export { watchLoopDelay, type LoopSample } from './loop-delay';
-export { LoopLimit, type LoopLimitSettings } from './loop-limit';
+export { LoopLimit, loopSaturated, type LoopLimitSettings } from './loop-limit';
 export { provideClass } from './provide-class';
 export { BodyTimeoutError, BodyTooLargeError, readRawBody } from './raw-body';
 export { lingerOnClose } from './lingering-close';

@@ -14,6 +14,11 @@ export interface LoopLimitSettings {
 /** Event loop utilization from which a process counts as CPU-bound. */
 const SATURATED = 0.9;
 
+/** The process was CPU-bound over the interval: work in flight there waits for its event loop. */
+export function loopSaturated(loop: LoopSample): boolean {
+  return loop.utilization >= SATURATED;
+}
+
 /**
  * How much work a process should have in flight, adapted to its own event loop: when the loop's
  * delay goes over the target while it is busy nearly all the time, the work in flight is only
@@ -39,7 +44,7 @@ export class LoopLimit {
   observe(loop: LoopSample, inUse: number = this.limit): boolean {
     const { targetDelayMs } = this.settings;
     const before = this.limit;
-    const saturated = loop.utilization >= SATURATED;
+    const saturated = loopSaturated(loop);
     if (saturated && loop.delayMs > 2 * targetDelayMs) this.limit = Math.min(this.limit, inUse) * 0.5;
     else if (saturated && loop.delayMs > targetDelayMs) this.limit = Math.min(this.limit, inUse) * 0.8;
     else if ((!saturated || loop.delayMs < targetDelayMs / 2) && inUse >= this.limit * 0.5) this.limit *= 1.2;
