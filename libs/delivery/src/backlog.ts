@@ -38,6 +38,14 @@ export type Placement = { kind: 'queued' } | { kind: 'defer'; drainEstimateMs: n
 const HELD_OVERSHOOT = 5000;
 
 /**
+ * Event loop delay (p99 of an interval, ms) above which a busy loop counts as saturated for the
+ * latency limits: a loop that is busy nearly all the time but answers within it is often only
+ * descheduled by other processes (utilization counts that time as busy), and its attempts do not
+ * wait for it.
+ */
+const LATE_LOOP_MS = 10;
+
+/**
  * The tasks held in memory, and their bounds: each endpoint's own queue (its concurrency cap, size
  * and rate limit), the in-flight gate that makes the consumer wait (backpressure), and the
  * partition holds that keep a full backlog's excess in Kafka.
@@ -46,7 +54,7 @@ export class Backlog {
   private readonly queues = new Map<string, EndpointQueue<Job>>();
   readonly gate: InFlightGate<Job>;
   private readonly holds: PartitionHolds;
-  /** The last interval of the event loop was CPU-bound (`adapt`). */
+  /** The last interval of the event loop was CPU-bound and late (`adapt`). */
   private saturated = false;
 
   constructor(
@@ -101,7 +109,7 @@ export class Backlog {
    * budget adapts to it and to the attempts in flight, and queues start what a grown budget allows.
    */
   adapt(loop: LoopSample): void {
-    this.saturated = loopSaturated(loop);
+    this.saturated = loopSaturated(loop) && loop.delayMs > LATE_LOOP_MS;
     const budget = this.settings.budget;
     if (!budget) return;
     let attempting = 0;

@@ -52,7 +52,7 @@ export const deliveryConfig = {
     .enum(['on', 'off'])
     .default('on')
     .describe(
-      "on: each unordered endpoint's attempts in flight follow its own answer times, within DELIVERY_CONCURRENCY_PER_ENDPOINT: while the dispatcher's event loop is busy over 90 % of the time they shrink as attempts take much longer than the endpoint's shortest recent one (they waited for the loop), and otherwise grow back. A fresh endpoint starts at 1 and doubles each round trip (ADR 0010).",
+      "on: each unordered endpoint's attempts in flight follow its own answer times, within DELIVERY_CONCURRENCY_PER_ENDPOINT: while the dispatcher's event loop is busy over 90 % of the time and late by over 10 ms (p99), they shrink as attempts take much longer than the endpoint's shortest recent one (they waited for the loop), and otherwise grow back. A fresh endpoint starts at 1 and doubles each round trip (ADR 0010).",
     ),
   DELIVERY_QUEUE_PER_ENDPOINT: z.coerce
     .number()
