@@ -57,7 +57,10 @@ export class EndpointQueue<T> {
   drainEstimateMs(count = this.size()): number {
     if (this.smoothedRunMs === undefined) return Infinity;
     const { perSecond } = this.limits;
-    const perTaskMs = Math.max(this.smoothedRunMs / Math.max(1, this.slots()), perSecond ? 1000 / perSecond : 0);
+    const perTaskMs = Math.max(
+      this.smoothedRunMs / Math.max(1, this.slots()),
+      perSecond ? 1000 / perSecond : 0,
+    );
     return count * perTaskMs;
   }
 

@@ -22,7 +22,7 @@ const HEADROOM = 1;
  * queueing, and holding them back would only cost their throughput.
  *
  * It judges each endpoint by its own times, so a hanging or slow endpoint shrinks only its own
- * limit, and a healthy one beside it keeps its cap (ADR 0010). A fresh endpoint starts at one
+ * limit, and a healthy one beside it keeps its cap (ADR 0034). A fresh endpoint starts at one
  * attempt and grows with each attempt that was not slow: doubling each round trip while the loop
  * has room, one more each round trip while it has none. A first burst then does not send its
  * whole cap at once, and a limit learned in a saturated loop stays near what the loop can serve.
